@@ -1,0 +1,99 @@
+/**
+ * The access map: which caller may call which route. It is the single source of truth
+ * for the API Gateway resources and methods (lib/constructs/api.ts), the authorizer's
+ * IAM policies (lambda/authorizer/policy.ts) and the local gateway (lib/local/gateway.ts).
+ *
+ * Must stay free of aws-cdk-lib imports: it is bundled into the authorizer.
+ */
+import type { GroupName } from './app-config';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/**
+ * `public`: no authorizer. `authenticated`: any valid token.
+ * A list of groups: the caller must be in at least one of them (exact membership).
+ */
+export type Access = 'public' | 'authenticated' | readonly GroupName[];
+
+/** The backend Lambda that serves a route; each is `lambda/handlers/<name>.ts`. */
+export type HandlerName = 'auth' | 'profile' | 'adminUsers' | 'reviews';
+
+export interface Route {
+  readonly method: HttpMethod;
+  /** API Gateway resource path; path parameters as `{name}`. */
+  readonly path: string;
+  readonly access: Access;
+  readonly handler: HandlerName;
+}
+
+export const accessMap: readonly Route[] = [
+  { method: 'POST', path: '/auth/login', access: 'public', handler: 'auth' },
+  { method: 'POST', path: '/auth/refresh', access: 'public', handler: 'auth' },
+  { method: 'POST', path: '/auth/token', access: 'public', handler: 'auth' },
+  { method: 'GET', path: '/api/profile', access: 'authenticated', handler: 'profile' },
+  { method: 'GET', path: '/api/admin/users', access: ['admin-group'], handler: 'adminUsers' },
+  { method: 'DELETE', path: '/api/admin/users/{id}', access: ['admin-group'], handler: 'adminUsers' },
+  { method: 'POST', path: '/api/reviews', access: ['reviewers-group'], handler: 'reviews' },
+  { method: 'PUT', path: '/api/reviews/{id}', access: ['reviewers-group'], handler: 'reviews' },
+];
+
+export function isPublic(route: Route): boolean {
+  return route.access === 'public';
+}
+
+/** Whether a caller in `groups` (verified token) may call `route`. */
+export function grants(route: Route, groups: readonly string[]): boolean {
+  if (route.access === 'public' || route.access === 'authenticated') return true;
+  return route.access.some((group) => groups.includes(group));
+}
+
+const PATH_PARAMETER = /^\{[A-Za-z0-9_]+\+?\}$/;
+
+/** Matches a concrete request path against a route path; returns path parameters or undefined. */
+export function matchPath(routePath: string, requestPath: string): Record<string, string> | undefined {
+  const routeParts = routePath.split('/');
+  const requestParts = requestPath.split('/');
+  if (routeParts.length !== requestParts.length) return undefined;
+  const parameters: Record<string, string> = {};
+  for (let i = 0; i < routeParts.length; i++) {
+    const routePart = routeParts[i];
+    const requestPart = requestParts[i];
+    if (PATH_PARAMETER.test(routePart)) {
+      const value = safeDecode(requestPart);
+      if (!value) return undefined;
+      parameters[routePart.slice(1, -1)] = value;
+    } else if (routePart !== requestPart) {
+      return undefined;
+    }
+  }
+  return parameters;
+}
+
+/** Finds the route for a request, as API Gateway's resource tree would. */
+export function findRoute(
+  routes: readonly Route[],
+  method: string,
+  requestPath: string,
+): { route: Route; pathParameters: Record<string, string> } | undefined {
+  // Literal segments win over parameters, as in API Gateway: try routes with fewer parameters first.
+  const candidates = routes
+    .filter((route) => route.method === method)
+    .sort((a, b) => countParameters(a.path) - countParameters(b.path));
+  for (const route of candidates) {
+    const pathParameters = matchPath(route.path, requestPath);
+    if (pathParameters) return { route, pathParameters };
+  }
+  return undefined;
+}
+
+function countParameters(path: string): number {
+  return path.split('/').filter((part) => PATH_PARAMETER.test(part)).length;
+}
+
+function safeDecode(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
+}

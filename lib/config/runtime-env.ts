@@ -1,0 +1,66 @@
+/**
+ * The environment contract between the CDK stacks (which set these variables on each
+ * Lambda), the local system (which sets them to point at the emulator) and the Lambdas
+ * (which read them once per cold start).
+ *
+ * Must stay free of aws-cdk-lib imports: it is bundled into Lambdas.
+ */
+
+export const ENV = {
+  /** `dev` or `prod`: selects the stage's typed config. */
+  stage: 'APP_STAGE',
+  userPoolId: 'USER_POOL_ID',
+  userPoolClientId: 'USER_POOL_CLIENT_ID',
+  /** Set by Lambda itself. */
+  region: 'AWS_REGION',
+  /** Local only: the emulator's issuer. Accepted only for a loopback host. */
+  issuerOverride: 'JWT_ISSUER',
+  /** Local only: the emulator's JWKS URI. Accepted only for a loopback host. */
+  jwksUriOverride: 'JWKS_URI',
+  /** Local only: the emulator's Cognito API endpoint. Accepted only for a loopback host. */
+  cognitoEndpoint: 'COGNITO_ENDPOINT',
+  /** The Hosted UI token endpoint (`https://<domain>/oauth2/token`, or the emulator's). */
+  tokenEndpoint: 'TOKEN_ENDPOINT',
+} as const;
+
+export type RuntimeEnv = Readonly<Record<string, string | undefined>>;
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+
+/** True for http(s) URLs whose host is on this machine (127.0.0.0/8, localhost, ::1). */
+export function isLoopbackUrl(value: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return false;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return false;
+  return LOOPBACK_HOSTS.has(url.hostname) || /^127(\.\d{1,3}){3}$/.test(url.hostname);
+}
+
+/** Reads a required variable, failing with a message that names it. */
+export function requireEnv(env: RuntimeEnv, name: string): string {
+  const value = env[name];
+  if (!value) throw new Error(`Environment variable ${name} is not set`);
+  return value;
+}
+
+/** Reads an override that may only point at this machine, so a stray variable cannot redirect trust. */
+export function loopbackOverride(env: RuntimeEnv, name: string): string | undefined {
+  const value = env[name];
+  if (value === undefined || value === '') return undefined;
+  if (!isLoopbackUrl(value)) {
+    throw new Error(`${name} must be a loopback URL (127.0.0.1, localhost or ::1); got a non-local value`);
+  }
+  return value;
+}
+
+/** The issuer of a real Cognito user pool. */
+export function cognitoIssuer(region: string, userPoolId: string): string {
+  return `https://cognito-idp.${region}.amazonaws.com/${userPoolId}`;
+}
+
+export function jwksUriFor(issuer: string): string {
+  return `${issuer}/.well-known/jwks.json`;
+}

@@ -1,0 +1,16 @@
+// Jest transform: transpile TypeScript with esbuild (already a dependency for bundling).
+// Type-checking is done once by `tsc --noEmit` in `npm test`, not per test file.
+const { transformSync } = require('esbuild');
+
+module.exports = {
+  process(sourceText, sourcePath) {
+    const { code, map } = transformSync(sourceText, {
+      loader: sourcePath.endsWith('.ts') ? 'ts' : 'js',
+      format: 'cjs',
+      target: 'node20',
+      sourcemap: 'both',
+      sourcefile: sourcePath,
+    });
+    return { code, map };
+  },
+};
