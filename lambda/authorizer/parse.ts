@@ -1,0 +1,58 @@
+/**
+ * Step 1: from the Authorization header to a token worth verifying. Cheap checks only;
+ * everything here runs before any cryptography, so junk is turned away at the door.
+ */
+import { TokenRejectedError } from './reasons';
+
+const BEARER = /^bearer (\S+)$/i;
+const BASE64URL_PART = /^[A-Za-z0-9_-]+$/;
+/** Cognito signs with RS256 only; anything else (none, HS*, ES*, PS*) is an attack or a foreign issuer. */
+const ALLOWED_ALG = 'RS256';
+/** Header parameters that point at keys other than the pool's JWKS: never honoured, so never accepted. */
+const KEY_SOURCE_HEADERS = ['jku', 'x5u', 'jwk', 'x5c', 'crit'];
+
+/** Extracts the token from `Bearer <token>` (scheme case-insensitive, exactly one space). */
+export function parseAuthorizationHeader(header: unknown, maxHeaderBytes: number): string {
+  if (typeof header !== 'string' || header.length === 0) {
+    throw new TokenRejectedError('MISSING_TOKEN', 'No Authorization header');
+  }
+  // String length bounds the UTF-8 size from below; one comparison is enough for ASCII tokens.
+  if (header.length > maxHeaderBytes || Buffer.byteLength(header) > maxHeaderBytes) {
+    throw new TokenRejectedError('HEADER_TOO_LARGE', `Authorization header exceeds ${maxHeaderBytes} bytes`);
+  }
+  const match = BEARER.exec(header);
+  if (!match) throw new TokenRejectedError('BAD_SCHEME', 'Authorization header is not "Bearer <token>"');
+  const token = match[1];
+  assertTokenShape(token);
+  return token;
+}
+
+function assertTokenShape(token: string): void {
+  const parts = token.split('.');
+  if (parts.length !== 3 || !parts.every((part) => BASE64URL_PART.test(part))) {
+    throw new TokenRejectedError('MALFORMED_TOKEN', 'Token is not three base64url parts');
+  }
+  const header = decodeJsonObject(parts[0]);
+  if (header.alg !== ALLOWED_ALG) {
+    throw new TokenRejectedError('UNSUPPORTED_ALG', `Token alg is not ${ALLOWED_ALG}`);
+  }
+  if (KEY_SOURCE_HEADERS.some((name) => name in header)) {
+    throw new TokenRejectedError('FORBIDDEN_HEADER', 'Token header names its own key source');
+  }
+  if (typeof header.kid !== 'string' || header.kid.length === 0) {
+    throw new TokenRejectedError('UNKNOWN_KID', 'Token header has no kid');
+  }
+}
+
+function decodeJsonObject(part: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
+  } catch {
+    throw new TokenRejectedError('MALFORMED_TOKEN', 'Token header is not JSON');
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new TokenRejectedError('MALFORMED_TOKEN', 'Token header is not a JSON object');
+  }
+  return value as Record<string, unknown>;
+}

@@ -1,0 +1,103 @@
+/**
+ * Step 3: decide. API Gateway caches the authorizer's answer per token and reuses it for
+ * every route, so the policy must decide every route of the access map, not just the one
+ * called. Policies depend only on the API (ARN prefix) and the caller's groups: they are
+ * built once per cold start per combination and reused.
+ */
+import { grants, isPublic, type Route } from '../../lib/config/access-map';
+import { evaluatePolicy, resourceMatches, type PolicyDocument, type PolicyStatement } from './iam-policy';
+
+export interface MethodArnParts {
+  /** `arn:<partition>:execute-api:<region>:<account>:<apiId>/<stage>` */
+  readonly apiPrefix: string;
+  readonly method: string;
+  /** Request path with a leading slash. */
+  readonly path: string;
+}
+
+/** Splits `arn:<partition>:execute-api:<region>:<account>:<apiId>/<stage>/<METHOD>/<path>`. */
+export function parseMethodArn(methodArn: unknown): MethodArnParts | undefined {
+  if (typeof methodArn !== 'string') return undefined;
+  const arnParts = methodArn.split(':');
+  if (arnParts.length !== 6 || arnParts[0] !== 'arn' || arnParts[2] !== 'execute-api') return undefined;
+  const [apiId, stage, method, ...pathParts] = arnParts[5].split('/');
+  if (!apiId || !stage || !method) return undefined;
+  return {
+    apiPrefix: `${arnParts.slice(0, 5).join(':')}:${apiId}/${stage}`,
+    method,
+    path: `/${pathParts.join('/')}`,
+  };
+}
+
+/** The IAM resource for a route: path parameters become `*`. */
+export function routeResource(apiPrefix: string, route: Route): string {
+  return `${apiPrefix}/${route.method}${route.path.replace(/\{[^}]+\}/g, '*')}`;
+}
+
+/** A concrete ARN a request to the route could have (parameters filled with a sample value). */
+function sampleArn(apiPrefix: string, route: Route): string {
+  return `${apiPrefix}/${route.method}${route.path.replace(/\{[^}]+\}/g, 'x')}`;
+}
+
+export interface PolicyBuilder {
+  /** The policy for a caller with these (verified) groups on the API of `apiPrefix`. */
+  policyFor(apiPrefix: string, groups: readonly string[]): PolicyDocument;
+}
+
+export function createPolicyBuilder(routes: readonly Route[], knownGroups: readonly string[]): PolicyBuilder {
+  const protectedRoutes = routes.filter((route) => !isPublic(route));
+  const cache = new Map<string, PolicyDocument>();
+
+  return {
+    policyFor(apiPrefix, groups) {
+      // Only configured groups can grant anything, so they alone key the cache (bounded size).
+      const relevant = knownGroups.filter((group) => groups.includes(group));
+      const key = `${apiPrefix}\n${relevant.join(',')}`;
+      let policy = cache.get(key);
+      if (!policy) {
+        policy = buildPolicy(apiPrefix, protectedRoutes, relevant);
+        cache.set(key, policy);
+      }
+      return policy;
+    },
+  };
+}
+
+function buildPolicy(apiPrefix: string, routes: readonly Route[], groups: readonly string[]): PolicyDocument {
+  const allowed = routes.filter((route) => grants(route, groups));
+  const denied = routes.filter((route) => !grants(route, groups));
+  const allowResources = allowed.map((route) => routeResource(apiPrefix, route));
+  // `*` spans `/`: an allowed `/items/*` would also match a denied `/items/{id}/secret`. Deny those explicitly.
+  const shadowed = denied.filter((route) =>
+    allowResources.some((resource) => resourceMatches(resource, sampleArn(apiPrefix, route))),
+  );
+  const statements: PolicyStatement[] = [];
+  if (allowResources.length > 0) statements.push(statement('Allow', allowResources));
+  if (shadowed.length > 0) statements.push(statement('Deny', shadowed.map((route) => routeResource(apiPrefix, route))));
+  if (statements.length === 0) statements.push(statement('Deny', [`${apiPrefix}/*`]));
+  const policy: PolicyDocument = { Version: '2012-10-17', Statement: statements };
+  assertDecidesEveryRoute(policy, apiPrefix, routes, groups);
+  return deepFreeze(policy);
+}
+
+/** Built once per group set, so this self-check costs nothing per request and catches map mistakes early. */
+function assertDecidesEveryRoute(policy: PolicyDocument, apiPrefix: string, routes: readonly Route[], groups: readonly string[]): void {
+  for (const route of routes) {
+    const allowed = evaluatePolicy(policy, sampleArn(apiPrefix, route)) === 'allow';
+    if (allowed !== grants(route, groups)) {
+      throw new Error(`Policy for [${groups.join(',')}] decides ${route.method} ${route.path} wrongly`);
+    }
+  }
+}
+
+function statement(effect: 'Allow' | 'Deny', resources: string[]): PolicyStatement {
+  return { Action: 'execute-api:Invoke', Effect: effect, Resource: resources };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}

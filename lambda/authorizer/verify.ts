@@ -1,0 +1,142 @@
+/**
+ * Step 2: prove the token was issued by our user pool for our app client, and is current.
+ * aws-jwt-verify checks the RS256 signature against the pool's JWKS (by kid), iss, exp and nbf;
+ * we add what it leaves optional: exp required, iat not in the future, token_use, client id,
+ * and a well-formed cognito:groups claim.
+ */
+import { JwtVerifier } from 'aws-jwt-verify';
+import { validateCognitoJwtFields } from 'aws-jwt-verify/cognito-verifier';
+import {
+  CognitoJwtInvalidClientIdError,
+  CognitoJwtInvalidTokenUseError,
+  JwksNotAvailableInCacheError,
+  JwksValidationError,
+  JwkValidationError,
+  JwtExpiredError,
+  JwtInvalidIssuerError,
+  JwtInvalidSignatureAlgorithmError,
+  JwtInvalidSignatureError,
+  JwtNotBeforeError,
+  JwtParseError,
+  JwtWithoutValidKidError,
+  KidNotFoundInJwksError,
+  WaitPeriodNotYetEndedJwkError,
+  FetchError,
+} from 'aws-jwt-verify/error';
+import { SimpleJwksCache, SimplePenaltyBox } from 'aws-jwt-verify/jwk';
+import type { JwtPayload } from 'aws-jwt-verify/jwt-model';
+import { BoundedJwksFetcher, JwksFetchError } from './jwks-fetcher';
+import { TokenRejectedError, type RejectionReason } from './reasons';
+import type { AuthorizerSettings } from './settings';
+
+/** The claims the rest of the authorizer relies on, after verification. */
+export interface VerifiedClaims {
+  readonly sub: string;
+  readonly username: string;
+  readonly groups: readonly string[];
+  readonly clientId: string;
+  readonly tokenUse: 'access' | 'id';
+}
+
+export interface TokenVerifier {
+  verify(token: string): Promise<VerifiedClaims>;
+  /** Loads the JWKS ahead of the first request (optional warm-up). */
+  hydrate(): Promise<void>;
+}
+
+export function createTokenVerifier(settings: AuthorizerSettings): TokenVerifier {
+  const jwksCache = new SimpleJwksCache({
+    fetcher: new BoundedJwksFetcher(settings.jwksFetchTimeoutMs),
+    penaltyBox: new SimplePenaltyBox({ waitSeconds: settings.jwksPenaltySeconds }),
+  });
+  const allowedTokenUses = settings.acceptIdTokens ? ['access', 'id'] : ['access'];
+  const verifier = JwtVerifier.create(
+    {
+      issuer: settings.issuer,
+      jwksUri: settings.jwksUri,
+      audience: null, // access tokens have no aud; the client id is checked below
+      graceSeconds: settings.clockSkewSeconds,
+      customJwtCheck: ({ payload }) => checkCognitoClaims(payload, settings, allowedTokenUses),
+    },
+    { jwksCache },
+  );
+
+  return {
+    async verify(token) {
+      let payload: JwtPayload;
+      try {
+        // Warm path stays synchronous: keys are cached after the first fetch.
+        payload = verifier.verifySync(token);
+      } catch (error) {
+        if (!(error instanceof JwksNotAvailableInCacheError || error instanceof KidNotFoundInJwksError)) {
+          throw asRejection(error);
+        }
+        // Cold start or key rotation: fetch the JWKS (once; the penalty box limits refetches).
+        try {
+          payload = await verifier.verify(token);
+        } catch (asyncError) {
+          throw asRejection(asyncError);
+        }
+      }
+      return toVerifiedClaims(payload);
+    },
+    hydrate: () => verifier.hydrate(),
+  };
+}
+
+function checkCognitoClaims(payload: JwtPayload, settings: AuthorizerSettings, allowedTokenUses: string[]): void {
+  if (payload.exp === undefined) throw new TokenRejectedError('MISSING_EXP', 'Token has no exp');
+  const now = Date.now() / 1000;
+  if (payload.iat !== undefined && payload.iat - settings.clockSkewSeconds > now) {
+    throw new TokenRejectedError('NOT_YET_VALID', 'Token iat is in the future');
+  }
+  if (typeof payload.token_use !== 'string' || !allowedTokenUses.includes(payload.token_use)) {
+    throw new TokenRejectedError('WRONG_TOKEN_USE', 'Token use is not accepted');
+  }
+  validateCognitoJwtFields(payload, { tokenUse: null, clientId: settings.clientId });
+  if (typeof payload.sub !== 'string' || payload.sub.length === 0) {
+    throw new TokenRejectedError('BAD_CLAIMS', 'Token has no sub');
+  }
+  const groups = payload['cognito:groups'];
+  if (groups !== undefined && !(Array.isArray(groups) && groups.every((group) => typeof group === 'string'))) {
+    throw new TokenRejectedError('BAD_CLAIMS', 'cognito:groups is not an array of strings');
+  }
+}
+
+function toVerifiedClaims(payload: JwtPayload): VerifiedClaims {
+  const tokenUse = payload.token_use as 'access' | 'id';
+  const username = tokenUse === 'id' ? payload['cognito:username'] : payload.username;
+  return {
+    sub: payload.sub as string,
+    username: typeof username === 'string' ? username : (payload.sub as string),
+    groups: (payload['cognito:groups'] as string[] | undefined) ?? [],
+    clientId: (tokenUse === 'id' ? payload.aud : payload.client_id) as string,
+    tokenUse,
+  };
+}
+
+/** Library errors by class (not by name: minification renames classes) to stable reason codes. */
+const REASONS: ReadonlyArray<[new (...args: never[]) => Error, RejectionReason]> = [
+  [JwtExpiredError, 'EXPIRED'],
+  [JwtNotBeforeError, 'NOT_YET_VALID'],
+  [JwtInvalidIssuerError, 'WRONG_ISSUER'],
+  [CognitoJwtInvalidClientIdError, 'WRONG_CLIENT'],
+  [CognitoJwtInvalidTokenUseError, 'WRONG_TOKEN_USE'],
+  [JwtInvalidSignatureError, 'BAD_SIGNATURE'],
+  [JwtInvalidSignatureAlgorithmError, 'UNSUPPORTED_ALG'],
+  [KidNotFoundInJwksError, 'UNKNOWN_KID'],
+  [JwtWithoutValidKidError, 'UNKNOWN_KID'],
+  [WaitPeriodNotYetEndedJwkError, 'UNKNOWN_KID'],
+  [JwtParseError, 'MALFORMED_TOKEN'],
+  [JwksValidationError, 'JWKS_UNAVAILABLE'],
+  [JwkValidationError, 'JWKS_UNAVAILABLE'],
+  [FetchError, 'JWKS_UNAVAILABLE'],
+  [JwksFetchError, 'JWKS_UNAVAILABLE'],
+];
+
+function asRejection(error: unknown): TokenRejectedError {
+  if (error instanceof TokenRejectedError) return error;
+  const match = REASONS.find(([errorClass]) => error instanceof errorClass);
+  const detail = error instanceof Error ? error.message : 'Unknown error';
+  return new TokenRejectedError(match ? match[1] : 'INTERNAL_ERROR', detail);
+}
