@@ -42,13 +42,13 @@ export class BoundedJwksFetcher implements Fetcher {
           const body = Buffer.concat(chunks);
           resolve(body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer);
         });
-        response.on('error', fail);
+        response.on('error', (error) => fail(new JwksFetchError(`JWKS response failed: ${error.message}`)));
       });
       // `timeout` above covers an idle socket; this covers a slow trickle too.
       const deadline = setTimeout(() => fail(new JwksFetchError(`JWKS fetch timed out after ${this.timeoutMs} ms`)), this.timeoutMs);
       deadline.unref();
       request.on('timeout', () => fail(new JwksFetchError(`JWKS fetch timed out after ${this.timeoutMs} ms`)));
-      request.on('error', fail);
+      request.on('error', (error) => fail(new JwksFetchError(`JWKS request failed: ${error.message}`)));
 
       function fail(error: Error): void {
         clearTimeout(deadline);
