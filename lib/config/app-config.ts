@@ -61,6 +61,8 @@ export interface LocalConfig {
   readonly cognitoPort: number;
   /** Directory for emulator state, outputs.json and logs, relative to the working directory. */
   readonly dir: string;
+  /** Loopback port of `cli login --hosted`'s redirect (registered as a callback URL). */
+  readonly cliCallbackPort: number;
 }
 
 export interface AppConfig {
@@ -83,6 +85,7 @@ export interface AppConfig {
 }
 
 const LOCAL_API_PORT = 3000;
+const CLI_CALLBACK_PORT = 8765;
 
 const baseConfig: AppConfig = {
   appName: 'CognitoJwtApi',
@@ -116,11 +119,11 @@ const baseConfig: AppConfig = {
   },
   hostedUi: {
     domainPrefix: 'cognito-jwt-api-dev',
-    callbackUrls: [`http://localhost:${LOCAL_API_PORT}/callback`],
+    callbackUrls: [`http://localhost:${LOCAL_API_PORT}/callback`, `http://localhost:${CLI_CALLBACK_PORT}/callback`],
     logoutUrls: [`http://localhost:${LOCAL_API_PORT}/`],
     scopes: ['openid', 'email', 'profile'],
   },
-  local: { host: '127.0.0.1', apiPort: LOCAL_API_PORT, cognitoPort: 9229, dir: '.local' },
+  local: { host: '127.0.0.1', apiPort: LOCAL_API_PORT, cognitoPort: 9229, dir: '.local', cliCallbackPort: CLI_CALLBACK_PORT },
 };
 
 const stageOverrides: Record<Stage, Partial<AppConfig>> = {

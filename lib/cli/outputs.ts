@@ -1,0 +1,47 @@
+/**
+ * Where the CLI finds the API: the local system's outputs.json or the file written by
+ * `cdk deploy --outputs-file`. Both group outputs by stack; a flat object is accepted too.
+ */
+import { readFileSync } from 'node:fs';
+import { CliError } from './errors';
+
+export interface StackOutputs {
+  readonly ApiUrl: string;
+  readonly UserPoolClientId?: string;
+  readonly HostedUiUrl?: string;
+}
+
+export function readOutputs(file: string): StackOutputs {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new CliError(`No outputs file at ${file}: run \`npm start\` (local) or \`npx cdk deploy --all --outputs-file outputs.json\`, or pass --outputs FILE`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new CliError(`${file} is not valid JSON: restart \`npm start\` or redeploy to rewrite it`);
+  }
+  if (!isObject(parsed)) throw new CliError(`${file} is not a JSON object of stack outputs`);
+  // Merge `{ Stack: { Key: value } }` (cdk's shape) with any flat keys.
+  const merged: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(parsed)) {
+    if (isObject(value)) Object.assign(merged, value);
+    else merged[key] = value;
+  }
+  const apiUrl = merged.ApiUrl;
+  if (typeof apiUrl !== 'string' || !/^https?:\/\//.test(apiUrl)) {
+    throw new CliError(`${file} has no ApiUrl output: is it the outputs file of this project's stacks?`);
+  }
+  return {
+    ApiUrl: apiUrl.replace(/\/+$/, ''),
+    UserPoolClientId: typeof merged.UserPoolClientId === 'string' ? merged.UserPoolClientId : undefined,
+    HostedUiUrl: typeof merged.HostedUiUrl === 'string' ? merged.HostedUiUrl : undefined,
+  };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
