@@ -106,7 +106,7 @@ const baseConfig: AppConfig = {
   authorizer: {
     resultsCacheTtlSeconds: 300,
     acceptIdTokens: false,
-    clockSkewSeconds: 60,
+    clockSkewSeconds: 5,
     jwksFetchTimeoutMs: 1500,
     jwksPenaltySeconds: 10,
     maxHeaderBytes: 8192,

@@ -1,0 +1,223 @@
+/**
+ * End to end: `npm start`'s program on free ports in a temp dir, the seeded users logging in
+ * through the real emulator, and every route of the access map over HTTP through the local
+ * gateway, the real authorizer and the real handlers.
+ */
+import { createServer } from 'node:net';
+import { CognitoIdentityProviderClient, CreateUserPoolClientCommand, InitiateAuthCommand, UpdateUserPoolClientCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { configFor } from '../../lib/config/app-config';
+import { seedUsers } from '../../lib/local/seed-users';
+import { accessToken, makeSigningKey } from '../support/token-factory';
+import { runCli, startLocalProcess, type LocalProcess } from '../support/local-process';
+
+jest.setTimeout(90_000);
+
+let local: LocalProcess;
+const tokens = new Map<string, { AccessToken: string; RefreshToken: string }>();
+let expiringToken: string;
+let expiringTokenIssuedAt: number;
+
+const password = (email: string) => seedUsers.find((user) => user.email === email)!.password;
+
+function cognito(): CognitoIdentityProviderClient {
+  return new CognitoIdentityProviderClient({
+    endpoint: `http://127.0.0.1:${local.cognitoPort}`,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+}
+
+async function api(method: string, path: string, authorization?: string, body?: unknown) {
+  const response = await fetch(`${local.apiUrl}${path}`, {
+    method,
+    headers: { ...(authorization === undefined ? {} : { Authorization: authorization }), 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, cache: response.headers.get('x-local-authorizer'), body: text ? JSON.parse(text) : undefined };
+}
+
+async function login(email: string, pass = password(email)) {
+  return api('POST', '/auth/login', undefined, { username: email, password: pass });
+}
+
+beforeAll(async () => {
+  local = await startLocalProcess();
+  for (const user of seedUsers) {
+    const response = await login(user.email);
+    expect(response.status).toBe(200);
+    tokens.set(user.email, response.body);
+  }
+  // A token that expires in one second, from the real emulator: shorten the client's access
+  // token lifetime, log in, restore it. Its expiry is checked at the end of the suite.
+  const client = cognito();
+  const lifetime = (seconds: number) => ({
+    UserPoolId: local.outputs.UserPoolId,
+    ClientId: local.outputs.UserPoolClientId,
+    AccessTokenValidity: seconds,
+    TokenValidityUnits: { AccessToken: 'seconds' as const, IdToken: 'minutes' as const, RefreshToken: 'days' as const },
+    IdTokenValidity: 60,
+    RefreshTokenValidity: 30,
+    ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH', 'ALLOW_USER_SRP_AUTH'],
+  });
+  await client.send(new UpdateUserPoolClientCommand(lifetime(1)));
+  expiringToken = (await login('admin@example.com')).body.AccessToken;
+  expiringTokenIssuedAt = Date.now();
+  await client.send(new UpdateUserPoolClientCommand(lifetime(3600)));
+});
+
+afterAll(async () => {
+  await local?.stop();
+});
+
+const bearer = (email: string) => `Bearer ${tokens.get(email)!.AccessToken}`;
+
+describe('group × route matrix over HTTP', () => {
+  const review = { title: 'Solid', body: 'Does what it says.', rating: 4 };
+  // Expected statuses, written out: 404 on DELETE of an unknown user means "authorized, and the backend answered".
+  const matrix: Array<[string, Array<[string, string, number, unknown?]>]> = [
+    ['admin@example.com', [['GET', '/api/profile', 200], ['GET', '/api/admin/users', 200], ['DELETE', '/api/admin/users/nobody@example.com', 404], ['POST', '/api/reviews', 403, review], ['PUT', '/api/reviews/r1', 403, review]]],
+    ['reviewer@example.com', [['GET', '/api/profile', 200], ['GET', '/api/admin/users', 403], ['DELETE', '/api/admin/users/nobody@example.com', 403], ['POST', '/api/reviews', 201, review], ['PUT', '/api/reviews/r1', 200, review]]],
+    ['user@example.com', [['GET', '/api/profile', 200], ['GET', '/api/admin/users', 403], ['DELETE', '/api/admin/users/nobody@example.com', 403], ['POST', '/api/reviews', 403, review], ['PUT', '/api/reviews/r1', 403, review]]],
+    ['multi@example.com', [['GET', '/api/profile', 200], ['GET', '/api/admin/users', 403], ['DELETE', '/api/admin/users/nobody@example.com', 403], ['POST', '/api/reviews', 201, review], ['PUT', '/api/reviews/r1', 200, review]]],
+    ['nogroup@example.com', [['GET', '/api/profile', 200], ['GET', '/api/admin/users', 403], ['DELETE', '/api/admin/users/nobody@example.com', 403], ['POST', '/api/reviews', 403, review], ['PUT', '/api/reviews/r1', 403, review]]],
+  ];
+
+  for (const [email, calls] of matrix) {
+    it(`${email}`, async () => {
+      const statuses = [];
+      for (const [method, path, , body] of calls) statuses.push((await api(method, path, bearer(email), body)).status);
+      expect(statuses).toEqual(calls.map(([, , status]) => status));
+    });
+  }
+
+  it('lists the seeded users for an admin, and profile reflects the caller', async () => {
+    const users = await api('GET', '/api/admin/users', bearer('admin@example.com'));
+    const emails = (users.body.users as Array<{ email: string }>).map((user) => user.email);
+    expect(emails).toEqual(expect.arrayContaining(seedUsers.map((user) => user.email)));
+    const profile = await api('GET', '/api/profile', bearer('multi@example.com'));
+    expect(profile.body).toMatchObject({ primaryGroup: 'reviewers-group' });
+    expect([...profile.body.groups].sort()).toEqual(['reviewers-group', 'user-group']);
+  });
+});
+
+describe('401 cases', () => {
+  it('no header, empty header, garbage, wrong scheme', async () => {
+    for (const header of [undefined, '', 'Bearer garbage', `Basic ${tokens.get('admin@example.com')!.AccessToken}`]) {
+      const response = await api('GET', '/api/profile', header);
+      expect(response).toMatchObject({ status: 401, body: { message: 'Unauthorized' } });
+    }
+  });
+
+  it('a forged token: right kid, issuer and client, wrong key', async () => {
+    const forged = accessToken({
+      issuer: local.outputs.UserPoolProviderUrl,
+      clientId: local.outputs.UserPoolClientId,
+      key: makeSigningKey('CognitoLocal'),
+      groups: ['admin-group'],
+    });
+    expect((await api('GET', '/api/admin/users', `Bearer ${forged}`)).status).toBe(401);
+  });
+
+  it("another app client's token from the same pool", async () => {
+    const client = cognito();
+    const other = await client.send(
+      new CreateUserPoolClientCommand({ UserPoolId: local.outputs.UserPoolId, ClientName: 'other-client', ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH'] }),
+    );
+    const auth = await client.send(
+      new InitiateAuthCommand({
+        ClientId: other.UserPoolClient!.ClientId!,
+        AuthFlow: 'USER_PASSWORD_AUTH',
+        AuthParameters: { USERNAME: 'admin@example.com', PASSWORD: password('admin@example.com') },
+      }),
+    );
+    expect((await api('GET', '/api/profile', `Bearer ${auth.AuthenticationResult!.AccessToken}`)).status).toBe(401);
+  });
+
+  it('wrong password and unknown user cannot log in', async () => {
+    expect((await login('admin@example.com', 'wrong-Passw0rd!')).status).toBe(401);
+    expect((await login('ghost@example.com', 'Whatever-Passw0rd!')).status).toBe(401);
+  });
+});
+
+describe('refresh', () => {
+  it('exchanges the refresh token for a new access token that works', async () => {
+    const refreshed = await api('POST', '/auth/refresh', undefined, { refreshToken: tokens.get('reviewer@example.com')!.RefreshToken });
+    expect(refreshed.status).toBe(200);
+    expect((await api('POST', '/api/reviews', `Bearer ${refreshed.body.AccessToken}`, { title: 't', body: 'b', rating: 5 })).status).toBe(201);
+    expect((await api('POST', '/auth/refresh', undefined, { refreshToken: 'not-a-refresh-token' })).status).toBe(401);
+  });
+});
+
+describe('authorizer cache', () => {
+  it('does not invoke the authorizer again within the TTL, and the cached policy decides other routes right', async () => {
+    const fresh = (await login('reviewer@example.com')).body.AccessToken;
+    const calls: Array<[string, string, number, string]> = [
+      ['GET', '/api/profile', 200, 'invoked'],
+      ['GET', '/api/profile', 200, 'hit'],
+      ['GET', '/api/admin/users', 403, 'hit'],
+      ['POST', '/api/reviews', 201, 'hit'],
+      ['DELETE', '/api/admin/users/x', 403, 'hit'],
+    ];
+    for (const [method, path, status, cache] of calls) {
+      const response = await api(method, path, `Bearer ${fresh}`, method === 'POST' ? { title: 't', body: 'b', rating: 1 } : undefined);
+      expect([method, path, response.status, response.cache]).toEqual([method, path, status, cache]);
+    }
+  });
+});
+
+describe('CLI against the local system', () => {
+  const env = () => ({ LOCAL_DIR: local.dir });
+
+  it('logs in, calls an admin route, shows who is logged in, refreshes and logs out', () => {
+    const loginResult = runCli(['login', '--username', 'admin@example.com', '--password', password('admin@example.com')], env());
+    expect(loginResult).toMatchObject({ status: 0 });
+    const users = runCli(['call', 'GET', '/api/admin/users'], env());
+    expect(users.status).toBe(0);
+    expect(users.stdout).toContain('nogroup@example.com');
+    const who = runCli(['whoami'], env());
+    expect(JSON.parse(who.stdout)).toMatchObject({ username: expect.any(String), groups: ['admin-group'], expired: false });
+    expect(runCli(['refresh'], env()).status).toBe(0);
+    expect(runCli(['call', 'POST', '/api/reviews', '--data', '{"title":"t","body":"b","rating":2}'], env())).toMatchObject({ status: 1 });
+    expect(runCli(['logout'], env()).status).toBe(0);
+    const after = runCli(['call', 'GET', '/api/profile'], env());
+    expect(after.status).toBe(1);
+    expect(after.stderr.trim().split('\n')).toHaveLength(1);
+    expect(after.stderr).toMatch(/Not logged in/);
+  });
+
+  it('fails with one line on a wrong password', () => {
+    const result = runCli(['login', '--username', 'admin@example.com', '--password', 'nope'], env());
+    expect(result.status).toBe(1);
+    expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^cli: Login failed: Incorrect username or password/)]);
+  });
+});
+
+describe('expiry', () => {
+  it('rejects an expired emulator token with 401', async () => {
+    const clockSkewMs = configFor('dev').authorizer.clockSkewSeconds * 1000;
+    const wait = expiringTokenIssuedAt + 1000 + clockSkewMs + 1000 - Date.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    expect((await api('GET', '/api/profile', `Bearer ${expiringToken}`)).status).toBe(401);
+  });
+});
+
+describe('lifecycle', () => {
+  it('refuses a port in use with one line naming the port and the variable', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      await expect(startLocalProcess({ apiPort: port })).rejects.toThrow(new RegExp(`Port ${port} is already in use: set API_PORT`));
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('stops within 2 s on SIGTERM and starts again on the same state', async () => {
+    const { ms } = await local.stop();
+    expect(ms).toBeLessThan(2000);
+    local = await startLocalProcess({ dir: local.dir, apiPort: local.apiPort, cognitoPort: local.cognitoPort });
+    expect((await login('user@example.com')).status).toBe(200);
+  });
+});

@@ -1,0 +1,119 @@
+/**
+ * Runs `npm start`'s program (lib/local/start.ts) as a child process on free ports in a temp
+ * directory, the way a user runs it, and stops it again. Never leaves a process behind.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+
+export const PROJECT_ROOT = path.resolve(__dirname, '../..');
+const TSX = path.join(PROJECT_ROOT, 'node_modules/tsx/dist/cli.mjs');
+const START_TIMEOUT_MS = 40_000;
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface LocalProcess {
+  readonly dir: string;
+  readonly apiPort: number;
+  readonly cognitoPort: number;
+  readonly apiUrl: string;
+  /** Outputs merged across stacks. */
+  readonly outputs: Record<string, string>;
+  readonly stdout: () => string;
+  /** SIGTERM, then resolves with how long the process took to exit. */
+  stop(): Promise<{ exitCode: number | null; ms: number }>;
+}
+
+export interface StartOptions {
+  dir?: string;
+  apiPort?: number;
+  cognitoPort?: number;
+  env?: Record<string, string>;
+}
+
+const running = new Set<ChildProcess>();
+/** The child leads its own process group, so the emulator it spawns goes down with it. */
+const killGroup = (child: ChildProcess, signal: NodeJS.Signals): void => {
+  try {
+    process.kill(-child.pid!, signal);
+  } catch {
+    // already gone
+  }
+};
+process.on('exit', () => running.forEach((child) => killGroup(child, 'SIGKILL')));
+
+export async function startLocalProcess(options: StartOptions = {}): Promise<LocalProcess> {
+  const dir = options.dir ?? mkdtempSync(path.join(tmpdir(), 'local-system-'));
+  const apiPort = options.apiPort ?? (await freePort());
+  const cognitoPort = options.cognitoPort ?? (await freePort());
+  const child = spawn(process.execPath, [TSX, 'lib/local/start.ts'], {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, API_PORT: String(apiPort), COGNITO_PORT: String(cognitoPort), LOCAL_DIR: dir, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  running.add(child);
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk) => (stdout += chunk));
+  child.stderr!.on('data', (chunk) => (stderr += chunk));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => {
+    running.delete(child);
+    resolve(code);
+  }));
+
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`local system did not start in time:\n${stdout}\n${stderr}`)), START_TIMEOUT_MS);
+    const check = (): void => {
+      if (stdout.includes('Local system is running')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout!.on('data', check);
+    exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`local system exited with ${code}: ${stderr.trim()}`));
+    });
+  });
+
+  const byStack = JSON.parse(readFileSync(path.join(dir, 'outputs.json'), 'utf8')) as Record<string, Record<string, string>>;
+  const outputs = Object.assign({}, ...Object.values(byStack)) as Record<string, string>;
+  return {
+    dir,
+    apiPort,
+    cognitoPort,
+    apiUrl: outputs.ApiUrl,
+    outputs,
+    stdout: () => stdout,
+    async stop() {
+      const started = Date.now();
+      if (child.exitCode === null) child.kill('SIGTERM');
+      const exitCode = await exited;
+      killGroup(child, 'SIGKILL'); // anything the system failed to stop
+      return { exitCode, ms: Date.now() - started };
+    },
+  };
+}
+
+/** Runs a command of the CLI (`npm run cli -- ...`) to completion. */
+export function runCli(args: string[], env: Record<string, string>): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [TSX, 'lib/cli/main.ts', ...args], {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
