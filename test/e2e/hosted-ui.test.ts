@@ -1,0 +1,126 @@
+/**
+ * The Hosted UI authorization-code + PKCE flow end to end on the local system: the emulator's
+ * /oauth2/authorize (acting as the browser here), the API's POST /auth/token exchange, and the
+ * resulting access token on /api/profile. Also the CLI's `login --hosted` with its loopback redirect.
+ */
+import { spawn } from 'node:child_process';
+import * as path from 'node:path';
+import { configFor } from '../../lib/config/app-config';
+import { challengeFor, createVerifier } from '../../lib/cli/pkce';
+import { seedUsers } from '../../lib/local/seed-users';
+import { PROJECT_ROOT, runCli, startLocalProcess, type LocalProcess } from '../support/local-process';
+
+jest.setTimeout(60_000);
+
+const config = configFor('dev');
+const CLI_REDIRECT = `http://localhost:${config.local.cliCallbackPort}/callback`;
+const reviewer = seedUsers.find((user) => user.groups.includes('reviewers-group'))!;
+let local: LocalProcess;
+
+beforeAll(async () => {
+  local = await startLocalProcess();
+});
+afterAll(async () => {
+  await local?.stop();
+});
+
+/** Does what the browser does on the Hosted UI: load the form, submit credentials, return the redirect. */
+async function signInAsBrowser(authorizeUrl: string, username: string, password: string): Promise<URL> {
+  const form = await fetch(authorizeUrl);
+  expect(form.status).toBe(200);
+  const query = new URL(authorizeUrl).searchParams;
+  const fields = new URLSearchParams({ username, password });
+  for (const name of ['client_id', 'redirect_uri', 'response_type', 'code_challenge', 'code_challenge_method', 'scope', 'state']) {
+    fields.set(name, query.get(name) ?? '');
+  }
+  const submitted = await fetch(new URL('/oauth2/authorize', authorizeUrl), { method: 'POST', body: fields, redirect: 'manual' });
+  expect(submitted.status).toBe(302);
+  return new URL(submitted.headers.get('location')!);
+}
+
+function authorizeUrl(challenge: string, redirectUri: string): string {
+  return `${local.outputs.HostedUiUrl}/oauth2/authorize?${new URLSearchParams({
+    client_id: local.outputs.UserPoolClientId,
+    response_type: 'code',
+    redirect_uri: redirectUri,
+    scope: config.hostedUi.scopes.join(' '),
+    code_challenge: challenge,
+    code_challenge_method: 'S256',
+    state: 'test-state',
+  })}`;
+}
+
+async function codeFor(verifier: string, redirectUri = CLI_REDIRECT): Promise<string> {
+  const redirect = await signInAsBrowser(authorizeUrl(challengeFor(verifier), redirectUri), reviewer.email, reviewer.password);
+  expect(redirect.searchParams.get('state')).toBe('test-state');
+  return redirect.searchParams.get('code')!;
+}
+
+async function exchange(body: Record<string, string>) {
+  const response = await fetch(`${local.apiUrl}/auth/token`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, body: await response.json(), cookies: response.headers.getSetCookie() };
+}
+
+describe('POST /auth/token against the local Hosted UI stand-in', () => {
+  it('exchanges a code with the right verifier; the access token works; the code cannot be replayed', async () => {
+    const verifier = createVerifier();
+    const code = await codeFor(verifier);
+    const first = await exchange({ code, code_verifier: verifier, redirect_uri: CLI_REDIRECT });
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({ access_token: expect.any(String), id_token: expect.any(String), token_type: 'Bearer' });
+    expect(first.body.refresh_token).toBeUndefined();
+    expect(first.cookies.join(';')).toMatch(/refresh_token=.+HttpOnly.*/);
+
+    const profile = await fetch(`${local.apiUrl}/api/profile`, { headers: { Authorization: `Bearer ${first.body.access_token}` } });
+    expect(profile.status).toBe(200);
+    expect(await profile.json()).toMatchObject({ primaryGroup: 'reviewers-group' });
+
+    const replay = await exchange({ code, code_verifier: verifier, redirect_uri: CLI_REDIRECT });
+    expect(replay.status).toBe(400);
+  });
+
+  it('rejects a wrong verifier', async () => {
+    const code = await codeFor(createVerifier());
+    expect((await exchange({ code, code_verifier: createVerifier(), redirect_uri: CLI_REDIRECT })).status).toBe(400);
+  });
+
+  it('rejects a redirect_uri other than the one the code was issued for', async () => {
+    const verifier = createVerifier();
+    const code = await codeFor(verifier, CLI_REDIRECT);
+    const other = config.hostedUi.callbackUrls.find((url) => url !== CLI_REDIRECT)!;
+    expect((await exchange({ code, code_verifier: verifier, redirect_uri: other })).status).toBe(400);
+  });
+});
+
+describe('cli login --hosted', () => {
+  it('completes the PKCE flow through a loopback redirect and saves tokens that work', async () => {
+    const env = { ...process.env, LOCAL_DIR: local.dir };
+    const cli = spawn(process.execPath, [path.join(PROJECT_ROOT, 'node_modules/tsx/dist/cli.mjs'), 'lib/cli/main.ts', 'login', '--hosted', '--timeout', '30'], {
+      cwd: PROJECT_ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    const authorize = await new Promise<string>((resolve, reject) => {
+      cli.stderr.on('data', (chunk) => {
+        stderr += chunk;
+        const match = /(http\S+\/oauth2\/authorize\S+)/.exec(stderr);
+        if (match) resolve(match[1]);
+      });
+      cli.once('exit', (code) => reject(new Error(`cli exited ${code}: ${stderr}`)));
+    });
+    const exited = new Promise<number | null>((resolve) => cli.once('exit', resolve));
+    const redirect = await signInAsBrowser(authorize, reviewer.email, reviewer.password);
+    expect(`${redirect.origin}${redirect.pathname}`).toBe(CLI_REDIRECT);
+    expect((await fetch(redirect)).status).toBe(200);
+    expect(await exited).toBe(0);
+
+    const call = runCli(['call', 'POST', '/api/reviews', '--data', '{"title":"t","body":"b","rating":3}'], { LOCAL_DIR: local.dir });
+    expect(call.status).toBe(0);
+    expect(runCli(['refresh'], { LOCAL_DIR: local.dir }).status).toBe(0);
+  });
+});
