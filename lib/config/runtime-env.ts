@@ -21,6 +21,8 @@ export const ENV = {
   cognitoEndpoint: 'COGNITO_ENDPOINT',
   /** The Hosted UI token endpoint (`https://<domain>/oauth2/token`, or the emulator's). */
   tokenEndpoint: 'TOKEN_ENDPOINT',
+  /** Comma-separated redirect URIs `/auth/token` accepts (the client's callback URLs). */
+  callbackUrls: 'CALLBACK_URLS',
 } as const;
 
 export type RuntimeEnv = Readonly<Record<string, string | undefined>>;

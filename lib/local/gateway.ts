@@ -269,7 +269,7 @@ function proxyEvent(
       authorizer: authorizer ?? null,
       httpMethod: route.method,
       identity: { sourceIp: request.socket.remoteAddress ?? '127.0.0.1', userAgent: request.headers['user-agent'] ?? null },
-      path: `/${stage}${url.pathname}`,
+      path: url.pathname, // the path as the client sent it (deployed: with the stage prefix)
       protocol: `HTTP/${request.httpVersion}`,
       requestId,
       requestTimeEpoch: Date.now(),

@@ -69,13 +69,15 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   mkdirSync(dir, { recursive: true });
   const emulator = await startEmulator({ dir, host, port: options.cognitoPort });
   try {
+    const extraCallbackUrls = callbackUrlsFor(options.apiPort);
     const pool = await provision({
       endpoint: emulator.endpoint,
       config,
       users: seedUsers,
+      extraCallbackUrls,
       accessTokenSeconds: options.accessTokenSeconds,
     });
-    configureLambdaEnvironment(config, emulator.endpoint, pool);
+    configureLambdaEnvironment(config, emulator.endpoint, pool, [...config.hostedUi.callbackUrls, ...extraCallbackUrls]);
 
     // Imported only now: like Lambda, they read their environment once, at cold start.
     const { handler: authorizer } = (await import('../../lambda/authorizer/index')) as { handler: AuthorizerFunction };
@@ -131,6 +133,7 @@ function configureLambdaEnvironment(
   config: AppConfig,
   emulatorEndpoint: string,
   pool: { userPoolId: string; userPoolClientId: string; issuer: string; jwksUri: string },
+  callbackUrls: readonly string[],
 ): void {
   Object.assign(process.env, {
     [ENV.stage]: config.stage,
@@ -141,7 +144,13 @@ function configureLambdaEnvironment(
     [ENV.jwksUriOverride]: pool.jwksUri,
     [ENV.cognitoEndpoint]: emulatorEndpoint,
     [ENV.tokenEndpoint]: `${emulatorEndpoint}/oauth2/token`,
+    [ENV.callbackUrls]: [...new Set(callbackUrls)].join(','),
   });
+}
+
+/** The demo page's redirect URIs on the port actually used (registered besides the configured ones). */
+export function callbackUrlsFor(apiPort: number): string[] {
+  return [`http://localhost:${apiPort}/callback`, `http://127.0.0.1:${apiPort}/callback`];
 }
 
 /** The shape `cdk deploy --outputs-file` writes: outputs grouped by stack name. */

@@ -62,7 +62,7 @@ async function exchange(body: Record<string, string>) {
     headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify(body),
   });
-  return { status: response.status, body: await response.json(), cookies: response.headers.getSetCookie() };
+  return { status: response.status, body: (await response.json()) as Record<string, string>, cookies: response.headers.getSetCookie() };
 }
 
 describe('POST /auth/token against the local Hosted UI stand-in', () => {

@@ -4,7 +4,9 @@
  * gateway, the real authorizer and the real handlers.
  */
 import { createServer } from 'node:net';
-import { CognitoIdentityProviderClient, CreateUserPoolClientCommand, InitiateAuthCommand, UpdateUserPoolClientCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { CognitoIdentityProviderClient, CreateUserPoolClientCommand, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { provision } from '../../lib/local/emulator';
+import { callbackUrlsFor } from '../../lib/local/system';
 import { configFor } from '../../lib/config/app-config';
 import { seedUsers } from '../../lib/local/seed-users';
 import { accessToken, makeSigningKey } from '../support/token-factory';
@@ -48,22 +50,14 @@ beforeAll(async () => {
     expect(response.status).toBe(200);
     tokens.set(user.email, response.body);
   }
-  // A token that expires in one second, from the real emulator: shorten the client's access
-  // token lifetime, log in, restore it. Its expiry is checked at the end of the suite.
-  const client = cognito();
-  const lifetime = (seconds: number) => ({
-    UserPoolId: local.outputs.UserPoolId,
-    ClientId: local.outputs.UserPoolClientId,
-    AccessTokenValidity: seconds,
-    TokenValidityUnits: { AccessToken: 'seconds' as const, IdToken: 'minutes' as const, RefreshToken: 'days' as const },
-    IdTokenValidity: 60,
-    RefreshTokenValidity: 30,
-    ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH', 'ALLOW_USER_SRP_AUTH'],
-  });
-  await client.send(new UpdateUserPoolClientCommand(lifetime(1)));
+  // A token that expires in one second, from the real emulator: provision the client with a
+  // one-second access token lifetime, log in, then provision it back. Checked at the end of the suite.
+  const reprovision = (accessTokenSeconds?: number) =>
+    provision({ endpoint: `http://127.0.0.1:${local.cognitoPort}`, config: configFor('dev'), users: [], accessTokenSeconds, extraCallbackUrls: callbackUrlsFor(local.apiPort) });
+  await reprovision(1);
   expiringToken = (await login('admin@example.com')).body.AccessToken;
   expiringTokenIssuedAt = Date.now();
-  await client.send(new UpdateUserPoolClientCommand(lifetime(3600)));
+  await reprovision();
 });
 
 afterAll(async () => {

@@ -1,0 +1,176 @@
+/**
+ * Public auth routes:
+ *   POST /auth/login    { username, password }         → Cognito tokens (USER_PASSWORD_AUTH)
+ *   POST /auth/refresh  { refreshToken } or the cookie → new tokens (REFRESH_TOKEN_AUTH)
+ *   POST /auth/token    { code, code_verifier, redirect_uri } → Hosted UI code exchange (PKCE)
+ * Never logs passwords, codes, verifiers or tokens.
+ */
+import { InitiateAuthCommand, type AuthenticationResultType } from '@aws-sdk/client-cognito-identity-provider';
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { ENV } from '../../lib/config/runtime-env';
+import { readBackendEnv } from '../shared/backend-env';
+import { boundedRequest } from '../shared/bounded-request';
+import { createCognitoClient } from '../shared/cognito-client';
+import { cognitoErrorResult } from '../shared/cognito-errors';
+import { badRequest, isResult, json, parseJsonObject, stringField, type ProxyResult } from '../shared/http';
+import { createLogger } from '../shared/logger';
+
+const env = readBackendEnv(process.env);
+const cognito = createCognitoClient(process.env);
+const logger = createLogger('auth');
+const tokenEndpoint = process.env[ENV.tokenEndpoint];
+const callbackUrls = new Set((process.env[ENV.callbackUrls] ?? env.config.hostedUi.callbackUrls.join(',')).split(',').filter(Boolean));
+
+const TOKEN_ENDPOINT_TIMEOUT_MS = 5000;
+const REFRESH_COOKIE = 'refresh_token';
+/** RFC 7636 §4.1: 43–128 characters of [A-Z] / [a-z] / [0-9] / "-" / "." / "_" / "~". */
+const VERIFIER_PATTERN = /^[A-Za-z0-9\-._~]{43,128}$/;
+/** Cognito codes are opaque; bound them to a sane size and alphabet. */
+const CODE_PATTERN = /^[A-Za-z0-9\-._~]{1,512}$/;
+/** Cognito answers these for bad credentials; unknown users must look the same (no user enumeration). */
+const BAD_CREDENTIALS: Readonly<Record<string, [number, string]>> = {
+  NotAuthorizedException: [401, 'Incorrect username or password'],
+  UserNotFoundException: [401, 'Incorrect username or password'],
+};
+const BAD_REFRESH: Readonly<Record<string, [number, string]>> = {
+  NotAuthorizedException: [401, 'Refresh token is invalid, expired or revoked'],
+  UserNotFoundException: [401, 'Refresh token is invalid, expired or revoked'],
+};
+
+export async function handler(event: APIGatewayProxyEvent): Promise<ProxyResult> {
+  switch (event.resource) {
+    case '/auth/login':
+      return login(event);
+    case '/auth/refresh':
+      return refresh(event);
+    case '/auth/token':
+      return exchangeCode(event);
+    default:
+      return json(404, { message: 'Not found' });
+  }
+}
+
+async function login(event: APIGatewayProxyEvent): Promise<ProxyResult> {
+  const body = parseJsonObject(event);
+  if (isResult(body)) return body;
+  const username = stringField(body, 'username', 128);
+  const password = stringField(body, 'password', 256);
+  if (!username || !password) return badRequest('username and password must be non-empty strings');
+  return initiateAuth('USER_PASSWORD_AUTH', { USERNAME: username, PASSWORD: password }, BAD_CREDENTIALS);
+}
+
+async function refresh(event: APIGatewayProxyEvent): Promise<ProxyResult> {
+  const body = event.body ? parseJsonObject(event) : {};
+  if (isResult(body)) return body;
+  const refreshToken = stringField(body, 'refreshToken', 8192) ?? cookie(event, REFRESH_COOKIE);
+  if (!refreshToken) return badRequest('refreshToken is required (in the body, or the refresh cookie)');
+  return initiateAuth('REFRESH_TOKEN_AUTH', { REFRESH_TOKEN: refreshToken }, BAD_REFRESH);
+}
+
+async function initiateAuth(
+  flow: 'USER_PASSWORD_AUTH' | 'REFRESH_TOKEN_AUTH',
+  parameters: Record<string, string>,
+  errors: Readonly<Record<string, [number, string]>>,
+): Promise<ProxyResult> {
+  let result: AuthenticationResultType | undefined;
+  try {
+    const response = await cognito.send(new InitiateAuthCommand({ ClientId: env.userPoolClientId, AuthFlow: flow, AuthParameters: parameters }));
+    result = response.AuthenticationResult;
+    if (!result && response.ChallengeName) {
+      logger.log('WARN', 'auth challenge not supported', { flow, challenge: response.ChallengeName });
+      return json(403, { message: `Sign-in needs ${response.ChallengeName}: complete it through the Hosted UI`, challenge: response.ChallengeName });
+    }
+  } catch (error) {
+    return cognitoErrorResult(error, logger, flow, errors);
+  }
+  if (!result?.AccessToken) return json(502, { message: 'Identity service returned no tokens' });
+  logger.log('INFO', 'tokens issued', { flow });
+  return json(200, {
+    AccessToken: result.AccessToken,
+    IdToken: result.IdToken,
+    RefreshToken: result.RefreshToken,
+    ExpiresIn: result.ExpiresIn,
+    TokenType: result.TokenType ?? 'Bearer',
+  });
+}
+
+async function exchangeCode(event: APIGatewayProxyEvent): Promise<ProxyResult> {
+  const body = parseJsonObject(event);
+  if (isResult(body)) return body;
+  const code = body.code;
+  const verifier = body.code_verifier;
+  const redirectUri = body.redirect_uri;
+  if (typeof code !== 'string' || !CODE_PATTERN.test(code)) return badRequest('code must be the authorization code from the redirect');
+  if (typeof verifier !== 'string' || !VERIFIER_PATTERN.test(verifier)) {
+    return badRequest('code_verifier must be 43 to 128 characters of A-Z a-z 0-9 - . _ ~ (RFC 7636)');
+  }
+  if (typeof redirectUri !== 'string' || !callbackUrls.has(redirectUri)) return badRequest('redirect_uri is not a registered callback URL');
+  if (!tokenEndpoint) return json(503, { message: 'Hosted UI is not configured' });
+
+  let status: number;
+  let answer: Record<string, unknown>;
+  try {
+    const response = await boundedRequest(tokenEndpoint, {
+      method: 'POST',
+      timeoutMs: TOKEN_ENDPOINT_TIMEOUT_MS,
+      maxResponseBytes: 64 * 1024,
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        client_id: env.userPoolClientId,
+        code,
+        code_verifier: verifier,
+        redirect_uri: redirectUri,
+      }).toString(),
+    });
+    status = response.status;
+    answer = parseObject(response.body.toString('utf8'));
+  } catch (error) {
+    logger.log('ERROR', 'token endpoint unreachable', { reason: (error as Error).message });
+    return json(502, { message: 'Identity service unavailable' });
+  }
+  return tokenEndpointResult(status, answer, env.config.tokens.refreshTokenDays, event.requestContext.path);
+}
+
+function tokenEndpointResult(status: number, answer: Record<string, unknown>, refreshDays: number, requestPath: string): ProxyResult {
+  const error = typeof answer.error === 'string' ? answer.error : undefined;
+  if (status === 200 && typeof answer.access_token === 'string') {
+    logger.log('INFO', 'tokens issued', { flow: 'authorization_code' });
+    const headers: Record<string, string> = {};
+    if (typeof answer.refresh_token === 'string') {
+      // The refresh token never reaches page scripts: HttpOnly, sent only to the refresh route.
+      const path = requestPath.replace(/\/auth\/token$/, '/auth/refresh');
+      headers['Set-Cookie'] = `${REFRESH_COOKIE}=${answer.refresh_token}; HttpOnly; Secure; SameSite=Strict; Path=${path}; Max-Age=${refreshDays * 86400}`;
+    }
+    return json(
+      200,
+      { access_token: answer.access_token, id_token: answer.id_token, expires_in: answer.expires_in, token_type: answer.token_type ?? 'Bearer' },
+      headers,
+    );
+  }
+  logger.log('WARN', 'code exchange rejected', { status, error: error ?? 'none' });
+  if (status >= 500 || status === 0) return json(502, { message: 'Identity service unavailable' });
+  if (error === 'invalid_client' || error === 'unauthorized_client') return json(401, { message: 'Client is not allowed to exchange codes', error });
+  return json(400, {
+    message: 'The code is invalid, expired or already used, or the verifier or redirect_uri does not match',
+    error: error ?? 'invalid_request',
+  });
+}
+
+function parseObject(text: string): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+function cookie(event: APIGatewayProxyEvent, name: string): string | undefined {
+  const header = Object.entries(event.headers ?? {}).find(([key]) => key.toLowerCase() === 'cookie')?.[1];
+  for (const part of header?.split(';') ?? []) {
+    const [key, ...value] = part.trim().split('=');
+    if (key === name && value.length > 0) return value.join('=');
+  }
+  return undefined;
+}

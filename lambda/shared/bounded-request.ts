@@ -1,0 +1,60 @@
+/**
+ * One HTTP(S) request with a single time-out over the whole exchange and a cap on the answer's
+ * size. Plain http is allowed only to loopback (the local emulator); no redirects are followed.
+ * Used for the JWKS download and the Hosted UI token endpoint: both must fail fast, not hang.
+ */
+import * as http from 'node:http';
+import * as https from 'node:https';
+import { isLoopbackUrl } from '../../lib/config/runtime-env';
+
+export interface BoundedRequest {
+  readonly method: 'GET' | 'POST';
+  readonly timeoutMs: number;
+  readonly maxResponseBytes: number;
+  readonly headers?: Record<string, string | number>;
+  readonly body?: string;
+}
+
+export interface BoundedResponse {
+  readonly status: number;
+  readonly body: Buffer;
+}
+
+export class BoundedRequestError extends Error {
+  readonly name = 'BoundedRequestError';
+}
+
+export function boundedRequest(endpoint: string, options: BoundedRequest): Promise<BoundedResponse> {
+  const url = new URL(endpoint);
+  const transport = url.protocol === 'https:' ? https : url.protocol === 'http:' && isLoopbackUrl(endpoint) ? http : undefined;
+  if (!transport) return Promise.reject(new BoundedRequestError(`Refusing to call ${url.origin}: https, or http on loopback only`));
+
+  return new Promise((resolve, reject) => {
+    const request = transport.request(url, { method: options.method, timeout: options.timeoutMs, headers: options.headers }, (response) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      response.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > options.maxResponseBytes) fail(new BoundedRequestError(`Response larger than ${options.maxResponseBytes} bytes`));
+        else chunks.push(chunk);
+      });
+      response.on('end', () => {
+        clearTimeout(deadline);
+        resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks) });
+      });
+      response.on('error', (error) => fail(new BoundedRequestError(`Response failed: ${error.message}`)));
+    });
+    // `timeout` above covers an idle socket; the deadline covers a slow trickle too.
+    const deadline = setTimeout(() => fail(new BoundedRequestError(`Timed out after ${options.timeoutMs} ms`)), options.timeoutMs);
+    deadline.unref();
+    request.on('timeout', () => fail(new BoundedRequestError(`Timed out after ${options.timeoutMs} ms`)));
+    request.on('error', (error) => fail(new BoundedRequestError(`Request failed: ${error.message}`)));
+    request.end(options.body);
+
+    function fail(error: Error): void {
+      clearTimeout(deadline);
+      request.destroy();
+      reject(error);
+    }
+  });
+}

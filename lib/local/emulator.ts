@@ -1,0 +1,237 @@
+/**
+ * The embedded Cognito emulator (cognito-local) and its provisioning from the typed config.
+ *
+ * Facts about the emulator's tokens that the rest of the system relies on (checked against
+ * cognito-local 5.3): RS256 with kid "CognitoLocal" (a key shipped inside the package — trust it
+ * only locally); issuer `<IssuerDomain>/<poolId>` = `http://<host>:<port>/<poolId>`; the JWKS at
+ * `<issuer>/.well-known/jwks.json`. Access tokens carry `client_id`, no `aud`, `token_use`
+ * "access", `username`, and `cognito:groups` only when the user is in a group. ID tokens carry
+ * `aud`, `email`, `custom:role`. Token lifetimes follow the client's validity settings, in
+ * seconds if asked (used by expiry tests).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, openSync, closeSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import {
+  AdminAddUserToGroupCommand,
+  AdminCreateUserCommand,
+  AdminGetUserCommand,
+  AdminSetUserPasswordCommand,
+  CreateGroupCommand,
+  CreateUserPoolClientCommand,
+  CreateUserPoolCommand,
+  ListGroupsCommand,
+  ListUserPoolClientsCommand,
+  ListUserPoolsCommand,
+  UpdateGroupCommand,
+  UpdateUserPoolClientCommand,
+  UserNotFoundException,
+  type CognitoIdentityProviderClient,
+  type UpdateUserPoolClientCommandInput,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { ENV, jwksUriFor } from '../config/runtime-env';
+import type { AppConfig } from '../config/app-config';
+import { createCognitoClient } from '../../lambda/shared/cognito-client';
+import type { SeedUser } from './seed-users';
+
+const START_TIMEOUT_MS = 15_000;
+const STOP_TIMEOUT_MS = 1500;
+
+export interface Emulator {
+  /** e.g. `http://127.0.0.1:9229` */
+  readonly endpoint: string;
+  stop(): Promise<void>;
+}
+
+export interface EmulatorOptions {
+  /** State directory; the emulator keeps its data in `<dir>/cognito/.cognito`. */
+  readonly dir: string;
+  readonly host: string;
+  readonly port: number;
+}
+
+export class EmulatorError extends Error {
+  readonly name = 'EmulatorError';
+}
+
+/** Starts cognito-local as a child process and waits until it answers. */
+export async function startEmulator(options: EmulatorOptions): Promise<Emulator> {
+  const cwd = path.join(options.dir, 'cognito');
+  mkdirSync(path.join(cwd, '.cognito'), { recursive: true });
+  const endpoint = `http://${options.host}:${options.port}`;
+  writeFileSync(
+    path.join(cwd, '.cognito', 'config.json'),
+    `${JSON.stringify({ UserPoolDefaults: { UsernameAttributes: [] }, TokenConfig: { IssuerDomain: endpoint } }, null, 2)}\n`,
+  );
+  const logFd = openSync(path.join(options.dir, 'cognito.log'), 'a');
+  const child = spawn(process.execPath, [require.resolve('cognito-local/lib/bin/start.js')], {
+    cwd,
+    env: { ...process.env, PORT: String(options.port), HOST: options.host, DEBUG: '' },
+    stdio: ['ignore', logFd, logFd],
+  });
+  closeSync(logFd);
+  const killOnExit = (): void => {
+    child.kill('SIGKILL');
+  };
+  process.once('exit', killOnExit);
+
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  try {
+    await waitUntilHealthy(endpoint, child);
+  } catch (error) {
+    child.kill('SIGKILL');
+    process.off('exit', killOnExit);
+    throw error;
+  }
+  return {
+    endpoint,
+    async stop() {
+      process.off('exit', killOnExit);
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+async function waitUntilHealthy(endpoint: string, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) {
+      throw new EmulatorError(`The Cognito emulator exited with code ${child.exitCode} (see cognito.log in the state directory)`);
+    }
+    try {
+      const response = await fetch(`${endpoint}/health`, { signal: AbortSignal.timeout(1000) });
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new EmulatorError(`The Cognito emulator did not answer on ${endpoint} within ${START_TIMEOUT_MS / 1000} s`);
+}
+
+export interface ProvisionOptions {
+  readonly endpoint: string;
+  readonly config: AppConfig;
+  readonly users: readonly SeedUser[];
+  /** Callback URLs to register besides the configured ones (e.g. the actual local port). */
+  readonly extraCallbackUrls?: readonly string[];
+  /** Access token lifetime in seconds instead of the configured minutes (expiry tests). */
+  readonly accessTokenSeconds?: number;
+}
+
+export interface ProvisionedPool {
+  readonly userPoolId: string;
+  readonly userPoolClientId: string;
+  readonly issuer: string;
+  readonly jwksUri: string;
+}
+
+/**
+ * Creates the pool, client, groups and users from the config, or brings existing ones
+ * (found by name) up to date: running it again on the same state converges, never fails.
+ */
+export async function provision(options: ProvisionOptions): Promise<ProvisionedPool> {
+  const { config } = options;
+  const client = createCognitoClient({ [ENV.cognitoEndpoint]: options.endpoint }, config.env.region);
+  try {
+    const userPoolId = await ensureUserPool(client, config);
+    const userPoolClientId = await ensureAppClient(client, userPoolId, options);
+    await ensureGroups(client, userPoolId, config);
+    for (const user of options.users) await ensureUser(client, userPoolId, user);
+    const issuer = `${options.endpoint}/${userPoolId}`;
+    return { userPoolId, userPoolClientId, issuer, jwksUri: jwksUriFor(issuer) };
+  } finally {
+    client.destroy();
+  }
+}
+
+async function ensureUserPool(client: CognitoIdentityProviderClient, config: AppConfig): Promise<string> {
+  const pools = await client.send(new ListUserPoolsCommand({ MaxResults: 60 }));
+  const existing = pools.UserPools?.find((pool) => pool.Name === config.userPool.name);
+  if (existing?.Id) return existing.Id;
+  const created = await client.send(
+    new CreateUserPoolCommand({
+      PoolName: config.userPool.name,
+      Schema: [
+        { Name: 'email', AttributeDataType: 'String', Required: true, Mutable: true },
+        ...config.userPool.customAttributes.map((name) => ({ Name: name, AttributeDataType: 'String' as const, Mutable: true })),
+      ],
+    }),
+  );
+  return created.UserPool!.Id!;
+}
+
+async function ensureAppClient(client: CognitoIdentityProviderClient, userPoolId: string, options: ProvisionOptions): Promise<string> {
+  const { config } = options;
+  const clients = await client.send(new ListUserPoolClientsCommand({ UserPoolId: userPoolId, MaxResults: 60 }));
+  let clientId = clients.UserPoolClients?.find((appClient) => appClient.ClientName === config.appClientName)?.ClientId;
+  if (!clientId) {
+    const created = await client.send(new CreateUserPoolClientCommand({ UserPoolId: userPoolId, ClientName: config.appClientName }));
+    clientId = created.UserPoolClient!.ClientId!;
+  }
+  // Always apply the current settings, so a restart with other ports or lifetimes converges.
+  const settings: UpdateUserPoolClientCommandInput = {
+    UserPoolId: userPoolId,
+    ClientId: clientId,
+    ClientName: config.appClientName,
+    ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH', 'ALLOW_USER_SRP_AUTH'],
+    AccessTokenValidity: options.accessTokenSeconds ?? config.tokens.accessTokenMinutes,
+    IdTokenValidity: config.tokens.idTokenMinutes,
+    RefreshTokenValidity: config.tokens.refreshTokenDays,
+    TokenValidityUnits: {
+      AccessToken: options.accessTokenSeconds ? 'seconds' : 'minutes',
+      IdToken: 'minutes',
+      RefreshToken: 'days',
+    },
+    CallbackURLs: [...new Set([...config.hostedUi.callbackUrls, ...(options.extraCallbackUrls ?? [])])],
+    LogoutURLs: [...config.hostedUi.logoutUrls],
+    AllowedOAuthFlows: ['code'],
+    AllowedOAuthScopes: [...config.hostedUi.scopes],
+    AllowedOAuthFlowsUserPoolClient: true,
+    SupportedIdentityProviders: ['COGNITO'],
+    EnableTokenRevocation: true,
+    PreventUserExistenceErrors: 'ENABLED',
+  };
+  await client.send(new UpdateUserPoolClientCommand(settings));
+  return clientId;
+}
+
+async function ensureGroups(client: CognitoIdentityProviderClient, userPoolId: string, config: AppConfig): Promise<void> {
+  const existing = new Set((await client.send(new ListGroupsCommand({ UserPoolId: userPoolId }))).Groups?.map((group) => group.GroupName));
+  for (const group of config.groups) {
+    const input = { UserPoolId: userPoolId, GroupName: group.name, Precedence: group.precedence, Description: group.description };
+    await client.send(existing.has(group.name) ? new UpdateGroupCommand(input) : new CreateGroupCommand(input));
+  }
+}
+
+async function ensureUser(client: CognitoIdentityProviderClient, userPoolId: string, user: SeedUser): Promise<void> {
+  const exists = await client.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: user.email })).then(
+    () => true,
+    (error: unknown) => {
+      if (error instanceof UserNotFoundException) return false;
+      throw error;
+    },
+  );
+  if (!exists) {
+    await client.send(
+      new AdminCreateUserCommand({
+        UserPoolId: userPoolId,
+        Username: user.email,
+        MessageAction: 'SUPPRESS',
+        UserAttributes: [
+          { Name: 'email', Value: user.email },
+          { Name: 'email_verified', Value: 'true' },
+          { Name: 'custom:role', Value: user.role },
+        ],
+      }),
+    );
+  }
+  await client.send(new AdminSetUserPasswordCommand({ UserPoolId: userPoolId, Username: user.email, Password: user.password, Permanent: true }));
+  for (const group of user.groups) {
+    await client.send(new AdminAddUserToGroupCommand({ UserPoolId: userPoolId, Username: user.email, GroupName: group }));
+  }
+}
