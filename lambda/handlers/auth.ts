@@ -31,6 +31,8 @@ const CODE_PATTERN = /^[A-Za-z0-9\-._~]{1,512}$/;
 const BAD_CREDENTIALS: Readonly<Record<string, [number, string]>> = {
   NotAuthorizedException: [401, 'Incorrect username or password'],
   UserNotFoundException: [401, 'Incorrect username or password'],
+  // The emulator answers a wrong password with this; Cognito with NotAuthorizedException.
+  InvalidPasswordException: [401, 'Incorrect username or password'],
 };
 const BAD_REFRESH: Readonly<Record<string, [number, string]>> = {
   NotAuthorizedException: [401, 'Refresh token is invalid, expired or revoked'],
