@@ -1,0 +1,61 @@
+/**
+ * Builds the CDK app: both stacks of one stage, with cdk-nag's AWS Solutions checks.
+ * bin/app.ts runs it for `cdk synth/deploy`; the tests build the same app.
+ */
+import { App, Validations, type Environment } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { configFor, isStage, resourceName, type AppConfig } from './config/app-config';
+import { ApiStack } from './stacks/api-stack';
+import { IdentityStack } from './stacks/identity-stack';
+
+export interface CognitoJwtApp {
+  readonly app: App;
+  readonly config: AppConfig;
+  readonly identity: IdentityStack;
+  readonly api: ApiStack;
+}
+
+export function buildApp(app: App = new App()): CognitoJwtApp {
+  const stage = app.node.tryGetContext('stage') ?? 'dev';
+  if (!isStage(stage)) throw new Error(`Context "stage" must be dev or prod; got "${stage}" (cdk synth -c stage=dev)`);
+  const config = configFor(stage);
+  // Region from context, the CLI's profile, or the config; the account only if known (else env-agnostic).
+  const env: Environment = {
+    account: app.node.tryGetContext('account') ?? process.env.CDK_DEFAULT_ACCOUNT ?? config.env.account,
+    region: app.node.tryGetContext('region') ?? process.env.CDK_DEFAULT_REGION ?? config.env.region,
+  };
+
+  const identity = new IdentityStack(app, resourceName(config, 'Identity'), { env, config, description: 'Cognito user pool, groups and identity pool' });
+  const api = new ApiStack(app, resourceName(config, 'Api'), {
+    env,
+    config,
+    userPool: identity.identity.userPool,
+    userPoolClient: identity.identity.userPoolClient,
+    tokenEndpoint: identity.tokenEndpoint,
+    description: 'REST API with a Lambda authorizer for Cognito JWTs',
+  });
+  applyNag(app, identity, api);
+  return { app, config, identity, api };
+}
+
+/** cdk-nag AWS Solutions on the whole app; each acknowledgement says why. */
+function applyNag(app: App, identity: IdentityStack, api: ApiStack): void {
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  const pool = identity.identity.userPool;
+  Validations.of(pool).acknowledge({
+    id: 'AwsSolutions-COG2',
+    reason: 'MFA is optional (TOTP) as specified: enforcing it is a per-deployment policy decision; the password policy is strong',
+  });
+  Validations.of(pool).acknowledge({
+    id: 'AwsSolutions-COG8',
+    reason: 'The Plus feature plan (threat protection) is a paid tier; enable it per deployment in the config when required',
+  });
+  Validations.of(api.api.api).acknowledge({
+    id: 'AwsSolutions-APIG3',
+    reason: 'WAF web ACLs are account- and traffic-specific; associate one per deployment (throttling is on by default)',
+  });
+  Validations.of(api.api.api).acknowledge({
+    id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+    reason: "API Gateway's account-level CloudWatch role needs the AWS-managed AmazonAPIGatewayPushToCloudWatchLogs policy for stage logging",
+  });
+}

@@ -1,0 +1,184 @@
+import * as path from 'node:path';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { accessMap, isPublic, type HandlerName, type Route } from '../config/access-map';
+import { resourceName, type AppConfig } from '../config/app-config';
+import { LAMBDA_BUNDLING } from '../config/bundling';
+import { GATEWAY_RESPONSES, type GatewayResponseName } from '../config/gateway-responses';
+import { ENV } from '../config/runtime-env';
+
+export interface AuthorizedApiProps {
+  readonly config: AppConfig;
+  readonly userPool: IUserPool;
+  readonly userPoolClient: IUserPoolClient;
+  /** The Hosted UI token endpoint `/auth/token` exchanges codes at. */
+  readonly tokenEndpoint: string;
+  /**
+   * Which group may call which route.
+   * @default the project's access map (lib/config/access-map.ts)
+   */
+  readonly routes?: readonly Route[];
+  /**
+   * How long Lambda and access logs are kept.
+   * @default one month
+   */
+  readonly logRetention?: logs.RetentionDays;
+}
+
+const LAMBDA_DIR = path.join(__dirname, '..', '..', 'lambda');
+
+const GATEWAY_RESPONSE_TYPES: ReadonlyArray<[apigateway.ResponseType, GatewayResponseName]> = [
+  [apigateway.ResponseType.UNAUTHORIZED, 'unauthorized'],
+  [apigateway.ResponseType.ACCESS_DENIED, 'accessDenied'],
+  [apigateway.ResponseType.MISSING_AUTHENTICATION_TOKEN, 'missingAuthenticationToken'],
+  [apigateway.ResponseType.AUTHORIZER_FAILURE, 'authorizerFailure'],
+  [apigateway.ResponseType.AUTHORIZER_CONFIGURATION_ERROR, 'authorizerFailure'],
+  [apigateway.ResponseType.REQUEST_TOO_LARGE, 'requestTooLarge'],
+];
+
+/**
+ * A REST API built from the access map: every route that is not public goes through a TOKEN
+ * authorizer (the Authorization header) backed by the Lambda in lambda/authorizer.
+ */
+export class AuthorizedApi extends Construct {
+  readonly api: apigateway.RestApi;
+  readonly authorizerFunction: NodejsFunction;
+  readonly handlers: Readonly<Record<HandlerName, NodejsFunction>>;
+
+  private readonly config: AppConfig;
+  private readonly logRetention: logs.RetentionDays;
+
+  constructor(scope: Construct, id: string, props: AuthorizedApiProps) {
+    super(scope, id);
+    const { config } = props;
+    const routes = props.routes ?? accessMap;
+    this.config = config;
+    this.logRetention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
+
+    const poolEnvironment = {
+      [ENV.stage]: config.stage,
+      [ENV.userPoolId]: props.userPool.userPoolId,
+      [ENV.userPoolClientId]: props.userPoolClient.userPoolClientId,
+    };
+    this.authorizerFunction = this.lambdaFunction('Authorizer', 'authorizer/index.ts', poolEnvironment);
+    const handlerEnvironment: Record<HandlerName, Record<string, string>> = {
+      auth: { ...poolEnvironment, [ENV.tokenEndpoint]: props.tokenEndpoint, [ENV.callbackUrls]: config.hostedUi.callbackUrls.join(',') },
+      profile: poolEnvironment,
+      adminUsers: poolEnvironment,
+      reviews: poolEnvironment,
+    };
+    const handlerNames = [...new Set(routes.map((route) => route.handler))];
+    this.handlers = Object.fromEntries(
+      handlerNames.map((name) => [name, this.lambdaFunction(`${name[0].toUpperCase()}${name.slice(1)}Handler`, `handlers/${name}.ts`, handlerEnvironment[name])]),
+    ) as Record<HandlerName, NodejsFunction>;
+    this.handlers.adminUsers?.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['cognito-idp:ListUsers', 'cognito-idp:AdminDeleteUser'], resources: [props.userPool.userPoolArn] }),
+    );
+
+    const accessLogs = new logs.LogGroup(this, 'AccessLogs', { retention: this.logRetention, removalPolicy: RemovalPolicy.DESTROY });
+    this.api = new apigateway.RestApi(this, 'RestApi', {
+      restApiName: resourceName(config, 'api'),
+      cloudWatchRole: true,
+      deployOptions: {
+        stageName: config.api.stageName,
+        accessLogDestination: new apigateway.LogGroupLogDestination(accessLogs),
+        accessLogFormat: apigateway.AccessLogFormat.jsonWithStandardFields(),
+        loggingLevel: apigateway.MethodLoggingLevel.ERROR,
+        dataTraceEnabled: false, // would log request headers, i.e. tokens
+        throttlingRateLimit: config.api.throttlingRateLimit,
+        throttlingBurstLimit: config.api.throttlingBurstLimit,
+      },
+      defaultCorsPreflightOptions: {
+        allowOrigins: [...config.api.allowedOrigins],
+        allowHeaders: ['Authorization', 'Content-Type'],
+        allowMethods: [...new Set(routes.map((route) => route.method))],
+        allowCredentials: true,
+      },
+    });
+    this.addGatewayResponses();
+
+    const authorizer = new apigateway.TokenAuthorizer(this, 'TokenAuthorizer', {
+      handler: this.authorizerFunction,
+      identitySource: apigateway.IdentitySource.header('Authorization'),
+      resultsCacheTtl: Duration.seconds(config.authorizer.resultsCacheTtlSeconds),
+    });
+    const validator = this.api.addRequestValidator('RequestValidator', { validateRequestBody: true, validateRequestParameters: true });
+    for (const route of routes) {
+      const method = this.api.root.resourceForPath(route.path).addMethod(
+        route.method,
+        new apigateway.LambdaIntegration(this.handlers[route.handler]),
+        isPublic(route)
+          ? { authorizationType: apigateway.AuthorizationType.NONE, requestValidator: validator }
+          : { authorizationType: apigateway.AuthorizationType.CUSTOM, authorizer, requestValidator: validator },
+      );
+      if (isPublic(route)) {
+        acknowledgeUnauthenticated(method, `${route.method} ${route.path} is public in the access map (it is how callers obtain tokens)`);
+      } else {
+        Validations.of(method).acknowledge({
+          id: 'AwsSolutions-COG4',
+          reason: 'A Lambda TOKEN authorizer verifies the Cognito user pool JWT (aws-jwt-verify) and applies group-based access from the access map, which a Cognito authorizer cannot',
+        });
+      }
+    }
+    this.acknowledgePreflights();
+  }
+
+  private lambdaFunction(id: string, entry: string, environment: Record<string, string>): NodejsFunction {
+    const logGroup = new logs.LogGroup(this, `${id}Logs`, { retention: this.logRetention, removalPolicy: RemovalPolicy.DESTROY });
+    // Own role with write access to its own log group only (instead of the broad managed policy).
+    const role = new iam.Role(this, `${id}Role`, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    logGroup.grantWrite(role);
+    return new NodejsFunction(this, id, {
+      entry: path.join(LAMBDA_DIR, entry),
+      handler: 'handler',
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: 256,
+      timeout: Duration.seconds(10),
+      role,
+      logGroup,
+      environment: { ...environment, NODE_OPTIONS: '--enable-source-maps' },
+      bundling: {
+        ...LAMBDA_BUNDLING,
+        format: OutputFormat.CJS,
+        externalModules: ['@aws-sdk/*'], // the Node.js runtime ships AWS SDK v3
+      },
+    });
+  }
+
+  /** API Gateway's own answers (401, 403, 500, …) as JSON with CORS, the same bodies the local gateway sends. */
+  private addGatewayResponses(): void {
+    const responseHeaders = { 'Access-Control-Allow-Origin': `'${this.config.api.allowedOrigins[0]}'`, Vary: "'Origin'" };
+    for (const [type, name] of GATEWAY_RESPONSE_TYPES) {
+      const { statusCode, body } = GATEWAY_RESPONSES[name];
+      this.api.addGatewayResponse(`${name}${type.responseType}`, {
+        type,
+        statusCode: String(statusCode),
+        responseHeaders,
+        templates: { 'application/json': JSON.stringify(body) },
+      });
+    }
+    for (const type of [apigateway.ResponseType.DEFAULT_4XX, apigateway.ResponseType.DEFAULT_5XX]) {
+      this.api.addGatewayResponse(type.responseType, { type, responseHeaders });
+    }
+  }
+
+  /** CORS preflight (OPTIONS) methods carry no authorizer by design: browsers send them without credentials. */
+  private acknowledgePreflights(): void {
+    for (const resource of this.api.methods.map((method) => method.resource)) {
+      const preflight = resource.node.tryFindChild('OPTIONS');
+      if (preflight) acknowledgeUnauthenticated(preflight, 'CORS preflight: browsers send OPTIONS without credentials');
+    }
+  }
+}
+
+function acknowledgeUnauthenticated(scope: Construct, reason: string): void {
+  Validations.of(scope).acknowledge({ id: 'AwsSolutions-APIG4', reason });
+  Validations.of(scope).acknowledge({ id: 'AwsSolutions-COG4', reason });
+}
