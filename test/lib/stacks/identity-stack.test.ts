@@ -1,0 +1,124 @@
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { buildTestApp, stableTemplate } from '../../support/cdk';
+
+const { identity, config } = buildTestApp();
+const template = Template.fromStack(identity);
+
+it('matches the snapshot', () => {
+  expect(stableTemplate(identity)).toMatchSnapshot();
+});
+
+describe('user pool', () => {
+  it('signs in with email as the username, requires email, carries custom:role', () => {
+    template.hasResourceProperties('AWS::Cognito::UserPool', {
+      UsernameAttributes: ['email'],
+      AutoVerifiedAttributes: ['email'],
+      Schema: Match.arrayWith([
+        Match.objectLike({ Name: 'email', Required: true, Mutable: true }),
+        Match.objectLike({ Name: 'role', AttributeDataType: 'String', Mutable: true }),
+      ]),
+    });
+  });
+
+  it('has the password policy, optional TOTP MFA, email-only recovery, and no self sign-up', () => {
+    template.hasResourceProperties('AWS::Cognito::UserPool', {
+      Policies: { PasswordPolicy: Match.objectLike({ MinimumLength: 8, RequireLowercase: true, RequireUppercase: true, RequireNumbers: true, RequireSymbols: true }) },
+      MfaConfiguration: 'OPTIONAL',
+      EnabledMfas: ['SOFTWARE_TOKEN_MFA'],
+      AccountRecoverySetting: { RecoveryMechanisms: [{ Name: 'verified_email', Priority: 1 }] },
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+    });
+  });
+
+  it('is destroyed with the dev stack, retained and protected in prod', () => {
+    template.hasResource('AWS::Cognito::UserPool', { DeletionPolicy: 'Delete' });
+    const prod = Template.fromStack(buildTestApp({ stage: 'prod' }).identity);
+    prod.hasResource('AWS::Cognito::UserPool', { DeletionPolicy: 'Retain', Properties: Match.objectLike({ DeletionProtection: 'ACTIVE' }) });
+  });
+});
+
+describe('app client', () => {
+  it('has no secret, password/SRP/refresh flows, token revocation and the configured lifetimes', () => {
+    template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      GenerateSecret: false,
+      ExplicitAuthFlows: Match.arrayEquals(['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']),
+      EnableTokenRevocation: true,
+      PreventUserExistenceErrors: 'ENABLED',
+      AccessTokenValidity: config.tokens.accessTokenMinutes,
+      IdTokenValidity: config.tokens.idTokenMinutes,
+      RefreshTokenValidity: config.tokens.refreshTokenDays * 24 * 60,
+      TokenValidityUnits: { AccessToken: 'minutes', IdToken: 'minutes', RefreshToken: 'minutes' },
+    });
+  });
+
+  it('allows only the authorization code grant for the Hosted UI, with the configured scopes and URLs', () => {
+    template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      AllowedOAuthFlows: ['code'],
+      AllowedOAuthFlowsUserPoolClient: true,
+      AllowedOAuthScopes: Match.arrayEquals([...config.hostedUi.scopes]),
+      CallbackURLs: [...config.hostedUi.callbackUrls],
+      LogoutURLs: [...config.hostedUi.logoutUrls],
+      SupportedIdentityProviders: ['COGNITO'],
+    });
+    template.hasResourceProperties('AWS::Cognito::UserPoolDomain', { Domain: config.hostedUi.domainPrefix });
+  });
+});
+
+describe('groups', () => {
+  it.each([
+    ['admin-group', 1],
+    ['reviewers-group', 2],
+    ['user-group', 3],
+  ])('%s has precedence %i and its own role', (groupName, precedence) => {
+    template.hasResourceProperties('AWS::Cognito::UserPoolGroup', {
+      GroupName: groupName,
+      Precedence: precedence,
+      RoleArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('Role'), 'Arn'] },
+    });
+  });
+
+  it('gives each group a distinct role, assumable only by authenticated identities of this identity pool, with no permissions', () => {
+    const groups = Object.values(template.findResources('AWS::Cognito::UserPoolGroup'));
+    const roleIds = new Set(groups.map((group) => group.Properties.RoleArn['Fn::GetAtt'][0]));
+    expect(roleIds.size).toBe(3);
+    const roles = template.findResources('AWS::IAM::Role');
+    for (const roleId of roleIds) {
+      const statement = roles[roleId].Properties.AssumeRolePolicyDocument.Statement[0];
+      expect(statement).toMatchObject({
+        Action: 'sts:AssumeRoleWithWebIdentity',
+        Principal: { Federated: 'cognito-identity.amazonaws.com' },
+        Condition: {
+          StringEquals: { 'cognito-identity.amazonaws.com:aud': { Ref: expect.stringMatching(/IdentityPool/) } },
+          'ForAnyValue:StringLike': { 'cognito-identity.amazonaws.com:amr': 'authenticated' },
+        },
+      });
+      expect(roles[roleId].Properties.ManagedPolicyArns).toBeUndefined();
+      expect(roles[roleId].Properties.Policies).toBeUndefined();
+    }
+  });
+});
+
+describe('identity pool', () => {
+  it('allows authenticated identities only, from this user pool and client', () => {
+    template.hasResourceProperties('AWS::Cognito::IdentityPool', {
+      AllowUnauthenticatedIdentities: false,
+      CognitoIdentityProviders: [Match.objectLike({ ClientId: { Ref: Match.stringLikeRegexp('AppClient') } })],
+    });
+  });
+
+  it('maps roles from the token and denies ambiguous ones', () => {
+    template.hasResourceProperties('AWS::Cognito::IdentityPoolRoleAttachment', {
+      RoleMappings: { cognito: Match.objectLike({ Type: 'Token', AmbiguousRoleResolution: 'Deny' }) },
+      Roles: { authenticated: Match.anyValue() },
+    });
+  });
+});
+
+it('exports the stable outputs (besides the cross-stack exports CDK adds)', () => {
+  const outputs = template.findOutputs('*');
+  expect(Object.keys(outputs).filter((name) => !name.startsWith('ExportsOutput')).sort()).toEqual(
+    ['HostedUiUrl', 'IdentityPoolId', 'JwksUri', 'TokenEndpoint', 'UserPoolClientId', 'UserPoolId', 'UserPoolProviderUrl'].sort(),
+  );
+  expect(JSON.stringify(outputs.UserPoolProviderUrl.Value)).toContain('https://cognito-idp.');
+  expect(JSON.stringify(outputs.JwksUri.Value)).toContain('/.well-known/jwks.json');
+});
