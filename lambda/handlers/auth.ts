@@ -14,6 +14,7 @@ import { createCognitoClient } from '../shared/cognito-client';
 import { cognitoErrorResult } from '../shared/cognito-errors';
 import { badRequest, isResult, json, parseJsonObject, stringField, type ProxyResult } from '../shared/http';
 import { createLogger } from '../shared/logger';
+import { expiresAt } from '../shared/unverified-claims';
 
 const env = readBackendEnv(process.env);
 const cognito = createCognitoClient(process.env);
@@ -91,7 +92,8 @@ async function initiateAuth(
     AccessToken: result.AccessToken,
     IdToken: result.IdToken,
     RefreshToken: result.RefreshToken,
-    ExpiresIn: result.ExpiresIn,
+    // The emulator omits ExpiresIn; the token's own exp says the same.
+    ExpiresIn: result.ExpiresIn ?? Math.max(0, expiresAt(result.AccessToken) - Math.floor(Date.now() / 1000)),
     TokenType: result.TokenType ?? 'Bearer',
   });
 }

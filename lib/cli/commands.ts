@@ -4,7 +4,7 @@
  */
 import { CliError } from './errors';
 import { errorMessage, request, type ApiResponse } from './http';
-import { decodeClaims, expiresAt } from './jwt-claims';
+import { decodeClaims, expiresAt } from '../../lambda/shared/unverified-claims';
 import { readOutputs } from './outputs';
 import type { SavedTokens, TokenStore } from './token-store';
 

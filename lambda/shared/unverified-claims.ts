@@ -1,4 +1,4 @@
-/** Reads a JWT's claims without verifying it: for display and expiry checks only, never for trust. */
+/** Reads a JWT's claims without verifying it: for display and expiry hints only, never for trust. */
 export function decodeClaims(jwt: string): Record<string, unknown> | undefined {
   const payload = jwt.split('.')[1];
   if (!payload) return undefined;
