@@ -10,6 +10,10 @@ import { staticPages } from './pages';
 
 const SHUTDOWN_LIMIT_MS = 2000;
 
+// The AWS SDK warns on every start that its releases after January 2027 need Node 22; the lockfile
+// pins the SDK and Lambda runs Node 24, so the warning only adds noise to the local console.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 function portFrom(variable: string, fallback: number): number {
   const raw = process.env[variable];
   if (raw === undefined || raw === '') return fallback;
