@@ -4,8 +4,9 @@
  */
 import { TokenRejectedError } from './reasons';
 
-const BEARER = /^bearer (\S+)$/i;
-const BASE64URL_PART = /^[A-Za-z0-9_-]+$/;
+/** One pass over the header: scheme, then three base64url parts (the first captured). */
+const BEARER_JWT = /^bearer ([A-Za-z0-9_-]+)\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/i;
+const BEARER_ANYTHING = /^bearer \S+$/i;
 /** Cognito signs with RS256 only; anything else (none, HS*, ES*, PS*) is an attack or a foreign issuer. */
 const ALLOWED_ALG = 'RS256';
 /** Header parameters that point at keys other than the pool's JWKS: never honoured, so never accepted. */
@@ -16,23 +17,22 @@ export function parseAuthorizationHeader(header: unknown, maxHeaderBytes: number
   if (typeof header !== 'string' || header.length === 0) {
     throw new TokenRejectedError('MISSING_TOKEN', 'No Authorization header');
   }
-  // String length bounds the UTF-8 size from below; one comparison is enough for ASCII tokens.
-  if (header.length > maxHeaderBytes || Buffer.byteLength(header) > maxHeaderBytes) {
+  // A header that passes the pattern below is ASCII, so its length is its size in bytes.
+  if (header.length > maxHeaderBytes) {
     throw new TokenRejectedError('HEADER_TOO_LARGE', `Authorization header exceeds ${maxHeaderBytes} bytes`);
   }
-  const match = BEARER.exec(header);
-  if (!match) throw new TokenRejectedError('BAD_SCHEME', 'Authorization header is not "Bearer <token>"');
-  const token = match[1];
-  assertTokenShape(token);
-  return token;
+  const match = BEARER_JWT.exec(header);
+  if (!match) {
+    throw BEARER_ANYTHING.test(header)
+      ? new TokenRejectedError('MALFORMED_TOKEN', 'Token is not three base64url parts')
+      : new TokenRejectedError('BAD_SCHEME', 'Authorization header is not "Bearer <token>"');
+  }
+  assertJwtHeader(match[1]);
+  return header.slice('bearer '.length);
 }
 
-function assertTokenShape(token: string): void {
-  const parts = token.split('.');
-  if (parts.length !== 3 || !parts.every((part) => BASE64URL_PART.test(part))) {
-    throw new TokenRejectedError('MALFORMED_TOKEN', 'Token is not three base64url parts');
-  }
-  const header = decodeJsonObject(parts[0]);
+function assertJwtHeader(encodedHeader: string): void {
+  const header = decodeJsonObject(encodedHeader);
   if (header.alg !== ALLOWED_ALG) {
     throw new TokenRejectedError('UNSUPPORTED_ALG', `Token alg is not ${ALLOWED_ALG}`);
   }
