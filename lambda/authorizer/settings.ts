@@ -21,6 +21,8 @@ export interface AuthorizerSettings {
   readonly clientId: string;
   readonly acceptIdTokens: boolean;
   readonly clockSkewSeconds: number;
+  /** Longest exp − iat accepted. */
+  readonly maxTokenLifetimeSeconds: number;
   readonly jwksFetchTimeoutMs: number;
   readonly jwksPenaltySeconds: number;
   readonly maxHeaderBytes: number;
@@ -40,6 +42,7 @@ export function settingsFromConfig(
     clientId: pool.clientId,
     acceptIdTokens: config.authorizer.acceptIdTokens,
     clockSkewSeconds: config.authorizer.clockSkewSeconds,
+    maxTokenLifetimeSeconds: config.authorizer.maxTokenLifetimeSeconds,
     jwksFetchTimeoutMs: config.authorizer.jwksFetchTimeoutMs,
     jwksPenaltySeconds: config.authorizer.jwksPenaltySeconds,
     maxHeaderBytes: config.authorizer.maxHeaderBytes,

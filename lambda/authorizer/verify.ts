@@ -86,12 +86,23 @@ export function createTokenVerifier(settings: AuthorizerSettings): TokenVerifier
 
 function checkCognitoClaims(payload: JwtPayload, settings: AuthorizerSettings, allowedTokenUses: string[]): void {
   if (payload.exp === undefined) throw new TokenRejectedError('MISSING_EXP', 'Token has no exp');
-  const now = Date.now() / 1000;
-  if (payload.iat !== undefined && payload.iat - settings.clockSkewSeconds > now) {
-    throw new TokenRejectedError('NOT_YET_VALID', 'Token iat is in the future');
+  if (payload.iat === undefined) throw new TokenRejectedError('BAD_CLAIMS', 'Token has no iat');
+  // Cognito writes whole positive seconds; fractions, negatives or unsafe numbers mean someone else wrote them.
+  for (const name of TIME_CLAIMS) {
+    const value = payload[name];
+    if (value !== undefined && !(Number.isSafeInteger(value) && (value as number) > 0)) {
+      throw new TokenRejectedError('BAD_CLAIMS', `${name} is not a positive whole number of seconds`);
+    }
   }
+  const { exp, iat } = payload as { exp: number; iat: number };
+  if (iat - settings.clockSkewSeconds > Date.now() / 1000) throw new TokenRejectedError('NOT_YET_VALID', 'Token iat is in the future');
+  if (exp - iat > settings.maxTokenLifetimeSeconds) throw new TokenRejectedError('BAD_CLAIMS', 'Token lifetime is longer than Cognito issues');
   if (typeof payload.token_use !== 'string' || !allowedTokenUses.includes(payload.token_use)) {
     throw new TokenRejectedError('WRONG_TOKEN_USE', 'Token use is not accepted');
+  }
+  // One audience, as a string: a list could smuggle our client id next to another.
+  if (typeof (payload.token_use === 'id' ? payload.aud : payload.client_id) !== 'string') {
+    throw new TokenRejectedError('WRONG_CLIENT', 'Token client id is not a single string');
   }
   validateCognitoJwtFields(payload, { tokenUse: null, clientId: settings.clientId });
   if (typeof payload.sub !== 'string' || payload.sub.length === 0) {
@@ -114,6 +125,8 @@ function toVerifiedClaims(payload: JwtPayload): VerifiedClaims {
     tokenUse,
   };
 }
+
+const TIME_CLAIMS = ['exp', 'iat', 'nbf', 'auth_time'] as const;
 
 /** Library errors by class (not by name: minification renames classes) to stable reason codes. */
 const REASONS: ReadonlyArray<[new (...args: never[]) => Error, RejectionReason]> = [

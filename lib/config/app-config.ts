@@ -31,6 +31,8 @@ export interface AuthorizerConfig {
   readonly acceptIdTokens: boolean;
   /** Tolerated clock difference for `exp`, `nbf` and `iat`. */
   readonly clockSkewSeconds: number;
+  /** Longest `exp − iat` accepted: Cognito issues access and ID tokens for at most one day. */
+  readonly maxTokenLifetimeSeconds: number;
   /** Time allowed for one JWKS download before the request fails closed. */
   readonly jwksFetchTimeoutMs: number;
   /** After a JWKS fetch for an unknown `kid`, no further fetch for this long. */
@@ -107,6 +109,7 @@ const baseConfig: AppConfig = {
     resultsCacheTtlSeconds: 300,
     acceptIdTokens: false,
     clockSkewSeconds: 5,
+    maxTokenLifetimeSeconds: 24 * 60 * 60,
     jwksFetchTimeoutMs: 1500,
     jwksPenaltySeconds: 10,
     maxHeaderBytes: 8192,
