@@ -18,12 +18,14 @@ export interface MethodArnParts {
 /** Splits `arn:<partition>:execute-api:<region>:<account>:<apiId>/<stage>/<METHOD>/<path>`. */
 export function parseMethodArn(methodArn: unknown): MethodArnParts | undefined {
   if (typeof methodArn !== 'string') return undefined;
-  const arnParts = methodArn.split(':');
-  if (arnParts.length !== 6 || arnParts[0] !== 'arn' || arnParts[2] !== 'execute-api') return undefined;
-  const [apiId, stage, method, ...pathParts] = arnParts[5].split('/');
+  // Only the first five colons separate ARN fields: the request path may hold colons too.
+  const arnParts = methodArn.split(':', 5);
+  const resourceStart = arnParts.join(':').length + 1;
+  if (arnParts.length !== 5 || arnParts[0] !== 'arn' || arnParts[2] !== 'execute-api' || resourceStart > methodArn.length) return undefined;
+  const [apiId, stage, method, ...pathParts] = methodArn.slice(resourceStart).split('/');
   if (!apiId || !stage || !method) return undefined;
   return {
-    apiPrefix: `${arnParts.slice(0, 5).join(':')}:${apiId}/${stage}`,
+    apiPrefix: `${methodArn.slice(0, resourceStart)}${apiId}/${stage}`,
     method,
     path: `/${pathParts.join('/')}`,
   };
