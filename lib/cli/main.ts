@@ -43,9 +43,9 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     if (BOOLEAN_FLAGS.has(name)) flags.set(name, true);
     else if (VALUE_FLAGS.has(name)) {
       const value = inline ?? argv[++i];
-      if (value === undefined) throw new CliError(`--${name} needs a value\n${USAGE}`);
+      if (value === undefined) throw new CliError(`--${name} needs a value (see --help)`);
       flags.set(name, value);
-    } else throw new CliError(`Unknown option --${name}\n${USAGE}`);
+    } else throw new CliError(`Unknown option --${name} (see --help)`);
   }
   return { positional, flags };
 }
@@ -91,7 +91,7 @@ async function run(argv: readonly string[]): Promise<void> {
       }
       const username = flag('username');
       const password = flag('password');
-      if (!username || !password) throw new CliError(`login needs --username and --password (or --hosted)\n${USAGE}`);
+      if (!username || !password) throw new CliError('login needs --username and --password (or --hosted)');
       return login(context, username, password);
     }
     case 'refresh':
@@ -102,14 +102,14 @@ async function run(argv: readonly string[]): Promise<void> {
       return whoami(context);
     case 'call': {
       const [method, apiPath] = rest;
-      if (!method || !apiPath) throw new CliError(`call needs METHOD and PATH, e.g. call GET /api/profile\n${USAGE}`);
+      if (!method || !apiPath) throw new CliError('call needs METHOD and PATH, e.g. call GET /api/profile');
       await call(context, method, apiPath, flag('data'));
       return;
     }
     case 'logout':
       return logout(context);
     default:
-      throw new CliError(`Unknown command "${command}"\n${USAGE}`);
+      throw new CliError(`Unknown command "${command}" (see --help)`);
   }
 }
 

@@ -88,6 +88,16 @@ describe('POST /auth/login', () => {
   });
 });
 
+it('answers 502 in one clear message when the identity service is down', async () => {
+  const closedPort = await tokenEndpoint(200, {}).then((url) => {
+    servers.pop()!.close();
+    return new URL(url).origin;
+  });
+  const handler = loadHandler(backendEnv(emulator, { COGNITO_ENDPOINT: closedPort }));
+  const result = await handler(proxyEvent('POST', '/auth/login', { body: ADMIN }));
+  expect([result.statusCode, JSON.parse(result.body).message]).toEqual([502, 'Identity service unavailable']);
+});
+
 describe('POST /auth/refresh', () => {
   it('accepts the refresh token in the body or in the refresh cookie', async () => {
     const { RefreshToken } = JSON.parse((await post('/auth/login', ADMIN)).body);
