@@ -11,16 +11,9 @@ import { createLocalGateway } from '../../lib/local/gateway';
 import { createAuthorizer } from '../../lambda/authorizer/handler';
 import { settingsFromConfig } from '../../lambda/authorizer/settings';
 import { accessToken, makeSigningKey, startJwksServer } from '../../test/support/token-factory';
+import { CALLER_GROUPS, MIXED_ROUTES } from '../../test/support/traffic';
 
 const CLIENT_ID = 'bench-client-id';
-const ROUTES: Array<[string, string]> = [
-  ['GET', '/api/profile'],
-  ['GET', '/api/admin/users'],
-  ['DELETE', '/api/admin/users/u-1'],
-  ['POST', '/api/reviews'],
-  ['PUT', '/api/reviews/r-1'],
-];
-const GROUP_SETS = [['admin-group'], ['reviewers-group'], ['user-group'], ['reviewers-group', 'user-group'], undefined];
 
 export interface GatewayRun {
   readonly rps: number;
@@ -47,9 +40,9 @@ export async function measureGateway(cacheTtlSeconds: number, durationSeconds: n
   }).listen(0, '127.0.0.1');
 
   // Distinct tokens per group set: with the cache off, each request is a full verification.
-  const tokens = Array.from({ length: 200 }, (_, i) => accessToken({ issuer: jwks.issuer, clientId: CLIENT_ID, key, groups: GROUP_SETS[i % GROUP_SETS.length] }));
+  const tokens = Array.from({ length: 200 }, (_, i) => accessToken({ issuer: jwks.issuer, clientId: CLIENT_ID, key, groups: CALLER_GROUPS[i % CALLER_GROUPS.length] }));
   const requests = tokens.flatMap((token, i) => {
-    const [method, path] = ROUTES[i % ROUTES.length];
+    const [method, path] = MIXED_ROUTES[i % MIXED_ROUTES.length];
     return [{ method: method as 'GET', path, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: method === 'GET' || method === 'DELETE' ? undefined : '{}' }];
   });
   try {

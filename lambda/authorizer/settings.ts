@@ -2,7 +2,7 @@
  * What the authorizer needs to know, read once per cold start from the typed config and
  * the Lambda environment (lib/config/runtime-env.ts is the contract).
  */
-import { configFor, groupsByPrecedence, isStage, type AppConfig } from '../../lib/config/app-config';
+import { configFor, groupsByPrecedence, isStage, type AppConfig, type AuthorizerConfig } from '../../lib/config/app-config';
 import { accessMap, type Route } from '../../lib/config/access-map';
 import {
   ENV,
@@ -13,19 +13,15 @@ import {
   type RuntimeEnv,
 } from '../../lib/config/runtime-env';
 
-export interface AuthorizerSettings {
+/** The authorizer part of the typed config, minus what only API Gateway uses (its cache TTL). */
+type VerificationLimits = Omit<AuthorizerConfig, 'resultsCacheTtlSeconds'>;
+
+export interface AuthorizerSettings extends VerificationLimits {
   /** Exact expected `iss`. */
   readonly issuer: string;
   readonly jwksUri: string;
   /** Expected `client_id` (access tokens) or `aud` (ID tokens). */
   readonly clientId: string;
-  readonly acceptIdTokens: boolean;
-  readonly clockSkewSeconds: number;
-  /** Longest exp − iat accepted. */
-  readonly maxTokenLifetimeSeconds: number;
-  readonly jwksFetchTimeoutMs: number;
-  readonly jwksPenaltySeconds: number;
-  readonly maxHeaderBytes: number;
   /** Group names, lowest precedence number first: decides `primaryGroup`. */
   readonly groupPrecedence: readonly string[];
   readonly routes: readonly Route[];
@@ -36,16 +32,12 @@ export function settingsFromConfig(
   pool: { issuer: string; jwksUri?: string; clientId: string },
   routes: readonly Route[] = accessMap,
 ): AuthorizerSettings {
+  const { resultsCacheTtlSeconds: _gatewayOnly, ...limits } = config.authorizer;
   return {
+    ...limits,
     issuer: pool.issuer,
     jwksUri: pool.jwksUri ?? jwksUriFor(pool.issuer),
     clientId: pool.clientId,
-    acceptIdTokens: config.authorizer.acceptIdTokens,
-    clockSkewSeconds: config.authorizer.clockSkewSeconds,
-    maxTokenLifetimeSeconds: config.authorizer.maxTokenLifetimeSeconds,
-    jwksFetchTimeoutMs: config.authorizer.jwksFetchTimeoutMs,
-    jwksPenaltySeconds: config.authorizer.jwksPenaltySeconds,
-    maxHeaderBytes: config.authorizer.maxHeaderBytes,
     groupPrecedence: groupsByPrecedence(config).map((group) => group.name),
     routes,
   };

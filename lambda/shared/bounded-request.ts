@@ -3,8 +3,7 @@
  * size. Plain http is allowed only to loopback (the local emulator); no redirects are followed.
  * Used for the JWKS download and the Hosted UI token endpoint: both must fail fast, not hang.
  */
-import * as http from 'node:http';
-import * as https from 'node:https';
+import type * as Http from 'node:http';
 import { isLoopbackUrl } from '../../lib/config/runtime-env';
 
 export interface BoundedRequest {
@@ -26,7 +25,7 @@ export class BoundedRequestError extends Error {
 
 export function boundedRequest(endpoint: string, options: BoundedRequest): Promise<BoundedResponse> {
   const url = new URL(endpoint);
-  const transport = url.protocol === 'https:' ? https : url.protocol === 'http:' && isLoopbackUrl(endpoint) ? http : undefined;
+  const transport = transportFor(url, endpoint);
   if (!transport) return Promise.reject(new BoundedRequestError(`Refusing to call ${url.origin}: https, or http on loopback only`));
 
   return new Promise((resolve, reject) => {
@@ -58,3 +57,14 @@ export function boundedRequest(endpoint: string, options: BoundedRequest): Promi
     }
   });
 }
+
+/**
+ * Loaded on first use, not at cold start: loading node:http costs milliseconds the authorizer only
+ * pays when it actually fetches (once per cold start, or for the local emulator).
+ */
+function transportFor(url: URL, endpoint: string): Pick<typeof Http, 'request'> | undefined {
+  if (url.protocol === 'https:') return require('node:https');
+  if (url.protocol === 'http:' && isLoopbackUrl(endpoint)) return require('node:http');
+  return undefined;
+}
+

@@ -11,6 +11,7 @@ import { createLocalGateway, type LocalGateway } from '../../../lib/local/gatewa
 import { createAuthorizer } from '../../../lambda/authorizer/handler';
 import { settingsFromConfig } from '../../../lambda/authorizer/settings';
 import { accessToken, makeSigningKey, startJwksServer, type JwksServer, type SigningKey } from '../../support/token-factory';
+import { CALLER_GROUPS, MIXED_ROUTES } from '../../support/traffic';
 
 jest.setTimeout(90_000);
 
@@ -18,14 +19,6 @@ const TOTAL = 10_000;
 const CONCURRENCY = 50;
 const TIME_LIMIT_MS = 60_000;
 const CLIENT_ID = 'load-client';
-const ROUTES: Array<[string, string]> = [
-  ['GET', '/api/profile'],
-  ['GET', '/api/admin/users'],
-  ['DELETE', '/api/admin/users/u-7'],
-  ['POST', '/api/reviews'],
-  ['PUT', '/api/reviews/r-3'],
-];
-const GROUP_SETS = [['admin-group'], ['reviewers-group'], ['user-group'], ['reviewers-group', 'user-group'], undefined, ['admin-group ']];
 
 interface Scenario {
   readonly method: string;
@@ -65,9 +58,9 @@ function scenarios(): Scenario[] {
   const list: Scenario[] = [];
   const stranger = makeSigningKey('load');
   for (let i = 0; i < 400; i++) {
-    const groups = GROUP_SETS[i % GROUP_SETS.length];
+    const groups = CALLER_GROUPS[i % CALLER_GROUPS.length];
     const valid = accessToken({ issuer: jwks.issuer, clientId: CLIENT_ID, key, groups });
-    const [method, path] = ROUTES[i % ROUTES.length];
+    const [method, path] = MIXED_ROUTES[i % MIXED_ROUTES.length];
     const route = findRoute(accessMap, method, path)!.route;
     secrets.push(valid);
     list.push({ method, path, authorization: `Bearer ${valid}`, expected: grants(route, groups ?? []) ? 200 : 403 });
