@@ -34,7 +34,8 @@ export function createAuthorizer(settings: AuthorizerSettings, options: Authoriz
     try {
       if (!target) throw new TokenRejectedError('INTERNAL_ERROR', 'Event has no valid methodArn');
       const token = parseAuthorizationHeader(event.authorizationToken, settings.maxHeaderBytes);
-      const claims = await verifier.verify(token);
+      const verified = verifier.verify(token);
+      const claims = verified instanceof Promise ? await verified : verified;
       const policyDocument = policies.policyFor(target.apiPrefix, claims.groups);
       const allowed = evaluatePolicy(policyDocument, event.methodArn) === 'allow';
       logger.log('INFO', 'authorization decision', {

@@ -18,17 +18,15 @@ export interface MethodArnParts {
 /** Splits `arn:<partition>:execute-api:<region>:<account>:<apiId>/<stage>/<METHOD>/<path>`. */
 export function parseMethodArn(methodArn: unknown): MethodArnParts | undefined {
   if (typeof methodArn !== 'string') return undefined;
-  // Only the first five colons separate ARN fields: the request path may hold colons too.
-  const arnParts = methodArn.split(':', 5);
-  const resourceStart = arnParts.join(':').length + 1;
-  if (arnParts.length !== 5 || arnParts[0] !== 'arn' || arnParts[2] !== 'execute-api' || resourceStart > methodArn.length) return undefined;
-  const [apiId, stage, method, ...pathParts] = methodArn.slice(resourceStart).split('/');
-  if (!apiId || !stage || !method) return undefined;
-  return {
-    apiPrefix: `${methodArn.slice(0, resourceStart)}${apiId}/${stage}`,
-    method,
-    path: `/${pathParts.join('/')}`,
-  };
+  const fields = methodArn.split(':', 5); // arn, partition, service, region, account
+  if (fields.length < 5 || fields[0] !== 'arn' || fields[2] !== 'execute-api') return undefined;
+  // The rest is `<apiId>/<stage>/<METHOD>/<path>`, and the path may itself hold colons.
+  const resourceStart = fields.join(':').length + 1;
+  const apiEnd = methodArn.indexOf('/', resourceStart);
+  const stageEnd = methodArn.indexOf('/', apiEnd + 1);
+  const methodEnd = methodArn.indexOf('/', stageEnd + 1);
+  if (apiEnd <= resourceStart || stageEnd <= apiEnd + 1 || methodEnd <= stageEnd + 1) return undefined;
+  return { apiPrefix: methodArn.slice(0, stageEnd), method: methodArn.slice(stageEnd + 1, methodEnd), path: methodArn.slice(methodEnd) };
 }
 
 /** The IAM resource for a route: path parameters become `*`. */

@@ -17,10 +17,22 @@ const stdoutSink: LogSink = (line) => {
 };
 
 export function createLogger(service: string, sink: LogSink = stdoutSink): Logger {
+  // The fixed head of each line is serialized once per level and message: this runs per request.
+  const heads = new Map<string, string>();
+  const headOf = (level: LogLevel, message: string): string => {
+    const key = `${level}\n${message}`;
+    let head = heads.get(key);
+    if (head === undefined) {
+      head = JSON.stringify({ level, message, service }).slice(0, -1);
+      heads.set(key, head);
+    }
+    return head;
+  };
   return {
     log(level, message, fields) {
       try {
-        sink(JSON.stringify({ level, message, service, timestamp: new Date().toISOString(), ...fields }));
+        const rest = JSON.stringify({ timestamp: new Date().toISOString(), ...fields }).slice(1);
+        sink(`${headOf(level, message)},${rest}`);
       } catch {
         // A failing log sink must never change a decision or an answer.
       }
