@@ -3,6 +3,7 @@
  * through the real emulator, and every route of the access map over HTTP through the local
  * gateway, the real authorizer and the real handlers.
  */
+import { readdirSync, readlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { CognitoIdentityProviderClient, CreateUserPoolClientCommand, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { provision } from '../../lib/local/emulator';
@@ -193,6 +194,30 @@ describe('expiry', () => {
     const wait = expiringTokenIssuedAt + 1000 + clockSkewMs + 1000 - Date.now();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     expect((await api('GET', '/api/profile', `Bearer ${expiringToken}`)).status).toBe(401);
+  });
+});
+
+describe('emulator down mid-run', () => {
+  /** The emulator child of this local system: the node process whose working directory is its state dir. */
+  function emulatorPid(): number {
+    const cwd = `${local.dir}/cognito`;
+    const pid = readdirSync('/proc').find((entry) => {
+      try {
+        return /^\d+$/.test(entry) && readlinkSync(`/proc/${entry}/cwd`) === cwd;
+      } catch {
+        return false;
+      }
+    });
+    if (!pid) throw new Error(`no emulator process found in ${cwd}`);
+    return Number(pid);
+  }
+
+  it('keeps authorizing valid tokens (cached JWKS), and the CLI fails in one line where Cognito is needed', () => {
+    process.kill(emulatorPid(), 'SIGKILL');
+    const result = runCli(['login', '--username', 'admin@example.com', '--password', password('admin@example.com')], { LOCAL_DIR: local.dir });
+    expect(result.status).toBe(1);
+    expect(result.stderr.trim().split('\n')).toEqual(['cli: Login failed: Identity service unavailable (HTTP 502)']);
+    return api('GET', '/api/profile', bearer('user@example.com')).then((response) => expect(response.status).toBe(200));
   });
 });
 
