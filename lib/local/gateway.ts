@@ -6,7 +6,7 @@
  * The authorizer and handlers it calls are the real ones, unchanged.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type {
   APIGatewayAuthorizerResult,
@@ -42,7 +42,6 @@ export interface LocalGatewayProps {
 
 export interface LocalGateway {
   readonly url: string;
-  readonly server: Server;
   /** How many times the authorizer was invoked (the cache saves the rest). */
   readonly authorizerInvocations: number;
   close(): Promise<void>;
@@ -189,7 +188,6 @@ export function createLocalGateway(props: LocalGatewayProps): {
           const address = server.address() as AddressInfo;
           resolve({
             url: `http://${host}:${address.port}`,
-            server,
             get authorizerInvocations() {
               return authorizerInvocations;
             },

@@ -24,8 +24,6 @@ export interface LocalSystemOptions {
   /** Names of the variables that set the ports, for error messages. */
   readonly portVariables?: { readonly api: string; readonly cognito: string };
   readonly accessLog?: (line: string) => void;
-  /** Token lifetime override in seconds (tests of expiry). */
-  readonly accessTokenSeconds?: number;
   readonly staticRoutes?: (outputs: LocalOutputs) => readonly StaticRoute[];
 }
 
@@ -75,7 +73,6 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       config,
       users: seedUsers,
       extraCallbackUrls,
-      accessTokenSeconds: options.accessTokenSeconds,
     });
     configureLambdaEnvironment(config, emulator.endpoint, pool, [...config.hostedUi.callbackUrls, ...extraCallbackUrls]);
 
