@@ -16,6 +16,18 @@ const stdoutSink: LogSink = (line) => {
   process.stdout.write(`${line}\n`);
 };
 
+/** ISO time of the current millisecond, formatted once per millisecond (many log lines share one). */
+let formattedAt = -1;
+let formatted = '';
+function isoNow(): string {
+  const now = Date.now();
+  if (now !== formattedAt) {
+    formattedAt = now;
+    formatted = new Date(now).toISOString();
+  }
+  return formatted;
+}
+
 export function createLogger(service: string, sink: LogSink = stdoutSink): Logger {
   // The fixed head of each line is serialized once per level and message: this runs per request.
   const heads = new Map<string, string>();
@@ -31,8 +43,9 @@ export function createLogger(service: string, sink: LogSink = stdoutSink): Logge
   return {
     log(level, message, fields) {
       try {
-        const rest = JSON.stringify({ timestamp: new Date().toISOString(), ...fields }).slice(1);
-        sink(`${headOf(level, message)},${rest}`);
+        const line = `${headOf(level, message)},"timestamp":"${isoNow()}"`;
+        const rest = JSON.stringify(fields);
+        sink(rest === '{}' ? `${line}}` : `${line},${rest.slice(1)}`);
       } catch {
         // A failing log sink must never change a decision or an answer.
       }
