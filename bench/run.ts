@@ -31,8 +31,8 @@ async function main(): Promise<void> {
 
   log('Building the authorizer bundle and measuring cold load…');
   const bundle = buildBundle(AUTHORIZER_ENTRY);
-  const cold = measureColdInit(bundle.file, quick ? 10 : 24);
-  const coldBaseline = measureColdInit(buildBundle(AWS_JWT_VERIFY_ONLY_ENTRY).file, quick ? 10 : 24);
+  const cold = measureColdInit(bundle.file, quick ? 10 : 40);
+  const coldBaseline = measureColdInit(buildBundle(AWS_JWT_VERIFY_ONLY_ENTRY).file, quick ? 10 : 40);
 
   log('Measuring the local gateway (autocannon, 127.0.0.1)…');
   const duration = quick ? 2 : 5;
