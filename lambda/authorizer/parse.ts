@@ -10,6 +10,13 @@ const BASE64URL = /^[A-Za-z0-9_-]+$/;
 const ALLOWED_ALG = 'RS256';
 /** Header parameters that point at keys other than the pool's JWKS: never honoured, so never accepted. */
 const KEY_SOURCE_HEADERS = ['jku', 'x5u', 'jwk', 'x5c', 'crit'];
+/**
+ * JOSE headers that passed the checks. Cognito gives every token signed with one key the same
+ * header, so a handful of entries spares almost every request the decode; the cap keeps headers
+ * made up by callers (random kids) from growing it.
+ */
+const acceptedHeaders = new Set<string>();
+const MAX_ACCEPTED_HEADERS = 16;
 
 /**
  * Extracts the token from `Bearer <token>` (scheme case-insensitive, exactly one space) and checks
@@ -30,8 +37,11 @@ export function parseAuthorizationHeader(header: unknown, maxHeaderBytes: number
   }
   const headerEnd = token.indexOf('.');
   const encodedHeader = headerEnd > 0 ? token.slice(0, headerEnd) : '';
-  if (!BASE64URL.test(encodedHeader)) throw new TokenRejectedError('MALFORMED_TOKEN', 'Token is not three base64url parts');
-  assertJwtHeader(encodedHeader);
+  if (!acceptedHeaders.has(encodedHeader)) {
+    if (!BASE64URL.test(encodedHeader)) throw new TokenRejectedError('MALFORMED_TOKEN', 'Token is not three base64url parts');
+    assertJwtHeader(encodedHeader);
+    if (acceptedHeaders.size < MAX_ACCEPTED_HEADERS) acceptedHeaders.add(encodedHeader);
+  }
   return token;
 }
 
