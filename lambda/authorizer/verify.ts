@@ -4,7 +4,7 @@
  * we add what Cognito's own verifier checks (token_use, client id) and what it leaves optional:
  * exp and iat required as whole seconds, a plausible lifetime, and a well-formed cognito:groups.
  */
-import { JwtVerifier } from 'aws-jwt-verify';
+import { JwtVerifier } from 'aws-jwt-verify/jwt-verifier';
 import {
   JwksNotAvailableInCacheError,
   JwksValidationError,
