@@ -4,12 +4,12 @@ import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { accessMap, isPublic, type HandlerName, type Route } from '../config/access-map';
 import { resourceName, type AppConfig } from '../config/app-config';
-import { LAMBDA_BUNDLING } from '../config/bundling';
+import { AUTHORIZER_BUNDLING, LAMBDA_BUNDLING } from '../config/bundling';
 import { GATEWAY_RESPONSES, type GatewayResponseName } from '../config/gateway-responses';
 import { ENV } from '../config/runtime-env';
 
@@ -29,9 +29,17 @@ export interface AuthorizedApiProps {
    * @default one month
    */
   readonly logRetention?: logs.RetentionDays;
+  /**
+   * X-Ray tracing on the API stage (API Gateway's own segments; needs no IAM on the Lambdas).
+   * @default false
+   */
+  readonly tracing?: boolean;
 }
 
 const LAMBDA_DIR = path.join(__dirname, '..', '..', 'lambda');
+
+/** Shared bundling options (lib/config/bundling.ts) plus what differs per function. */
+type FunctionBundling = Omit<BundlingOptions, 'format'>;
 
 const GATEWAY_RESPONSE_TYPES: ReadonlyArray<[apigateway.ResponseType, GatewayResponseName]> = [
   [apigateway.ResponseType.UNAUTHORIZED, 'unauthorized'],
@@ -66,7 +74,8 @@ export class AuthorizedApi extends Construct {
       [ENV.userPoolId]: props.userPool.userPoolId,
       [ENV.userPoolClientId]: props.userPoolClient.userPoolClientId,
     };
-    this.authorizerFunction = this.lambdaFunction('Authorizer', 'authorizer/index.ts', poolEnvironment);
+    // The authorizer bundles everything (aws-jwt-verify included) and uses no AWS SDK.
+    this.authorizerFunction = this.lambdaFunction('Authorizer', 'authorizer/index.ts', poolEnvironment, { ...AUTHORIZER_BUNDLING, externalModules: [] });
     const handlerEnvironment: Record<HandlerName, Record<string, string>> = {
       auth: { ...poolEnvironment, [ENV.tokenEndpoint]: props.tokenEndpoint, [ENV.callbackUrls]: config.hostedUi.callbackUrls.join(',') },
       profile: poolEnvironment,
@@ -75,7 +84,14 @@ export class AuthorizedApi extends Construct {
     };
     const handlerNames = [...new Set(routes.map((route) => route.handler))];
     this.handlers = Object.fromEntries(
-      handlerNames.map((name) => [name, this.lambdaFunction(`${name[0].toUpperCase()}${name.slice(1)}Handler`, `handlers/${name}.ts`, handlerEnvironment[name])]),
+      handlerNames.map((name) => [
+        name,
+        // The Node.js runtime ships AWS SDK v3: the backends leave it out of their bundles.
+        this.lambdaFunction(`${name[0].toUpperCase()}${name.slice(1)}Handler`, `handlers/${name}.ts`, handlerEnvironment[name], {
+          ...LAMBDA_BUNDLING,
+          externalModules: ['@aws-sdk/*'],
+        }),
+      ]),
     ) as Record<HandlerName, NodejsFunction>;
     this.handlers.adminUsers?.addToRolePolicy(
       new iam.PolicyStatement({ actions: ['cognito-idp:ListUsers', 'cognito-idp:AdminDeleteUser'], resources: [props.userPool.userPoolArn] }),
@@ -91,6 +107,7 @@ export class AuthorizedApi extends Construct {
         accessLogFormat: apigateway.AccessLogFormat.jsonWithStandardFields(),
         loggingLevel: apigateway.MethodLoggingLevel.ERROR,
         dataTraceEnabled: false, // would log request headers, i.e. tokens
+        tracingEnabled: props.tracing,
         throttlingRateLimit: config.api.throttlingRateLimit,
         throttlingBurstLimit: config.api.throttlingBurstLimit,
       },
@@ -129,7 +146,7 @@ export class AuthorizedApi extends Construct {
     this.acknowledgePreflights();
   }
 
-  private lambdaFunction(id: string, entry: string, environment: Record<string, string>): NodejsFunction {
+  private lambdaFunction(id: string, entry: string, environment: Record<string, string>, bundling: FunctionBundling): NodejsFunction {
     const logGroup = new logs.LogGroup(this, `${id}Logs`, { retention: this.logRetention, removalPolicy: RemovalPolicy.DESTROY });
     // Own role with write access to its own log group only (instead of the broad managed policy).
     const role = new iam.Role(this, `${id}Role`, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
@@ -144,11 +161,7 @@ export class AuthorizedApi extends Construct {
       role,
       logGroup,
       environment: { ...environment, NODE_OPTIONS: '--enable-source-maps' },
-      bundling: {
-        ...LAMBDA_BUNDLING,
-        format: OutputFormat.CJS,
-        externalModules: ['@aws-sdk/*'], // the Node.js runtime ships AWS SDK v3
-      },
+      bundling: { ...bundling, format: OutputFormat.CJS },
     });
   }
 

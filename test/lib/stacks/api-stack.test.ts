@@ -1,12 +1,45 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { accessMap, isPublic } from '../../../lib/config/access-map';
+import type { AppConfig } from '../../../lib/config/app-config';
 import { GATEWAY_RESPONSES } from '../../../lib/config/gateway-responses';
+import { ENV } from '../../../lib/config/runtime-env';
+import type { ApiStack } from '../../../lib/stacks/api-stack';
 import { buildTestApp, stableTemplate } from '../../support/cdk';
 
-const { api, config } = buildTestApp();
-const template = Template.fromStack(api);
-const resources = template.findResources('AWS::ApiGateway::Resource');
-const methods = Object.values(template.findResources('AWS::ApiGateway::Method')).map((method) => method.Properties);
+// The one test file that really bundles the Lambda entries (esbuild, no Docker).
+let api: ApiStack;
+let config: AppConfig;
+let assembly: CloudAssembly;
+let template: Template;
+let resources: Record<string, any>;
+let methods: any[];
+beforeAll(() => {
+  const built = buildTestApp();
+  ({ api, config } = built);
+  assembly = built.app.synth();
+  template = Template.fromStack(api);
+  resources = template.findResources('AWS::ApiGateway::Resource');
+  methods = Object.values(template.findResources('AWS::ApiGateway::Method')).map((method) => method.Properties);
+});
+
+/** The logical id of the function whose construct path contains `id`. */
+function functionLogicalId(id: string): string {
+  const ids = Object.keys(template.findResources('AWS::Lambda::Function')).filter((logicalId) => logicalId.startsWith(`Api${id}`));
+  expect(ids).toHaveLength(1);
+  return ids[0];
+}
+
+/** The bundled code of a function and its source map's sources, read from the cloud assembly. */
+function bundle(id: string): { code: string; sources: string[] } {
+  const fn = template.findResources('AWS::Lambda::Function')[functionLogicalId(id)];
+  const directory = path.join(assembly.directory, `asset.${String(fn.Properties.Code.S3Key).replace(/\.zip$/, '')}`);
+  const code = fs.readFileSync(path.join(directory, 'index.js'), 'utf8');
+  const { sources } = JSON.parse(fs.readFileSync(path.join(directory, 'index.js.map'), 'utf8')) as { sources: string[] };
+  return { code, sources };
+}
 
 /** The full path of an API Gateway resource, rebuilt from its PathPart and parent chain. */
 function resourcePath(resourceId: string): string {
@@ -33,6 +66,8 @@ describe('routes from the access map', () => {
         expect(method!.AuthorizerId).toEqual({ Ref: expect.stringMatching(/TokenAuthorizer/) });
       }
       expect(method!.Integration).toMatchObject({ Type: 'AWS_PROXY' });
+      const handlerId = functionLogicalId(`${route.handler[0].toUpperCase()}${route.handler.slice(1)}Handler`);
+      expect(JSON.stringify(method!.Integration.Uri)).toContain(`"${handlerId}"`);
     });
   }
 
@@ -54,6 +89,16 @@ describe('authorizer', () => {
     });
   });
 
+  it('is bundled self-contained: aws-jwt-verify inside, no AWS SDK, `https` deferred (lib/config/bundling.ts)', () => {
+    const { code, sources } = bundle('Authorizer');
+    const requires = [...code.matchAll(/require\("([^"]+)"\)/g)].map((match) => match[1]);
+    expect(requires.length).toBeGreaterThan(0);
+    for (const required of requires) expect(required).toMatch(/^(node:)?[a-z_]+$/); // Node built-ins only
+    expect(requires).not.toContain('https');
+    expect(sources.some((source) => source.includes('node_modules/aws-jwt-verify/'))).toBe(true);
+    expect(sources.some((source) => source.endsWith('lambda/authorizer/deferred-https.ts'))).toBe(true);
+  });
+
   it('runs on a current Node.js runtime on arm64 with source maps', () => {
     const functions = Object.values(template.findResources('AWS::Lambda::Function')).map((fn) => fn.Properties);
     expect(functions).toHaveLength(5);
@@ -62,6 +107,22 @@ describe('authorizer', () => {
       expect(fn.Architectures).toEqual(['arm64']);
       expect(fn.Environment.Variables).toMatchObject({ APP_STAGE: 'dev', NODE_OPTIONS: '--enable-source-maps' });
     }
+  });
+});
+
+describe('environment', () => {
+  it('gives every function the stage, pool and client ids; only auth gets the token endpoint and callbacks', () => {
+    const functions = template.findResources('AWS::Lambda::Function');
+    for (const [logicalId, fn] of Object.entries(functions)) {
+      const variables = fn.Properties.Environment.Variables;
+      expect(Object.keys(variables)).toEqual(expect.arrayContaining([ENV.stage, ENV.userPoolId, ENV.userPoolClientId]));
+      const isAuth = logicalId.startsWith('ApiAuthHandler');
+      expect(variables[ENV.tokenEndpoint] !== undefined).toBe(isAuth);
+      expect(variables[ENV.callbackUrls] !== undefined).toBe(isAuth);
+    }
+    const auth = functions[functionLogicalId('AuthHandler')].Properties.Environment.Variables;
+    expect(JSON.stringify(auth[ENV.tokenEndpoint])).toContain(`.auth.${config.env.region}.amazoncognito.com/oauth2/token`);
+    expect(auth[ENV.callbackUrls]).toBe(config.hostedUi.callbackUrls.join(','));
   });
 });
 
@@ -76,6 +137,13 @@ describe('gateway responses', () => {
       ResponseType: type,
       StatusCode: String(statusCode),
       ResponseTemplates: { 'application/json': JSON.stringify(body) },
+      ResponseParameters: Match.objectLike({ 'gatewayresponse.header.Access-Control-Allow-Origin': `'${config.api.allowedOrigins[0]}'` }),
+    });
+  });
+
+  it.each(['DEFAULT_4XX', 'DEFAULT_5XX'])('%s carries the CORS origin', (type) => {
+    template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+      ResponseType: type,
       ResponseParameters: Match.objectLike({ 'gatewayresponse.header.Access-Control-Allow-Origin': `'${config.api.allowedOrigins[0]}'` }),
     });
   });
