@@ -1,8 +1,16 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import type { AppConfig } from '../../../lib/config/app-config';
+import type { IdentityStack } from '../../../lib/stacks/identity-stack';
 import { buildTestApp, stableTemplate } from '../../support/cdk';
 
-const { identity, config } = buildTestApp();
-const template = Template.fromStack(identity);
+// The identity stack has no Lambda code: no bundling needed (the API stack's test bundles).
+let identity: IdentityStack;
+let config: AppConfig;
+let template: Template;
+beforeAll(() => {
+  ({ identity, config } = buildTestApp({ bundling: false }));
+  template = Template.fromStack(identity);
+});
 
 it('matches the snapshot', () => {
   expect(stableTemplate(identity)).toMatchSnapshot();
@@ -32,7 +40,7 @@ describe('user pool', () => {
 
   it('is destroyed with the dev stack, retained and protected in prod', () => {
     template.hasResource('AWS::Cognito::UserPool', { DeletionPolicy: 'Delete' });
-    const prod = Template.fromStack(buildTestApp({ stage: 'prod' }).identity);
+    const prod = Template.fromStack(buildTestApp({ context: { stage: 'prod' }, bundling: false }).identity);
     prod.hasResource('AWS::Cognito::UserPool', { DeletionPolicy: 'Retain', Properties: Match.objectLike({ DeletionProtection: 'ACTIVE' }) });
   });
 });
@@ -104,6 +112,19 @@ describe('identity pool', () => {
       AllowUnauthenticatedIdentities: false,
       CognitoIdentityProviders: [Match.objectLike({ ClientId: { Ref: Match.stringLikeRegexp('AppClient') } })],
     });
+  });
+
+  it('gives identities without a group role a default authenticated role with no permissions', () => {
+    const attachment = Object.values(template.findResources('AWS::Cognito::IdentityPoolRoleAttachment'))[0];
+    const defaultRoleId = attachment.Properties.Roles.authenticated['Fn::GetAtt'][0];
+    const role = template.findResources('AWS::IAM::Role')[defaultRoleId];
+    expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([
+      expect.objectContaining({ Condition: expect.objectContaining({ 'ForAnyValue:StringLike': { 'cognito-identity.amazonaws.com:amr': 'authenticated' } }) }),
+    ]);
+    expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+    expect(role.Properties.Policies).toBeUndefined();
+    // No IAM policy in the stack grants anything to any role.
+    expect(template.findResources('AWS::IAM::Policy')).toEqual({});
   });
 
   it('maps roles from the token and denies ambiguous ones', () => {
