@@ -38,17 +38,18 @@ export function createAuthorizer(settings: AuthorizerSettings, options: Authoriz
       const claims = verified instanceof Promise ? await verified : verified;
       const policyDocument = policies.policyFor(target.apiPrefix, claims.groups);
       const allowed = evaluatePolicy(policyDocument, event.methodArn) === 'allow';
+      const groups = claims.groups.join(',');
       logger.log('INFO', 'authorization decision', {
         decision: allowed ? 'allow' : 'deny',
         reason: allowed ? 'ALLOWED' : 'GROUP_NOT_ALLOWED',
         sub: claims.sub,
-        groups: claims.groups.join(','),
+        groups,
         route: `${target.method} ${target.path}`,
       });
       return {
         principalId: claims.sub,
         policyDocument,
-        context: contextFor(claims, settings.groupPrecedence),
+        context: contextFor(claims, groups, settings.groupPrecedence),
       };
     } catch (error) {
       const rejection = error instanceof TokenRejectedError ? error : new TokenRejectedError('INTERNAL_ERROR', describe(error));
@@ -70,11 +71,11 @@ export function createFailClosedAuthorizer(configError: unknown, options: Author
 }
 
 /** Context values must be strings, numbers or booleans: groups are comma-joined. */
-function contextFor(claims: VerifiedClaims, groupPrecedence: readonly string[]): Record<string, string> {
+function contextFor(claims: VerifiedClaims, groups: string, groupPrecedence: readonly string[]): Record<string, string> {
   return {
     sub: claims.sub,
     username: claims.username,
-    groups: claims.groups.join(','),
+    groups,
     // Token order is not a promise; configured precedence is.
     primaryGroup: groupPrecedence.find((group) => claims.groups.includes(group)) ?? '',
     clientId: claims.clientId,

@@ -39,16 +39,19 @@ export interface EvaluablePolicy {
   readonly Statement: ReadonlyArray<{ readonly Effect: string; readonly Action?: string | string[]; readonly Resource?: string | string[] }>;
 }
 
+const isInvokeAction = (action: string): boolean => action === 'execute-api:Invoke' || action === 'execute-api:*' || action === '*';
+
+// Strings and lists are told apart without wrapping a string in a list: this runs per request.
 function actionMatches(action: string | readonly string[] | undefined): boolean {
   if (action === undefined) return false;
-  const actions = typeof action === 'string' ? [action] : action;
-  return actions.some((a) => a === 'execute-api:Invoke' || a === 'execute-api:*' || a === '*');
+  return typeof action === 'string' ? isInvokeAction(action) : action.some(isInvokeAction);
 }
 
 function anyResourceMatches(resource: string | readonly string[] | undefined, arn: string): boolean {
   if (resource === undefined) return false;
-  const resources = typeof resource === 'string' ? [resource] : resource;
-  return resources.some((pattern) => resourceMatches(pattern, arn));
+  if (typeof resource === 'string') return resourceMatches(resource, arn);
+  for (const pattern of resource) if (resourceMatches(pattern, arn)) return true;
+  return false;
 }
 
 export function evaluatePolicy(policy: EvaluablePolicy, methodArn: string): PolicyDecision {

@@ -32,7 +32,9 @@ export function parseAuthorizationHeader(header: unknown, maxHeaderBytes: number
     throw new TokenRejectedError('HEADER_TOO_LARGE', `Authorization header exceeds ${maxHeaderBytes} bytes`);
   }
   const token = header.slice(SCHEME.length);
-  if (header.slice(0, SCHEME.length).toLowerCase() !== SCHEME || token.length === 0 || /\s/.test(token[0]) || token.includes(' ')) {
+  // `Bearer ` as API clients send it is recognised without lower-casing a copy.
+  const schemeOk = header.startsWith('Bearer ') || header.slice(0, SCHEME.length).toLowerCase() === SCHEME;
+  if (!schemeOk || token.length === 0 || /\s/.test(token[0]) || token.includes(' ')) {
     throw new TokenRejectedError('BAD_SCHEME', 'Authorization header is not "Bearer <token>"');
   }
   const headerEnd = token.indexOf('.');

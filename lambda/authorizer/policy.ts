@@ -17,11 +17,15 @@ export interface MethodArnParts {
 
 /** Splits `arn:<partition>:execute-api:<region>:<account>:<apiId>/<stage>/<METHOD>/<path>`. */
 export function parseMethodArn(methodArn: unknown): MethodArnParts | undefined {
-  if (typeof methodArn !== 'string') return undefined;
-  const fields = methodArn.split(':', 5); // arn, partition, service, region, account
-  if (fields.length < 5 || fields[0] !== 'arn' || fields[2] !== 'execute-api') return undefined;
+  // Runs per request: found with indexOf, without splitting the ARN into arrays.
+  if (typeof methodArn !== 'string' || !methodArn.startsWith('arn:')) return undefined;
+  const partitionEnd = methodArn.indexOf(':', 4);
+  if (partitionEnd < 0 || !methodArn.startsWith(':execute-api:', partitionEnd)) return undefined;
+  const regionEnd = methodArn.indexOf(':', partitionEnd + ':execute-api:'.length);
+  const accountEnd = regionEnd < 0 ? -1 : methodArn.indexOf(':', regionEnd + 1);
+  if (accountEnd < 0) return undefined;
   // The rest is `<apiId>/<stage>/<METHOD>/<path>`, and the path may itself hold colons.
-  const resourceStart = fields.join(':').length + 1;
+  const resourceStart = accountEnd + 1;
   const apiEnd = methodArn.indexOf('/', resourceStart);
   const stageEnd = methodArn.indexOf('/', apiEnd + 1);
   const methodEnd = methodArn.indexOf('/', stageEnd + 1);
@@ -46,17 +50,37 @@ export interface PolicyBuilder {
 
 export function createPolicyBuilder(routes: readonly Route[], knownGroups: readonly string[]): PolicyBuilder {
   const protectedRoutes = routes.filter((route) => !isPublic(route));
-  const cache = new Map<string, PolicyDocument>();
+  // Per API prefix (nearly always one per Lambda), policies by the set of configured groups the
+  // caller is in: a bit mask, or for unusually many groups their names. Only configured groups can
+  // grant anything, so they alone key the cache (bounded size).
+  const byPrefix = new Map<string, Map<number | string, PolicyDocument>>();
+  let lastPrefix: string | undefined;
+  let lastPolicies = new Map<number | string, PolicyDocument>();
+  const membershipKey =
+    knownGroups.length <= 30
+      ? (groups: readonly string[]): number | string => {
+          let mask = 0;
+          for (let index = 0; index < knownGroups.length; index++) if (groups.includes(knownGroups[index])) mask |= 1 << index;
+          return mask;
+        }
+      : (groups: readonly string[]): number | string => knownGroups.filter((group) => groups.includes(group)).join(',');
 
   return {
     policyFor(apiPrefix, groups) {
-      // Only configured groups can grant anything, so they alone key the cache (bounded size).
-      const relevant = knownGroups.filter((group) => groups.includes(group));
-      const key = `${apiPrefix}\n${relevant.join(',')}`;
-      let policy = cache.get(key);
+      if (apiPrefix !== lastPrefix) {
+        let policies = byPrefix.get(apiPrefix);
+        if (!policies) {
+          policies = new Map();
+          byPrefix.set(apiPrefix, policies);
+        }
+        lastPrefix = apiPrefix;
+        lastPolicies = policies;
+      }
+      const key = membershipKey(groups);
+      let policy = lastPolicies.get(key);
       if (!policy) {
-        policy = buildPolicy(apiPrefix, protectedRoutes, relevant);
-        cache.set(key, policy);
+        policy = buildPolicy(apiPrefix, protectedRoutes, knownGroups.filter((group) => groups.includes(group)));
+        lastPolicies.set(key, policy);
       }
       return policy;
     },
