@@ -54,8 +54,6 @@ export function createPolicyBuilder(routes: readonly Route[], knownGroups: reado
   // caller is in: a bit mask, or for unusually many groups their names. Only configured groups can
   // grant anything, so they alone key the cache (bounded size).
   const byPrefix = new Map<string, Map<number | string, PolicyDocument>>();
-  let lastPrefix: string | undefined;
-  let lastPolicies = new Map<number | string, PolicyDocument>();
   const membershipKey =
     knownGroups.length <= 30
       ? (groups: readonly string[]): number | string => {
@@ -67,20 +65,16 @@ export function createPolicyBuilder(routes: readonly Route[], knownGroups: reado
 
   return {
     policyFor(apiPrefix, groups) {
-      if (apiPrefix !== lastPrefix) {
-        let policies = byPrefix.get(apiPrefix);
-        if (!policies) {
-          policies = new Map();
-          byPrefix.set(apiPrefix, policies);
-        }
-        lastPrefix = apiPrefix;
-        lastPolicies = policies;
+      let policies = byPrefix.get(apiPrefix);
+      if (!policies) {
+        policies = new Map();
+        byPrefix.set(apiPrefix, policies);
       }
       const key = membershipKey(groups);
-      let policy = lastPolicies.get(key);
+      let policy = policies.get(key);
       if (!policy) {
         policy = buildPolicy(apiPrefix, protectedRoutes, knownGroups.filter((group) => groups.includes(group)));
-        lastPolicies.set(key, policy);
+        policies.set(key, policy);
       }
       return policy;
     },

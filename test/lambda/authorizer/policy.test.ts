@@ -53,3 +53,28 @@ describe('policies for a map where a wildcard reaches further than its route', (
     expect(builder.policyFor(`${prefix}x`, ['user-group'])).not.toBe(builder.policyFor(prefix, ['user-group']));
   });
 });
+
+describe.each([3, 31, 40])('policy cache with %i configured groups', (groupCount) => {
+  // Up to 30 groups key the cache by a bit mask, more by their names: both must keep group sets apart.
+  const groups = Array.from({ length: groupCount }, (_, index) => `group-${index}`);
+  const last = groups[groupCount - 1];
+  // Route types know only the project's three groups; the builder itself takes any configured list.
+  const routes = groups.map((group, index) => ({ method: 'GET', path: `/g/${index}`, access: [group], handler: 'profile' })) as unknown as Route[];
+  const prefix = 'arn:aws:execute-api:us-east-1:1:abc/v1';
+  const builder = createPolicyBuilder(routes, groups);
+
+  it('gives each group set exactly its routes', () => {
+    const firstAndLast = builder.policyFor(prefix, ['group-0', last]);
+    const lastOnly = builder.policyFor(prefix, [last]);
+    const none = builder.policyFor(prefix, []);
+    expect(evaluatePolicy(firstAndLast, `${prefix}/GET/g/0`)).toBe('allow');
+    expect(evaluatePolicy(firstAndLast, `${prefix}/GET/g/${groupCount - 1}`)).toBe('allow');
+    expect(evaluatePolicy(lastOnly, `${prefix}/GET/g/0`)).not.toBe('allow');
+    expect(evaluatePolicy(lastOnly, `${prefix}/GET/g/${groupCount - 1}`)).toBe('allow');
+    expect(evaluatePolicy(none, `${prefix}/GET/g/${groupCount - 1}`)).not.toBe('allow');
+  });
+
+  it('reuses the policy of a group set, in any order', () => {
+    expect(builder.policyFor(prefix, [last, 'group-0'])).toBe(builder.policyFor(prefix, ['group-0', last]));
+  });
+});
