@@ -7,7 +7,8 @@
 import { rmSync } from 'node:fs';
 import { cpus } from 'node:os';
 import * as path from 'node:path';
-import { AUTHORIZER_ENTRY, AWS_JWT_VERIFY_ONLY_ENTRY, buildBundle, checkBundle, measureColdInit } from './tasks/bundle';
+import { AUTHORIZER_ENTRY, AWS_JWT_VERIFY_ONLY_ENTRY, buildBundle, measureColdInit } from './tasks/bundle';
+import { checkBundle } from '../test/support/bundle-check';
 import { timeNpmScript } from './tasks/commands';
 import { measureGateway } from './tasks/gateway';
 import { measureVerification, type VerificationTask } from './tasks/verification';
@@ -46,7 +47,7 @@ async function main(): Promise<void> {
   progress(`bench: bundle and cold load, ${plan.coldRuns} interleaved runs…`);
   const bundle = buildBundle(AUTHORIZER_ENTRY);
   const bundleCheck = await checkBundle(bundle.file);
-  if (!bundleCheck.authorizes) throw new Error('the authorizer bundle did not authorize a valid token');
+  if (!bundleCheck.authorizes || !bundleCheck.rejectsForeignKey) throw new Error(`the authorizer bundle failed its check: ${JSON.stringify(bundleCheck)}`);
   // aws-jwt-verify alone, bundled with the common options (no alias): what its users start from.
   const baseline = buildBundle(AWS_JWT_VERIFY_ONLY_ENTRY, LAMBDA_BUNDLING);
   const [cold, coldBaseline] = measureColdInit([bundle.file, baseline.file], plan.coldRuns);

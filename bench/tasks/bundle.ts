@@ -1,25 +1,17 @@
 /** The authorizer bundle as deployed (the CDK construct's esbuild options), and its load cost. */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { buildSync, type BuildOptions } from 'esbuild';
 import { AUTHORIZER_BUNDLING, LAMBDA_BUNDLING } from '../../lib/config/bundling';
-import { accessToken, makeSigningKey, startJwksServer } from '../../test/support/token-factory';
+import { AUTHORIZER_ENV } from '../../test/support/bundle-check';
 import { summarize, type Summary } from '../stats';
 
 export const PROJECT_ROOT = path.resolve(__dirname, '../..');
 export const AUTHORIZER_ENTRY = path.join(PROJECT_ROOT, 'lambda/authorizer/index.ts');
 export const AWS_JWT_VERIFY_ONLY_ENTRY = path.join(PROJECT_ROOT, 'bench/fixtures/aws-jwt-verify-only.ts');
-
-/** The environment the authorizer reads at load (lib/config/runtime-env.ts), with AWS-shaped values. */
-export const AUTHORIZER_ENV = {
-  APP_STAGE: 'dev',
-  AWS_REGION: 'us-east-1',
-  USER_POOL_ID: 'us-east-1_Bench',
-  USER_POOL_CLIENT_ID: 'bench-client-id',
-} as const;
 
 type BundlingOptions = typeof LAMBDA_BUNDLING & { readonly esbuildArgs?: Record<string, string | boolean | string[]> };
 
@@ -132,45 +124,4 @@ export function measureColdInit(bundleFiles: readonly string[], runs: number): C
       pinned: cpuIds.length > 0,
     };
   });
-}
-
-export interface BundleCheck {
-  /** The bundle allowed a valid token on an allowed route, fetching the JWKS over loopback. */
-  readonly authorizes: boolean;
-  /** Builtins loaded by requiring the bundle that it should not need at load (`https`, `tls`, `net`). */
-  readonly networkModulesAtLoad: string[];
-}
-
-/**
- * Runs the bundle once in a fresh Node: require it (recording which network modules that loads),
- * then authorize a real token against a JWKS served on 127.0.0.1 (the local-only issuer override).
- * Guards the aliases in lib/config/bundling.ts: a bundle that loads but cannot verify fails the run.
- */
-export async function checkBundle(bundleFile: string): Promise<BundleCheck> {
-  const key = makeSigningKey('bundle-check');
-  const jwks = await startJwksServer([key]);
-  const methodArn = 'arn:aws:execute-api:us-east-1:123456789012:check/v1/GET/api/profile';
-  // The result goes to fd 3, apart from the decision line the handler writes to stdout.
-  const script = `
-    const before = new Set(process.moduleLoadList);
-    const { handler } = require(${JSON.stringify(bundleFile)});
-    const loaded = process.moduleLoadList.filter((m) => !before.has(m) && /^NativeModule (https|tls|net)$/.test(m)).map((m) => m.split(' ')[1]);
-    handler({ type: 'TOKEN', authorizationToken: 'Bearer ' + process.env.CHECK_TOKEN, methodArn: ${JSON.stringify(methodArn)} })
-      .then((answer) => answer.policyDocument.Statement.some((s) => s.Effect === 'Allow'), () => false)
-      .then((authorizes) => require('fs').writeSync(3, JSON.stringify({ authorizes, networkModulesAtLoad: loaded })));`;
-  try {
-    const token = accessToken({ issuer: jwks.issuer, clientId: AUTHORIZER_ENV.USER_POOL_CLIENT_ID, key, groups: ['user-group'] });
-    const env = { ...process.env, ...AUTHORIZER_ENV, JWT_ISSUER: jwks.issuer, JWKS_URI: jwks.jwksUri, CHECK_TOKEN: token };
-    const child = spawn(process.execPath, ['-e', script], { env, stdio: ['ignore', 'ignore', 'inherit', 'pipe'], timeout: 20_000 });
-    let output = '';
-    child.stdio[3]?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const exitCode = await new Promise<number | null>((resolve, reject) => {
-      child.on('error', reject);
-      child.on('close', resolve);
-    });
-    if (exitCode !== 0 || output === '') throw new Error(`bench: the bundle check exited with ${exitCode}`);
-    return JSON.parse(output) as BundleCheck;
-  } finally {
-    await jwks.close();
-  }
 }

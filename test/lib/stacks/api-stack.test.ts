@@ -7,6 +7,7 @@ import type { AppConfig } from '../../../lib/config/app-config';
 import { GATEWAY_RESPONSES } from '../../../lib/config/gateway-responses';
 import { ENV } from '../../../lib/config/runtime-env';
 import type { ApiStack } from '../../../lib/stacks/api-stack';
+import { checkBundle } from '../../support/bundle-check';
 import { buildTestApp, stableTemplate } from '../../support/cdk';
 
 // The one test file that really bundles the Lambda entries (esbuild, no Docker).
@@ -32,13 +33,13 @@ function functionLogicalId(id: string): string {
   return ids[0];
 }
 
-/** The bundled code of a function and its source map's sources, read from the cloud assembly. */
-function bundle(id: string): { code: string; sources: string[] } {
+/** The bundled code of a function (its file in the cloud assembly) and its source map's sources. */
+function bundle(id: string): { file: string; code: string; sources: string[] } {
   const fn = template.findResources('AWS::Lambda::Function')[functionLogicalId(id)];
   const directory = path.join(assembly.directory, `asset.${String(fn.Properties.Code.S3Key).replace(/\.zip$/, '')}`);
-  const code = fs.readFileSync(path.join(directory, 'index.js'), 'utf8');
+  const file = path.join(directory, 'index.js');
   const { sources } = JSON.parse(fs.readFileSync(path.join(directory, 'index.js.map'), 'utf8')) as { sources: string[] };
-  return { code, sources };
+  return { file, code: fs.readFileSync(file, 'utf8'), sources };
 }
 
 /** The full path of an API Gateway resource, rebuilt from its PathPart and parent chain. */
@@ -97,6 +98,10 @@ describe('authorizer', () => {
     expect(requires).not.toContain('https');
     expect(sources.some((source) => source.includes('node_modules/aws-jwt-verify/'))).toBe(true);
     expect(sources.some((source) => source.endsWith('lambda/authorizer/deferred-https.ts'))).toBe(true);
+  });
+
+  it('as bundled, loads no network module and still verifies: allows a valid token, rejects a forged one', async () => {
+    expect(await checkBundle(bundle('Authorizer').file)).toEqual({ authorizes: true, rejectsForeignKey: true, networkModulesAtLoad: [] });
   });
 
   it('runs on a current Node.js runtime on arm64 with source maps', () => {
