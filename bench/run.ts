@@ -12,7 +12,7 @@ import { checkBundle } from '../test/support/bundle-check';
 import { timeNpmScript } from './tasks/commands';
 import { measureGateway } from './tasks/gateway';
 import { measureVerification, type VerificationTask } from './tasks/verification';
-import { LAMBDA_BUNDLING } from '../lib/config/bundling';
+import { HANDLER_BUNDLING } from '../lib/config/bundling';
 import type { Summary } from './stats';
 
 const KNOWN_FLAGS = new Set(['--json', '--quick', '--with-synth', '--with-tests']);
@@ -48,8 +48,8 @@ async function main(): Promise<void> {
   const bundle = buildBundle(AUTHORIZER_ENTRY);
   const bundleCheck = await checkBundle(bundle.file);
   if (!bundleCheck.authorizes || !bundleCheck.rejectsForeignKey) throw new Error(`the authorizer bundle failed its check: ${JSON.stringify(bundleCheck)}`);
-  // aws-jwt-verify alone, bundled with the common options (no alias): what its users start from.
-  const baseline = buildBundle(AWS_JWT_VERIFY_ONLY_ENTRY, LAMBDA_BUNDLING);
+  // aws-jwt-verify alone, bundled with the common options and no alias: what its users start from.
+  const baseline = buildBundle(AWS_JWT_VERIFY_ONLY_ENTRY, HANDLER_BUNDLING);
   const [cold, coldBaseline] = measureColdInit([bundle.file, baseline.file], plan.coldRuns);
   for (const built of [bundle, baseline]) rmSync(path.dirname(built.file), { recursive: true, force: true });
 

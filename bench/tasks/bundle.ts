@@ -5,15 +5,13 @@ import { cpus, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { buildSync, type BuildOptions } from 'esbuild';
-import { AUTHORIZER_BUNDLING, LAMBDA_BUNDLING } from '../../lib/config/bundling';
+import { AUTHORIZER_BUNDLING, type FunctionBundling } from '../../lib/config/bundling';
 import { AUTHORIZER_ENV } from '../../test/support/bundle-check';
 import { summarize, type Summary } from '../stats';
 
 export const PROJECT_ROOT = path.resolve(__dirname, '../..');
 export const AUTHORIZER_ENTRY = path.join(PROJECT_ROOT, 'lambda/authorizer/index.ts');
 export const AWS_JWT_VERIFY_ONLY_ENTRY = path.join(PROJECT_ROOT, 'bench/fixtures/aws-jwt-verify-only.ts');
-
-type BundlingOptions = typeof LAMBDA_BUNDLING & { readonly esbuildArgs?: Record<string, string | boolean | string[]> };
 
 export interface Bundle {
   readonly file: string;
@@ -25,7 +23,7 @@ export interface Bundle {
  * CDK's `esbuildArgs` in esbuild's API form. Only what lib/config/bundling.ts uses is understood;
  * anything else fails, so the benchmark cannot silently build something other than what is deployed.
  */
-function esbuildArgsAsOptions(args: BundlingOptions['esbuildArgs']): Pick<BuildOptions, 'alias'> {
+function esbuildArgsAsOptions(args: FunctionBundling['esbuildArgs']): Pick<BuildOptions, 'alias'> {
   const options: Pick<BuildOptions, 'alias'> = {};
   for (const [flag, value] of Object.entries(args ?? {})) {
     if (flag !== '--alias') throw new Error(`bench: esbuild argument ${flag} is not mirrored by the benchmark`);
@@ -35,8 +33,8 @@ function esbuildArgsAsOptions(args: BundlingOptions['esbuildArgs']): Pick<BuildO
   return options;
 }
 
-/** Bundles like NodejsFunction does (everything but the runtime's AWS SDK), minus the source map file. */
-export function buildBundle(entry: string, bundling: BundlingOptions = AUTHORIZER_BUNDLING): Bundle {
+/** Bundles like NodejsFunction does (everything but the function's `externalModules`), minus the source map file. */
+export function buildBundle(entry: string, bundling: FunctionBundling = AUTHORIZER_BUNDLING): Bundle {
   const file = path.join(mkdtempSync(path.join(tmpdir(), 'lambda-bundle-')), 'index.js');
   buildSync({
     entryPoints: [entry],
@@ -48,7 +46,7 @@ export function buildBundle(entry: string, bundling: BundlingOptions = AUTHORIZE
     keepNames: bundling.keepNames,
     target: bundling.target,
     format: bundling.format,
-    external: ['@aws-sdk/*'],
+    external: bundling.externalModules,
     ...esbuildArgsAsOptions(bundling.esbuildArgs),
     logLevel: 'silent',
   });

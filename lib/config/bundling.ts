@@ -17,20 +17,25 @@ export const LAMBDA_BUNDLING = {
   sourcesContent: false,
 } as const;
 
-/**
- * Module substitutions for the authorizer bundle, as esbuild `alias` entries. Targets are relative
- * to the project root: esbuild resolves alias targets from its working directory, which is the
- * project root both for CDK's NodejsFunction (it runs esbuild there) and for the benchmark.
- * - `https` → a stand-in that loads the real module on first use: aws-jwt-verify requires `https`
- *   at import for a fetcher the authorizer does not use, and loading it costs ≈ 5–8 ms per cold start.
- *   `node:https` (what our own code asks for) is not affected.
- */
-export const AUTHORIZER_ALIASES: Readonly<Record<string, string>> = {
-  https: './lambda/authorizer/deferred-https.ts',
+/** Bundling of one function: the common options plus what it leaves out and substitutes. */
+export type FunctionBundling = typeof LAMBDA_BUNDLING & {
+  readonly externalModules: string[];
+  /** CDK's `esbuildArgs` form (an array value repeats the flag). */
+  readonly esbuildArgs?: Record<string, string | boolean | string[]>;
 };
 
-/** NodejsFunction `bundling` for the authorizer: the common options plus its aliases. */
-export const AUTHORIZER_BUNDLING = {
+/** The backends: the Node.js runtime ships AWS SDK v3, so their bundles leave it out. */
+export const HANDLER_BUNDLING: FunctionBundling = { ...LAMBDA_BUNDLING, externalModules: ['@aws-sdk/*'] };
+
+/**
+ * The authorizer: self-contained (aws-jwt-verify inside; it uses no AWS SDK), with `https` replaced
+ * by a stand-in that loads the real module on first use: aws-jwt-verify requires `https` at import
+ * for a fetcher the authorizer does not use, and loading it costs ≈ 5–8 ms per cold start.
+ * `node:https` (what our own code asks for) is not affected. The alias target is relative to the
+ * project root, where both CDK's NodejsFunction and the benchmark run esbuild.
+ */
+export const AUTHORIZER_BUNDLING: FunctionBundling = {
   ...LAMBDA_BUNDLING,
-  esbuildArgs: { '--alias': Object.entries(AUTHORIZER_ALIASES).map(([from, to]) => `${from}=${to}`) } as Record<string, string | boolean | string[]>,
+  externalModules: [],
+  esbuildArgs: { '--alias': ['https=./lambda/authorizer/deferred-https.ts'] },
 };

@@ -4,12 +4,12 @@ import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { accessMap, isPublic, type HandlerName, type Route } from '../config/access-map';
 import { resourceName, type AppConfig } from '../config/app-config';
-import { AUTHORIZER_BUNDLING, LAMBDA_BUNDLING } from '../config/bundling';
+import { AUTHORIZER_BUNDLING, HANDLER_BUNDLING, type FunctionBundling } from '../config/bundling';
 import { GATEWAY_RESPONSES, type GatewayResponseName } from '../config/gateway-responses';
 import { ENV } from '../config/runtime-env';
 
@@ -37,9 +37,6 @@ export interface AuthorizedApiProps {
 }
 
 const LAMBDA_DIR = path.join(__dirname, '..', '..', 'lambda');
-
-/** Shared bundling options (lib/config/bundling.ts) plus what differs per function. */
-type FunctionBundling = Omit<BundlingOptions, 'format'>;
 
 const GATEWAY_RESPONSE_TYPES: ReadonlyArray<[apigateway.ResponseType, GatewayResponseName]> = [
   [apigateway.ResponseType.UNAUTHORIZED, 'unauthorized'],
@@ -74,8 +71,7 @@ export class AuthorizedApi extends Construct {
       [ENV.userPoolId]: props.userPool.userPoolId,
       [ENV.userPoolClientId]: props.userPoolClient.userPoolClientId,
     };
-    // The authorizer bundles everything (aws-jwt-verify included) and uses no AWS SDK.
-    this.authorizerFunction = this.lambdaFunction('Authorizer', 'authorizer/index.ts', poolEnvironment, { ...AUTHORIZER_BUNDLING, externalModules: [] });
+    this.authorizerFunction = this.lambdaFunction('Authorizer', 'authorizer/index.ts', poolEnvironment, AUTHORIZER_BUNDLING);
     const handlerEnvironment: Record<HandlerName, Record<string, string>> = {
       auth: { ...poolEnvironment, [ENV.tokenEndpoint]: props.tokenEndpoint, [ENV.callbackUrls]: config.hostedUi.callbackUrls.join(',') },
       profile: poolEnvironment,
@@ -86,11 +82,7 @@ export class AuthorizedApi extends Construct {
     this.handlers = Object.fromEntries(
       handlerNames.map((name) => [
         name,
-        // The Node.js runtime ships AWS SDK v3: the backends leave it out of their bundles.
-        this.lambdaFunction(`${name[0].toUpperCase()}${name.slice(1)}Handler`, `handlers/${name}.ts`, handlerEnvironment[name], {
-          ...LAMBDA_BUNDLING,
-          externalModules: ['@aws-sdk/*'],
-        }),
+        this.lambdaFunction(`${name[0].toUpperCase()}${name.slice(1)}Handler`, `handlers/${name}.ts`, handlerEnvironment[name], HANDLER_BUNDLING),
       ]),
     ) as Record<HandlerName, NodejsFunction>;
     this.handlers.adminUsers?.addToRolePolicy(
