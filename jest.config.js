@@ -3,6 +3,7 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
+  setupFiles: ['<rootDir>/test/setup-env.js'],
   transform: { '\\.ts$': '<rootDir>/test/esbuild-transform.js' },
   moduleFileExtensions: ['ts', 'js', 'json'],
   testTimeout: 30000,

@@ -38,6 +38,11 @@ export interface LocalGatewayProps {
   readonly accessLog?: (line: string) => void;
   /** Largest request body accepted (API Gateway: 10 MB). */
   readonly maxBodyBytes?: number;
+  /**
+   * The clock of the authorizer cache, in epoch milliseconds (tests move it instead of sleeping).
+   * @default Date.now
+   */
+  readonly now?: () => number;
 }
 
 export interface LocalGateway {
@@ -71,6 +76,7 @@ export function createLocalGateway(props: LocalGatewayProps): {
   const cache = new Map<string, CachedAuthorization>();
   let authorizerInvocations = 0;
   const maxBodyBytes = props.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const now = props.now ?? Date.now;
   const corsHeaders: Record<string, string> = props.allowedOrigin
     ? { 'Access-Control-Allow-Origin': props.allowedOrigin, Vary: 'Origin' }
     : {};
@@ -96,7 +102,7 @@ export function createLocalGateway(props: LocalGatewayProps): {
   ): Promise<{ result: APIGatewayAuthorizerResult; source: 'hit' | 'invoked' } | GatewayResponseName> {
     const ttlMs = props.resultsCacheTtlSeconds * 1000;
     const cached = ttlMs > 0 ? cache.get(identity) : undefined;
-    if (cached && cached.expiresAt > Date.now()) return { result: cached.result, source: 'hit' };
+    if (cached && cached.expiresAt > now()) return { result: cached.result, source: 'hit' };
 
     authorizerInvocations++;
     let result: APIGatewayAuthorizerResult;
@@ -109,7 +115,7 @@ export function createLocalGateway(props: LocalGatewayProps): {
     if (!isWellFormedResult(result)) return 'authorizerFailure';
     if (ttlMs > 0) {
       if (cache.size >= MAX_CACHE_ENTRIES) cache.clear();
-      cache.set(identity, { result, expiresAt: Date.now() + ttlMs });
+      cache.set(identity, { result, expiresAt: now() + ttlMs });
     }
     return { result, source: 'invoked' };
   }

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { configFor } from '../../lib/config/app-config';
 import { challengeFor, createVerifier } from '../../lib/cli/pkce';
 import { seedUsers } from '../../lib/local/seed-users';
+import { send, sendJson } from '../support/http';
 import { PROJECT_ROOT, runCli, startLocalProcess, type LocalProcess } from '../support/local-process';
 
 jest.setTimeout(60_000);
@@ -26,16 +27,20 @@ afterAll(async () => {
 
 /** Does what the browser does on the Hosted UI: load the form, submit credentials, return the redirect. */
 async function signInAsBrowser(authorizeUrl: string, username: string, password: string): Promise<URL> {
-  const form = await fetch(authorizeUrl);
+  const form = await send(authorizeUrl);
   expect(form.status).toBe(200);
   const query = new URL(authorizeUrl).searchParams;
   const fields = new URLSearchParams({ username, password });
   for (const name of ['client_id', 'redirect_uri', 'response_type', 'code_challenge', 'code_challenge_method', 'scope', 'state']) {
     fields.set(name, query.get(name) ?? '');
   }
-  const submitted = await fetch(new URL('/oauth2/authorize', authorizeUrl), { method: 'POST', body: fields, redirect: 'manual' });
+  const submitted = await send(new URL('/oauth2/authorize', authorizeUrl).href, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: fields.toString(),
+  });
   expect(submitted.status).toBe(302);
-  return new URL(submitted.headers.get('location')!);
+  return new URL(submitted.headers.location!);
 }
 
 function authorizeUrl(challenge: string, redirectUri: string): string {
@@ -57,12 +62,8 @@ async function codeFor(verifier: string, redirectUri = CLI_REDIRECT): Promise<st
 }
 
 async function exchange(body: Record<string, string>) {
-  const response = await fetch(`${local.apiUrl}/auth/token`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, string>, cookies: response.headers.getSetCookie() };
+  const response = await sendJson(`${local.apiUrl}/auth/token`, 'POST', body);
+  return { status: response.status, body: response.json as Record<string, string>, cookies: response.cookies };
 }
 
 describe('POST /auth/token against the local Hosted UI stand-in', () => {
@@ -75,9 +76,9 @@ describe('POST /auth/token against the local Hosted UI stand-in', () => {
     expect(first.body.refresh_token).toBeUndefined();
     expect(first.cookies.join(';')).toMatch(/refresh_token=.+HttpOnly.*/);
 
-    const profile = await fetch(`${local.apiUrl}/api/profile`, { headers: { Authorization: `Bearer ${first.body.access_token}` } });
+    const profile = await send(`${local.apiUrl}/api/profile`, { headers: { Authorization: `Bearer ${first.body.access_token}` } });
     expect(profile.status).toBe(200);
-    expect(await profile.json()).toMatchObject({ primaryGroup: 'reviewers-group' });
+    expect(profile.json).toMatchObject({ primaryGroup: 'reviewers-group' });
 
     const replay = await exchange({ code, code_verifier: verifier, redirect_uri: CLI_REDIRECT });
     expect(replay.status).toBe(400);
@@ -116,11 +117,11 @@ describe('cli login --hosted', () => {
     const exited = new Promise<number | null>((resolve) => cli.once('exit', resolve));
     const redirect = await signInAsBrowser(authorize, reviewer.email, reviewer.password);
     expect(`${redirect.origin}${redirect.pathname}`).toBe(CLI_REDIRECT);
-    expect((await fetch(redirect)).status).toBe(200);
+    expect((await send(redirect.href)).status).toBe(200);
     expect(await exited).toBe(0);
 
-    const call = runCli(['call', 'POST', '/api/reviews', '--data', '{"title":"t","body":"b","rating":3}'], { LOCAL_DIR: local.dir });
+    const call = await runCli(['call', 'POST', '/api/reviews', '--data', '{"title":"t","body":"b","rating":3}'], { LOCAL_DIR: local.dir });
     expect(call.status).toBe(0);
-    expect(runCli(['refresh'], { LOCAL_DIR: local.dir }).status).toBe(0);
+    expect((await runCli(['refresh'], { LOCAL_DIR: local.dir })).status).toBe(0);
   });
 });

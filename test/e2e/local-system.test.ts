@@ -11,6 +11,7 @@ import { callbackUrlsFor } from '../../lib/local/system';
 import { configFor } from '../../lib/config/app-config';
 import { seedUsers } from '../../lib/local/seed-users';
 import { accessToken, makeSigningKey } from '../support/token-factory';
+import { sendJson } from '../support/http';
 import { runCli, startLocalProcess, type LocalProcess } from '../support/local-process';
 
 jest.setTimeout(90_000);
@@ -31,13 +32,8 @@ function cognito(): CognitoIdentityProviderClient {
 }
 
 async function api(method: string, path: string, authorization?: string, body?: unknown) {
-  const response = await fetch(`${local.apiUrl}${path}`, {
-    method,
-    headers: { ...(authorization === undefined ? {} : { Authorization: authorization }), 'Content-Type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, cache: response.headers.get('x-local-authorizer'), body: text ? JSON.parse(text) : undefined };
+  const response = await sendJson(`${local.apiUrl}${path}`, method, body, authorization === undefined ? {} : { Authorization: authorization });
+  return { status: response.status, cache: response.headers['x-local-authorizer'], body: response.json };
 }
 
 async function login(email: string, pass = password(email)) {
@@ -164,25 +160,25 @@ describe('authorizer cache', () => {
 describe('CLI against the local system', () => {
   const env = () => ({ LOCAL_DIR: local.dir });
 
-  it('logs in, calls an admin route, shows who is logged in, refreshes and logs out', () => {
-    const loginResult = runCli(['login', '--username', 'admin@example.com', '--password', password('admin@example.com')], env());
+  it('logs in, calls an admin route, shows who is logged in, refreshes and logs out', async () => {
+    const loginResult = await runCli(['login', '--username', 'admin@example.com', '--password', password('admin@example.com')], env());
     expect(loginResult).toMatchObject({ status: 0 });
-    const users = runCli(['call', 'GET', '/api/admin/users'], env());
+    const users = await runCli(['call', 'GET', '/api/admin/users'], env());
     expect(users.status).toBe(0);
     expect(users.stdout).toContain('nogroup@example.com');
-    const who = runCli(['whoami'], env());
+    const who = await runCli(['whoami'], env());
     expect(JSON.parse(who.stdout)).toMatchObject({ username: expect.any(String), groups: ['admin-group'], expired: false });
-    expect(runCli(['refresh'], env()).status).toBe(0);
-    expect(runCli(['call', 'POST', '/api/reviews', '--data', '{"title":"t","body":"b","rating":2}'], env())).toMatchObject({ status: 1 });
-    expect(runCli(['logout'], env()).status).toBe(0);
-    const after = runCli(['call', 'GET', '/api/profile'], env());
+    expect((await runCli(['refresh'], env())).status).toBe(0);
+    expect(await runCli(['call', 'POST', '/api/reviews', '--data', '{"title":"t","body":"b","rating":2}'], env())).toMatchObject({ status: 1 });
+    expect((await runCli(['logout'], env())).status).toBe(0);
+    const after = await runCli(['call', 'GET', '/api/profile'], env());
     expect(after.status).toBe(1);
     expect(after.stderr.trim().split('\n')).toHaveLength(1);
     expect(after.stderr).toMatch(/Not logged in/);
   });
 
-  it('fails with one line on a wrong password', () => {
-    const result = runCli(['login', '--username', 'admin@example.com', '--password', 'nope'], env());
+  it('fails with one line on a wrong password', async () => {
+    const result = await runCli(['login', '--username', 'admin@example.com', '--password', 'nope'], env());
     expect(result.status).toBe(1);
     expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^cli: Login failed: Incorrect username or password/)]);
   });
@@ -190,6 +186,9 @@ describe('CLI against the local system', () => {
 
 describe('expiry', () => {
   it('rejects an expired emulator token with 401', async () => {
+    // The emulator stamps real time, so this waits for real time: until the token's exp (≤ issue
+    // time + 1 s) plus the authorizer's clock skew plus 1 s. Time only moves forward, so however
+    // slow the machine, the token is expired when the request is sent: a margin, not a race.
     const clockSkewMs = configFor('dev').authorizer.clockSkewSeconds * 1000;
     const wait = expiringTokenIssuedAt + 1000 + clockSkewMs + 1000 - Date.now();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
@@ -212,12 +211,12 @@ describe('emulator down mid-run', () => {
     return Number(pid);
   }
 
-  it('keeps authorizing valid tokens (cached JWKS), and the CLI fails in one line where Cognito is needed', () => {
+  it('keeps authorizing valid tokens (cached JWKS), and the CLI fails in one line where Cognito is needed', async () => {
     process.kill(emulatorPid(), 'SIGKILL');
-    const result = runCli(['login', '--username', 'admin@example.com', '--password', password('admin@example.com')], { LOCAL_DIR: local.dir });
+    const result = await runCli(['login', '--username', 'admin@example.com', '--password', password('admin@example.com')], { LOCAL_DIR: local.dir });
     expect(result.status).toBe(1);
     expect(result.stderr.trim().split('\n')).toEqual(['cli: Login failed: Identity service unavailable (HTTP 502)']);
-    return api('GET', '/api/profile', bearer('user@example.com')).then((response) => expect(response.status).toBe(200));
+    expect((await api('GET', '/api/profile', bearer('user@example.com'))).status).toBe(200);
   });
 });
 

@@ -2,7 +2,7 @@
  * Runs `npm start`'s program (lib/local/start.ts) as a child process on free ports in a temp
  * directory, the way a user runs it, and stops it again. Never leaves a process behind.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -107,13 +107,34 @@ export async function startLocalProcess(options: StartOptions = {}): Promise<Loc
   };
 }
 
-/** Runs a command of the CLI (`npm run cli -- ...`) to completion. */
-export function runCli(args: string[], env: Record<string, string>): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [TSX, 'lib/cli/main.ts', ...args], {
-    cwd: PROJECT_ROOT,
-    env: { ...process.env, ...env },
-    encoding: 'utf8',
-    timeout: 30_000,
+export interface CliResult {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+const CLI_TIMEOUT_MS = 30_000;
+
+/**
+ * Runs a command of the CLI (`npm run cli -- ...`) to completion in a child process. Asynchronous:
+ * the test's event loop keeps running (servers in this process answer, sockets are looked after).
+ */
+export function runCli(args: string[], env: Record<string, string>): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [TSX, 'lib/cli/main.ts', ...args], {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const timer = setTimeout(() => child.kill('SIGKILL'), CLI_TIMEOUT_MS);
+    child.once('error', reject);
+    child.once('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout, stderr });
+    });
   });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }

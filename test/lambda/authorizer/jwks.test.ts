@@ -79,7 +79,9 @@ it('fails closed within the fetch time-out when the JWKS is slow', async () => {
   server.respondWith({ keys: [oldKey], delayMs: FETCH_TIMEOUT_MS * 10 });
   const started = Date.now();
   expect(await outcome(freshAuthorizer(), oldKey)).toBe('JWKS_UNAVAILABLE');
-  expect(Date.now() - started).toBeLessThan(FETCH_TIMEOUT_MS * 5);
+  // The server answers only after 10× the time-out: finishing before that shows the time-out cut
+  // the wait (a margin of seconds, not a race with the machine's speed).
+  expect(Date.now() - started).toBeLessThan(FETCH_TIMEOUT_MS * 10);
 });
 
 it('fails closed when the JWKS host is unreachable', async () => {

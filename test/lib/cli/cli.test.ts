@@ -6,7 +6,7 @@ import { chmodSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { freePort, runCli } from '../../support/local-process';
+import { freePort, runCli, type CliResult } from '../../support/local-process';
 
 jest.setTimeout(60_000);
 
@@ -15,8 +15,7 @@ let api: ChildProcess;
 let apiUrl: string;
 
 /**
- * A stand-in API in its own process (the CLI runs synchronously here, which would block a server
- * in this one): login succeeds with an already expired access token; refresh is refused.
+ * A stand-in API in its own process, as a deployed API would be: login succeeds with an already expired access token; refresh is refused.
  */
 const STAND_IN_API = `
 const expired = 'e30.' + Buffer.from(JSON.stringify({ sub: 's', username: 'u', exp: 1000 })).toString('base64url') + '.c2ln';
@@ -45,7 +44,8 @@ function file(name: string, content: string): string {
   return target;
 }
 
-function expectOneLineFailure(result: ReturnType<typeof runCli>, pattern: RegExp): void {
+async function expectOneLineFailure(pending: Promise<CliResult>, pattern: RegExp): Promise<void> {
+  const result = await pending;
   expect(result.status).toBe(1);
   const lines = result.stderr.trim().split('\n');
   expect(lines).toHaveLength(1);
@@ -62,13 +62,13 @@ it.each([
   ['malformed outputs.json', () => file('bad.json', '{"CognitoJwtApi-dev-Api": {'), /not valid JSON/],
   ['outputs without ApiUrl', () => file('noapi.json', '{"Stack": {"UserPoolId": "x"}}'), /no ApiUrl/],
   ['outputs that are not an object', () => file('array.json', '[1,2]'), /not a JSON object/],
-])('login with %s fails in one line', (_name, outputs, pattern) => {
-  expectOneLineFailure(runCli(['login', '--username', 'u', '--password', 'p'], env(outputs())), pattern);
+])('login with %s fails in one line', async (_name, outputs, pattern) => {
+  await expectOneLineFailure(runCli(['login', '--username', 'u', '--password', 'p'], env(outputs())), pattern);
 });
 
 it('login against an API that is down fails in one line naming it', async () => {
   const closed = file('closed.json', JSON.stringify({ ApiUrl: `http://127.0.0.1:${await freePort()}` }));
-  expectOneLineFailure(runCli(['login', '--username', 'u', '--password', 'p'], env(closed)), /Cannot reach the API at http:\/\/127\.0\.0\.1:\d+ .*npm start/);
+  await expectOneLineFailure(runCli(['login', '--username', 'u', '--password', 'p'], env(closed)), /Cannot reach the API at http:\/\/127\.0\.0\.1:\d+ .*npm start/);
 });
 
 it.each([
@@ -77,41 +77,41 @@ it.each([
   [['login', '--username'], /--username needs a value/],
   [['login', '--username', 'u'], /needs --username and --password/],
   [['call', 'GET'], /call needs METHOD and PATH/],
-])('%j fails in one line', (args, pattern) => {
-  expectOneLineFailure(runCli(args, env(goodOutputs())), pattern);
+])('%j fails in one line', async (args, pattern) => {
+  await expectOneLineFailure(runCli(args, env(goodOutputs())), pattern);
 });
 
 describe('saved tokens', () => {
-  it('reports no saved tokens in one line', () => {
-    expectOneLineFailure(runCli(['whoami'], env(goodOutputs(), path.join(dir, 'none.json'))), /Not logged in/);
+  it('reports no saved tokens in one line', async () => {
+    await expectOneLineFailure(runCli(['whoami'], env(goodOutputs(), path.join(dir, 'none.json'))), /Not logged in/);
   });
 
-  it('saves tokens with mode 0600, and tightens a file that was opened up, with a warning', () => {
+  it('saves tokens with mode 0600, and tightens a file that was opened up, with a warning', async () => {
     const tokenFile = path.join(dir, 'tokens-perm.json');
-    expect(runCli(['login', '--username', 'u', '--password', 'p'], env(goodOutputs(), tokenFile)).status).toBe(0);
+    expect((await runCli(['login', '--username', 'u', '--password', 'p'], env(goodOutputs(), tokenFile))).status).toBe(0);
     expect(statSync(tokenFile).mode & 0o777).toBe(0o600);
     chmodSync(tokenFile, 0o644);
-    const who = runCli(['whoami'], env(goodOutputs(), tokenFile));
+    const who = await runCli(['whoami'], env(goodOutputs(), tokenFile));
     expect(who.status).toBe(0);
     expect(who.stderr.trim()).toMatch(/^warning: .* had permissions 644; set to 600$/);
     expect(statSync(tokenFile).mode & 0o777).toBe(0o600);
   });
 
-  it('reports a corrupted token file in one line with the way out', () => {
+  it('reports a corrupted token file in one line with the way out', async () => {
     const corrupted = file('corrupt-tokens.json', '{"apiUrl": "x", "accessT');
     chmodSync(corrupted, 0o600);
-    expectOneLineFailure(runCli(['call', 'GET', '/api/profile'], env(goodOutputs(), corrupted)), /corrupted: run .*logout/);
+    await expectOneLineFailure(runCli(['call', 'GET', '/api/profile'], env(goodOutputs(), corrupted)), /corrupted: run .*logout/);
   });
 
-  it('refreshes an expired access token before a call, and says to log in again when the refresh is refused', () => {
+  it('refreshes an expired access token before a call, and says to log in again when the refresh is refused', async () => {
     const tokenFile = path.join(dir, 'tokens-expired.json');
-    expect(runCli(['login', '--username', 'u', '--password', 'p'], env(goodOutputs(), tokenFile)).status).toBe(0);
-    expectOneLineFailure(runCli(['call', 'GET', '/api/profile'], env(goodOutputs(), tokenFile)), /Refresh failed.*log in again/);
+    expect((await runCli(['login', '--username', 'u', '--password', 'p'], env(goodOutputs(), tokenFile))).status).toBe(0);
+    await expectOneLineFailure(runCli(['call', 'GET', '/api/profile'], env(goodOutputs(), tokenFile)), /Refresh failed.*log in again/);
   });
 
-  it('rejects --data that is not JSON in one line', () => {
+  it('rejects --data that is not JSON in one line', async () => {
     const tokenFile = path.join(dir, 'tokens-data.json');
-    runCli(['login', '--username', 'u', '--password', 'p'], env(goodOutputs(), tokenFile));
-    expectOneLineFailure(runCli(['call', 'POST', '/api/reviews', '--data', '{title:'], env(goodOutputs(), tokenFile)), /--data is not valid JSON/);
+    await runCli(['login', '--username', 'u', '--password', 'p'], env(goodOutputs(), tokenFile));
+    await expectOneLineFailure(runCli(['call', 'POST', '/api/reviews', '--data', '{title:'], env(goodOutputs(), tokenFile)), /--data is not valid JSON/);
   });
 });

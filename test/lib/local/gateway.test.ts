@@ -8,6 +8,7 @@ import { configFor } from '../../../lib/config/app-config';
 import { createLocalGateway, type AuthorizerFunction, type LocalGateway, type LocalGatewayProps } from '../../../lib/local/gateway';
 import { createAuthorizer } from '../../../lambda/authorizer/handler';
 import { settingsFromConfig } from '../../../lambda/authorizer/settings';
+import { send } from '../../support/http';
 import { accessToken, makeSigningKey, startJwksServer, type JwksServer, type SigningKey } from '../../support/token-factory';
 
 const CLIENT_ID = 'gateway-test-client';
@@ -49,12 +50,8 @@ async function startGateway(overrides: Partial<LocalGatewayProps> = {}): Promise
 const bearer = (groups?: string[]) => `Bearer ${accessToken({ issuer: jwks.issuer, clientId: CLIENT_ID, key, groups })}`;
 
 async function call(gateway: LocalGateway, method: string, path: string, authorization?: string, body?: string) {
-  const response = await fetch(`${gateway.url}${path}`, {
-    method,
-    headers: authorization === undefined ? {} : { Authorization: authorization },
-    body,
-  });
-  return { status: response.status, cache: response.headers.get('x-local-authorizer'), json: (await response.json()) as any };
+  const response = await send(`${gateway.url}${path}`, { method, headers: authorization === undefined ? {} : { Authorization: authorization }, body });
+  return { status: response.status, cache: response.headers['x-local-authorizer'], json: response.json };
 }
 
 describe('like API Gateway', () => {
@@ -120,11 +117,13 @@ describe('authorizer cache settings', () => {
   });
 
   it('invokes the authorizer again once the TTL has passed', async () => {
-    const gateway = await startGateway({ resultsCacheTtlSeconds: 1 });
+    let clock = Date.now();
+    const gateway = await startGateway({ resultsCacheTtlSeconds: 1, now: () => clock });
     const authorization = bearer(['user-group']);
     expect((await call(gateway, 'GET', '/api/profile', authorization)).cache).toBe('invoked');
+    clock += 999;
     expect((await call(gateway, 'GET', '/api/profile', authorization)).cache).toBe('hit');
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    clock += 1;
     expect((await call(gateway, 'GET', '/api/profile', authorization)).cache).toBe('invoked');
   });
 });
