@@ -8,7 +8,7 @@ import { rmSync } from 'node:fs';
 import { cpus } from 'node:os';
 import * as path from 'node:path';
 import { AUTHORIZER_ENTRY, AWS_JWT_VERIFY_ONLY_ENTRY, buildBundle, measureColdInit } from './tasks/bundle';
-import { checkBundle } from '../test/support/bundle-check';
+import { checkBundle } from '../fixtures/bundle-check';
 import { timeNpmScript } from './tasks/commands';
 import { measureGateway } from './tasks/gateway';
 import { measureVerification, type VerificationTask } from './tasks/verification';

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { buildSync, type BuildOptions } from 'esbuild';
 import { AUTHORIZER_BUNDLING, type FunctionBundling } from '../../lib/config/bundling';
-import { AUTHORIZER_ENV } from '../../test/support/bundle-check';
+import { AUTHORIZER_ENV } from '../../fixtures/bundle-check';
 import { summarize, type Summary } from '../stats';
 
 export const PROJECT_ROOT = path.resolve(__dirname, '../..');

@@ -11,8 +11,8 @@ import { configFor } from '../../lib/config/app-config';
 import { createLocalGateway } from '../../lib/local/gateway';
 import { createAuthorizer } from '../../lambda/authorizer/handler';
 import { settingsFromConfig } from '../../lambda/authorizer/settings';
-import { accessToken, makeSigningKey, startJwksServer } from '../../test/support/token-factory';
-import { CALLER_GROUPS, MIXED_ROUTES } from '../../test/support/traffic';
+import { accessToken, makeSigningKey, startJwksServer } from '../../fixtures/token-factory';
+import { CALLER_GROUPS, MIXED_ROUTES } from '../../fixtures/traffic';
 
 const CLIENT_ID = 'bench-client-id';
 const HANDLER_NAMES: readonly HandlerName[] = ['auth', 'profile', 'adminUsers', 'reviews'];

@@ -10,8 +10,8 @@ import jsonwebtoken from 'jsonwebtoken';
 import { configFor } from '../../lib/config/app-config';
 import { createAuthorizer } from '../../lambda/authorizer/handler';
 import { settingsFromConfig } from '../../lambda/authorizer/settings';
-import { accessToken, makeSigningKey, startJwksServer } from '../../test/support/token-factory';
-import { CALLER_GROUPS } from '../../test/support/traffic';
+import { accessToken, makeSigningKey, startJwksServer } from '../../fixtures/token-factory';
+import { CALLER_GROUPS } from '../../fixtures/traffic';
 import { interleave, pairedRatio, summarize, type Summary, type Task } from '../stats';
 
 const CLIENT_ID = 'bench-client-id';

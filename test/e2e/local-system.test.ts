@@ -10,7 +10,7 @@ import { provision } from '../../lib/local/emulator';
 import { callbackUrlsFor } from '../../lib/local/system';
 import { configFor } from '../../lib/config/app-config';
 import { seedUsers } from '../../lib/local/seed-users';
-import { accessToken, makeSigningKey } from '../support/token-factory';
+import { accessToken, makeSigningKey } from '../../fixtures/token-factory';
 import { sendJson } from '../support/http';
 import { runCli, startLocalProcess, type LocalProcess } from '../support/local-process';
 

@@ -9,7 +9,7 @@ import { configFor } from '../../../lib/config/app-config';
 import { createAuthorizer, type AuthorizerHandler } from '../../../lambda/authorizer/handler';
 import { evaluatePolicy } from '../../../lambda/authorizer/iam-policy';
 import { settingsFromConfig } from '../../../lambda/authorizer/settings';
-import { accessToken, base64url, makeSigningKey, startJwksServer, type JwksServer, type SigningKey } from '../../support/token-factory';
+import { accessToken, base64url, makeSigningKey, startJwksServer, type JwksServer, type SigningKey } from '../../../fixtures/token-factory';
 import corpus from './corpus/adversarial.json';
 
 type Json = string | number | boolean | null | Json[] | { [key: string]: Json };

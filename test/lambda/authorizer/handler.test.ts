@@ -4,7 +4,7 @@ import { createAuthorizer, type AuthorizerHandler } from '../../../lambda/author
 import { evaluatePolicy } from '../../../lambda/authorizer/iam-policy';
 import type { RejectionReason } from '../../../lambda/authorizer/reasons';
 import { settingsFromConfig } from '../../../lambda/authorizer/settings';
-import { accessToken, makeSigningKey, signJwt, startJwksServer, type JwksServer, type SigningKey } from '../../support/token-factory';
+import { accessToken, makeSigningKey, signJwt, startJwksServer, type JwksServer, type SigningKey } from '../../../fixtures/token-factory';
 
 const CLIENT_ID = 'test-client-id';
 const API_PREFIX = 'arn:aws:execute-api:eu-west-1:123456789012:abc123/v1';

@@ -5,7 +5,7 @@
 import { configFor } from '../../../lib/config/app-config';
 import { createAuthorizer, type AuthorizerHandler } from '../../../lambda/authorizer/handler';
 import { settingsFromConfig } from '../../../lambda/authorizer/settings';
-import { accessToken, makeSigningKey, startJwksServer, type JwksServer, type SigningKey } from '../../support/token-factory';
+import { accessToken, makeSigningKey, startJwksServer, type JwksServer, type SigningKey } from '../../../fixtures/token-factory';
 
 const CLIENT_ID = 'jwks-test-client';
 const METHOD_ARN = 'arn:aws:execute-api:us-east-1:123456789012:api1/v1/GET/api/profile';

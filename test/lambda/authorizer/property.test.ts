@@ -9,7 +9,7 @@ import { configFor } from '../../../lib/config/app-config';
 import { createAuthorizer, type AuthorizerHandler } from '../../../lambda/authorizer/handler';
 import { evaluatePolicy } from '../../../lambda/authorizer/iam-policy';
 import { settingsFromConfig } from '../../../lambda/authorizer/settings';
-import { accessToken, base64url, makeSigningKey, signJwt, startJwksServer, type JwksServer, type SigningKey } from '../../support/token-factory';
+import { accessToken, base64url, makeSigningKey, signJwt, startJwksServer, type JwksServer, type SigningKey } from '../../../fixtures/token-factory';
 
 const CLIENT_ID = 'property-client';
 const API_PREFIX = 'arn:aws:execute-api:eu-central-1:123456789012:prop/v1';

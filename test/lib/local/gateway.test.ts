@@ -9,7 +9,7 @@ import { createLocalGateway, type AuthorizerFunction, type LocalGateway, type Lo
 import { createAuthorizer } from '../../../lambda/authorizer/handler';
 import { settingsFromConfig } from '../../../lambda/authorizer/settings';
 import { send } from '../../support/http';
-import { accessToken, makeSigningKey, startJwksServer, type JwksServer, type SigningKey } from '../../support/token-factory';
+import { accessToken, makeSigningKey, startJwksServer, type JwksServer, type SigningKey } from '../../../fixtures/token-factory';
 
 const CLIENT_ID = 'gateway-test-client';
 let key: SigningKey;

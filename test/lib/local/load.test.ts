@@ -10,8 +10,8 @@ import { configFor } from '../../../lib/config/app-config';
 import { createLocalGateway, type LocalGateway } from '../../../lib/local/gateway';
 import { createAuthorizer } from '../../../lambda/authorizer/handler';
 import { settingsFromConfig } from '../../../lambda/authorizer/settings';
-import { accessToken, makeSigningKey, startJwksServer, type JwksServer, type SigningKey } from '../../support/token-factory';
-import { CALLER_GROUPS, MIXED_ROUTES } from '../../support/traffic';
+import { accessToken, makeSigningKey, startJwksServer, type JwksServer, type SigningKey } from '../../../fixtures/token-factory';
+import { CALLER_GROUPS, MIXED_ROUTES } from '../../../fixtures/traffic';
 
 jest.setTimeout(90_000);
 

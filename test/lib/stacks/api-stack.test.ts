@@ -7,7 +7,7 @@ import type { AppConfig } from '../../../lib/config/app-config';
 import { GATEWAY_RESPONSES } from '../../../lib/config/gateway-responses';
 import { ENV } from '../../../lib/config/runtime-env';
 import type { ApiStack } from '../../../lib/stacks/api-stack';
-import { checkBundle } from '../../support/bundle-check';
+import { checkBundle } from '../../../fixtures/bundle-check';
 import { buildTestApp, stableTemplate } from '../../support/cdk';
 
 // The one test file that really bundles the Lambda entries (esbuild, no Docker).
