@@ -47,12 +47,12 @@ export function assertRegisteredPort(port: number, callbackUrls: readonly string
 }
 
 export async function hostedLogin(context: CliContext, options: HostedLoginOptions): Promise<void> {
+  const config = configFor('dev');
+  assertRegisteredPort(options.port, config.hostedUi.callbackUrls);
   const outputs = readOutputs(context.outputsFile);
   if (!outputs.HostedUiUrl || !outputs.UserPoolClientId) {
     throw new CliError(`${context.outputsFile} has no HostedUiUrl/UserPoolClientId: redeploy the Identity stack or restart \`npm start\``);
   }
-  const config = configFor('dev');
-  assertRegisteredPort(options.port, config.hostedUi.callbackUrls);
   const redirectUri = cliRedirectUri(options.port);
   const verifier = createVerifier();
   const state = randomBytes(16).toString('base64url');
@@ -75,7 +75,8 @@ export async function hostedLogin(context: CliContext, options: HostedLoginOptio
   context.print(`Logged in through the Hosted UI; tokens saved to ${context.store.file}`);
 }
 
-function waitForCode(options: HostedLoginOptions, state: string, onListening: () => void): Promise<string> {
+/** Listens on the loopback port until the browser comes back (or the time is up); resolves with the code. */
+export function waitForCode(options: HostedLoginOptions, state: string, onListening: () => void): Promise<string> {
   return new Promise((resolve, reject) => {
     const server = createServer((req, res) => {
       const url = new URL(req.url ?? '/', 'http://localhost');
