@@ -118,10 +118,16 @@ export class AuthorizedApi extends Construct {
     });
     this.addGatewayResponses(cors);
 
+    this.addRoutes(routes, Duration.seconds(config.authorizer.resultsCacheTtlSeconds));
+    this.acknowledgePreflights();
+  }
+
+  /** A method per route, each to its handler; all but the public ones behind the TOKEN authorizer. */
+  private addRoutes(routes: readonly Route[], resultsCacheTtl: Duration): void {
     const authorizer = new apigateway.TokenAuthorizer(this, 'TokenAuthorizer', {
       handler: this.authorizerFunction,
       identitySource: apigateway.IdentitySource.header('Authorization'),
-      resultsCacheTtl: Duration.seconds(config.authorizer.resultsCacheTtlSeconds),
+      resultsCacheTtl,
     });
     const validator = this.api.addRequestValidator('RequestValidator', { validateRequestBody: true, validateRequestParameters: true });
     for (const route of routes) {
@@ -141,7 +147,6 @@ export class AuthorizedApi extends Construct {
         });
       }
     }
-    this.acknowledgePreflights();
   }
 
   private lambdaFunction(id: string, entry: string, environment: Record<string, string>, bundling: FunctionBundling): NodejsFunction {
