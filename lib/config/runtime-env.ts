@@ -23,6 +23,11 @@ export const ENV = {
   tokenEndpoint: 'TOKEN_ENDPOINT',
   /** Comma-separated redirect URIs `/auth/token` accepts (the client's callback URLs). */
   callbackUrls: 'CALLBACK_URLS',
+  /**
+   * Comma-separated origins whose browser apps may read the backends' answers (lib/config/cors.ts).
+   * Unset: no CORS headers (same-origin callers only).
+   */
+  allowedOrigins: 'ALLOWED_ORIGINS',
 } as const;
 
 export type RuntimeEnv = Readonly<Record<string, string | undefined>>;

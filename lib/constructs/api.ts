@@ -10,6 +10,7 @@ import { Construct } from 'constructs';
 import { accessMap, isPublic, type HandlerName, type Route } from '../config/access-map';
 import { resourceName, type AppConfig } from '../config/app-config';
 import { AUTHORIZER_BUNDLING, HANDLER_BUNDLING, type FunctionBundling } from '../config/bundling';
+import { corsPolicy, gatewayResponseCorsHeaders, type CorsPolicy } from '../config/cors';
 import { GATEWAY_RESPONSES, type GatewayResponseName } from '../config/gateway-responses';
 import { ENV } from '../config/runtime-env';
 
@@ -56,27 +57,28 @@ export class AuthorizedApi extends Construct {
   readonly authorizerFunction: NodejsFunction;
   readonly handlers: Readonly<Record<HandlerName, NodejsFunction>>;
 
-  private readonly config: AppConfig;
   private readonly logRetention: logs.RetentionDays;
 
   constructor(scope: Construct, id: string, props: AuthorizedApiProps) {
     super(scope, id);
     const { config } = props;
     const routes = props.routes ?? accessMap;
-    this.config = config;
     this.logRetention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
 
+    const cors = corsPolicy(config.api.allowedOrigins, routes);
     const poolEnvironment = {
       [ENV.stage]: config.stage,
       [ENV.userPoolId]: props.userPool.userPoolId,
       [ENV.userPoolClientId]: props.userPoolClient.userPoolClientId,
     };
     this.authorizerFunction = this.lambdaFunction('Authorizer', 'authorizer/index.ts', poolEnvironment, AUTHORIZER_BUNDLING);
+    // Backends send the CORS headers of their own answers: API Gateway adds none to proxy integrations.
+    const backendEnvironment = { ...poolEnvironment, [ENV.allowedOrigins]: cors.allowOrigins.join(',') };
     const handlerEnvironment: Record<HandlerName, Record<string, string>> = {
-      auth: { ...poolEnvironment, [ENV.tokenEndpoint]: props.tokenEndpoint, [ENV.callbackUrls]: config.hostedUi.callbackUrls.join(',') },
-      profile: poolEnvironment,
-      adminUsers: poolEnvironment,
-      reviews: poolEnvironment,
+      auth: { ...backendEnvironment, [ENV.tokenEndpoint]: props.tokenEndpoint, [ENV.callbackUrls]: config.hostedUi.callbackUrls.join(',') },
+      profile: backendEnvironment,
+      adminUsers: backendEnvironment,
+      reviews: backendEnvironment,
     };
     const handlerNames = [...new Set(routes.map((route) => route.handler))];
     this.handlers = Object.fromEntries(
@@ -86,7 +88,10 @@ export class AuthorizedApi extends Construct {
       ]),
     ) as Record<HandlerName, NodejsFunction>;
     this.handlers.adminUsers?.addToRolePolicy(
-      new iam.PolicyStatement({ actions: ['cognito-idp:ListUsers', 'cognito-idp:AdminDeleteUser'], resources: [props.userPool.userPoolArn] }),
+      new iam.PolicyStatement({
+        actions: ['cognito-idp:ListUsers', 'cognito-idp:AdminGetUser', 'cognito-idp:AdminDeleteUser'],
+        resources: [props.userPool.userPoolArn],
+      }),
     );
 
     const accessLogs = new logs.LogGroup(this, 'AccessLogs', { retention: this.logRetention, removalPolicy: RemovalPolicy.DESTROY });
@@ -103,19 +108,26 @@ export class AuthorizedApi extends Construct {
         throttlingRateLimit: config.api.throttlingRateLimit,
         throttlingBurstLimit: config.api.throttlingBurstLimit,
       },
+      // The local gateway answers preflights from the same policy (lib/config/cors.ts).
       defaultCorsPreflightOptions: {
-        allowOrigins: [...config.api.allowedOrigins],
-        allowHeaders: ['Authorization', 'Content-Type'],
-        allowMethods: [...new Set(routes.map((route) => route.method))],
-        allowCredentials: true,
+        allowOrigins: [...cors.allowOrigins],
+        allowHeaders: [...cors.allowHeaders],
+        allowMethods: [...cors.allowMethods],
+        allowCredentials: cors.allowCredentials,
       },
     });
-    this.addGatewayResponses();
+    this.addGatewayResponses(cors);
 
+    this.addRoutes(routes, Duration.seconds(config.authorizer.resultsCacheTtlSeconds));
+    this.acknowledgePreflights();
+  }
+
+  /** A method per route, each to its handler; all but the public ones behind the TOKEN authorizer. */
+  private addRoutes(routes: readonly Route[], resultsCacheTtl: Duration): void {
     const authorizer = new apigateway.TokenAuthorizer(this, 'TokenAuthorizer', {
       handler: this.authorizerFunction,
       identitySource: apigateway.IdentitySource.header('Authorization'),
-      resultsCacheTtl: Duration.seconds(config.authorizer.resultsCacheTtlSeconds),
+      resultsCacheTtl,
     });
     const validator = this.api.addRequestValidator('RequestValidator', { validateRequestBody: true, validateRequestParameters: true });
     for (const route of routes) {
@@ -135,7 +147,6 @@ export class AuthorizedApi extends Construct {
         });
       }
     }
-    this.acknowledgePreflights();
   }
 
   private lambdaFunction(id: string, entry: string, environment: Record<string, string>, bundling: FunctionBundling): NodejsFunction {
@@ -158,8 +169,8 @@ export class AuthorizedApi extends Construct {
   }
 
   /** API Gateway's own answers (401, 403, 500, …) as JSON with CORS, the same bodies the local gateway sends. */
-  private addGatewayResponses(): void {
-    const responseHeaders = { 'Access-Control-Allow-Origin': `'${this.config.api.allowedOrigins[0]}'`, Vary: "'Origin'" };
+  private addGatewayResponses(cors: CorsPolicy): void {
+    const responseHeaders = Object.fromEntries(Object.entries(gatewayResponseCorsHeaders(cors)).map(([name, value]) => [name, `'${value}'`]));
     for (const [type, name] of GATEWAY_RESPONSE_TYPES) {
       const { statusCode, body } = GATEWAY_RESPONSES[name];
       this.api.addGatewayResponse(`${name}${type.responseType}`, {

@@ -9,6 +9,7 @@ import { createServer } from 'node:net';
 import * as path from 'node:path';
 import { accessMap, type HandlerName } from '../config/access-map';
 import { configFor, resourceName, type AppConfig } from '../config/app-config';
+import { corsPolicy, localAllowedOrigins } from '../config/cors';
 import { ENV } from '../config/runtime-env';
 import { provision, startEmulator } from './emulator';
 import { createLocalGateway, type AuthorizerFunction, type LocalGateway, type ProxyHandler, type StaticRoute } from './gateway';
@@ -74,7 +75,8 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       users: seedUsers,
       extraCallbackUrls,
     });
-    configureLambdaEnvironment(config, emulator.endpoint, pool, [...config.hostedUi.callbackUrls, ...extraCallbackUrls]);
+    const cors = corsPolicy(localAllowedOrigins(config.api.allowedOrigins, options.apiPort), accessMap);
+    configureLambdaEnvironment(config, emulator.endpoint, pool, [...config.hostedUi.callbackUrls, ...extraCallbackUrls], cors.allowOrigins);
 
     // Imported only now: like Lambda, they read their environment once, at cold start.
     const { handler: authorizer } = (await import('../../lambda/authorizer/index')) as { handler: AuthorizerFunction };
@@ -100,7 +102,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       handlers,
       resultsCacheTtlSeconds: config.authorizer.resultsCacheTtlSeconds,
       api: { region: config.env.region, accountId: '000000000000', apiId: 'local', stage: config.api.stageName },
-      allowedOrigin: config.api.allowedOrigins[0],
+      cors,
       accessLog: options.accessLog,
       staticRoutes: options.staticRoutes?.(outputs),
     })
@@ -131,6 +133,7 @@ function configureLambdaEnvironment(
   emulatorEndpoint: string,
   pool: { userPoolId: string; userPoolClientId: string; issuer: string; jwksUri: string },
   callbackUrls: readonly string[],
+  allowedOrigins: readonly string[],
 ): void {
   Object.assign(process.env, {
     [ENV.stage]: config.stage,
@@ -142,6 +145,7 @@ function configureLambdaEnvironment(
     [ENV.cognitoEndpoint]: emulatorEndpoint,
     [ENV.tokenEndpoint]: `${emulatorEndpoint}/oauth2/token`,
     [ENV.callbackUrls]: [...new Set(callbackUrls)].join(','),
+    [ENV.allowedOrigins]: allowedOrigins.join(','),
   });
 }
 
