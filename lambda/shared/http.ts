@@ -19,6 +19,17 @@ export function parseJsonBody(event: Pick<APIGatewayProxyEvent, 'body' | 'isBase
   return isJsonObject(parsed) ? parsed : badRequest('Request body must be a JSON object');
 }
 
+/**
+ * A request header by name, case-insensitively (API Gateway keeps the client's spelling); repeated
+ * headers are joined with `, ` as HTTP allows for list-valued headers. `undefined` when absent.
+ */
+export function headerValue(event: Pick<APIGatewayProxyEvent, 'headers' | 'multiValueHeaders'>, name: string): string | undefined {
+  const wanted = name.toLowerCase();
+  const values = Object.entries(event.multiValueHeaders ?? {}).find(([key]) => key.toLowerCase() === wanted)?.[1];
+  if (values && values.length > 0) return values.join(', ');
+  return Object.entries(event.headers ?? {}).find(([key]) => key.toLowerCase() === wanted)?.[1];
+}
+
 export function isResult(value: unknown): value is ProxyResult {
   return typeof value === 'object' && value !== null && 'statusCode' in value && 'body' in value;
 }
