@@ -13,7 +13,7 @@ export function createCognitoClient(env: RuntimeEnv, region = env[ENV.region] ??
   return new CognitoIdentityProviderClient({
     region,
     maxAttempts: 2,
-    requestHandler: { connectionTimeout: 2000, requestTimeout: 5000 },
+    requestHandler: { connectionTimeout: 2000, requestTimeout: 5000, throwOnRequestTimeout: true }, // else a passed requestTimeout only logs a warning
     ...(endpoint ? { endpoint, credentials: LOCAL_CREDENTIALS } : {}),
   });
 }

@@ -14,7 +14,8 @@ export function createDynamoClient(env: RuntimeEnv, region = env[ENV.region] ?? 
   return new DynamoDBClient({
     region,
     maxAttempts: 2,
-    requestHandler: { connectionTimeout: 1000, requestTimeout: 3000 },
+    // Without throwOnRequestTimeout the SDK only logs a warning when requestTimeout passes, and waits on.
+    requestHandler: { connectionTimeout: 1000, requestTimeout: 3000, throwOnRequestTimeout: true },
     ...(endpoint ? { endpoint, credentials: LOCAL_CREDENTIALS } : {}),
   });
 }
