@@ -5,7 +5,9 @@
  *   login --hosted [--port N]         Hosted UI + PKCE with a loopback redirect
  *   refresh                           new access/ID tokens from the saved refresh token
  *   whoami                            the saved tokens' claims (decoded, not verified)
- *   call METHOD PATH [--data JSON]    call the API with the access token (refreshes when expired)
+ *   call METHOD PATH [--data JSON] [--header 'Name: value']...
+ *                                     call the API with the access token (refreshes when expired);
+ *                                     prints the answer's ETag, if any, then its body
  *   logout                            delete the saved tokens
  *
  * Options: --outputs FILE (env OUTPUTS_FILE; default $LOCAL_DIR/outputs.json, else ./outputs.json),
@@ -19,20 +21,24 @@ import { CliError } from './errors';
 import { hostedLogin } from './hosted-login';
 import { TokenStore } from './token-store';
 
-const USAGE = `usage: npm run cli -- <login --username U --password P | login --hosted | refresh | whoami | call METHOD PATH [--data JSON] | logout>
+const USAGE = `usage: npm run cli -- <login --username U --password P | login --hosted | refresh | whoami | call METHOD PATH [--data JSON] [--header 'Name: value']... | logout>
   [--outputs FILE] [--token-file FILE]`;
 
 interface ParsedArgs {
   readonly positional: string[];
   readonly flags: Map<string, string | true>;
+  /** Values of the flags that may be given more than once, in order. */
+  readonly repeated: Map<string, string[]>;
 }
 
 const VALUE_FLAGS = new Set(['username', 'password', 'data', 'outputs', 'token-file', 'port', 'timeout']);
+const REPEATABLE_FLAGS = new Set(['header']);
 const BOOLEAN_FLAGS = new Set(['hosted', 'help']);
 
 export function parseArgs(argv: readonly string[]): ParsedArgs {
   const positional: string[] = [];
   const flags = new Map<string, string | true>();
+  const repeated = new Map<string, string[]>();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (!arg.startsWith('--')) {
@@ -41,13 +47,14 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     }
     const [name, inline] = arg.slice(2).split(/=(.*)/s, 2);
     if (BOOLEAN_FLAGS.has(name)) flags.set(name, true);
-    else if (VALUE_FLAGS.has(name)) {
+    else if (VALUE_FLAGS.has(name) || REPEATABLE_FLAGS.has(name)) {
       const value = inline ?? argv[++i];
       if (value === undefined) throw new CliError(`--${name} needs a value (see --help)`);
-      flags.set(name, value);
+      if (REPEATABLE_FLAGS.has(name)) repeated.set(name, [...(repeated.get(name) ?? []), value]);
+      else flags.set(name, value);
     } else throw new CliError(`Unknown option --${name} (see --help)`);
   }
-  return { positional, flags };
+  return { positional, flags, repeated };
 }
 
 function defaultOutputsFile(localDir: string): string {
@@ -56,7 +63,7 @@ function defaultOutputsFile(localDir: string): string {
 }
 
 async function run(argv: readonly string[]): Promise<void> {
-  const { positional, flags } = parseArgs(argv);
+  const { positional, flags, repeated } = parseArgs(argv);
   const [command, ...rest] = positional;
   const flag = (name: string): string | undefined => {
     const value = flags.get(name);
@@ -103,7 +110,7 @@ async function run(argv: readonly string[]): Promise<void> {
     case 'call': {
       const [method, apiPath] = rest;
       if (!method || !apiPath) throw new CliError('call needs METHOD and PATH, e.g. call GET /api/profile');
-      await call(context, method, apiPath, flag('data'));
+      await call(context, method, apiPath, { data: flag('data'), headers: repeated.get('header') });
       return;
     }
     case 'logout':

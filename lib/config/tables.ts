@@ -82,6 +82,8 @@ export function tableEnvironment(names: Readonly<Record<TableKey, string>>): Rec
   return Object.fromEntries(TABLE_KEYS.map((key) => [TABLES[key].envVar, names[key]]));
 }
 
+/** Table keys become part of local table names (`<app>-<stage>-<key>`, at most 255 characters). */
+const KEY = /^[A-Za-z0-9_.-]{1,200}$/;
 const NAME = /^[A-Za-z0-9_.-]{3,255}$/;
 const ATTRIBUTE = /^[A-Za-z0-9_.-]{1,255}$/;
 
@@ -90,7 +92,7 @@ export function tableDefinitionProblems(definitions: Readonly<Record<string, Tab
   const problems: string[] = [];
   const seen = { envVar: new Set<string>(), outputName: new Set<string>() };
   for (const [key, definition] of Object.entries(definitions)) {
-    if (!NAME.test(key)) problems.push(`table "${key}": the key must be 3 to 255 letters, digits, _ . or -`);
+    if (!KEY.test(key)) problems.push(`table "${key}": the key must be 1 to 200 letters, digits, _ . or -`);
     for (const field of ['envVar', 'outputName'] as const) {
       if (seen[field].has(definition[field])) problems.push(`table "${key}": ${field} "${definition[field]}" is used by another table`);
       seen[field].add(definition[field]);

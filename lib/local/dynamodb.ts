@@ -9,6 +9,7 @@
  * the directory's lock is checked before dynalite starts.
  */
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import type { Server } from 'node:http';
 import * as path from 'node:path';
 import {
@@ -70,8 +71,7 @@ function closeServer(server: Server): Promise<void> {
 
 async function assertDataDirFree(dataDir: string): Promise<void> {
   // dynalite's own copy of LevelDB, so the check opens the directory exactly as dynalite will.
-  const levelPath = require.resolve('level', { paths: [path.dirname(require.resolve('dynalite'))] });
-  const { Level } = (await import(levelPath)) as typeof import('level');
+  const { Level } = createRequire(require.resolve('dynalite'))('level') as typeof import('level');
   const database = new Level(dataDir);
   try {
     await database.open();
