@@ -11,6 +11,7 @@
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import {
   CreateTableCommand,
@@ -47,7 +48,7 @@ export class LocalDynamoError extends Error {
 
 const ACTIVE_TIMEOUT_MS = 5000;
 
-/** Starts dynalite on `host:port`; rejects with the listen error (e.g. EADDRINUSE) as is. */
+/** Starts dynalite on `host:port` (0: any free port); rejects with the listen error (e.g. EADDRINUSE) as is. */
 export async function startLocalDynamo(options: LocalDynamoOptions): Promise<LocalDynamo> {
   const dataDir = path.join(options.dir, 'dynamodb');
   mkdirSync(dataDir, { recursive: true });
@@ -60,7 +61,8 @@ export async function startLocalDynamo(options: LocalDynamoOptions): Promise<Loc
       resolve();
     });
   });
-  return { endpoint: `http://${options.host}:${options.port}`, dataDir, stop: () => closeServer(server) };
+  const { port } = server.address() as AddressInfo;
+  return { endpoint: `http://${options.host}:${port}`, dataDir, stop: () => closeServer(server) };
 }
 
 /** Closes client connections first (SDK clients keep them alive), then the server and its database. */
