@@ -26,6 +26,7 @@ import { resourceName, type AppConfig } from '../config/app-config';
 import { ENV } from '../config/runtime-env';
 import { assertValidTables, TABLES, type TableDefinition, type TableKey } from '../config/tables';
 import { createDynamoClient } from '../../lambda/shared/dynamodb-client';
+import { isJsonObject } from '../../lambda/shared/json';
 
 export interface LocalDynamo {
   /** e.g. `http://127.0.0.1:8000` */
@@ -78,11 +79,13 @@ async function assertDataDirFree(dataDir: string): Promise<void> {
   try {
     await database.open();
   } catch (error) {
-    const cause = (error as { cause?: { code?: unknown } }).cause?.code;
+    // abstract-level: LEVEL_DATABASE_NOT_OPEN, with the reason (e.g. LEVEL_LOCKED) as its cause.
+    const cause = error instanceof Error && isJsonObject(error.cause) ? error.cause.code : undefined;
+    const reason = typeof cause === 'string' ? cause : error instanceof Error ? error.message : String(error);
     throw new LocalDynamoError(
-      cause === 'LEVEL_LOCKED'
+      reason === 'LEVEL_LOCKED'
         ? `The local DynamoDB data in ${dataDir} is in use by another process (another npm start with this LOCAL_DIR?): stop it or set LOCAL_DIR`
-        : `Cannot open the local DynamoDB data in ${dataDir} (${String(cause ?? (error as Error).message)}): delete that directory to start over`,
+        : `Cannot open the local DynamoDB data in ${dataDir} (${reason}): delete that directory to start over`,
     );
   }
   await database.close();
