@@ -125,7 +125,9 @@ describe('nothing acknowledged is lost', () => {
     expect(updated.status).toBe(200);
     acknowledged.set(someId, updated.json);
 
-    expect((await local.interrupt()).exitCode).toBe(0);
+    // 0: the system stopped itself. 130: tsx (which runs start.ts) got no word from its child within
+    // its ≈ 60 ms relay window (a loaded machine) and killed it. Either way the writes must be there.
+    expect([0, 130]).toContain((await local.interrupt()).exitCode);
     await restart();
     await expectAllStored(acknowledged);
   });
