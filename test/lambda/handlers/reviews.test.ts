@@ -37,6 +37,8 @@ function backend(env: Record<string, string>): Backend {
 }
 
 const body = (result: APIGatewayProxyResult) => JSON.parse(result.body);
+/** Request bodies are declared JSON, as every JSON client sends them. */
+const JSON_TYPE = { 'Content-Type': 'application/json' };
 const lastLog = (logs: string[]) => JSON.parse(logs[logs.length - 1]);
 
 let dynamo: TestDynamo;
@@ -48,11 +50,11 @@ beforeAll(async () => {
 afterAll(() => dynamo.stop());
 
 const create = (content: unknown, caller: Record<string, string> = alice) =>
-  reviews.handler(proxyEvent('POST', '/api/reviews', { body: content, authorizer: caller }));
+  reviews.handler(proxyEvent('POST', '/api/reviews', { body: content, authorizer: caller, headers: JSON_TYPE }));
 const get = (id: string, caller: Record<string, string> = bob) =>
   reviews.handler(proxyEvent('GET', '/api/reviews/{id}', { path: `/api/reviews/${id}`, pathParameters: { id }, authorizer: caller }));
 const put = (id: string, content: unknown, caller: Record<string, string> = alice, headers: Record<string, string> = {}) =>
-  reviews.handler(proxyEvent('PUT', '/api/reviews/{id}', { path: `/api/reviews/${id}`, pathParameters: { id }, body: content, authorizer: caller, headers }));
+  reviews.handler(proxyEvent('PUT', '/api/reviews/{id}', { path: `/api/reviews/${id}`, pathParameters: { id }, body: content, authorizer: caller, headers: { ...JSON_TYPE, ...headers } }));
 
 async function createdId(): Promise<string> {
   const result = await create(valid);
@@ -198,7 +200,7 @@ describe('PUT /api/reviews/{id}', () => {
 
 describe('callers and configuration', () => {
   it('answers a request without a caller (no authorizer context) with 403', async () => {
-    const result = await reviews.handler(proxyEvent('POST', '/api/reviews', { body: valid }));
+    const result = await reviews.handler(proxyEvent('POST', '/api/reviews', { body: valid, headers: JSON_TYPE }));
     expect(result.statusCode).toBe(403);
     expect(lastLog(reviews.logs)).toMatchObject({ reason: 'NO_CALLER' });
   });
@@ -238,7 +240,7 @@ describe('DynamoDB down', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const port = (server.address() as { port: number }).port;
     const hung = backend({ ...dynamo.env, [ENV.dynamodbEndpoint]: `http://127.0.0.1:${port}` });
-    const result = await hung.handler(proxyEvent('POST', '/api/reviews', { body: valid, authorizer: alice }));
+    const result = await hung.handler(proxyEvent('POST', '/api/reviews', { body: valid, authorizer: alice, headers: JSON_TYPE }));
     expect(result.statusCode).toBe(502);
     expect(lastLog(hung.logs)).toMatchObject({ reason: 'STORE_UNAVAILABLE', operation: 'PutItem', error: 'TimeoutError' });
   });
@@ -279,7 +281,7 @@ describe('GET /api/reviews', () => {
   });
 
   it('lists newest first; reviews created in the same millisecond keep one order across pages', async () => {
-    const post = (title: string) => lister.handler(proxyEvent('POST', '/api/reviews', { body: { ...valid, title }, authorizer: alice }));
+    const post = (title: string) => lister.handler(proxyEvent('POST', '/api/reviews', { body: { ...valid, title }, authorizer: alice, headers: JSON_TYPE }));
     for (let minute = 0; minute < 5; minute++) {
       lister.clock = Date.parse('2030-01-01T00:00:00.000Z') + minute * 60_000;
       expect((await post(`minute ${minute}`)).statusCode).toBe(201);
