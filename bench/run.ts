@@ -11,6 +11,7 @@ import { AUTHORIZER_ENTRY, AWS_JWT_VERIFY_ONLY_ENTRY, buildBundle, measureColdIn
 import { checkBundle } from '../fixtures/bundle-check';
 import { timeNpmScript } from './tasks/commands';
 import { measureGateway } from './tasks/gateway';
+import { measureReviews, reviewRows } from './tasks/reviews';
 import { measureVerification, type VerificationTask } from './tasks/verification';
 import { HANDLER_BUNDLING } from '../lib/config/bundling';
 import type { Summary } from './stats';
@@ -57,6 +58,8 @@ async function main(): Promise<void> {
   const gatewayOptions = { durationSeconds: plan.gatewaySeconds, connections: 50, tokens: 300 };
   const cacheOn = await measureGateway({ ...gatewayOptions, cacheTtlSeconds: 300 });
   const cacheOff = await measureGateway({ ...gatewayOptions, cacheTtlSeconds: 0 });
+  progress(`bench: reviews through the local gateway and dynalite, ${plan.gatewaySeconds} s per route…`);
+  const reviews = await measureReviews({ durationSeconds: plan.gatewaySeconds, connections: 10 });
 
   if (flags.withSynth) progress('bench: npm run synth…');
   const synth = flags.withSynth ? timeNpmScript('synth') : null;
@@ -81,6 +84,8 @@ async function main(): Promise<void> {
     gateway_errors: cacheOn.errors + cacheOff.errors,
     gateway_unexpected_status: cacheOn.unexpectedStatus + cacheOff.unexpectedStatus + cacheOn.unauthorized401 + cacheOff.unauthorized401,
     gateway_403: cacheOn.forbidden403 + cacheOff.forbidden403,
+    reviews_post_rps: reviews.post.rps,
+    reviews_get_rps: reviews.get.rps,
     synth_s: synth === null ? null : round(synth.seconds, 1),
     test_s: tests === null ? null : round(tests.seconds, 1),
     details: {
@@ -102,6 +107,7 @@ async function main(): Promise<void> {
       synth_exit_code: synth?.exitCode ?? null,
       test_exit_code: tests?.exitCode ?? null,
       gateway: { cache_on: cacheOn, cache_off: cacheOff, connections: gatewayOptions.connections, tokens: gatewayOptions.tokens },
+      reviews,
     },
   };
 
@@ -133,6 +139,7 @@ async function main(): Promise<void> {
     ['gateway, cache on (TTL 300)', `${results.gateway_rps_cache_on.toLocaleString('en-US')} req/s`, gatewayNote(cacheOn), `≥ 2,000: ${mark(results.gateway_rps_cache_on >= 2000)}`],
     ['gateway, cache off (TTL 0)', `${results.gateway_rps_cache_off.toLocaleString('en-US')} req/s`, gatewayNote(cacheOff), ''],
   ];
+  rows.push(...reviewRows(reviews));
   if (synth) rows.push(['npm run synth', `${results.synth_s} s`, synth.exitCode === 0 ? '' : `exit code ${synth.exitCode}`, '']);
   if (tests) rows.push(['npm test', `${results.test_s} s`, tests.exitCode === 0 ? '' : `exit code ${tests.exitCode}`, '']);
   const { machine } = results.details;

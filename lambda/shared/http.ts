@@ -10,13 +10,6 @@ export function json(statusCode: number, body: unknown, headers: Record<string, 
 
 export const badRequest = (message: string): ProxyResult => json(400, { message });
 
-/** A request header by name, case-insensitively (API Gateway passes names as the client wrote them). */
-export function headerValue(event: Pick<APIGatewayProxyEvent, 'headers'>, name: string): string | undefined {
-  const wanted = name.toLowerCase();
-  for (const [key, value] of Object.entries(event.headers ?? {})) if (key.toLowerCase() === wanted) return value;
-  return undefined;
-}
-
 /** `application/json`, with or without parameters (`; charset=utf-8`); the media type is case-insensitive. */
 function isJsonContentType(contentType: string | undefined): boolean {
   return contentType?.split(';', 1)[0].trim().toLowerCase() === 'application/json';
@@ -34,6 +27,20 @@ export function parseJsonBody(event: Pick<APIGatewayProxyEvent, 'body' | 'isBase
   const parsed = safeJsonParse(text);
   if (parsed === undefined) return badRequest('Request body is not valid JSON');
   return isJsonObject(parsed) ? parsed : badRequest('Request body must be a JSON object');
+}
+
+/**
+ * A request header by name, case-insensitively (API Gateway keeps the client's spelling); repeated
+ * headers are joined with `, ` as HTTP allows for list-valued headers. `undefined` when absent.
+ */
+export function headerValue(
+  event: Pick<APIGatewayProxyEvent, 'headers'> & Partial<Pick<APIGatewayProxyEvent, 'multiValueHeaders'>>,
+  name: string,
+): string | undefined {
+  const wanted = name.toLowerCase();
+  const values = Object.entries(event.multiValueHeaders ?? {}).find(([key]) => key.toLowerCase() === wanted)?.[1];
+  if (values && values.length > 0) return values.join(', ');
+  return Object.entries(event.headers ?? {}).find(([key]) => key.toLowerCase() === wanted)?.[1];
 }
 
 export function isResult(value: unknown): value is ProxyResult {

@@ -3,7 +3,7 @@
  * and keeps tokens in the token store. Answers are checked before they are used.
  */
 import { CliError } from './errors';
-import { errorMessage, request, type ApiResponse } from './http';
+import { errorMessage, parseHeaderFlags, request, type ApiResponse } from './http';
 import { isJsonObject, safeJsonParse } from '../../lambda/shared/json';
 import { decodeClaims, expiresAt } from '../../lambda/shared/unverified-claims';
 import { readOutputs } from './outputs';
@@ -85,13 +85,24 @@ export function whoami(context: CliContext): void {
   );
 }
 
-export async function call(context: CliContext, method: string, path: string, data?: string): Promise<number> {
+export interface CallOptions {
+  /** `--data`: JSON text. */
+  readonly data?: string;
+  /** `--header` values, each `Name: value`. */
+  readonly headers?: readonly string[];
+}
+
+/** Calls the API; prints the ETag (if any) on its own line, then the body. */
+export async function call(context: CliContext, method: string, path: string, options: CallOptions = {}): Promise<number> {
+  const { data } = options;
   const body = data === undefined ? undefined : safeJsonParse(data);
   if (data !== undefined && body === undefined) throw new CliError('--data is not valid JSON (quote it: --data \'{"key":"value"}\')');
+  const headers = parseHeaderFlags(options.headers ?? []);
   let saved = loadSession(context);
   if (saved.expiresAt - EXPIRY_MARGIN_SECONDS <= Date.now() / 1000) saved = await refresh(context, saved);
   const verb = method.toUpperCase();
-  const response = await request(saved.apiUrl, verb, path, { body, bearer: saved.accessToken });
+  const response = await request(saved.apiUrl, verb, path, { body, bearer: saved.accessToken, headers });
+  if (response.etag) context.print(`ETag: ${response.etag}`);
   context.print(typeof response.body === 'string' || response.body === undefined ? response.text : JSON.stringify(response.body, null, 2));
   if (response.status === 401) {
     throw new CliError(`${verb} ${path}: the API rejected the saved access token (HTTP 401; expired, revoked, or from another user pool): ${LOGIN_AGAIN}`);

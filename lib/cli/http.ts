@@ -8,6 +8,8 @@ export interface ApiResponse {
   readonly body: unknown;
   readonly text: string;
   readonly setCookies: string[];
+  /** The `ETag` header, if the API sent one. */
+  readonly etag?: string;
 }
 
 const TIMEOUT_MS = 10_000;
@@ -16,12 +18,13 @@ export async function request(
   apiUrl: string,
   method: string,
   path: string,
-  options: { body?: unknown; bearer?: string } = {},
+  options: { body?: unknown; bearer?: string; headers?: Readonly<Record<string, string>> } = {},
 ): Promise<ApiResponse> {
   const url = `${apiUrl}${path.startsWith('/') ? path : `/${path}`}`;
   const headers: Record<string, string> = {};
   if (options.body !== undefined) headers['Content-Type'] = 'application/json';
   if (options.bearer) headers.Authorization = `Bearer ${options.bearer}`;
+  Object.assign(headers, options.headers); // the caller's own headers win
   let response: Response;
   try {
     response = await fetch(url, {
@@ -36,7 +39,24 @@ export async function request(
   const text = await response.text();
   // A body that is not JSON is kept as text.
   const body = text ? (safeJsonParse(text) ?? text) : undefined;
-  return { status: response.status, body, text, setCookies: response.headers.getSetCookie() };
+  return { status: response.status, body, text, setCookies: response.headers.getSetCookie(), etag: response.headers.get('etag') ?? undefined };
+}
+
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+/** `--header 'Name: value'` flags as headers; a malformed one is a CliError naming it. */
+export function parseHeaderFlags(values: readonly string[]): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const value of values) {
+    const colon = value.indexOf(':');
+    const name = value.slice(0, colon).trim();
+    const headerValue = value.slice(colon + 1).trim();
+    if (colon < 0 || !HEADER_NAME.test(name) || /[\r\n\0]/.test(headerValue)) {
+      throw new CliError(`--header must look like 'Name: value' (e.g. --header 'If-Match: "3"'); got ${JSON.stringify(value)}`);
+    }
+    headers[name] = headerValue;
+  }
+  return headers;
 }
 
 /** The network error's code (`ECONNREFUSED`, …) that fetch wraps in `cause`, else the error's name. */

@@ -23,7 +23,9 @@ commands:
                                     callback URL (N: default ${configFor('dev').local.cliCallbackPort}); gives up after S seconds (default ${DEFAULT_TIMEOUT_SECONDS})
   refresh                           new access/ID tokens from the saved refresh token
   whoami                            the saved tokens' claims (decoded, not verified)
-  call METHOD PATH [--data JSON]    call the API with the saved access token (refreshed first when expired)
+  call METHOD PATH [--data JSON] [--header 'Name: value']...
+                                    call the API with the saved access token (refreshed first when expired);
+                                    prints the answer's ETag, if any, then its body; --header may repeat
   logout                            delete the saved tokens
   help                              this text (also --help)
 
@@ -35,14 +37,18 @@ options:
 interface ParsedArgs {
   readonly positional: string[];
   readonly flags: Map<string, string | true>;
+  /** Values of the flags that may be given more than once, in order. */
+  readonly repeated: Map<string, string[]>;
 }
 
 const VALUE_FLAGS = new Set(['username', 'password', 'data', 'outputs', 'token-file', 'port', 'timeout']);
+const REPEATABLE_FLAGS = new Set(['header']);
 const BOOLEAN_FLAGS = new Set(['hosted', 'help']);
 
 export function parseArgs(argv: readonly string[]): ParsedArgs {
   const positional: string[] = [];
   const flags = new Map<string, string | true>();
+  const repeated = new Map<string, string[]>();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (!arg.startsWith('--')) {
@@ -51,13 +57,14 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     }
     const [name, inline] = arg.slice(2).split(/=(.*)/s, 2);
     if (BOOLEAN_FLAGS.has(name)) flags.set(name, true);
-    else if (VALUE_FLAGS.has(name)) {
+    else if (VALUE_FLAGS.has(name) || REPEATABLE_FLAGS.has(name)) {
       const value = inline ?? argv[++i];
       if (value === undefined) throw new CliError(`--${name} needs a value (see --help)`);
-      flags.set(name, value);
+      if (REPEATABLE_FLAGS.has(name)) repeated.set(name, [...(repeated.get(name) ?? []), value]);
+      else flags.set(name, value);
     } else throw new CliError(`Unknown option --${name} (see --help)`);
   }
-  return { positional, flags };
+  return { positional, flags, repeated };
 }
 
 function defaultOutputsFile(localDir: string): string {
@@ -101,7 +108,7 @@ async function loginCommand(context: CliContext, flag: (name: string) => string 
 }
 
 async function run(argv: readonly string[]): Promise<void> {
-  const { positional, flags } = parseArgs(argv);
+  const { positional, flags, repeated } = parseArgs(argv);
   const [command, ...rest] = positional;
   const flag = (name: string): string | undefined => {
     const value = flags.get(name);
@@ -129,7 +136,7 @@ async function run(argv: readonly string[]): Promise<void> {
     case 'call': {
       const [method, apiPath] = rest;
       if (!method || !apiPath) throw new CliError('call needs METHOD and PATH, e.g. call GET /api/profile');
-      await call(context, method, apiPath, flag('data'));
+      await call(context, method, apiPath, { data: flag('data'), headers: repeated.get('header') });
       return;
     }
     case 'logout':

@@ -20,8 +20,8 @@ export interface CorsPolicy {
   readonly allowCredentials: boolean;
 }
 
-/** What callers send besides simple headers: the bearer token and the JSON body's type. */
-export const CORS_ALLOW_HEADERS: readonly string[] = ['Authorization', 'Content-Type'];
+/** What callers send besides simple headers: the bearer token, the JSON body's type, and the review version to match. */
+export const CORS_ALLOW_HEADERS: readonly string[] = ['Authorization', 'Content-Type', 'If-Match'];
 
 /** `scheme://host[:port]`, nothing after: what a browser sends in `Origin`. */
 const ORIGIN_PATTERN = /^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$|^http:\/\/\[[0-9a-fA-F:]+\](:\d{1,5})?$/;

@@ -13,6 +13,7 @@ import { AUTHORIZER_BUNDLING, HANDLER_BUNDLING, type FunctionBundling } from '..
 import { corsPolicy, gatewayResponseCorsHeaders, type CorsPolicy } from '../config/cors';
 import { GATEWAY_RESPONSES, type GatewayResponseName } from '../config/gateway-responses';
 import { ENV } from '../config/runtime-env';
+import type { HandlerDataAccess } from './tables';
 
 export interface AuthorizedApiProps {
   readonly config: AppConfig;
@@ -20,6 +21,8 @@ export interface AuthorizedApiProps {
   readonly userPoolClient: IUserPoolClient;
   /** The Hosted UI token endpoint `/auth/token` exchanges codes at. */
   readonly tokenEndpoint: string;
+  /** The tables the backends use: each function gets the variables naming its tables and its grants on them. */
+  readonly tables: HandlerDataAccess;
   /**
    * Which group may call which route.
    * @default the project's access map (lib/config/access-map.ts)
@@ -84,9 +87,15 @@ export class AuthorizedApi extends Construct {
     this.handlers = Object.fromEntries(
       handlerNames.map((name) => [
         name,
-        this.lambdaFunction(`${name[0].toUpperCase()}${name.slice(1)}Handler`, `handlers/${name}.ts`, handlerEnvironment[name], HANDLER_BUNDLING),
+        this.lambdaFunction(
+          `${name[0].toUpperCase()}${name.slice(1)}Handler`,
+          `handlers/${name}.ts`,
+          { ...handlerEnvironment[name], ...props.tables.environmentFor(name) },
+          HANDLER_BUNDLING,
+        ),
       ]),
     ) as Record<HandlerName, NodejsFunction>;
+    for (const name of handlerNames) props.tables.grantTo(name, this.handlers[name]);
     this.handlers.adminUsers?.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['cognito-idp:ListUsers', 'cognito-idp:AdminGetUser', 'cognito-idp:AdminDeleteUser'],

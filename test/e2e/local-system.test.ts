@@ -65,13 +65,19 @@ const bearer = (email: string) => `Bearer ${tokens.get(email)!.access_token}`;
 
 describe('group × route matrix over HTTP', () => {
   const review = { title: 'Solid', body: 'Does what it says.', rating: 4 };
-  // Expected statuses, written out: 404 on DELETE of an unknown user means "authorized, and the backend answered".
+  // Expected statuses, written out: 404 means "authorized, and the backend answered" (no such user or review).
+  const reviewRoutes = (write: number, update: number): Array<[string, string, number, unknown?]> => [
+    ['POST', '/api/reviews', write, review],
+    ['PUT', '/api/reviews/r1', update, review],
+    ['GET', '/api/reviews', 200],
+    ['GET', '/api/reviews/r1', 404],
+  ];
   const matrix: Array<[string, Array<[string, string, number, unknown?]>]> = [
-    ['admin@example.com', [['GET', '/api/profile', 200], ['GET', '/api/admin/users', 200], ['DELETE', '/api/admin/users/nobody@example.com', 404], ['POST', '/api/reviews', 403, review], ['PUT', '/api/reviews/r1', 403, review]]],
-    ['reviewer@example.com', [['GET', '/api/profile', 200], ['GET', '/api/admin/users', 403], ['DELETE', '/api/admin/users/nobody@example.com', 403], ['POST', '/api/reviews', 201, review], ['PUT', '/api/reviews/r1', 200, review]]],
-    ['user@example.com', [['GET', '/api/profile', 200], ['GET', '/api/admin/users', 403], ['DELETE', '/api/admin/users/nobody@example.com', 403], ['POST', '/api/reviews', 403, review], ['PUT', '/api/reviews/r1', 403, review]]],
-    ['multi@example.com', [['GET', '/api/profile', 200], ['GET', '/api/admin/users', 403], ['DELETE', '/api/admin/users/nobody@example.com', 403], ['POST', '/api/reviews', 201, review], ['PUT', '/api/reviews/r1', 200, review]]],
-    ['nogroup@example.com', [['GET', '/api/profile', 200], ['GET', '/api/admin/users', 403], ['DELETE', '/api/admin/users/nobody@example.com', 403], ['POST', '/api/reviews', 403, review], ['PUT', '/api/reviews/r1', 403, review]]],
+    ['admin@example.com', [['GET', '/api/profile', 200], ['GET', '/api/admin/users', 200], ['DELETE', '/api/admin/users/nobody@example.com', 404], ...reviewRoutes(403, 403)]],
+    ['reviewer@example.com', [['GET', '/api/profile', 200], ['GET', '/api/admin/users', 403], ['DELETE', '/api/admin/users/nobody@example.com', 403], ...reviewRoutes(201, 404)]],
+    ['user@example.com', [['GET', '/api/profile', 200], ['GET', '/api/admin/users', 403], ['DELETE', '/api/admin/users/nobody@example.com', 403], ...reviewRoutes(403, 403)]],
+    ['multi@example.com', [['GET', '/api/profile', 200], ['GET', '/api/admin/users', 403], ['DELETE', '/api/admin/users/nobody@example.com', 403], ...reviewRoutes(201, 404)]],
+    ['nogroup@example.com', [['GET', '/api/profile', 200], ['GET', '/api/admin/users', 403], ['DELETE', '/api/admin/users/nobody@example.com', 403], ...reviewRoutes(403, 403)]],
   ];
 
   for (const [email, calls] of matrix) {

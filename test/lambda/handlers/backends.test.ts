@@ -1,9 +1,8 @@
-/** The profile, admin users and reviews handlers with API Gateway-shaped events, against a real emulator. */
+/** The profile and admin users handlers with API Gateway-shaped events, against a real emulator (reviews: reviews.test.ts). */
 import { AdminGetUserCommand, CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { adminUsersBackend } from '../../../lambda/handlers/adminUsers';
 import { profileBackend } from '../../../lambda/handlers/profile';
-import { reviewsBackend } from '../../../lambda/handlers/reviews';
 import { createBackend, type BackendHandler } from '../../../lambda/shared/backend';
 import { backendEnv, startTestEmulator, type TestEmulator } from '../../support/emulator';
 import { proxyEvent } from '../../support/proxy-event';
@@ -12,7 +11,6 @@ type Handler = BackendHandler;
 
 let emulator: TestEmulator;
 let adminUsers: Handler;
-let reviews: Handler;
 let profile: Handler;
 
 const caller = { principalId: 'sub-1', sub: 'sub-1', username: 'reviewer@example.com', groups: 'user-group,reviewers-group', primaryGroup: 'reviewers-group', clientId: 'c', tokenUse: 'access' };
@@ -31,7 +29,6 @@ beforeAll(async () => {
   cognito.destroy();
   const sub = user.UserAttributes!.find((attribute) => attribute.Name === 'sub')!.Value!;
   admin = { principalId: sub, sub, username: user.Username!, groups: 'admin-group', primaryGroup: 'admin-group', clientId: 'c', tokenUse: 'access' };
-  reviews = createBackend(reviewsBackend, { env, logSink });
   profile = createBackend(profileBackend, { env, logSink });
 });
 afterAll(() => emulator.stop());
@@ -104,35 +101,5 @@ describe('admin users', () => {
       const result = await adminUsers(proxyEvent('DELETE', '/api/admin/users/{id}', { pathParameters: id === undefined ? undefined : { id }, authorizer: admin }));
       expect(result.statusCode).toBe(400);
     }
-  });
-});
-
-describe('reviews', () => {
-  const valid = { title: 'Great', body: 'Worth it.', rating: 5 };
-
-  it('creates a review (201) with the caller as author, and updates one by id (200)', async () => {
-    const created = await reviews(proxyEvent('POST', '/api/reviews', { body: valid, authorizer: caller }));
-    expect([created.statusCode, body(created)]).toEqual([201, expect.objectContaining({ ...valid, author: 'reviewer@example.com', id: expect.any(String) })]);
-    const updated = await reviews(proxyEvent('PUT', '/api/reviews/{id}', { body: { ...valid, rating: 4 }, pathParameters: { id: 'rev-1' }, authorizer: caller }));
-    expect([updated.statusCode, body(updated).id, body(updated).rating]).toEqual([200, 'rev-1', 4]);
-  });
-
-  it.each([
-    ['no body', undefined],
-    ['not JSON', '{'],
-    ['missing title', { body: 'b', rating: 3 }],
-    ['title too long', { ...valid, title: 't'.repeat(201) }],
-    ['body empty', { ...valid, body: '' }],
-    ['rating 0', { ...valid, rating: 0 }],
-    ['rating 6', { ...valid, rating: 6 }],
-    ['rating 2.5', { ...valid, rating: 2.5 }],
-    ['rating as string', { ...valid, rating: '5' }],
-  ])('answers %s with 400', async (_name, requestBody) => {
-    expect((await reviews(proxyEvent('POST', '/api/reviews', { body: requestBody, authorizer: caller }))).statusCode).toBe(400);
-  });
-
-  it('answers an invalid review id with 400', async () => {
-    const result = await reviews(proxyEvent('PUT', '/api/reviews/{id}', { body: valid, pathParameters: { id: '../etc' }, authorizer: caller }));
-    expect(result.statusCode).toBe(400);
   });
 });

@@ -87,6 +87,9 @@ it.each([
   [['login', '--username'], /--username needs a value/],
   [['login', '--username', 'u'], /needs --username and --password/],
   [['call', 'GET'], /call needs METHOD and PATH/],
+  [['call', 'PUT', '/api/reviews/r', '--header', 'If-Match "3"'], /--header must look like 'Name: value' \(e\.g\. --header 'If-Match: "3"'\); got "If-Match \\"3\\""/],
+  [['call', 'PUT', '/api/reviews/r', '--header', 'Bad Name: x'], /--header must look like 'Name: value'/],
+  [['call', 'GET', '/api/reviews', '--header'], /--header needs a value/],
 ])('%j fails in one line', async (args, pattern) => {
   await expectOneLineFailure(runCli(args, env(goodOutputs())), pattern);
 });

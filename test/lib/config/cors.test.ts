@@ -6,7 +6,7 @@ describe('corsPolicy', () => {
   it('allows the routes’ methods, the bearer and JSON headers, and credentials', () => {
     expect(corsPolicy(['http://localhost:3000'], accessMap)).toEqual({
       allowOrigins: ['http://localhost:3000'],
-      allowHeaders: ['Authorization', 'Content-Type'],
+      allowHeaders: ['Authorization', 'Content-Type', 'If-Match'],
       allowMethods: ['POST', 'GET', 'DELETE', 'PUT'],
       allowCredentials: true,
     });
@@ -40,7 +40,7 @@ describe('preflight answers, as CDK’s mock integration gives them', () => {
 
   it('lists headers and methods, credentials and Vary', () => {
     expect(preflightHeaders(policy, 'https://first.example')).toEqual({
-      'Access-Control-Allow-Headers': 'Authorization,Content-Type',
+      'Access-Control-Allow-Headers': 'Authorization,Content-Type,If-Match',
       'Access-Control-Allow-Origin': 'https://first.example',
       Vary: 'Origin',
       'Access-Control-Allow-Methods': 'POST,GET,DELETE,PUT',

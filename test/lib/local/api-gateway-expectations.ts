@@ -135,7 +135,7 @@ export const API_GATEWAY_EXPECTATIONS: readonly GatewayExpectation[] = [
       headers: {
         'access-control-allow-origin': FIRST_ORIGIN,
         'access-control-allow-methods': 'POST,GET,DELETE,PUT',
-        'access-control-allow-headers': 'Authorization,Content-Type',
+        'access-control-allow-headers': 'Authorization,Content-Type,If-Match',
         'access-control-allow-credentials': 'true',
         vary: 'Origin',
       },

@@ -12,6 +12,7 @@ import { corsPolicy } from '../../../lib/config/cors';
 import { AuthorizedApi } from '../../../lib/constructs/api';
 import { createLocalGateway, type LocalGateway } from '../../../lib/local/gateway';
 import { resourcePaths } from '../../../lib/local/routing';
+import { AppTables } from '../../../lib/constructs/tables';
 import { send } from '../../support/http';
 
 const ORIGINS = ['http://localhost:4100', 'https://app.example.com'];
@@ -27,7 +28,8 @@ beforeAll(async () => {
   const stack = new Stack(app, 'Test', { env: { region: config.env.region } });
   const userPool = cognito.UserPool.fromUserPoolId(stack, 'Pool', 'us-east-1_example');
   const userPoolClient = cognito.UserPoolClient.fromUserPoolClientId(stack, 'Client', 'exampleclientid');
-  new AuthorizedApi(stack, 'Api', { config, userPool, userPoolClient, tokenEndpoint: 'https://example.auth.us-east-1.amazoncognito.com/oauth2/token' });
+  const tables = new AppTables(stack, 'Tables', { config });
+  new AuthorizedApi(stack, 'Api', { config, userPool, userPoolClient, tokenEndpoint: 'https://example.auth.us-east-1.amazoncognito.com/oauth2/token', tables });
   template = Template.fromStack(stack);
 
   const never = () => Promise.reject(new Error('no backend call expected'));

@@ -133,6 +133,25 @@ describe('environment', () => {
   });
 });
 
+describe('reviews table', () => {
+  it('is one on-demand table with point-in-time recovery, encrypted, deleted with the dev stack', () => {
+    const tables = Object.values(template.findResources('AWS::DynamoDB::Table'));
+    expect(tables.map((table) => [table.DeletionPolicy, table.Properties.BillingMode, table.Properties.PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled, table.Properties.SSESpecification])).toEqual([
+      ['Delete', 'PAY_PER_REQUEST', true, { SSEEnabled: true }],
+    ]);
+  });
+
+  it('reaches the reviews handler (only) through REVIEWS_TABLE_NAME, and is output as ReviewsTableName', () => {
+    const tableRef = { Ref: expect.stringMatching(/^TablesReviewsTable/) };
+    for (const [logicalId, fn] of Object.entries(template.findResources('AWS::Lambda::Function'))) {
+      const variable = fn.Properties.Environment.Variables[ENV.reviewsTable];
+      if (logicalId.startsWith('ApiReviewsHandler')) expect(variable).toEqual(tableRef);
+      else expect(variable).toBeUndefined();
+    }
+    expect(template.findOutputs('ReviewsTableName')).toEqual({ ReviewsTableName: { Value: tableRef } });
+  });
+});
+
 describe('gateway responses', () => {
   it.each([
     ['UNAUTHORIZED', GATEWAY_RESPONSES.unauthorized],
@@ -171,6 +190,24 @@ describe('least privilege', () => {
       Action: ['cognito-idp:ListUsers', 'cognito-idp:AdminGetUser', 'cognito-idp:AdminDeleteUser'],
       Resource: { 'Fn::ImportValue': expect.stringMatching(/UserPool.*Arn/) },
     });
+  });
+
+  it('lets only the reviews handler use DynamoDB: item actions on the reviews table, Query on its index, no Scan, no wildcard', () => {
+    const policies = Object.values(template.findResources('AWS::IAM::Policy')).map((policy) => policy.Properties);
+    const dynamoStatements = policies.flatMap((policy) =>
+      policy.PolicyDocument.Statement.filter((statement: { Action: string | string[] }) => JSON.stringify(statement.Action).includes('dynamodb:')).map(
+        (statement: unknown) => ({ roles: policy.Roles, statement }),
+      ),
+    );
+    const tableArn = { 'Fn::GetAtt': [expect.stringMatching(/^TablesReviewsTable/), 'Arn'] };
+    expect(dynamoStatements).toEqual([
+      { roles: [{ Ref: expect.stringMatching(/ReviewsHandlerRole/) }], statement: { Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], Resource: tableArn } },
+      {
+        roles: [{ Ref: expect.stringMatching(/ReviewsHandlerRole/) }],
+        statement: { Effect: 'Allow', Action: 'dynamodb:Query', Resource: { 'Fn::Join': ['', [tableArn, '/index/newestFirst']] } },
+      },
+    ]);
+    expect(JSON.stringify(dynamoStatements)).not.toMatch(/dynamodb:\*|dynamodb:Scan|kms:/);
   });
 
   it('uses no managed policies for Lambda roles (each writes only its own log group)', () => {
