@@ -7,8 +7,7 @@
  */
 import { InitiateAuthCommand, type AuthenticationResultType } from '@aws-sdk/client-cognito-identity-provider';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { ENV } from '../../lib/config/runtime-env';
-import { readBackendEnv } from '../shared/backend-env';
+import { readAuthEnv } from '../shared/backend-env';
 import { boundedRequest } from '../shared/bounded-request';
 import { createCognitoClient } from '../shared/cognito-client';
 import { cognitoErrorResult } from '../shared/cognito-errors';
@@ -16,11 +15,9 @@ import { badRequest, isResult, json, parseJsonObject, stringField, type ProxyRes
 import { createLogger } from '../shared/logger';
 import { expiresAt } from '../shared/unverified-claims';
 
-const env = readBackendEnv(process.env);
+const env = readAuthEnv(process.env);
 const cognito = createCognitoClient(process.env);
 const logger = createLogger('auth');
-const tokenEndpoint = process.env[ENV.tokenEndpoint];
-const callbackUrls = new Set((process.env[ENV.callbackUrls] ?? env.config.hostedUi.callbackUrls.join(',')).split(',').filter(Boolean));
 
 const TOKEN_ENDPOINT_TIMEOUT_MS = 5000;
 const REFRESH_COOKIE = 'refresh_token';
@@ -108,13 +105,13 @@ async function exchangeCode(event: APIGatewayProxyEvent): Promise<ProxyResult> {
   if (typeof verifier !== 'string' || !VERIFIER_PATTERN.test(verifier)) {
     return badRequest('code_verifier must be 43 to 128 characters of A-Z a-z 0-9 - . _ ~ (RFC 7636)');
   }
-  if (typeof redirectUri !== 'string' || !callbackUrls.has(redirectUri)) return badRequest('redirect_uri is not a registered callback URL');
-  if (!tokenEndpoint) return json(503, { message: 'Hosted UI is not configured' });
+  if (typeof redirectUri !== 'string' || !env.callbackUrls.has(redirectUri)) return badRequest('redirect_uri is not a registered callback URL');
+  if (!env.tokenEndpoint) return json(503, { message: 'Hosted UI is not configured' });
 
   let status: number;
   let answer: Record<string, unknown>;
   try {
-    const response = await boundedRequest(tokenEndpoint, {
+    const response = await boundedRequest(env.tokenEndpoint, {
       method: 'POST',
       timeoutMs: TOKEN_ENDPOINT_TIMEOUT_MS,
       maxResponseBytes: 64 * 1024,
@@ -133,7 +130,7 @@ async function exchangeCode(event: APIGatewayProxyEvent): Promise<ProxyResult> {
     logger.log('ERROR', 'token endpoint unreachable', { reason: (error as Error).message });
     return json(502, { message: 'Identity service unavailable' });
   }
-  return tokenEndpointResult(status, answer, env.config.tokens.refreshTokenDays, event.requestContext.path);
+  return tokenEndpointResult(status, answer, env.refreshTokenDays, event.requestContext.path);
 }
 
 function tokenEndpointResult(status: number, answer: Record<string, unknown>, refreshDays: number, requestPath: string): ProxyResult {

@@ -10,17 +10,22 @@ import { Construct } from 'constructs';
 import { accessMap, isPublic, type HandlerName, type Route } from '../config/access-map';
 import { resourceName, type AppConfig } from '../config/app-config';
 import { AUTHORIZER_BUNDLING, HANDLER_BUNDLING, type FunctionBundling } from '../config/bundling';
+import { assertNoProblems } from '../config/config-error';
+import { authorizerEnvironment, handlerEnvironment } from '../config/function-environment';
 import { GATEWAY_RESPONSES, type GatewayResponseName } from '../config/gateway-responses';
-import { ENV } from '../config/runtime-env';
+import { routeProblems, validateConfig } from '../config/validation';
+import { assertEnvironmentFits } from './lambda-environment';
 
 export interface AuthorizedApiProps {
+  /** The app's config; validated here, one error per broken rule. The authorizer gets its part through its environment. */
   readonly config: AppConfig;
   readonly userPool: IUserPool;
   readonly userPoolClient: IUserPoolClient;
   /** The Hosted UI token endpoint `/auth/token` exchanges codes at. */
   readonly tokenEndpoint: string;
   /**
-   * Which group may call which route.
+   * Which group may call which route: API Gateway's resources and methods, and exactly what the
+   * authorizer enforces (handed to it in AUTHORIZER_CONFIG).
    * @default the project's access map (lib/config/access-map.ts)
    */
   readonly routes?: readonly Route[];
@@ -48,12 +53,37 @@ const GATEWAY_RESPONSE_TYPES: ReadonlyArray<[apigateway.ResponseType, GatewayRes
 ];
 
 /**
+ * Access log fields: API Gateway's standard ones, plus who called (the authorizer's principalId,
+ * the token's `sub`) and how the authorizer did (status, latency; empty when its cache answered or
+ * the route is public). Never a header, so never a token.
+ */
+const ACCESS_LOG_FIELDS = {
+  requestId: apigateway.AccessLogField.contextRequestId(),
+  ip: apigateway.AccessLogField.contextIdentitySourceIp(),
+  requestTime: apigateway.AccessLogField.contextRequestTime(),
+  httpMethod: apigateway.AccessLogField.contextHttpMethod(),
+  resourcePath: apigateway.AccessLogField.contextResourcePath(),
+  status: apigateway.AccessLogField.contextStatus(),
+  protocol: apigateway.AccessLogField.contextProtocol(),
+  responseLength: apigateway.AccessLogField.contextResponseLength(),
+  responseLatency: apigateway.AccessLogField.contextResponseLatency(),
+  integrationLatency: apigateway.AccessLogField.contextIntegrationLatency(),
+  principalId: apigateway.AccessLogField.contextAuthorizerPrincipalId(),
+  authorizerStatus: apigateway.AccessLogField.contextAuthorizerStatus(),
+  authorizerLatency: apigateway.AccessLogField.contextAuthorizerLatency(),
+  errorType: apigateway.AccessLogField.contextErrorResponseType(),
+};
+
+/**
  * A REST API built from the access map: every route that is not public goes through a TOKEN
- * authorizer (the Authorization header) backed by the Lambda in lambda/authorizer.
+ * authorizer (the Authorization header) backed by the Lambda in lambda/authorizer, which enforces
+ * exactly the construct's routes and config.
  */
 export class AuthorizedApi extends Construct {
   readonly api: apigateway.RestApi;
   readonly authorizerFunction: NodejsFunction;
+  /** Where the authorizer writes its decision lines (the monitoring construct counts them). */
+  readonly authorizerLogGroup: logs.ILogGroup;
   readonly handlers: Readonly<Record<HandlerName, NodejsFunction>>;
 
   private readonly config: AppConfig;
@@ -66,23 +96,22 @@ export class AuthorizedApi extends Construct {
     this.config = config;
     this.logRetention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
 
-    const poolEnvironment = {
-      [ENV.stage]: config.stage,
-      [ENV.userPoolId]: props.userPool.userPoolId,
-      [ENV.userPoolClientId]: props.userPoolClient.userPoolClientId,
-    };
-    this.authorizerFunction = this.lambdaFunction('Authorizer', 'authorizer/index.ts', poolEnvironment, AUTHORIZER_BUNDLING);
-    const handlerEnvironment: Record<HandlerName, Record<string, string>> = {
-      auth: { ...poolEnvironment, [ENV.tokenEndpoint]: props.tokenEndpoint, [ENV.callbackUrls]: config.hostedUi.callbackUrls.join(',') },
-      profile: poolEnvironment,
-      adminUsers: poolEnvironment,
-      reviews: poolEnvironment,
-    };
+    assertNoProblems([...validateConfig(config), ...routeProblems(routes, config)]);
+
+    const pool = { userPoolId: props.userPool.userPoolId, userPoolClientId: props.userPoolClient.userPoolClientId };
+    this.authorizerFunction = this.lambdaFunction('Authorizer', 'authorizer/index.ts', authorizerEnvironment(config, routes, pool), AUTHORIZER_BUNDLING);
+    this.authorizerLogGroup = this.authorizerFunction.logGroup;
+    const hostedUi = { tokenEndpoint: props.tokenEndpoint, callbackUrls: config.hostedUi.callbackUrls };
     const handlerNames = [...new Set(routes.map((route) => route.handler))];
     this.handlers = Object.fromEntries(
       handlerNames.map((name) => [
         name,
-        this.lambdaFunction(`${name[0].toUpperCase()}${name.slice(1)}Handler`, `handlers/${name}.ts`, handlerEnvironment[name], HANDLER_BUNDLING),
+        this.lambdaFunction(
+          `${name[0].toUpperCase()}${name.slice(1)}Handler`,
+          `handlers/${name}.ts`,
+          handlerEnvironment(name, config, pool, hostedUi),
+          HANDLER_BUNDLING,
+        ),
       ]),
     ) as Record<HandlerName, NodejsFunction>;
     this.handlers.adminUsers?.addToRolePolicy(
@@ -96,7 +125,7 @@ export class AuthorizedApi extends Construct {
       deployOptions: {
         stageName: config.api.stageName,
         accessLogDestination: new apigateway.LogGroupLogDestination(accessLogs),
-        accessLogFormat: apigateway.AccessLogFormat.jsonWithStandardFields(),
+        accessLogFormat: apigateway.AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
         loggingLevel: apigateway.MethodLoggingLevel.ERROR,
         dataTraceEnabled: false, // would log request headers, i.e. tokens
         tracingEnabled: props.tracing,
@@ -143,6 +172,8 @@ export class AuthorizedApi extends Construct {
     // Own role with write access to its own log group only (instead of the broad managed policy).
     const role = new iam.Role(this, `${id}Role`, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
     logGroup.grantWrite(role);
+    const variables = { ...environment, NODE_OPTIONS: '--enable-source-maps' };
+    assertEnvironmentFits(id, variables);
     return new NodejsFunction(this, id, {
       entry: path.join(LAMBDA_DIR, entry),
       handler: 'handler',
@@ -152,7 +183,7 @@ export class AuthorizedApi extends Construct {
       timeout: Duration.seconds(10),
       role,
       logGroup,
-      environment: { ...environment, NODE_OPTIONS: '--enable-source-maps' },
+      environment: variables,
       bundling: { ...bundling, format: OutputFormat.CJS },
     });
   }

@@ -9,8 +9,9 @@ import { createServer } from 'node:net';
 import * as path from 'node:path';
 import { accessMap, type HandlerName } from '../config/access-map';
 import { configFor, resourceName, type AppConfig } from '../config/app-config';
+import { authorizerEnvironment, handlerEnvironment } from '../config/function-environment';
 import { ENV } from '../config/runtime-env';
-import { provision, startEmulator } from './emulator';
+import { provision, startEmulator, type ProvisionedPool } from './emulator';
 import { createLocalGateway, type AuthorizerFunction, type LocalGateway, type ProxyHandler, type StaticRoute } from './gateway';
 import { seedUsers } from './seed-users';
 
@@ -56,6 +57,8 @@ const HANDLER_MODULES: Record<HandlerName, () => Promise<{ handler: ProxyHandler
   reviews: () => import('../../lambda/handlers/reviews'),
 };
 
+const HANDLER_NAMES = Object.keys(HANDLER_MODULES) as HandlerName[];
+
 export async function startLocalSystem(options: LocalSystemOptions): Promise<LocalSystem> {
   const config = options.config ?? configFor('dev');
   const host = options.host ?? config.local.host;
@@ -80,7 +83,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     const { handler: authorizer } = (await import('../../lambda/authorizer/index')) as { handler: AuthorizerFunction };
     const handlers = Object.fromEntries(
       await Promise.all(
-        (Object.keys(HANDLER_MODULES) as HandlerName[]).map(async (name) => [name, (await HANDLER_MODULES[name]()).handler] as const),
+        HANDLER_NAMES.map(async (name) => [name, (await HANDLER_MODULES[name]()).handler] as const),
       ),
     ) as Record<HandlerName, ProxyHandler>;
 
@@ -126,23 +129,28 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   }
 }
 
+/**
+ * One process hosts every Lambda, so the environment is the union of what the API construct gives
+ * each function (built by the same functions), plus the loopback overrides for the emulator.
+ */
 function configureLambdaEnvironment(
   config: AppConfig,
   emulatorEndpoint: string,
-  pool: { userPoolId: string; userPoolClientId: string; issuer: string; jwksUri: string },
+  pool: ProvisionedPool,
   callbackUrls: readonly string[],
 ): void {
-  Object.assign(process.env, {
-    [ENV.stage]: config.stage,
-    [ENV.region]: config.env.region,
-    [ENV.userPoolId]: pool.userPoolId,
-    [ENV.userPoolClientId]: pool.userPoolClientId,
-    [ENV.issuerOverride]: pool.issuer,
-    [ENV.jwksUriOverride]: pool.jwksUri,
-    [ENV.cognitoEndpoint]: emulatorEndpoint,
-    [ENV.tokenEndpoint]: `${emulatorEndpoint}/oauth2/token`,
-    [ENV.callbackUrls]: [...new Set(callbackUrls)].join(','),
-  });
+  const hostedUi = { tokenEndpoint: `${emulatorEndpoint}/oauth2/token`, callbackUrls: [...new Set(callbackUrls)] };
+  Object.assign(
+    process.env,
+    authorizerEnvironment(config, accessMap, pool),
+    ...HANDLER_NAMES.map((name) => handlerEnvironment(name, config, pool, hostedUi)),
+    {
+      [ENV.region]: config.env.region,
+      [ENV.issuerOverride]: pool.issuer,
+      [ENV.jwksUriOverride]: pool.jwksUri,
+      [ENV.cognitoEndpoint]: emulatorEndpoint,
+    },
+  );
 }
 
 /** The demo page's redirect URIs on the port actually used (registered besides the configured ones). */

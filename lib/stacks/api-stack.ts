@@ -1,8 +1,9 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import type { Construct } from 'constructs';
-import type { AppConfig } from '../config/app-config';
+import { resourceName, type AppConfig } from '../config/app-config';
 import { AuthorizedApi } from '../constructs/api';
+import { AuthorizerMonitoring } from '../constructs/monitoring';
 
 export interface ApiStackProps extends StackProps {
   readonly config: AppConfig;
@@ -11,9 +12,10 @@ export interface ApiStackProps extends StackProps {
   readonly tokenEndpoint: string;
 }
 
-/** The REST API, its Lambda authorizer and backends, built from the access map. */
+/** The REST API, its Lambda authorizer and backends, built from the access map, and their monitoring. */
 export class ApiStack extends Stack {
   readonly api: AuthorizedApi;
+  readonly monitoring: AuthorizerMonitoring;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -22,6 +24,13 @@ export class ApiStack extends Stack {
       userPool: props.userPool,
       userPoolClient: props.userPoolClient,
       tokenEndpoint: props.tokenEndpoint,
+    });
+    this.monitoring = new AuthorizerMonitoring(this, 'Monitoring', {
+      authorizerLogGroup: this.api.authorizerLogGroup,
+      authorizerFunction: this.api.authorizerFunction,
+      stage: this.api.api.deploymentStage,
+      metricNamespace: `${props.config.appName}/${props.config.stage}`,
+      dashboardName: resourceName(props.config, 'authorizer'),
     });
     new CfnOutput(this, 'ApiUrl', { value: this.api.api.url });
   }

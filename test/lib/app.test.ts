@@ -1,20 +1,25 @@
 /**
  * The app as bin/app.ts builds it: cdk-nag's AWS Solutions checks on every synth, zero
- * unacknowledged findings (errors and warnings), no CDK warnings.
+ * unacknowledged findings (errors and warnings), no CDK warnings; each stage configured on purpose.
  * Templates only: the Lambda code is not bundled here (test/lib/stacks/api-stack.test.ts does).
  */
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
-import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import type { CognitoJwtApp } from '../../lib/app';
-import { buildTestApp, validationFindings } from '../support/cdk';
+import { ConfigError } from '../../lib/config/config-error';
+import { PROD_CONTEXT, buildTestApp, validationFindings } from '../support/cdk';
 
-describe.each(['dev', 'prod'])('stage %s', (stage) => {
+describe.each([
+  ['dev', { stage: 'dev' }],
+  ['prod', PROD_CONTEXT],
+  ['staging', { ...PROD_CONTEXT, stage: 'staging' }],
+])('stage %s', (stage, context) => {
   let built: CognitoJwtApp;
   let assembly: CloudAssembly;
   beforeAll(() => {
-    built = buildTestApp({ context: { stage }, bundling: false });
+    built = buildTestApp({ context, bundling: false });
     assembly = built.app.synth(); // throws on any unacknowledged error-level finding
   });
 
@@ -32,6 +37,57 @@ describe.each(['dev', 'prod'])('stage %s', (stage) => {
       expect(annotations.findWarning('*', Match.anyValue())).toEqual([]);
       expect(annotations.findError('*', Match.anyValue())).toEqual([]);
     }
+  });
+
+  it('derives a Hosted UI domain prefix of app, stage and account, without reserved words', () => {
+    Template.fromStack(built.identity).hasResourceProperties('AWS::Cognito::UserPoolDomain', {
+      Domain: { 'Fn::Join': ['', [`jwt-api-${stage}-`, { Ref: 'AWS::AccountId' }]] },
+    });
+  });
+});
+
+describe.each(['prod', 'staging'])('a non-dev stage (%s)', (stage) => {
+  it('has no localhost anywhere in its templates, and uses the given URLs', () => {
+    const built = buildTestApp({ context: { ...PROD_CONTEXT, stage }, bundling: false });
+    const [identity, api] = [built.identity, built.api].map((stack) => JSON.stringify(Template.fromStack(stack).toJSON()));
+    for (const template of [identity, api]) expect(template).not.toMatch(/localhost|127\.0\.0\.1/);
+    expect(identity).toContain(PROD_CONTEXT.callbackUrls);
+    expect(api).toContain(PROD_CONTEXT.allowedOrigins);
+  });
+
+  it.each(['callbackUrls', 'logoutUrls', 'allowedOrigins'] as const)('fails in one line naming %s when it is missing', (key) => {
+    const context = Object.fromEntries(Object.entries({ ...PROD_CONTEXT, stage }).filter(([name]) => name !== key));
+    const error = captureConfigError(context);
+    expect(error.problems).toEqual([`Context "${key}" is required for stage "${stage}": pass -c ${key}=${PROD_CONTEXT[key]} (comma-separated for several)`]);
+    expect(error.message).not.toContain('\n');
+  });
+});
+
+describe('context errors fail the synth with one line', () => {
+  it('names the reserved word and the context key of a bad domain prefix', () => {
+    expect(captureConfigError({ ...PROD_CONTEXT, domainPrefix: 'my-cognito-app' }).message).toBe(
+      'Context "domainPrefix" ("my-cognito-app") must not contain the reserved word "cognito" (Cognito rejects prefixes containing aws, amazon, cognito)',
+    );
+  });
+
+  it('uses a valid domain prefix as given', () => {
+    const built = buildTestApp({ context: { ...PROD_CONTEXT, domainPrefix: 'shop-login-7' }, bundling: false });
+    Template.fromStack(built.identity).hasResourceProperties('AWS::Cognito::UserPoolDomain', { Domain: 'shop-login-7' });
+  });
+
+  it('puts a known account into the default domain prefix', () => {
+    const built = buildTestApp({ context: { account: '210987654321' }, bundling: false });
+    Template.fromStack(built.identity).hasResourceProperties('AWS::Cognito::UserPoolDomain', { Domain: 'jwt-api-dev-210987654321' });
+  });
+
+  it('rejects plain http outside dev', () => {
+    expect(captureConfigError({ ...PROD_CONTEXT, callbackUrls: 'http://app.example.com/callback' }).problems).toEqual([
+      'Context "callbackUrls": "http://app.example.com/callback" must use https outside the dev stage (loopback http is allowed only in dev)',
+    ]);
+  });
+
+  it('rejects a stage name that cannot name stacks and domains', () => {
+    expect(captureConfigError({ stage: 'Prod_1' }).message).toMatch(/^Context "stage" must be 1 to 16 lowercase letters or digits/);
   });
 });
 
@@ -60,6 +116,12 @@ describe('the checks are really on', () => {
   });
 });
 
-it('rejects an unknown stage with a clear message', () => {
-  expect(() => buildTestApp({ context: { stage: 'qa' } })).toThrow('Context "stage" must be dev or prod');
-});
+function captureConfigError(context: Record<string, unknown>): ConfigError {
+  try {
+    buildTestApp({ context, bundling: false });
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
