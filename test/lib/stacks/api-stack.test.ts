@@ -197,6 +197,19 @@ describe('stage', () => {
     });
   });
 
+  it("logs the caller and the authorizer's status and latency in each access log line, and no header", () => {
+    const stage = Object.values(template.findResources('AWS::ApiGateway::Stage'))[0].Properties;
+    const format = JSON.parse(stage.AccessLogSetting.Format);
+    expect(format).toMatchObject({
+      principalId: '$context.authorizer.principalId',
+      authorizerStatus: '$context.authorizer.status',
+      authorizerLatency: '$context.authorizer.latency',
+      status: '$context.status',
+      resourcePath: '$context.resourcePath',
+    });
+    expect(stage.AccessLogSetting.Format).not.toMatch(/header|authorization/i);
+  });
+
   it('outputs ApiUrl', () => {
     expect(Object.keys(template.findOutputs('ApiUrl'))).toEqual(['ApiUrl']);
   });
