@@ -10,7 +10,8 @@
 export const RESERVED_DOMAIN_WORDS = ['aws', 'amazon', 'cognito'] as const;
 
 const MAX_LENGTH = 63;
-const PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+/** Cognito's `^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$`, with the length checked on its own. */
+const PATTERN = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
 
 /** Stands in for the account when it is only known at deploy time (an env-agnostic synth). */
 export const PLACEHOLDER_ACCOUNT = '123456789012';
@@ -21,7 +22,7 @@ export function domainPrefixProblems(prefix: string): string[] {
   if (prefix.length < 1 || prefix.length > MAX_LENGTH) {
     problems.push(`must be 1 to ${MAX_LENGTH} characters long (it has ${prefix.length})`);
   }
-  if (!PATTERN.test(prefix)) {
+  if (prefix.length > 0 && !PATTERN.test(prefix)) {
     problems.push('must be lowercase letters, digits and hyphens, starting and ending with a letter or digit');
   }
   for (const word of RESERVED_DOMAIN_WORDS) {
@@ -41,15 +42,17 @@ export function appSlug(appName: string): string {
     .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-');
-  // Taking a word out can join letters into another one ("aawsws"): repeat until none is left.
-  for (let previous = ''; previous !== slug; ) {
-    previous = slug;
-    for (const word of RESERVED_DOMAIN_WORDS) slug = slug.split(word).join('-');
-  }
+  // Replaced by a hyphen, not removed: joining the letters around a word could form another one ("aawsws").
+  for (const word of RESERVED_DOMAIN_WORDS) slug = slug.split(word).join('-');
   return slug.replace(/-+/g, '-').replace(/^-|-$/g, '') || 'app';
 }
 
-/** The default prefix `<app>-<stage>-<account>`; `account` may be a deploy-time token. */
+/**
+ * The default prefix `<app>-<stage>-<account>`; `account` may be a deploy-time token (12 digits when
+ * deployed). A long app name is shortened so the whole stays within 63 characters.
+ */
 export function defaultDomainPrefix(appName: string, stage: string, account: string): string {
-  return `${appSlug(appName)}-${stage}-${account}`;
+  const room = MAX_LENGTH - PLACEHOLDER_ACCOUNT.length - stage.length - 2;
+  const app = appSlug(appName).slice(0, room).replace(/-$/, '');
+  return `${app}-${stage}-${account}`;
 }

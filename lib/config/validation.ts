@@ -26,14 +26,16 @@ const isWhole = (value: number, min: number, max = Number.MAX_SAFE_INTEGER): boo
 
 /** Every broken rule of a whole configuration. */
 export function validateConfig(config: AppConfig): string[] {
+  const names = appProblems(config);
   return [
-    ...appProblems(config),
+    ...names,
     ...tokenProblems(config),
     ...authorizerProblems(config),
     ...throttlingProblems(config),
     ...groupProblems(config),
     ...stageUrlProblems(config),
-    ...configDomainPrefixProblems(config),
+    // A default prefix built from a bad app or stage name would only repeat that problem.
+    ...(names.length === 0 || config.hostedUi.domainPrefix !== undefined ? configDomainPrefixProblems(config) : []),
   ];
 }
 
@@ -57,14 +59,16 @@ function tokenProblems(config: AppConfig): string[] {
       problems.push(`config.tokens.${name} must be a whole number of minutes from 5 to 1440 (Cognito: 5 minutes to 1 day); got ${minutes}`);
     }
   }
+  // The comparisons below only mean something between lifetimes that are valid themselves.
+  const lifetimesValid = problems.length === 0;
   const refreshMinutes = refreshTokenDays * MINUTES_PER_DAY;
   if (!isWhole(refreshMinutes, REFRESH_MINUTES.min, REFRESH_MINUTES.max)) {
     problems.push(`config.tokens.refreshTokenDays must be from 60 minutes to 10 years (3650 days) in whole minutes; got ${refreshTokenDays}`);
-  } else if (refreshMinutes <= Math.max(accessTokenMinutes, idTokenMinutes)) {
+  } else if (lifetimesValid && refreshMinutes <= Math.max(accessTokenMinutes, idTokenMinutes)) {
     problems.push(`config.tokens.refreshTokenDays (${refreshMinutes} minutes) must be longer than the access and ID token lifetimes`);
   }
   const longestAccepted = Math.max(accessTokenMinutes, config.authorizer.acceptIdTokens ? idTokenMinutes : 0) * 60;
-  if (config.authorizer.maxTokenLifetimeSeconds < longestAccepted) {
+  if (lifetimesValid && config.authorizer.maxTokenLifetimeSeconds < longestAccepted) {
     problems.push(
       `config.authorizer.maxTokenLifetimeSeconds (${config.authorizer.maxTokenLifetimeSeconds}) must be at least the token lifetime it accepts (${longestAccepted} s), or every valid token is rejected`,
     );
