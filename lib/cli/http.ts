@@ -14,7 +14,7 @@ export async function request(
   apiUrl: string,
   method: string,
   path: string,
-  options: { body?: unknown; bearer?: string } = {},
+  options: { body?: unknown; bearer?: string; signal?: AbortSignal } = {},
 ): Promise<ApiResponse> {
   const url = `${apiUrl}${path.startsWith('/') ? path : `/${path}`}`;
   const headers: Record<string, string> = {};
@@ -26,9 +26,10 @@ export async function request(
       method,
       headers,
       body: options.body === undefined ? undefined : JSON.stringify(options.body),
-      signal: AbortSignal.timeout(TIMEOUT_MS),
+      signal: options.signal ? AbortSignal.any([options.signal, AbortSignal.timeout(TIMEOUT_MS)]) : AbortSignal.timeout(TIMEOUT_MS),
     });
   } catch (error) {
+    options.signal?.throwIfAborted(); // the caller's own abort is not the API's failure
     const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
     throw new CliError(`Cannot reach the API at ${apiUrl} (${cause}): is \`npm start\` running, or is the outputs file current?`);
   }
