@@ -53,7 +53,7 @@ export async function runSmoke(options: SmokeOptions): Promise<SmokeReport> {
   }
   const users = planUsers(configFor().groups.map((group) => group.name), runId);
   const client = target.cognito();
-  let leftovers: string[] = [];
+  let leftovers: string[];
   try {
     for (const user of users) {
       options.signal?.throwIfAborted();

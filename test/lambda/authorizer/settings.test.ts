@@ -61,7 +61,8 @@ it('the Lambda entry rejects every request with CONFIG_ERROR when the variable i
   let handler!: (event: APIGatewayTokenAuthorizerEvent) => Promise<unknown>;
   try {
     jest.isolateModules(() => {
-      handler = (require('../../../lambda/authorizer/index') as { handler: typeof handler }).handler;
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded fresh after the environment is set, as a cold start loads it
+      ({ handler } = require('../../../lambda/authorizer/index') as { handler: typeof handler });
     });
   } finally {
     process.env = saved;
