@@ -3,6 +3,7 @@ import * as fc from 'fast-check';
 import { configFor } from '../../../lib/config/app-config';
 import { ConfigError } from '../../../lib/config/config-error';
 import { configFromContext } from '../../../lib/config/stage-context';
+import { configProblems } from '../../support/config-error';
 
 const PROD = {
   stage: 'prod',
@@ -13,15 +14,7 @@ const PROD = {
 
 const fromContext = (context: Record<string, unknown>) => configFromContext((key) => context[key]);
 
-function problems(context: Record<string, unknown>): readonly string[] {
-  try {
-    fromContext(context);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  return [];
-}
+const problems = (context: Record<string, unknown>) => configProblems(() => fromContext(context));
 
 it('is the dev stage with its localhost defaults when nothing is given', () => {
   expect(fromContext({})).toEqual(configFor('dev'));

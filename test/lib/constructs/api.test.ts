@@ -9,13 +9,13 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import type { Route } from '../../../lib/config/access-map';
 import { configFor, type AppConfig } from '../../../lib/config/app-config';
-import { ConfigError } from '../../../lib/config/config-error';
 import { ENV } from '../../../lib/config/runtime-env';
 import { AuthorizedApi } from '../../../lib/constructs/api';
 import { createAuthorizer } from '../../../lambda/authorizer/handler';
 import { evaluatePolicy } from '../../../lambda/authorizer/iam-policy';
 import { settingsFromEnv } from '../../../lambda/authorizer/settings';
 import { accessToken, makeSigningKey, startJwksServer, type JwksServer, type SigningKey } from '../../../fixtures/token-factory';
+import { configProblems } from '../../support/config-error';
 
 const config = configFor('dev');
 const CLIENT_ID = 'exampleclientid';
@@ -108,15 +108,7 @@ describe('the authorizer it deploys', () => {
 });
 
 describe('checks at synth', () => {
-  const problems = (props: Parameters<typeof synth>[0]): readonly string[] => {
-    try {
-      synth(props);
-    } catch (error) {
-      if (error instanceof ConfigError) return error.problems;
-      throw error;
-    }
-    return [];
-  };
+  const problems = (props: Parameters<typeof synth>[0]) => configProblems(() => synth(props));
 
   it("fails when the authorizer's environment would exceed Lambda's 4 KB", () => {
     const many: Route[] = Array.from({ length: 60 }, (_, index) => ({ method: 'GET', path: `/api/items-${index}/{id}`, access: ['user-group'], handler: 'reviews' }));

@@ -3,9 +3,9 @@ import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { configFor, type AppConfig } from '../../../lib/config/app-config';
-import { ConfigError } from '../../../lib/config/config-error';
 import { CognitoIdentity } from '../../../lib/constructs/identity';
 import { validationFindings } from '../../support/cdk';
+import { configProblems } from '../../support/config-error';
 
 const dev = configFor('dev');
 const HTTPS_URLS = { callbackUrls: ['https://app.example.com/callback'], logoutUrls: ['https://app.example.com/'], allowedOrigins: ['https://app.example.com'] };
@@ -16,15 +16,7 @@ function synth(config: AppConfig, account?: string): Template {
   return Template.fromStack(stack);
 }
 
-function problems(config: AppConfig, account?: string): readonly string[] {
-  try {
-    synth(config, account);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  return [];
-}
+const problems = (config: AppConfig, account?: string) => configProblems(() => synth(config, account));
 
 describe('guest access', () => {
   it('turned on: unauthenticated identities get a role of their own, with no permissions', () => {
