@@ -11,7 +11,7 @@ import { accessMap, isPublic, type HandlerName, type Route } from '../config/acc
 import { resourceName, type AppConfig } from '../config/app-config';
 import { AUTHORIZER_BUNDLING, HANDLER_BUNDLING, type FunctionBundling } from '../config/bundling';
 import { assertNoProblems } from '../config/config-error';
-import { authorizerEnvironment, handlerEnvironment } from '../config/function-environment';
+import { authorizerEnvironment, handlerEnvironment, type HostedUiEndpoints, type PoolIds } from '../config/function-environment';
 import { GATEWAY_RESPONSES, type GatewayResponseName } from '../config/gateway-responses';
 import { routeProblems, validateConfig } from '../config/validation';
 import { assertEnvironmentFits } from './lambda-environment';
@@ -101,19 +101,7 @@ export class AuthorizedApi extends Construct {
     const pool = { userPoolId: props.userPool.userPoolId, userPoolClientId: props.userPoolClient.userPoolClientId };
     this.authorizerFunction = this.lambdaFunction('Authorizer', 'authorizer/index.ts', authorizerEnvironment(config, routes, pool), AUTHORIZER_BUNDLING);
     this.authorizerLogGroup = this.authorizerFunction.logGroup;
-    const hostedUi = { tokenEndpoint: props.tokenEndpoint, callbackUrls: config.hostedUi.callbackUrls };
-    const handlerNames = [...new Set(routes.map((route) => route.handler))];
-    this.handlers = Object.fromEntries(
-      handlerNames.map((name) => [
-        name,
-        this.lambdaFunction(
-          `${name[0].toUpperCase()}${name.slice(1)}Handler`,
-          `handlers/${name}.ts`,
-          handlerEnvironment(name, config, pool, hostedUi),
-          HANDLER_BUNDLING,
-        ),
-      ]),
-    ) as Record<HandlerName, NodejsFunction>;
+    this.handlers = this.handlerFunctions(routes, pool, { tokenEndpoint: props.tokenEndpoint, callbackUrls: config.hostedUi.callbackUrls });
     this.handlers.adminUsers?.addToRolePolicy(
       new iam.PolicyStatement({ actions: ['cognito-idp:ListUsers', 'cognito-idp:AdminDeleteUser'], resources: [props.userPool.userPoolArn] }),
     );
@@ -165,6 +153,16 @@ export class AuthorizedApi extends Construct {
       }
     }
     this.acknowledgePreflights();
+  }
+
+  /** One function per handler the routes use, each with its own environment. */
+  private handlerFunctions(routes: readonly Route[], pool: PoolIds, hostedUi: HostedUiEndpoints): Record<HandlerName, NodejsFunction> {
+    const names = [...new Set(routes.map((route) => route.handler))];
+    const functions = names.map((name) => {
+      const environment = handlerEnvironment(name, this.config, pool, hostedUi);
+      return [name, this.lambdaFunction(`${name[0].toUpperCase()}${name.slice(1)}Handler`, `handlers/${name}.ts`, environment, HANDLER_BUNDLING)] as const;
+    });
+    return Object.fromEntries(functions) as Record<HandlerName, NodejsFunction>;
   }
 
   private lambdaFunction(id: string, entry: string, environment: Record<string, string>, bundling: FunctionBundling): NodejsFunction {

@@ -97,6 +97,14 @@ export class CognitoIdentity extends Construct {
       allowGuestAccess: config.identityPool.allowGuestAccess,
     });
 
+    this.groupRoles = this.createGroups(config);
+
+    this.issuerUrl = cognitoIssuer(Stack.of(this).region, this.userPool.userPoolId);
+    this.jwksUri = jwksUriFor(this.issuerUrl);
+  }
+
+  /** Each group with a role of its own, assumable only through this identity pool's authenticated identities. */
+  private createGroups(config: AppConfig): Record<GroupName, iam.Role> {
     const roles: Partial<Record<GroupName, iam.Role>> = {};
     for (const group of config.groups) {
       const role = new iam.Role(this, `${pascal(group.name)}Role`, {
@@ -112,10 +120,7 @@ export class CognitoIdentity extends Construct {
       });
       roles[group.name] = role;
     }
-    this.groupRoles = roles as Record<GroupName, iam.Role>;
-
-    this.issuerUrl = cognitoIssuer(Stack.of(this).region, this.userPool.userPoolId);
-    this.jwksUri = jwksUriFor(this.issuerUrl);
+    return roles as Record<GroupName, iam.Role>;
   }
 
   /**
