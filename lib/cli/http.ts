@@ -1,9 +1,10 @@
 /** Requests to the API with a time-out, turning network failures into one-line errors. */
-import { safeJsonParse } from '../../lambda/shared/json';
+import { isJsonObject, safeJsonParse } from '../../lambda/shared/json';
 import { CliError } from './errors';
 
 export interface ApiResponse {
   readonly status: number;
+  /** The body parsed as JSON, or the text when it is not JSON; `undefined` when empty. */
   readonly body: unknown;
   readonly text: string;
   readonly setCookies: string[];
@@ -31,8 +32,7 @@ export async function request(
     });
   } catch (error) {
     options.signal?.throwIfAborted(); // the caller's own abort is not the API's failure
-    const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
-    throw new CliError(`Cannot reach the API at ${apiUrl} (${cause}): is \`npm start\` running, or is the outputs file current?`);
+    throw new CliError(`Cannot reach the API at ${apiUrl} (${failureCode(error)}): is \`npm start\` running, or is the outputs file current?`, { cause: error });
   }
   const text = await response.text();
   // A body that is not JSON is kept as text.
@@ -40,9 +40,17 @@ export async function request(
   return { status: response.status, body, text, setCookies: response.headers.getSetCookie() };
 }
 
+/** The network error's code (`ECONNREFUSED`, …) that fetch wraps in `cause`, else the error's name. */
+function failureCode(error: unknown): string {
+  if (!(error instanceof Error)) return 'Unknown';
+  const { cause } = error;
+  return isJsonObject(cause) && typeof cause.code === 'string' ? cause.code : error.name;
+}
+
 /** The `message` of a JSON error body, or the status. */
 export function errorMessage(response: ApiResponse): string {
-  const body = response.body as { message?: unknown; error?: unknown } | undefined;
-  const message = typeof body?.message === 'string' ? body.message : typeof body?.error === 'string' ? body.error : undefined;
+  const { body } = response;
+  const fields = isJsonObject(body) ? [body.message, body.error] : [];
+  const message = fields.find((value): value is string => typeof value === 'string');
   return message ? `${message} (HTTP ${response.status})` : `HTTP ${response.status}`;
 }

@@ -23,10 +23,12 @@ export interface PoolIds {
   readonly userPoolClientId: string;
 }
 
-/** What the auth handler needs for the Hosted UI code exchange. */
-export interface HostedUiEndpoints {
+/** What the backends need besides the pool: CORS (every one) and the Hosted UI code exchange (auth). */
+export interface BackendSettings {
   readonly tokenEndpoint: string;
   readonly callbackUrls: readonly string[];
+  /** Origins whose browser apps may read the backends' answers (lib/config/cors.ts). */
+  readonly allowedOrigins: readonly string[];
 }
 
 export function authorizerRuntimeConfig(config: AppConfig, routes: readonly Route[]): AuthorizerRuntimeConfig {
@@ -47,14 +49,18 @@ export function authorizerEnvironment(config: AppConfig, routes: readonly Route[
   };
 }
 
-/** Every backend gets the pool; the auth handler also the Hosted UI endpoints and the refresh lifetime. */
-export function handlerEnvironment(handler: HandlerName, config: AppConfig, pool: PoolIds, hostedUi: HostedUiEndpoints): Record<string, string> {
-  const poolEnvironment = { [ENV.userPoolId]: pool.userPoolId, [ENV.userPoolClientId]: pool.userPoolClientId };
-  if (handler !== 'auth') return poolEnvironment;
+/** Every backend gets the pool and the CORS origins; the auth handler also the Hosted UI endpoints and the refresh lifetime. */
+export function handlerEnvironment(handler: HandlerName, config: AppConfig, pool: PoolIds, settings: BackendSettings): Record<string, string> {
+  const common = {
+    [ENV.userPoolId]: pool.userPoolId,
+    [ENV.userPoolClientId]: pool.userPoolClientId,
+    [ENV.allowedOrigins]: settings.allowedOrigins.join(','),
+  };
+  if (handler !== 'auth') return common;
   return {
-    ...poolEnvironment,
-    [ENV.tokenEndpoint]: hostedUi.tokenEndpoint,
-    [ENV.callbackUrls]: hostedUi.callbackUrls.join(','),
+    ...common,
+    [ENV.tokenEndpoint]: settings.tokenEndpoint,
+    [ENV.callbackUrls]: settings.callbackUrls.join(','),
     [ENV.refreshTokenDays]: String(config.tokens.refreshTokenDays),
   };
 }

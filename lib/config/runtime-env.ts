@@ -29,6 +29,11 @@ export const ENV = {
   callbackUrls: 'CALLBACK_URLS',
   /** The refresh token lifetime in days: the Max-Age of the refresh cookie `/auth/token` sets. */
   refreshTokenDays: 'REFRESH_TOKEN_DAYS',
+  /**
+   * Comma-separated origins whose browser apps may read the backends' answers (lib/config/cors.ts).
+   * Unset: no CORS headers (same-origin callers only).
+   */
+  allowedOrigins: 'ALLOWED_ORIGINS',
 } as const;
 
 export type RuntimeEnv = Readonly<Record<string, string | undefined>>;

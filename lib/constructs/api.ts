@@ -11,7 +11,8 @@ import { accessMap, isPublic, type HandlerName, type Route } from '../config/acc
 import { resourceName, type AppConfig } from '../config/app-config';
 import { AUTHORIZER_BUNDLING, HANDLER_BUNDLING, type FunctionBundling } from '../config/bundling';
 import { assertNoProblems } from '../config/config-error';
-import { authorizerEnvironment, handlerEnvironment, type HostedUiEndpoints, type PoolIds } from '../config/function-environment';
+import { corsPolicy, gatewayResponseCorsHeaders, type CorsPolicy } from '../config/cors';
+import { authorizerEnvironment, handlerEnvironment, type BackendSettings, type PoolIds } from '../config/function-environment';
 import { GATEWAY_RESPONSES, type GatewayResponseName } from '../config/gateway-responses';
 import { routeProblems, validateConfig } from '../config/validation';
 import { assertEnvironmentFits } from './lambda-environment';
@@ -86,24 +87,31 @@ export class AuthorizedApi extends Construct {
   readonly authorizerLogGroup: logs.ILogGroup;
   readonly handlers: Readonly<Record<HandlerName, NodejsFunction>>;
 
-  private readonly config: AppConfig;
   private readonly logRetention: logs.RetentionDays;
 
   constructor(scope: Construct, id: string, props: AuthorizedApiProps) {
     super(scope, id);
     const { config } = props;
     const routes = props.routes ?? accessMap;
-    this.config = config;
     this.logRetention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
 
     assertNoProblems([...validateConfig(config), ...routeProblems(routes, config)]);
 
+    const cors = corsPolicy(config.api.allowedOrigins, routes);
     const pool = { userPoolId: props.userPool.userPoolId, userPoolClientId: props.userPoolClient.userPoolClientId };
     this.authorizerFunction = this.lambdaFunction('Authorizer', 'authorizer/index.ts', authorizerEnvironment(config, routes, pool), AUTHORIZER_BUNDLING);
     this.authorizerLogGroup = this.authorizerFunction.logGroup;
-    this.handlers = this.handlerFunctions(routes, pool, { tokenEndpoint: props.tokenEndpoint, callbackUrls: config.hostedUi.callbackUrls });
+    // Backends send the CORS headers of their own answers: API Gateway adds none to proxy integrations.
+    this.handlers = this.handlerFunctions(routes, config, pool, {
+      tokenEndpoint: props.tokenEndpoint,
+      callbackUrls: config.hostedUi.callbackUrls,
+      allowedOrigins: cors.allowOrigins,
+    });
     this.handlers.adminUsers?.addToRolePolicy(
-      new iam.PolicyStatement({ actions: ['cognito-idp:ListUsers', 'cognito-idp:AdminDeleteUser'], resources: [props.userPool.userPoolArn] }),
+      new iam.PolicyStatement({
+        actions: ['cognito-idp:ListUsers', 'cognito-idp:AdminGetUser', 'cognito-idp:AdminDeleteUser'],
+        resources: [props.userPool.userPoolArn],
+      }),
     );
 
     const accessLogs = new logs.LogGroup(this, 'AccessLogs', { retention: this.logRetention, removalPolicy: RemovalPolicy.DESTROY });
@@ -120,19 +128,26 @@ export class AuthorizedApi extends Construct {
         throttlingRateLimit: config.api.throttlingRateLimit,
         throttlingBurstLimit: config.api.throttlingBurstLimit,
       },
+      // The local gateway answers preflights from the same policy (lib/config/cors.ts).
       defaultCorsPreflightOptions: {
-        allowOrigins: [...config.api.allowedOrigins],
-        allowHeaders: ['Authorization', 'Content-Type'],
-        allowMethods: [...new Set(routes.map((route) => route.method))],
-        allowCredentials: true,
+        allowOrigins: [...cors.allowOrigins],
+        allowHeaders: [...cors.allowHeaders],
+        allowMethods: [...cors.allowMethods],
+        allowCredentials: cors.allowCredentials,
       },
     });
-    this.addGatewayResponses();
+    this.addGatewayResponses(cors);
 
+    this.addRoutes(routes, Duration.seconds(config.authorizer.resultsCacheTtlSeconds));
+    this.acknowledgePreflights();
+  }
+
+  /** A method per route, each to its handler; all but the public ones behind the TOKEN authorizer. */
+  private addRoutes(routes: readonly Route[], resultsCacheTtl: Duration): void {
     const authorizer = new apigateway.TokenAuthorizer(this, 'TokenAuthorizer', {
       handler: this.authorizerFunction,
       identitySource: apigateway.IdentitySource.header('Authorization'),
-      resultsCacheTtl: Duration.seconds(config.authorizer.resultsCacheTtlSeconds),
+      resultsCacheTtl,
     });
     const validator = this.api.addRequestValidator('RequestValidator', { validateRequestBody: true, validateRequestParameters: true });
     for (const route of routes) {
@@ -152,14 +167,13 @@ export class AuthorizedApi extends Construct {
         });
       }
     }
-    this.acknowledgePreflights();
   }
 
   /** One function per handler the routes use, each with its own environment. */
-  private handlerFunctions(routes: readonly Route[], pool: PoolIds, hostedUi: HostedUiEndpoints): Record<HandlerName, NodejsFunction> {
+  private handlerFunctions(routes: readonly Route[], config: AppConfig, pool: PoolIds, settings: BackendSettings): Record<HandlerName, NodejsFunction> {
     const names = [...new Set(routes.map((route) => route.handler))];
     const functions = names.map((name) => {
-      const environment = handlerEnvironment(name, this.config, pool, hostedUi);
+      const environment = handlerEnvironment(name, config, pool, settings);
       return [name, this.lambdaFunction(`${name[0].toUpperCase()}${name.slice(1)}Handler`, `handlers/${name}.ts`, environment, HANDLER_BUNDLING)] as const;
     });
     return Object.fromEntries(functions) as Record<HandlerName, NodejsFunction>;
@@ -187,8 +201,8 @@ export class AuthorizedApi extends Construct {
   }
 
   /** API Gateway's own answers (401, 403, 500, …) as JSON with CORS, the same bodies the local gateway sends. */
-  private addGatewayResponses(): void {
-    const responseHeaders = { 'Access-Control-Allow-Origin': `'${this.config.api.allowedOrigins[0]}'`, Vary: "'Origin'" };
+  private addGatewayResponses(cors: CorsPolicy): void {
+    const responseHeaders = Object.fromEntries(Object.entries(gatewayResponseCorsHeaders(cors)).map(([name, value]) => [name, `'${value}'`]));
     for (const [type, name] of GATEWAY_RESPONSE_TYPES) {
       const { statusCode, body } = GATEWAY_RESPONSES[name];
       this.api.addGatewayResponse(`${name}${type.responseType}`, {

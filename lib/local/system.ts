@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { accessMap, type HandlerName } from '../config/access-map';
 import { configFor, resourceName, type AppConfig } from '../config/app-config';
 import { authorizerEnvironment, handlerEnvironment } from '../config/function-environment';
+import { corsPolicy, localAllowedOrigins } from '../config/cors';
 import { ENV } from '../config/runtime-env';
 import { provision, startEmulator, type ProvisionedPool } from './emulator';
 import { createLocalGateway, type AuthorizerFunction, type LocalGateway, type ProxyHandler, type StaticRoute } from './gateway';
@@ -77,7 +78,8 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       users: seedUsers,
       extraCallbackUrls,
     });
-    configureLambdaEnvironment(config, emulator.endpoint, pool, [...config.hostedUi.callbackUrls, ...extraCallbackUrls]);
+    const cors = corsPolicy(localAllowedOrigins(config.api.allowedOrigins, options.apiPort), accessMap);
+    configureLambdaEnvironment(config, emulator.endpoint, pool, [...config.hostedUi.callbackUrls, ...extraCallbackUrls], cors.allowOrigins);
 
     // Imported only now: like Lambda, they read their environment once, at cold start.
     const { handler: authorizer } = (await import('../../lambda/authorizer/index')) as { handler: AuthorizerFunction };
@@ -103,7 +105,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       handlers,
       resultsCacheTtlSeconds: config.authorizer.resultsCacheTtlSeconds,
       api: { region: config.env.region, accountId: '000000000000', apiId: 'local', stage: config.api.stageName },
-      allowedOrigin: config.api.allowedOrigins[0],
+      cors,
       accessLog: options.accessLog,
       staticRoutes: options.staticRoutes?.(outputs),
     })
@@ -138,12 +140,13 @@ function configureLambdaEnvironment(
   emulatorEndpoint: string,
   pool: ProvisionedPool,
   callbackUrls: readonly string[],
+  allowedOrigins: readonly string[],
 ): void {
-  const hostedUi = { tokenEndpoint: `${emulatorEndpoint}/oauth2/token`, callbackUrls: [...new Set(callbackUrls)] };
+  const settings = { tokenEndpoint: `${emulatorEndpoint}/oauth2/token`, callbackUrls: [...new Set(callbackUrls)], allowedOrigins };
   Object.assign(
     process.env,
     authorizerEnvironment(config, accessMap, pool),
-    ...HANDLER_NAMES.map((name) => handlerEnvironment(name, config, pool, hostedUi)),
+    ...HANDLER_NAMES.map((name) => handlerEnvironment(name, config, pool, settings)),
     {
       [ENV.region]: config.env.region,
       [ENV.issuerOverride]: pool.issuer,

@@ -80,7 +80,7 @@ export async function runSmoke(options: SmokeOptions): Promise<SmokeReport> {
 /** The access token in `POST /auth/login`'s answer: the one place that knows the answer's shape. */
 export function accessTokenOf(response: ApiResponse): string | undefined {
   const body = response.body;
-  return response.status === 200 && isJsonObject(body) && typeof body.AccessToken === 'string' ? body.AccessToken : undefined;
+  return response.status === 200 && isJsonObject(body) && typeof body.access_token === 'string' ? body.access_token : undefined;
 }
 
 class RouteProbe {

@@ -36,6 +36,7 @@ export function backendEnv(emulator: TestEmulator, extra: Record<string, string>
     ...handlerEnvironment('auth', config, emulator.pool, {
       tokenEndpoint: `${emulator.endpoint}/oauth2/token`,
       callbackUrls: config.hostedUi.callbackUrls,
+      allowedOrigins: [], // no CORS headers: handler tests call without a browser
     }),
     [ENV.region]: 'us-east-1',
     [ENV.cognitoEndpoint]: emulator.endpoint,

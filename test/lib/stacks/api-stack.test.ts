@@ -117,7 +117,7 @@ describe('authorizer', () => {
 });
 
 describe('environment', () => {
-  it('gives every function the pool and client ids; only auth gets the token endpoint, callbacks and refresh lifetime', () => {
+  it('gives every function the pool and client ids; only auth the token endpoint, callbacks and refresh lifetime; only backends the CORS origins', () => {
     const functions = template.findResources('AWS::Lambda::Function');
     for (const [logicalId, fn] of Object.entries(functions)) {
       const variables = fn.Properties.Environment.Variables;
@@ -125,6 +125,7 @@ describe('environment', () => {
       const isAuth = logicalId.startsWith('ApiAuthHandler');
       for (const name of [ENV.tokenEndpoint, ENV.callbackUrls, ENV.refreshTokenDays]) expect(variables[name] !== undefined).toBe(isAuth);
       expect(variables[ENV.authorizerConfig] !== undefined).toBe(logicalId.startsWith('ApiAuthorizer'));
+      expect(variables[ENV.allowedOrigins]).toBe(logicalId.startsWith('ApiAuthorizer') ? undefined : config.api.allowedOrigins.join(','));
     }
     const auth = functions[functionLogicalId('AuthHandler')].Properties.Environment.Variables;
     expect(JSON.stringify(auth[ENV.tokenEndpoint])).toContain(`.auth.${config.env.region}.amazoncognito.com/oauth2/token`);
@@ -166,7 +167,7 @@ describe('gateway responses', () => {
 });
 
 describe('least privilege', () => {
-  it('lets only the admin users handler call ListUsers and AdminDeleteUser, on this pool only', () => {
+  it('lets only the admin users handler call ListUsers, AdminGetUser and AdminDeleteUser, on this pool only', () => {
     const policies = Object.values(template.findResources('AWS::IAM::Policy')).map((policy) => policy.Properties);
     const cognitoStatements = policies.flatMap((policy) =>
       policy.PolicyDocument.Statement.filter((statement: { Action: string | string[] }) => JSON.stringify(statement.Action).includes('cognito-idp')).map(
@@ -177,7 +178,7 @@ describe('least privilege', () => {
     expect(cognitoStatements[0].roles).toEqual([{ Ref: expect.stringMatching(/AdminUsersHandlerRole/) }]);
     expect(cognitoStatements[0].statement).toMatchObject({
       Effect: 'Allow',
-      Action: ['cognito-idp:ListUsers', 'cognito-idp:AdminDeleteUser'],
+      Action: ['cognito-idp:ListUsers', 'cognito-idp:AdminGetUser', 'cognito-idp:AdminDeleteUser'],
       Resource: { 'Fn::ImportValue': expect.stringMatching(/UserPool.*Arn/) },
     });
   });
