@@ -7,7 +7,9 @@
  */
 import { isPublic, type HandlerName, type Route, type RouteAccess } from './access-map';
 import { groupsByPrecedence, type AppConfig, type VerificationLimits } from './app-config';
+import { revocationRetentionSeconds } from './revocation';
 import { ENV } from './runtime-env';
+import { TABLES, type TableDefinition } from './tables';
 
 /** The JSON in AUTHORIZER_CONFIG: everything the authorizer decides with, besides the pool. */
 export interface AuthorizerRuntimeConfig {
@@ -49,12 +51,24 @@ export function authorizerEnvironment(config: AppConfig, routes: readonly Route[
   };
 }
 
-/** Every backend gets the pool and the CORS origins; the auth handler also the Hosted UI endpoints and the refresh lifetime. */
+/** Whether a backend writes to the revocation store (its table definition lets it put items). */
+function recordsRevocations(handler: HandlerName): boolean {
+  const access: TableDefinition['access'] = TABLES.revocations.access;
+  return access[handler]?.items.includes('PutItem') ?? false;
+}
+
+/**
+ * Every backend gets the pool, the CORS origins and the clock skew (it rejects expired tokens the
+ * authorizer's cached answer still carries); those that record revocations also how long to keep
+ * them; the auth handler also the Hosted UI endpoints and the refresh lifetime.
+ */
 export function handlerEnvironment(handler: HandlerName, config: AppConfig, pool: PoolIds, settings: BackendSettings): Record<string, string> {
   const common = {
     [ENV.userPoolId]: pool.userPoolId,
     [ENV.userPoolClientId]: pool.userPoolClientId,
     [ENV.allowedOrigins]: settings.allowedOrigins.join(','),
+    [ENV.clockSkewSeconds]: String(config.authorizer.clockSkewSeconds),
+    ...(recordsRevocations(handler) ? { [ENV.revocationRetentionSeconds]: String(revocationRetentionSeconds(config)) } : {}),
   };
   if (handler !== 'auth') return common;
   return {
