@@ -39,6 +39,8 @@ export const accessMap: readonly Route[] = [
   { method: 'POST', path: '/auth/login', access: 'public', handler: 'auth' },
   { method: 'POST', path: '/auth/refresh', access: 'public', handler: 'auth' },
   { method: 'POST', path: '/auth/token', access: 'public', handler: 'auth' },
+  // Public to the gateway: the handler verifies the Bearer token itself (a revoked one may log out again).
+  { method: 'POST', path: '/auth/logout', access: 'public', handler: 'auth' },
   { method: 'GET', path: '/api/profile', access: 'authenticated', handler: 'profile' },
   { method: 'GET', path: '/api/admin/users', access: ['admin-group'], handler: 'adminUsers' },
   { method: 'DELETE', path: '/api/admin/users/{id}', access: ['admin-group'], handler: 'adminUsers' },

@@ -60,7 +60,8 @@ function recordsRevocations(handler: HandlerName): boolean {
 /**
  * Every backend gets the pool, the CORS origins and the clock skew (it rejects expired tokens the
  * authorizer's cached answer still carries); those that record revocations also how long to keep
- * them; the auth handler also the Hosted UI endpoints and the refresh lifetime.
+ * them; the auth handler also the Hosted UI endpoints, the refresh lifetime and the authorizer's
+ * verification settings (without routes) for the logout route's token.
  */
 export function handlerEnvironment(handler: HandlerName, config: AppConfig, pool: PoolIds, settings: BackendSettings): Record<string, string> {
   const common = {
@@ -73,6 +74,8 @@ export function handlerEnvironment(handler: HandlerName, config: AppConfig, pool
   if (handler !== 'auth') return common;
   return {
     ...common,
+    // POST /auth/logout verifies its Bearer token as the authorizer does: same limits, no routes.
+    [ENV.authorizerConfig]: JSON.stringify(authorizerRuntimeConfig(config, [])),
     [ENV.tokenEndpoint]: settings.tokenEndpoint,
     [ENV.callbackUrls]: settings.callbackUrls.join(','),
     [ENV.refreshTokenDays]: String(config.tokens.refreshTokenDays),

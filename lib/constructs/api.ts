@@ -25,7 +25,7 @@ export interface AuthorizedApiProps {
   readonly userPoolClient: IUserPoolClient;
   /** The Hosted UI token endpoint `/auth/token` exchanges codes at. */
   readonly tokenEndpoint: string;
-  /** The tables the backends use: each function gets the variables naming its tables and its grants on them. */
+  /** The tables the functions use: each gets the variables naming its tables and its grants on them (the authorizer: the revocation feed). */
   readonly tables: HandlerDataAccess;
   /**
    * Which group may call which route: API Gateway's resources and methods, and exactly what the
@@ -102,7 +102,10 @@ export class AuthorizedApi extends Construct {
 
     const cors = corsPolicy(config.api.allowedOrigins, routes);
     const pool = { userPoolId: props.userPool.userPoolId, userPoolClientId: props.userPoolClient.userPoolClientId };
-    this.authorizerFunction = this.lambdaFunction('Authorizer', 'authorizer/index.ts', authorizerEnvironment(config, routes, pool), AUTHORIZER_BUNDLING);
+    // The revocation check reads the store's feed (lib/config/tables.ts); switched off, the authorizer gets no table at all.
+    const revocationTables = config.revocation.enabled ? props.tables.environmentFor('authorizer') : {};
+    this.authorizerFunction = this.lambdaFunction('Authorizer', 'authorizer/index.ts', { ...authorizerEnvironment(config, routes, pool), ...revocationTables }, AUTHORIZER_BUNDLING);
+    if (config.revocation.enabled) props.tables.grantTo('authorizer', this.authorizerFunction);
     this.authorizerLogGroup = this.authorizerFunction.logGroup;
     // Backends send the CORS headers of their own answers: API Gateway adds none to proxy integrations.
     this.handlers = this.handlerFunctions(routes, config, pool, props.tables, {
@@ -172,7 +175,6 @@ export class AuthorizedApi extends Construct {
     }
   }
 
-  /** One function per handler the routes use, each with its own environment. */
   /** One function per handler of the routes, each with its environment and its grants on the tables it uses. */
   private handlerFunctions(
     routes: readonly Route[],

@@ -221,7 +221,7 @@ describe('POST /auth/token', () => {
     expect(JSON.parse(result.body)).toEqual({ access_token: 'a.b.c', id_token: 'd.e.f', expires_in: 3600, token_type: 'Bearer' });
     expect(result.headers).toMatchObject({ 'Cache-Control': 'no-store', Pragma: 'no-cache' });
     expect(result.headers?.['Set-Cookie']).toBe(
-      `refresh_token=refresh-secret; HttpOnly; Secure; SameSite=Strict; Path=/v1/auth/refresh; Max-Age=${config.tokens.refreshTokenDays * 86400}`,
+      `refresh_token=refresh-secret; HttpOnly; Secure; SameSite=Strict; Path=/v1/auth; Max-Age=${config.tokens.refreshTokenDays * 86400}`,
     );
   });
 });
