@@ -117,15 +117,17 @@ describe('authorizer', () => {
 });
 
 describe('environment', () => {
-  it('gives every function the pool and client ids; only auth the token endpoint, callbacks and refresh lifetime; only backends the CORS origins', () => {
+  it('gives every function the pool and client ids; only auth the token endpoint, callbacks and refresh lifetime; only backends the CORS origins and the clock skew', () => {
     const functions = template.findResources('AWS::Lambda::Function');
     for (const [logicalId, fn] of Object.entries(functions)) {
       const variables = fn.Properties.Environment.Variables;
       expect(Object.keys(variables)).toEqual(expect.arrayContaining([ENV.userPoolId, ENV.userPoolClientId]));
       const isAuth = logicalId.startsWith('ApiAuthHandler');
       for (const name of [ENV.tokenEndpoint, ENV.callbackUrls, ENV.refreshTokenDays]) expect(variables[name] !== undefined).toBe(isAuth);
-      expect(variables[ENV.authorizerConfig] !== undefined).toBe(logicalId.startsWith('ApiAuthorizer'));
+      // The auth handler verifies logout's token as the authorizer does.
+      expect(variables[ENV.authorizerConfig] !== undefined).toBe(logicalId.startsWith('ApiAuthorizer') || isAuth);
       expect(variables[ENV.allowedOrigins]).toBe(logicalId.startsWith('ApiAuthorizer') ? undefined : config.api.allowedOrigins.join(','));
+      expect(variables[ENV.clockSkewSeconds]).toBe(logicalId.startsWith('ApiAuthorizer') ? undefined : String(config.authorizer.clockSkewSeconds));
     }
     const auth = functions[functionLogicalId('AuthHandler')].Properties.Environment.Variables;
     expect(JSON.stringify(auth[ENV.tokenEndpoint])).toContain(`.auth.${config.env.region}.amazoncognito.com/oauth2/token`);
@@ -143,12 +145,24 @@ describe('environment', () => {
   });
 });
 
-describe('reviews table', () => {
-  it('is one on-demand table with point-in-time recovery, encrypted, deleted with the dev stack', () => {
+describe('tables', () => {
+  it('are on-demand tables with point-in-time recovery, encrypted, deleted with the dev stack', () => {
     const tables = Object.values(template.findResources('AWS::DynamoDB::Table'));
     expect(tables.map((table) => [table.DeletionPolicy, table.Properties.BillingMode, table.Properties.PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled, table.Properties.SSESpecification])).toEqual([
       ['Delete', 'PAY_PER_REQUEST', true, { SSEEnabled: true }],
+      ['Delete', 'PAY_PER_REQUEST', true, { SSEEnabled: true }],
     ]);
+  });
+
+  it('name the revocation store to the authorizer, the auth and the admin backends only; the writers also learn how long to keep revocations', () => {
+    const tableRef = { Ref: expect.stringMatching(/^TablesRevocationsTable/) };
+    for (const [logicalId, fn] of Object.entries(template.findResources('AWS::Lambda::Function'))) {
+      const variables = fn.Properties.Environment.Variables;
+      const writer = ['ApiAuthHandler', 'ApiAdminUsersHandler'].some((prefix) => logicalId.startsWith(prefix));
+      expect(variables[ENV.revocationsTable]).toEqual(writer || logicalId.startsWith('ApiAuthorizer') ? tableRef : undefined);
+      // 60-minute access tokens plus the 5 s skew.
+      expect(variables[ENV.revocationRetentionSeconds]).toBe(writer ? '3605' : undefined);
+    }
   });
 
   it('reaches the reviews handler (only) through REVIEWS_TABLE_NAME, and is output as ReviewsTableName', () => {
@@ -202,7 +216,7 @@ describe('least privilege', () => {
     });
   });
 
-  it('lets only the reviews handler use DynamoDB: item actions on the reviews table, Query on its index, no Scan, no wildcard', () => {
+  it('gives DynamoDB access as the table definitions say: reviews to its handler, the revocation feed to the authorizer, revocation writes to logout and user deletion; no Scan, no wildcard', () => {
     const policies = Object.values(template.findResources('AWS::IAM::Policy')).map((policy) => policy.Properties);
     const dynamoStatements = policies.flatMap((policy) =>
       policy.PolicyDocument.Statement.filter((statement: { Action: string | string[] }) => JSON.stringify(statement.Action).includes('dynamodb:')).map(
@@ -210,13 +224,18 @@ describe('least privilege', () => {
       ),
     );
     const tableArn = { 'Fn::GetAtt': [expect.stringMatching(/^TablesReviewsTable/), 'Arn'] };
-    expect(dynamoStatements).toEqual([
-      { roles: [{ Ref: expect.stringMatching(/ReviewsHandlerRole/) }], statement: { Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], Resource: tableArn } },
-      {
-        roles: [{ Ref: expect.stringMatching(/ReviewsHandlerRole/) }],
-        statement: { Effect: 'Allow', Action: 'dynamodb:Query', Resource: { 'Fn::Join': ['', [tableArn, '/index/newestFirst']] } },
-      },
-    ]);
+    const revocationsArn = { 'Fn::GetAtt': [expect.stringMatching(/^TablesRevocationsTable/), 'Arn'] };
+    const role = (name: string) => [{ Ref: expect.stringMatching(new RegExp(`^Api${name}Role`)) }];
+    expect(dynamoStatements).toEqual(
+      expect.arrayContaining([
+        { roles: role('Authorizer'), statement: { Effect: 'Allow', Action: 'dynamodb:Query', Resource: { 'Fn::Join': ['', [revocationsArn, '/index/feed']] } } },
+        { roles: role('AuthHandler'), statement: { Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:PutItem'], Resource: revocationsArn } },
+        { roles: role('AdminUsersHandler'), statement: { Effect: 'Allow', Action: 'dynamodb:PutItem', Resource: revocationsArn } },
+        { roles: role('ReviewsHandler'), statement: { Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], Resource: tableArn } },
+        { roles: role('ReviewsHandler'), statement: { Effect: 'Allow', Action: 'dynamodb:Query', Resource: { 'Fn::Join': ['', [tableArn, '/index/newestFirst']] } } },
+      ]),
+    );
+    expect(dynamoStatements).toHaveLength(5);
     expect(JSON.stringify(dynamoStatements)).not.toMatch(/dynamodb:\*|dynamodb:Scan|kms:/);
   });
 
@@ -251,5 +270,9 @@ describe('stage', () => {
 
   it('outputs ApiUrl', () => {
     expect(Object.keys(template.findOutputs('ApiUrl'))).toEqual(['ApiUrl']);
+  });
+
+  it('outputs RevocationsTableName beside ReviewsTableName', () => {
+    expect(Object.keys(template.findOutputs('*')).filter((name) => name.endsWith('TableName')).sort()).toEqual(['ReviewsTableName', 'RevocationsTableName']);
   });
 });
