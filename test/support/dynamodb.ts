@@ -4,14 +4,14 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { configFor } from '../../lib/config/app-config';
 import { ENV } from '../../lib/config/runtime-env';
-import type { TableKey } from '../../lib/config/tables';
+import { tableEnvironment, type TableKey } from '../../lib/config/tables';
 import { ensureTables, startLocalDynamo } from '../../lib/local/dynamodb';
 import { freePort } from './local-process';
 
 export interface TestDynamo {
   readonly endpoint: string;
   readonly tables: Readonly<Record<TableKey, string>>;
-  /** The environment the CDK stack (or the local system) gives the reviews Lambda. */
+  /** The environment the CDK stack (or the local system) gives the functions that use the tables. */
   readonly env: Record<string, string>;
   stop(): Promise<void>;
 }
@@ -23,7 +23,7 @@ export async function startTestDynamo(): Promise<TestDynamo> {
   return {
     endpoint: dynamo.endpoint,
     tables,
-    env: { [ENV.region]: 'us-east-1', [ENV.dynamodbEndpoint]: dynamo.endpoint, [ENV.reviewsTable]: tables.reviews },
+    env: { [ENV.region]: 'us-east-1', [ENV.dynamodbEndpoint]: dynamo.endpoint, ...tableEnvironment(tables) },
     async stop() {
       await dynamo.stop();
       rmSync(dir, { recursive: true, force: true });

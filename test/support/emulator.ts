@@ -40,6 +40,9 @@ export function backendEnv(emulator: TestEmulator, extra: Record<string, string>
     }),
     [ENV.region]: 'us-east-1',
     [ENV.cognitoEndpoint]: emulator.endpoint,
+    // The logout route verifies tokens as the authorizer does: against the emulator's issuer and keys.
+    [ENV.issuerOverride]: emulator.pool.issuer,
+    [ENV.jwksUriOverride]: emulator.pool.jwksUri,
     ...extra,
   };
 }

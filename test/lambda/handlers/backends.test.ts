@@ -4,12 +4,14 @@ import type { APIGatewayProxyResult } from 'aws-lambda';
 import { adminUsersBackend } from '../../../lambda/handlers/adminUsers';
 import { profileBackend } from '../../../lambda/handlers/profile';
 import { createBackend, type BackendHandler } from '../../../lambda/shared/backend';
+import { startTestDynamo, type TestDynamo } from '../../support/dynamodb';
 import { backendEnv, startTestEmulator, type TestEmulator } from '../../support/emulator';
 import { proxyEvent } from '../../support/proxy-event';
 
 type Handler = BackendHandler;
 
 let emulator: TestEmulator;
+let dynamo: TestDynamo;
 let adminUsers: Handler;
 let profile: Handler;
 
@@ -20,8 +22,8 @@ const logs: string[] = [];
 let admin: Record<string, string>;
 
 beforeAll(async () => {
-  emulator = await startTestEmulator();
-  const env = backendEnv(emulator);
+  [emulator, dynamo] = await Promise.all([startTestEmulator(), startTestDynamo()]);
+  const env = backendEnv(emulator, dynamo.env);
   const logSink = () => undefined;
   adminUsers = createBackend(adminUsersBackend, { env, logSink: (line) => logs.push(line) });
   const cognito = new CognitoIdentityProviderClient({ endpoint: emulator.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'l', secretAccessKey: 'l' } });
@@ -31,7 +33,7 @@ beforeAll(async () => {
   admin = { principalId: sub, sub, username: user.Username!, groups: 'admin-group', primaryGroup: 'admin-group', clientId: 'c', tokenUse: 'access' };
   profile = createBackend(profileBackend, { env, logSink });
 });
-afterAll(() => emulator.stop());
+afterAll(() => Promise.all([emulator.stop(), dynamo.stop()]));
 
 const body = (result: APIGatewayProxyResult) => JSON.parse(result.body);
 
