@@ -4,14 +4,8 @@
  * not its creation was seen to finish, so an interrupted run leaves nobody behind.
  */
 import { randomBytes } from 'node:crypto';
-import {
-  AdminAddUserToGroupCommand,
-  AdminCreateUserCommand,
-  AdminDeleteUserCommand,
-  AdminSetUserPasswordCommand,
-  UserNotFoundException,
-  type CognitoIdentityProviderClient,
-} from '@aws-sdk/client-cognito-identity-provider';
+import { AdminDeleteUserCommand, UserNotFoundException, type CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { createUser as createCognitoUser } from '../cognito/users';
 
 export interface TemporaryUser {
   /** The row label: the group's name, or `(no group)`. */
@@ -40,22 +34,9 @@ function strongPassword(): string {
   return `${randomBytes(24).toString('base64url')}Aa1!`;
 }
 
-export async function createUser(client: CognitoIdentityProviderClient, userPoolId: string, user: TemporaryUser): Promise<void> {
-  await client.send(
-    new AdminCreateUserCommand({
-      UserPoolId: userPoolId,
-      Username: user.username,
-      MessageAction: 'SUPPRESS',
-      UserAttributes: [
-        { Name: 'email', Value: user.username },
-        { Name: 'email_verified', Value: 'true' },
-      ],
-    }),
-  );
-  await client.send(new AdminSetUserPasswordCommand({ UserPoolId: userPoolId, Username: user.username, Password: user.password, Permanent: true }));
-  for (const group of user.groups) {
-    await client.send(new AdminAddUserToGroupCommand({ UserPoolId: userPoolId, Username: user.username, GroupName: group }));
-  }
+/** Creates the user: its username is its email. */
+export function createUser(client: CognitoIdentityProviderClient, userPoolId: string, user: TemporaryUser): Promise<void> {
+  return createCognitoUser(client, userPoolId, { email: user.username, password: user.password, groups: user.groups });
 }
 
 /** Deletes every user (an absent one counts as deleted); returns the ones that could not be, with why. */
