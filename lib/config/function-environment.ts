@@ -61,9 +61,9 @@ function recordsRevocations(handler: HandlerName): boolean {
  * Every backend gets the pool, the CORS origins and the clock skew (it rejects expired tokens the
  * authorizer's cached answer still carries); those that record revocations also how long to keep
  * them; the auth handler also the Hosted UI endpoints, the refresh lifetime and the authorizer's
- * verification settings (without routes) for the logout route's token.
+ * settings (AUTHORIZER_CONFIG), to verify the logout route's token exactly as the authorizer does.
  */
-export function handlerEnvironment(handler: HandlerName, config: AppConfig, pool: PoolIds, settings: BackendSettings): Record<string, string> {
+export function handlerEnvironment(handler: HandlerName, config: AppConfig, routes: readonly Route[], pool: PoolIds, settings: BackendSettings): Record<string, string> {
   const common = {
     [ENV.userPoolId]: pool.userPoolId,
     [ENV.userPoolClientId]: pool.userPoolClientId,
@@ -74,8 +74,9 @@ export function handlerEnvironment(handler: HandlerName, config: AppConfig, pool
   if (handler !== 'auth') return common;
   return {
     ...common,
-    // POST /auth/logout verifies its Bearer token as the authorizer does: same limits, no routes.
-    [ENV.authorizerConfig]: JSON.stringify(authorizerRuntimeConfig(config, [])),
+    // POST /auth/logout verifies its Bearer token as the authorizer does, from the authorizer's own
+    // settings (the same value: the local system hosts every function in one environment).
+    [ENV.authorizerConfig]: JSON.stringify(authorizerRuntimeConfig(config, routes)),
     [ENV.tokenEndpoint]: settings.tokenEndpoint,
     [ENV.callbackUrls]: settings.callbackUrls.join(','),
     [ENV.refreshTokenDays]: String(config.tokens.refreshTokenDays),

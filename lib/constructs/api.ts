@@ -185,7 +185,7 @@ export class AuthorizedApi extends Construct {
   ): Record<HandlerName, NodejsFunction> {
     const names = [...new Set(routes.map((route) => route.handler))];
     const functions = names.map((name) => {
-      const environment = { ...handlerEnvironment(name, config, pool, settings), ...tables.environmentFor(name) };
+      const environment = { ...handlerEnvironment(name, config, routes, pool, settings), ...tables.environmentFor(name) };
       const handler = this.lambdaFunction(`${name[0].toUpperCase()}${name.slice(1)}Handler`, `handlers/${name}.ts`, environment, HANDLER_BUNDLING);
       tables.grantTo(name, handler);
       return [name, handler] as const;

@@ -221,7 +221,7 @@ function configureLambdaEnvironment(config: AppConfig, endpoints: LambdaEndpoint
   Object.assign(
     process.env,
     authorizerEnvironment(config, accessMap, pool),
-    ...HANDLER_NAMES.map((name) => handlerEnvironment(name, config, pool, settings)),
+    ...HANDLER_NAMES.map((name) => handlerEnvironment(name, config, accessMap, pool, settings)),
     tableEnvironment(endpoints.tables),
     {
       [ENV.region]: config.env.region,

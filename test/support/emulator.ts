@@ -2,6 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { accessMap } from '../../lib/config/access-map';
 import { configFor } from '../../lib/config/app-config';
 import { handlerEnvironment } from '../../lib/config/function-environment';
 import { ENV } from '../../lib/config/runtime-env';
@@ -33,7 +34,7 @@ export async function startTestEmulator(): Promise<TestEmulator> {
 export function backendEnv(emulator: TestEmulator, extra: Record<string, string> = {}): Record<string, string> {
   const config = configFor('dev');
   return {
-    ...handlerEnvironment('auth', config, emulator.pool, {
+    ...handlerEnvironment('auth', config, accessMap, emulator.pool, {
       tokenEndpoint: `${emulator.endpoint}/oauth2/token`,
       callbackUrls: config.hostedUi.callbackUrls,
       allowedOrigins: [], // no CORS headers: handler tests call without a browser

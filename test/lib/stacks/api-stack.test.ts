@@ -142,6 +142,9 @@ describe('environment', () => {
       groupPrecedence: ['admin-group', 'reviewers-group', 'user-group'],
       limits: { acceptIdTokens: false, clockSkewSeconds: 5, maxTokenLifetimeSeconds: 86400, jwksFetchTimeoutMs: 1500, jwksPenaltySeconds: 10, maxHeaderBytes: 8192 },
     });
+    // The logout route verifies its token with exactly these settings.
+    const auth = template.findResources('AWS::Lambda::Function')[functionLogicalId('AuthHandler')].Properties.Environment.Variables;
+    expect(auth[ENV.authorizerConfig]).toBe(variables[ENV.authorizerConfig]);
   });
 });
 
