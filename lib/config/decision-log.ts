@@ -34,9 +34,13 @@ export const REJECTION_REASONS = [
   'WRONG_TOKEN_USE',
   'BAD_CLAIMS',
   'JWKS_UNAVAILABLE',
+  /** A verified token that was revoked: logged out, signed out everywhere, or its user deleted. */
+  'REVOKED',
+  /** The revocation store could not be read in time, and the check fails closed (lib/config/app-config.ts › revocation). */
+  'REVOCATION_UNAVAILABLE',
   'CONFIG_ERROR',
   'INTERNAL_ERROR',
 ] as const;
 
 /** Reasons that mean the authorizer itself (or its configuration or key source) is failing: each one is alarmed. */
-export const ALARMED_REASONS = ['INTERNAL_ERROR', 'CONFIG_ERROR', 'JWKS_UNAVAILABLE'] as const satisfies ReadonlyArray<(typeof REJECTION_REASONS)[number]>;
+export const ALARMED_REASONS = ['INTERNAL_ERROR', 'CONFIG_ERROR', 'JWKS_UNAVAILABLE', 'REVOCATION_UNAVAILABLE'] as const satisfies ReadonlyArray<(typeof REJECTION_REASONS)[number]>;
