@@ -5,16 +5,25 @@
  * by mistake.
  */
 import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
-import { createLogger, type Logger, type LogSink } from '../shared/logger';
+import type { LogSink } from '../shared/logger';
+import { createDecisionLog } from './decision-log';
 import { evaluatePolicy } from './iam-policy';
 import { parseAuthorizationHeader } from './parse';
 import { createPolicyBuilder, parseMethodArn } from './policy';
-import { TokenRejectedError, type RejectionReason } from './reasons';
+import { TokenRejectedError } from './reasons';
 import type { AuthorizerSettings } from './settings';
 import { createTokenVerifier, type VerifiedClaims } from './verify';
 
-export type AuthorizerHandler = ((event: APIGatewayTokenAuthorizerEvent) => Promise<APIGatewayAuthorizerResult>) & {
-  /** Optional warm-up: fetch the JWKS before the first request. */
+/**
+ * What the authorizer reads from the Lambda context: the request id, for the log lines. Optional:
+ * callers that are not the Lambda runtime (the local gateway, tests) may leave it out.
+ */
+export interface InvocationContext {
+  readonly awsRequestId?: string;
+}
+
+export type AuthorizerHandler = ((event: APIGatewayTokenAuthorizerEvent, context?: InvocationContext) => Promise<APIGatewayAuthorizerResult>) & {
+  /** Fetches the JWKS ahead of the first request (the Lambda entry starts it during Init). */
   hydrate(): Promise<void>;
 };
 
@@ -22,38 +31,27 @@ export interface AuthorizerOptions {
   readonly logSink?: LogSink;
 }
 
-const MAX_DETAIL = 200;
-
 export function createAuthorizer(settings: AuthorizerSettings, options: AuthorizerOptions = {}): AuthorizerHandler {
-  const logger = createLogger('authorizer', options.logSink);
+  const log = createDecisionLog(options.logSink);
   const verifier = createTokenVerifier(settings);
   const policies = createPolicyBuilder(settings.routes, settings.groupPrecedence);
 
-  const handler = async (event: APIGatewayTokenAuthorizerEvent): Promise<APIGatewayAuthorizerResult> => {
+  const handler = async (event: APIGatewayTokenAuthorizerEvent, context?: InvocationContext): Promise<APIGatewayAuthorizerResult> => {
+    const requestId = context?.awsRequestId;
     const target = parseMethodArn(event?.methodArn);
+    const route = target && `${target.method} ${target.path}`;
     try {
-      if (!target) throw new TokenRejectedError('INTERNAL_ERROR', 'Event has no valid methodArn');
+      if (!target || route === undefined) throw new TokenRejectedError('INTERNAL_ERROR', 'Event has no valid methodArn');
       const token = parseAuthorizationHeader(event.authorizationToken, settings.maxHeaderBytes);
       const verified = verifier.verify(token);
       const claims = verified instanceof Promise ? await verified : verified;
       const policyDocument = policies.policyFor(target.apiPrefix, claims.groups);
-      const allowed = evaluatePolicy(policyDocument, event.methodArn) === 'allow';
       const groups = claims.groups.join(',');
-      logger.log('INFO', 'authorization decision', {
-        decision: allowed ? 'allow' : 'deny',
-        reason: allowed ? 'ALLOWED' : 'GROUP_NOT_ALLOWED',
-        sub: claims.sub,
-        groups,
-        route: `${target.method} ${target.path}`,
-      });
-      return {
-        principalId: claims.sub,
-        policyDocument,
-        context: contextFor(claims, groups, settings.groupPrecedence),
-      };
+      log.decided(evaluatePolicy(policyDocument, event.methodArn) === 'allow', claims.sub, groups, route, requestId);
+      return { principalId: claims.sub, policyDocument, context: contextFor(claims, groups, settings.groupPrecedence) };
     } catch (error) {
-      const rejection = error instanceof TokenRejectedError ? error : new TokenRejectedError('INTERNAL_ERROR', describe(error));
-      logRejection(logger, rejection.reason, rejection.message, target && `${target.method} ${target.path}`);
+      const rejection = error instanceof TokenRejectedError ? error : new TokenRejectedError('INTERNAL_ERROR', describe(error), { cause: error });
+      log.unauthorized(rejection.reason, rejection.message, route, requestId);
       throw new Error('Unauthorized');
     }
   };
@@ -62,9 +60,9 @@ export function createAuthorizer(settings: AuthorizerSettings, options: Authoriz
 
 /** An authorizer whose configuration could not be read: rejects everything, with a reason in the log. */
 export function createFailClosedAuthorizer(configError: unknown, options: AuthorizerOptions = {}): AuthorizerHandler {
-  const logger = createLogger('authorizer', options.logSink);
-  const handler = async (): Promise<APIGatewayAuthorizerResult> => {
-    logRejection(logger, 'CONFIG_ERROR', describe(configError));
+  const log = createDecisionLog(options.logSink);
+  const handler = async (_event: APIGatewayTokenAuthorizerEvent, context?: InvocationContext): Promise<APIGatewayAuthorizerResult> => {
+    log.unauthorized('CONFIG_ERROR', describe(configError), undefined, context?.awsRequestId);
     throw new Error('Unauthorized');
   };
   return Object.assign(handler, { hydrate: async () => undefined });
@@ -76,21 +74,16 @@ function contextFor(claims: VerifiedClaims, groups: string, groupPrecedence: rea
     sub: claims.sub,
     username: claims.username,
     groups,
-    // Token order is not a promise; configured precedence is.
-    primaryGroup: groupPrecedence.find((group) => claims.groups.includes(group)) ?? '',
+    primaryGroup: primaryGroup(claims.groups, groupPrecedence),
     clientId: claims.clientId,
     tokenUse: claims.tokenUse,
   };
 }
 
-function logRejection(logger: Logger, reason: RejectionReason, detail: string, route?: string): void {
-  const level = reason === 'INTERNAL_ERROR' || reason === 'CONFIG_ERROR' ? 'ERROR' : 'WARN';
-  logger.log(level, 'authorization decision', {
-    decision: 'unauthorized',
-    reason,
-    detail: detail.slice(0, MAX_DETAIL),
-    route,
-  });
+/** Token order is not a promise; configured precedence is. */
+function primaryGroup(groups: readonly string[], groupPrecedence: readonly string[]): string {
+  for (const group of groupPrecedence) if (groups.includes(group)) return group;
+  return '';
 }
 
 function describe(error: unknown): string {

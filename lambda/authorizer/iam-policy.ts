@@ -20,18 +20,38 @@ export interface PolicyDocument {
 
 export type PolicyDecision = 'allow' | 'explicit-deny' | 'implicit-deny';
 
-const compiled = new Map<string, RegExp>();
+type Matcher = (arn: string) => boolean;
+
+const compiled = new Map<string, Matcher>();
+const MAX_COMPILED = 10_000;
+
+/**
+ * A pattern as a test: most resources in our policies are exact ARNs or end in one `*`, and those
+ * need no regular expression (this runs for every statement of every request).
+ */
+function compile(pattern: string): Matcher {
+  const star = pattern.indexOf('*');
+  if (!pattern.includes('?')) {
+    if (star < 0) return (arn) => arn === pattern;
+    if (star === pattern.length - 1) {
+      const prefix = pattern.slice(0, -1);
+      return (arn) => arn.startsWith(prefix);
+    }
+  }
+  const source = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const regex = new RegExp(`^${source}$`);
+  return (arn) => regex.test(arn);
+}
 
 /** Whether an IAM resource pattern matches a concrete ARN. */
 export function resourceMatches(pattern: string, arn: string): boolean {
-  let regex = compiled.get(pattern);
-  if (!regex) {
-    const source = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-    regex = new RegExp(`^${source}$`);
-    if (compiled.size > 10_000) compiled.clear(); // bound memory against unbounded pattern sets
-    compiled.set(pattern, regex);
+  let matches = compiled.get(pattern);
+  if (!matches) {
+    matches = compile(pattern);
+    if (compiled.size >= MAX_COMPILED) compiled.clear(); // bound memory against unbounded pattern sets
+    compiled.set(pattern, matches);
   }
-  return regex.test(arn);
+  return matches(arn);
 }
 
 /** What API Gateway may receive: any statement shape (a NotAction/NotResource statement never matches here). */
