@@ -5,13 +5,14 @@
  * by mistake.
  */
 import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
-import type { LogSink } from '../shared/logger';
+import { createLogger, type LogSink } from '../shared/logger';
 import { createDecisionLog } from './decision-log';
 import { evaluatePolicy } from './iam-policy';
 import { parseAuthorizationHeader } from './parse';
 import { createPolicyBuilder, parseMethodArn } from './policy';
 import { TokenRejectedError } from './reasons';
-import type { AuthorizerSettings } from './settings';
+import { settingsFromEnv, type AuthorizerSettings } from './settings';
+import type { RuntimeEnv } from '../../lib/config/runtime-env';
 import { createTokenVerifier, type VerifiedClaims } from './verify';
 
 /**
@@ -23,8 +24,13 @@ export interface InvocationContext {
 }
 
 export type AuthorizerHandler = ((event: APIGatewayTokenAuthorizerEvent, context?: InvocationContext) => Promise<APIGatewayAuthorizerResult>) & {
-  /** Fetches the JWKS ahead of the first request (the Lambda entry starts it during Init). */
+  /** Fetches the JWKS ahead of the first request; rejects if the fetch fails. */
   hydrate(): Promise<void>;
+  /**
+   * Starts that fetch and returns at once (the Lambda entry calls it during Init). Never rejects:
+   * a failure is logged (`JWKS_PREFETCH_FAILED`) and the first request fetches again.
+   */
+  prefetch(): Promise<void>;
 };
 
 export interface AuthorizerOptions {
@@ -55,7 +61,26 @@ export function createAuthorizer(settings: AuthorizerSettings, options: Authoriz
       throw new Error('Unauthorized');
     }
   };
-  return Object.assign(handler, { hydrate: () => verifier.hydrate() });
+  const hydrate = () => verifier.hydrate();
+  const logger = createLogger('authorizer', options.logSink);
+  const prefetch = () =>
+    hydrate().catch((error: unknown) => {
+      logger.log('WARN', 'JWKS prefetch failed', { reason: 'JWKS_PREFETCH_FAILED', detail: describe(error).slice(0, 200) });
+    });
+  return Object.assign(handler, { hydrate, prefetch });
+}
+
+/**
+ * The authorizer the Lambda runs, configured from its environment. A configuration error must
+ * not become an init failure (API Gateway would answer 500), so it yields an authorizer that
+ * rejects every request with reason CONFIG_ERROR.
+ */
+export function createAuthorizerFromEnv(env: RuntimeEnv, options: AuthorizerOptions = {}): AuthorizerHandler {
+  try {
+    return createAuthorizer(settingsFromEnv(env), options);
+  } catch (error) {
+    return createFailClosedAuthorizer(error, options);
+  }
 }
 
 /** An authorizer whose configuration could not be read: rejects everything, with a reason in the log. */
@@ -65,7 +90,7 @@ export function createFailClosedAuthorizer(configError: unknown, options: Author
     log.unauthorized('CONFIG_ERROR', describe(configError), undefined, context?.awsRequestId);
     throw new Error('Unauthorized');
   };
-  return Object.assign(handler, { hydrate: async () => undefined });
+  return Object.assign(handler, { hydrate: async () => undefined, prefetch: async () => undefined });
 }
 
 /** Context values must be strings, numbers or booleans: groups are comma-joined. */

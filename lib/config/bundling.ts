@@ -17,6 +17,9 @@ export const LAMBDA_BUNDLING = {
   sourcesContent: false,
 } as const;
 
+/** NODE_OPTIONS of every function: stack traces through the source maps that ship beside the bundles. */
+export const LAMBDA_NODE_OPTIONS = '--enable-source-maps';
+
 /** Bundling of one function: the common options plus what it leaves out and substitutes. */
 export type FunctionBundling = typeof LAMBDA_BUNDLING & {
   readonly externalModules: string[];

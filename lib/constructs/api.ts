@@ -9,7 +9,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { accessMap, isPublic, type HandlerName, type Route } from '../config/access-map';
 import { resourceName, type AppConfig } from '../config/app-config';
-import { AUTHORIZER_BUNDLING, HANDLER_BUNDLING, type FunctionBundling } from '../config/bundling';
+import { AUTHORIZER_BUNDLING, HANDLER_BUNDLING, LAMBDA_NODE_OPTIONS, type FunctionBundling } from '../config/bundling';
 import { GATEWAY_RESPONSES, type GatewayResponseName } from '../config/gateway-responses';
 import { ENV } from '../config/runtime-env';
 
@@ -152,7 +152,7 @@ export class AuthorizedApi extends Construct {
       timeout: Duration.seconds(10),
       role,
       logGroup,
-      environment: { ...environment, NODE_OPTIONS: '--enable-source-maps' },
+      environment: { ...environment, NODE_OPTIONS: LAMBDA_NODE_OPTIONS },
       bundling: { ...bundling, format: OutputFormat.CJS },
     });
   }
