@@ -9,8 +9,9 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { accessMap, isPublic, type HandlerName, type Route } from '../config/access-map';
 import { resourceName, type AppConfig } from '../config/app-config';
-import { AUTHORIZER_BUNDLING, HANDLER_BUNDLING, LAMBDA_NODE_OPTIONS, type FunctionBundling } from '../config/bundling';
+import { AUTHORIZER_BUNDLING, HANDLER_BUNDLING, nodeOptionsFor, type FunctionBundling } from '../config/bundling';
 import { GATEWAY_RESPONSES, type GatewayResponseName } from '../config/gateway-responses';
+import { AUTHORIZER_MEMORY_MB, HANDLER_MEMORY_MB, LAMBDA_MEMORY_RANGE_MB } from '../config/lambda-sizing';
 import { ENV } from '../config/runtime-env';
 
 export interface AuthorizedApiProps {
@@ -34,6 +35,12 @@ export interface AuthorizedApiProps {
    * @default false
    */
   readonly tracing?: boolean;
+  /**
+   * Memory of the authorizer function, MB (128–10,240). Lambda's CPU share grows with it, which is
+   * what the first decision of a cold start waits on (lib/config/lambda-sizing.ts, bench/README.md).
+   * @default AUTHORIZER_MEMORY_MB (lib/config/lambda-sizing.ts)
+   */
+  readonly authorizerMemorySize?: number;
 }
 
 const LAMBDA_DIR = path.join(__dirname, '..', '..', 'lambda');
@@ -71,7 +78,8 @@ export class AuthorizedApi extends Construct {
       [ENV.userPoolId]: props.userPool.userPoolId,
       [ENV.userPoolClientId]: props.userPoolClient.userPoolClientId,
     };
-    this.authorizerFunction = this.lambdaFunction('Authorizer', 'authorizer/index.ts', poolEnvironment, AUTHORIZER_BUNDLING);
+    const authorizerMemory = validMemorySize(props.authorizerMemorySize ?? AUTHORIZER_MEMORY_MB, 'authorizerMemorySize');
+    this.authorizerFunction = this.lambdaFunction('Authorizer', 'authorizer/index.ts', poolEnvironment, AUTHORIZER_BUNDLING, authorizerMemory);
     const handlerEnvironment: Record<HandlerName, Record<string, string>> = {
       auth: { ...poolEnvironment, [ENV.tokenEndpoint]: props.tokenEndpoint, [ENV.callbackUrls]: config.hostedUi.callbackUrls.join(',') },
       profile: poolEnvironment,
@@ -82,7 +90,7 @@ export class AuthorizedApi extends Construct {
     this.handlers = Object.fromEntries(
       handlerNames.map((name) => [
         name,
-        this.lambdaFunction(`${name[0].toUpperCase()}${name.slice(1)}Handler`, `handlers/${name}.ts`, handlerEnvironment[name], HANDLER_BUNDLING),
+        this.lambdaFunction(`${name[0].toUpperCase()}${name.slice(1)}Handler`, `handlers/${name}.ts`, handlerEnvironment[name], HANDLER_BUNDLING, HANDLER_MEMORY_MB),
       ]),
     ) as Record<HandlerName, NodejsFunction>;
     this.handlers.adminUsers?.addToRolePolicy(
@@ -138,7 +146,7 @@ export class AuthorizedApi extends Construct {
     this.acknowledgePreflights();
   }
 
-  private lambdaFunction(id: string, entry: string, environment: Record<string, string>, bundling: FunctionBundling): NodejsFunction {
+  private lambdaFunction(id: string, entry: string, environment: Record<string, string>, bundling: FunctionBundling, memorySize: number): NodejsFunction {
     const logGroup = new logs.LogGroup(this, `${id}Logs`, { retention: this.logRetention, removalPolicy: RemovalPolicy.DESTROY });
     // Own role with write access to its own log group only (instead of the broad managed policy).
     const role = new iam.Role(this, `${id}Role`, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
@@ -148,11 +156,11 @@ export class AuthorizedApi extends Construct {
       handler: 'handler',
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
-      memorySize: 256,
+      memorySize,
       timeout: Duration.seconds(10),
       role,
       logGroup,
-      environment: { ...environment, NODE_OPTIONS: LAMBDA_NODE_OPTIONS },
+      environment: { ...environment, ...withNodeOptions(nodeOptionsFor(bundling)) },
       bundling: { ...bundling, format: OutputFormat.CJS },
     });
   }
@@ -181,6 +189,19 @@ export class AuthorizedApi extends Construct {
       if (preflight) acknowledgeUnauthenticated(preflight, 'CORS preflight: browsers send OPTIONS without credentials');
     }
   }
+}
+
+/** Lambda accepts whole MB from 128 to 10,240. */
+function validMemorySize(value: number, prop: string): number {
+  const { min, max } = LAMBDA_MEMORY_RANGE_MB;
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new Error(`AuthorizedApi: ${prop} must be a whole number of MB from ${min} to ${max}; got ${value}`);
+  }
+  return value;
+}
+
+function withNodeOptions(nodeOptions: string | undefined): Record<string, string> {
+  return nodeOptions === undefined ? {} : { NODE_OPTIONS: nodeOptions };
 }
 
 function acknowledgeUnauthenticated(scope: Construct, reason: string): void {
