@@ -9,7 +9,7 @@ import { createLogger, type LogSink } from '../shared/logger';
 import { createDecisionLog } from './decision-log';
 import { evaluatePolicy } from './iam-policy';
 import { parseAuthorizationHeader } from './parse';
-import { createPolicyBuilder, parseMethodArn } from './policy';
+import { createPolicyBuilder, parseMethodArn, type MethodArnParts } from './policy';
 import { TokenRejectedError } from './reasons';
 import { settingsFromEnv, type AuthorizerSettings } from './settings';
 import type { RuntimeEnv } from '../../lib/config/runtime-env';
@@ -42,23 +42,40 @@ export function createAuthorizer(settings: AuthorizerSettings, options: Authoriz
   const verifier = createTokenVerifier(settings);
   const policies = createPolicyBuilder(settings.routes, settings.groupPrecedence);
 
-  const handler = async (event: APIGatewayTokenAuthorizerEvent, context?: InvocationContext): Promise<APIGatewayAuthorizerResult> => {
-    const requestId = context?.awsRequestId;
-    const target = parseMethodArn(event?.methodArn);
-    const route = target && `${target.method} ${target.path}`;
+  /** After verification: the policy for the caller's groups, the decision line, the answer. */
+  const answer = (claims: VerifiedClaims, methodArn: string, target: MethodArnParts, requestId: string | undefined): APIGatewayAuthorizerResult => {
+    const policyDocument = policies.policyFor(target.apiPrefix, claims.groups);
+    const groups = claims.groups.join(',');
+    log.decided(evaluatePolicy(policyDocument, methodArn) === 'allow', claims.sub, groups, routeOf(target), requestId);
+    return { principalId: claims.sub, policyDocument, context: contextFor(claims, groups, settings.groupPrecedence) };
+  };
+  /** Any failure: logged with its reason, answered with exactly `Error("Unauthorized")`. */
+  const unauthorized = (error: unknown, target: MethodArnParts | undefined, requestId: string | undefined): Error => {
+    const rejection = error instanceof TokenRejectedError ? error : new TokenRejectedError('INTERNAL_ERROR', describe(error), { cause: error });
+    log.unauthorized(rejection.reason, rejection.message, target && routeOf(target), requestId);
+    return new Error('Unauthorized');
+  };
+
+  // Not `async`: once the keys are cached a decision is synchronous, answered with one resolved
+  // promise (an async function also allocates its frame for the `await` on every call, ≈ 1 KB).
+  // Only a JWKS download makes the caller wait. Never throws: every failure is a rejection.
+  const handler = (event: APIGatewayTokenAuthorizerEvent, context?: InvocationContext): Promise<APIGatewayAuthorizerResult> => {
+    let target: MethodArnParts | undefined;
+    let requestId: string | undefined;
     try {
-      if (!target || route === undefined) throw new TokenRejectedError('INTERNAL_ERROR', 'Event has no valid methodArn');
-      const token = parseAuthorizationHeader(event.authorizationToken, settings.maxHeaderBytes);
-      const verified = verifier.verify(token);
-      const claims = verified instanceof Promise ? await verified : verified;
-      const policyDocument = policies.policyFor(target.apiPrefix, claims.groups);
-      const groups = claims.groups.join(',');
-      log.decided(evaluatePolicy(policyDocument, event.methodArn) === 'allow', claims.sub, groups, route, requestId);
-      return { principalId: claims.sub, policyDocument, context: contextFor(claims, groups, settings.groupPrecedence) };
+      requestId = context?.awsRequestId;
+      target = parseMethodArn(event?.methodArn);
+      if (!target) throw new TokenRejectedError('INTERNAL_ERROR', 'Event has no valid methodArn');
+      const verified = verifier.verify(parseAuthorizationHeader(event.authorizationToken, settings.maxHeaderBytes));
+      if (!(verified instanceof Promise)) return Promise.resolve(answer(verified, event.methodArn, target, requestId));
+      const found = target;
+      return verified.then(
+        (claims) => answer(claims, event.methodArn, found, requestId),
+      ).catch((error: unknown) => {
+        throw unauthorized(error, found, requestId);
+      });
     } catch (error) {
-      const rejection = error instanceof TokenRejectedError ? error : new TokenRejectedError('INTERNAL_ERROR', describe(error), { cause: error });
-      log.unauthorized(rejection.reason, rejection.message, route, requestId);
-      throw new Error('Unauthorized');
+      return Promise.reject(unauthorized(error, target, requestId));
     }
   };
   const hydrate = () => verifier.hydrate();
@@ -107,9 +124,11 @@ function contextFor(claims: VerifiedClaims, groups: string, groupPrecedence: rea
 
 /** Token order is not a promise; configured precedence is. */
 function primaryGroup(groups: readonly string[], groupPrecedence: readonly string[]): string {
-  for (const group of groupPrecedence) if (groups.includes(group)) return group;
+  for (let index = 0; index < groupPrecedence.length; index++) if (groups.includes(groupPrecedence[index])) return groupPrecedence[index];
   return '';
 }
+
+const routeOf = (target: MethodArnParts): string => `${target.method} ${target.path}`;
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : 'Unknown error';

@@ -70,13 +70,15 @@ function actionMatches(action: string | readonly string[] | undefined): boolean 
 function anyResourceMatches(resource: string | readonly string[] | undefined, arn: string): boolean {
   if (resource === undefined) return false;
   if (typeof resource === 'string') return resourceMatches(resource, arn);
-  for (const pattern of resource) if (resourceMatches(pattern, arn)) return true;
+  for (let index = 0; index < resource.length; index++) if (resourceMatches(resource[index], arn)) return true;
   return false;
 }
 
+// Indexed loops: a for-of here allocated iterator results on every request.
 export function evaluatePolicy(policy: EvaluablePolicy, methodArn: string): PolicyDecision {
   let allowed = false;
-  for (const statement of policy.Statement) {
+  for (let index = 0; index < policy.Statement.length; index++) {
+    const statement = policy.Statement[index];
     if (!actionMatches(statement.Action) || !anyResourceMatches(statement.Resource, methodArn)) continue;
     if (statement.Effect === 'Deny') return 'explicit-deny';
     if (statement.Effect === 'Allow') allowed = true;

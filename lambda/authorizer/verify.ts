@@ -128,8 +128,10 @@ function assertWholeSeconds(value: unknown, name: string): asserts value is numb
   }
 }
 
+const isString = (item: unknown): item is string => typeof item === 'string';
+
 function isStringArray(value: unknown): value is readonly string[] {
-  return Array.isArray(value) && value.every((item) => typeof item === 'string');
+  return Array.isArray(value) && value.every(isString);
 }
 
 /** Library errors by class (not by name: minification renames classes) to stable reason codes. */
