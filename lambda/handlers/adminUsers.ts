@@ -1,31 +1,40 @@
 /** GET /api/admin/users (ListUsers) and DELETE /api/admin/users/{id} (AdminDeleteUser). */
-import { AdminDeleteUserCommand, ListUsersCommand, type UserType } from '@aws-sdk/client-cognito-identity-provider';
-import type { APIGatewayProxyEvent } from 'aws-lambda';
+import {
+  AdminDeleteUserCommand,
+  ListUsersCommand,
+  type CognitoIdentityProviderClient,
+  type UserType,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { createBackend, type BackendDefinition } from '../shared/backend';
 import { readBackendEnv } from '../shared/backend-env';
 import { createCognitoClient } from '../shared/cognito-client';
 import { cognitoErrorResult } from '../shared/cognito-errors';
 import { badRequest, json, type ProxyResult } from '../shared/http';
-import { createLogger } from '../shared/logger';
+import type { Logger } from '../shared/logger';
 
-const env = readBackendEnv(process.env);
-const cognito = createCognitoClient(process.env);
-const logger = createLogger('admin-users');
+interface AdminUsersDeps {
+  readonly userPoolId: string;
+  readonly cognito: CognitoIdentityProviderClient;
+}
 
 /** Enough for an admin screen; the API pages no further (ListUsers pages by 60). */
 const MAX_USERS = 600;
 /** Cognito usernames: 1..128 printable characters, no whitespace control. */
 const USERNAME_PATTERN = /^[\p{L}\p{M}\p{S}\p{N}\p{P}]{1,128}$/u;
 
-export async function handler(event: APIGatewayProxyEvent): Promise<ProxyResult> {
-  return event.httpMethod === 'DELETE' ? deleteUser(event.pathParameters?.id) : listUsers();
-}
+export const adminUsersBackend: BackendDefinition<AdminUsersDeps> = {
+  service: 'admin-users',
+  init: (env) => ({ userPoolId: readBackendEnv(env).userPoolId, cognito: createCognitoClient(env) }),
+  handle: (event, deps, { logger }) =>
+    event.httpMethod === 'DELETE' ? deleteUser(deps, logger, event.pathParameters?.id) : listUsers(deps, logger),
+};
 
-async function listUsers(): Promise<ProxyResult> {
+async function listUsers({ cognito, userPoolId }: AdminUsersDeps, logger: Logger): Promise<ProxyResult> {
   const users: ReturnType<typeof summary>[] = [];
   let paginationToken: string | undefined;
   try {
     do {
-      const page = await cognito.send(new ListUsersCommand({ UserPoolId: env.userPoolId, Limit: 60, PaginationToken: paginationToken }));
+      const page = await cognito.send(new ListUsersCommand({ UserPoolId: userPoolId, Limit: 60, PaginationToken: paginationToken }));
       users.push(...(page.Users ?? []).map(summary));
       paginationToken = page.PaginationToken;
     } while (paginationToken && users.length < MAX_USERS);
@@ -35,10 +44,10 @@ async function listUsers(): Promise<ProxyResult> {
   return json(200, { users });
 }
 
-async function deleteUser(id: string | undefined): Promise<ProxyResult> {
+async function deleteUser({ cognito, userPoolId }: AdminUsersDeps, logger: Logger, id: string | undefined): Promise<ProxyResult> {
   if (!id || !USERNAME_PATTERN.test(id)) return badRequest('id must be a username of 1 to 128 characters');
   try {
-    await cognito.send(new AdminDeleteUserCommand({ UserPoolId: env.userPoolId, Username: id }));
+    await cognito.send(new AdminDeleteUserCommand({ UserPoolId: userPoolId, Username: id }));
   } catch (error) {
     return cognitoErrorResult(error, logger, 'AdminDeleteUser');
   }
@@ -55,3 +64,5 @@ function summary(user: UserType) {
     enabled: user.Enabled,
   };
 }
+
+export const handler = createBackend(adminUsersBackend);

@@ -5,22 +5,43 @@
  *   POST /auth/token    { code, code_verifier, redirect_uri } → Hosted UI code exchange (PKCE)
  * Never logs passwords, codes, verifiers or tokens.
  */
-import { InitiateAuthCommand, type AuthenticationResultType } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  InitiateAuthCommand,
+  type AuthenticationResultType,
+  type CognitoIdentityProviderClient,
+} from '@aws-sdk/client-cognito-identity-provider';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { ENV } from '../../lib/config/runtime-env';
+import { ENV, type RuntimeEnv } from '../../lib/config/runtime-env';
+import { createBackend, type BackendDefinition } from '../shared/backend';
 import { readBackendEnv } from '../shared/backend-env';
 import { boundedRequest } from '../shared/bounded-request';
 import { createCognitoClient } from '../shared/cognito-client';
 import { cognitoErrorResult } from '../shared/cognito-errors';
-import { badRequest, isResult, json, parseJsonObject, stringField, type ProxyResult } from '../shared/http';
-import { createLogger } from '../shared/logger';
+import { badRequest, isResult, json, parseJsonBody, stringField, type ProxyResult } from '../shared/http';
+import { parseJsonObject } from '../shared/json';
+import type { Logger } from '../shared/logger';
 import { expiresAt } from '../shared/unverified-claims';
 
-const env = readBackendEnv(process.env);
-const cognito = createCognitoClient(process.env);
-const logger = createLogger('auth');
-const tokenEndpoint = process.env[ENV.tokenEndpoint];
-const callbackUrls = new Set((process.env[ENV.callbackUrls] ?? env.config.hostedUi.callbackUrls.join(',')).split(',').filter(Boolean));
+interface AuthDeps {
+  readonly cognito: CognitoIdentityProviderClient;
+  readonly userPoolClientId: string;
+  /** The Hosted UI token endpoint; undefined when the Hosted UI is not configured. */
+  readonly tokenEndpoint: string | undefined;
+  /** Redirect URIs `/auth/token` accepts (the client's callback URLs). */
+  readonly callbackUrls: ReadonlySet<string>;
+  readonly refreshTokenDays: number;
+}
+
+function readAuthEnv(env: RuntimeEnv): AuthDeps {
+  const backend = readBackendEnv(env);
+  return {
+    cognito: createCognitoClient(env),
+    userPoolClientId: backend.userPoolClientId,
+    tokenEndpoint: env[ENV.tokenEndpoint],
+    callbackUrls: new Set((env[ENV.callbackUrls] ?? backend.config.hostedUi.callbackUrls.join(',')).split(',').filter(Boolean)),
+    refreshTokenDays: backend.config.tokens.refreshTokenDays,
+  };
+}
 
 const TOKEN_ENDPOINT_TIMEOUT_MS = 5000;
 const REFRESH_COOKIE = 'refresh_token';
@@ -40,44 +61,50 @@ const BAD_REFRESH: Readonly<Record<string, [number, string]>> = {
   UserNotFoundException: [401, 'Refresh token is invalid, expired or revoked'],
 };
 
-export async function handler(event: APIGatewayProxyEvent): Promise<ProxyResult> {
-  switch (event.resource) {
-    case '/auth/login':
-      return login(event);
-    case '/auth/refresh':
-      return refresh(event);
-    case '/auth/token':
-      return exchangeCode(event);
-    default:
-      return json(404, { message: 'Not found' });
-  }
-}
+export const authBackend: BackendDefinition<AuthDeps> = {
+  service: 'auth',
+  init: readAuthEnv,
+  handle(event, deps, { logger }) {
+    switch (event.resource) {
+      case '/auth/login':
+        return login(event, deps, logger);
+      case '/auth/refresh':
+        return refresh(event, deps, logger);
+      case '/auth/token':
+        return exchangeCode(event, deps, logger);
+      default:
+        return Promise.resolve(json(404, { message: 'Not found' }));
+    }
+  },
+};
 
-async function login(event: APIGatewayProxyEvent): Promise<ProxyResult> {
-  const body = parseJsonObject(event);
-  if (isResult(body)) return body;
+function login(event: APIGatewayProxyEvent, deps: AuthDeps, logger: Logger): Promise<ProxyResult> {
+  const body = parseJsonBody(event);
+  if (isResult(body)) return Promise.resolve(body);
   const username = stringField(body, 'username', 128);
   const password = stringField(body, 'password', 256);
-  if (!username || !password) return badRequest('username and password must be non-empty strings');
-  return initiateAuth('USER_PASSWORD_AUTH', { USERNAME: username, PASSWORD: password }, BAD_CREDENTIALS);
+  if (!username || !password) return Promise.resolve(badRequest('username and password must be non-empty strings'));
+  return initiateAuth(deps, logger, 'USER_PASSWORD_AUTH', { USERNAME: username, PASSWORD: password }, BAD_CREDENTIALS);
 }
 
-async function refresh(event: APIGatewayProxyEvent): Promise<ProxyResult> {
-  const body = event.body ? parseJsonObject(event) : {};
-  if (isResult(body)) return body;
+function refresh(event: APIGatewayProxyEvent, deps: AuthDeps, logger: Logger): Promise<ProxyResult> {
+  const body = event.body ? parseJsonBody(event) : {};
+  if (isResult(body)) return Promise.resolve(body);
   const refreshToken = stringField(body, 'refreshToken', 8192) ?? cookie(event, REFRESH_COOKIE);
-  if (!refreshToken) return badRequest('refreshToken is required (in the body, or the refresh cookie)');
-  return initiateAuth('REFRESH_TOKEN_AUTH', { REFRESH_TOKEN: refreshToken }, BAD_REFRESH);
+  if (!refreshToken) return Promise.resolve(badRequest('refreshToken is required (in the body, or the refresh cookie)'));
+  return initiateAuth(deps, logger, 'REFRESH_TOKEN_AUTH', { REFRESH_TOKEN: refreshToken }, BAD_REFRESH);
 }
 
 async function initiateAuth(
+  { cognito, userPoolClientId }: AuthDeps,
+  logger: Logger,
   flow: 'USER_PASSWORD_AUTH' | 'REFRESH_TOKEN_AUTH',
   parameters: Record<string, string>,
   errors: Readonly<Record<string, [number, string]>>,
 ): Promise<ProxyResult> {
   let result: AuthenticationResultType | undefined;
   try {
-    const response = await cognito.send(new InitiateAuthCommand({ ClientId: env.userPoolClientId, AuthFlow: flow, AuthParameters: parameters }));
+    const response = await cognito.send(new InitiateAuthCommand({ ClientId: userPoolClientId, AuthFlow: flow, AuthParameters: parameters }));
     result = response.AuthenticationResult;
     if (!result && response.ChallengeName) {
       logger.log('WARN', 'auth challenge not supported', { flow, challenge: response.ChallengeName });
@@ -98,8 +125,8 @@ async function initiateAuth(
   });
 }
 
-async function exchangeCode(event: APIGatewayProxyEvent): Promise<ProxyResult> {
-  const body = parseJsonObject(event);
+async function exchangeCode(event: APIGatewayProxyEvent, deps: AuthDeps, logger: Logger): Promise<ProxyResult> {
+  const body = parseJsonBody(event);
   if (isResult(body)) return body;
   const code = body.code;
   const verifier = body.code_verifier;
@@ -108,7 +135,8 @@ async function exchangeCode(event: APIGatewayProxyEvent): Promise<ProxyResult> {
   if (typeof verifier !== 'string' || !VERIFIER_PATTERN.test(verifier)) {
     return badRequest('code_verifier must be 43 to 128 characters of A-Z a-z 0-9 - . _ ~ (RFC 7636)');
   }
-  if (typeof redirectUri !== 'string' || !callbackUrls.has(redirectUri)) return badRequest('redirect_uri is not a registered callback URL');
+  if (typeof redirectUri !== 'string' || !deps.callbackUrls.has(redirectUri)) return badRequest('redirect_uri is not a registered callback URL');
+  const { tokenEndpoint } = deps;
   if (!tokenEndpoint) return json(503, { message: 'Hosted UI is not configured' });
 
   let status: number;
@@ -121,22 +149,22 @@ async function exchangeCode(event: APIGatewayProxyEvent): Promise<ProxyResult> {
       headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({
         grant_type: 'authorization_code',
-        client_id: env.userPoolClientId,
+        client_id: deps.userPoolClientId,
         code,
         code_verifier: verifier,
         redirect_uri: redirectUri,
       }).toString(),
     });
     status = response.status;
-    answer = parseObject(response.body.toString('utf8'));
+    answer = parseJsonObject(response.body.toString('utf8')) ?? {};
   } catch (error) {
-    logger.log('ERROR', 'token endpoint unreachable', { reason: (error as Error).message });
+    logger.log('ERROR', 'token endpoint unreachable', { reason: error instanceof Error ? error.message : 'Unknown' });
     return json(502, { message: 'Identity service unavailable' });
   }
-  return tokenEndpointResult(status, answer, env.config.tokens.refreshTokenDays, event.requestContext.path);
+  return tokenEndpointResult(logger, status, answer, deps.refreshTokenDays, event.requestContext.path);
 }
 
-function tokenEndpointResult(status: number, answer: Record<string, unknown>, refreshDays: number, requestPath: string): ProxyResult {
+function tokenEndpointResult(logger: Logger, status: number, answer: Record<string, unknown>, refreshDays: number, requestPath: string): ProxyResult {
   const error = typeof answer.error === 'string' ? answer.error : undefined;
   if (status === 200 && typeof answer.access_token === 'string') {
     logger.log('INFO', 'tokens issued', { flow: 'authorization_code' });
@@ -161,15 +189,6 @@ function tokenEndpointResult(status: number, answer: Record<string, unknown>, re
   });
 }
 
-function parseObject(text: string): Record<string, unknown> {
-  try {
-    const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
-  } catch {
-    return {};
-  }
-}
-
 function cookie(event: APIGatewayProxyEvent, name: string): string | undefined {
   const header = Object.entries(event.headers ?? {}).find(([key]) => key.toLowerCase() === 'cookie')?.[1];
   for (const part of header?.split(';') ?? []) {
@@ -178,3 +197,5 @@ function cookie(event: APIGatewayProxyEvent, name: string): string | undefined {
   }
   return undefined;
 }
+
+export const handler = createBackend(authBackend);

@@ -1,10 +1,20 @@
 /** GET /api/profile: the caller, as the authorizer verified them. */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { createBackend, type BackendDefinition } from '../shared/backend';
 import { json, type ProxyResult } from '../shared/http';
 
-export async function handler(event: APIGatewayProxyEvent): Promise<ProxyResult> {
-  const context = (event.requestContext.authorizer ?? {}) as Record<string, unknown>;
-  const text = (name: string): string => (typeof context[name] === 'string' ? (context[name] as string) : '');
+export const profileBackend: BackendDefinition<Record<string, never>> = {
+  service: 'profile',
+  init: () => ({}),
+  handle: (event) => Promise.resolve(profile(event)),
+};
+
+function profile(event: APIGatewayProxyEvent): ProxyResult {
+  const context: Record<string, unknown> = event.requestContext.authorizer ?? {};
+  const text = (name: string): string => {
+    const value = context[name];
+    return typeof value === 'string' ? value : '';
+  };
   const groups = text('groups');
   return json(200, {
     sub: text('sub') || text('principalId'),
@@ -15,3 +25,5 @@ export async function handler(event: APIGatewayProxyEvent): Promise<ProxyResult>
     tokenUse: text('tokenUse'),
   });
 }
+
+export const handler = createBackend(profileBackend);

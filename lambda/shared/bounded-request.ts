@@ -63,8 +63,7 @@ export function boundedRequest(endpoint: string, options: BoundedRequest): Promi
  * pays when it actually fetches (once per cold start, or for the local emulator).
  */
 function transportFor(url: URL, endpoint: string): Pick<typeof Http, 'request'> | undefined {
-  if (url.protocol === 'https:') return require('node:https');
-  if (url.protocol === 'http:' && isLoopbackUrl(endpoint)) return require('node:http');
+  if (url.protocol === 'https:') return process.getBuiltinModule('node:https');
+  if (url.protocol === 'http:' && isLoopbackUrl(endpoint)) return process.getBuiltinModule('node:http');
   return undefined;
 }
-

@@ -1,5 +1,6 @@
 /** Small helpers for API Gateway proxy handlers: JSON answers and JSON bodies. */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { isJsonObject, safeJsonParse, type JsonObject } from './json';
 
 export type ProxyResult = APIGatewayProxyResult;
 
@@ -10,17 +11,12 @@ export function json(statusCode: number, body: unknown, headers: Record<string, 
 export const badRequest = (message: string): ProxyResult => json(400, { message });
 
 /** Parses a JSON object body; a missing, non-JSON or non-object body is a 400 answer. */
-export function parseJsonObject(event: Pick<APIGatewayProxyEvent, 'body' | 'isBase64Encoded'>): Record<string, unknown> | ProxyResult {
+export function parseJsonBody(event: Pick<APIGatewayProxyEvent, 'body' | 'isBase64Encoded'>): JsonObject | ProxyResult {
   if (!event.body) return badRequest('Request body must be a JSON object');
-  let parsed: unknown;
-  try {
-    const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
-    parsed = JSON.parse(text);
-  } catch {
-    return badRequest('Request body is not valid JSON');
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return badRequest('Request body must be a JSON object');
-  return parsed as Record<string, unknown>;
+  const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  const parsed = safeJsonParse(text);
+  if (parsed === undefined) return badRequest('Request body is not valid JSON');
+  return isJsonObject(parsed) ? parsed : badRequest('Request body must be a JSON object');
 }
 
 export function isResult(value: unknown): value is ProxyResult {
@@ -28,7 +24,7 @@ export function isResult(value: unknown): value is ProxyResult {
 }
 
 /** A string field of 1..max characters, or undefined. */
-export function stringField(body: Record<string, unknown>, name: string, max: number): string | undefined {
+export function stringField(body: JsonObject, name: string, max: number): string | undefined {
   const value = body[name];
   return typeof value === 'string' && value.length > 0 && value.length <= max ? value : undefined;
 }

@@ -10,6 +10,8 @@ export type LogSink = (line: string) => void;
 
 export interface Logger {
   log(level: LogLevel, message: string, fields: LogFields): void;
+  /** A logger that adds `fields` (e.g. the request id) to every line, before the line's own fields. */
+  withFields(fields: LogFields): Logger;
 }
 
 export const stdoutSink: LogSink = (line) => {
@@ -45,15 +47,18 @@ export function createLogger(service: string, sink: LogSink = stdoutSink): Logge
     }
     return head;
   };
-  return {
-    log(level, message, fields) {
-      try {
-        const line = `${headOf(level, message)},"timestamp":"${isoNow()}"`;
-        const rest = JSON.stringify(fields);
-        sink(rest === '{}' ? `${line}}` : `${line},${rest.slice(1)}`);
-      } catch {
-        // A failing log sink must never change a decision or an answer.
-      }
-    },
+  const log = (level: LogLevel, message: string, fields: LogFields): void => {
+    try {
+      const line = `${headOf(level, message)},"timestamp":"${isoNow()}"`;
+      const rest = JSON.stringify(fields);
+      sink(rest === '{}' ? `${line}}` : `${line},${rest.slice(1)}`);
+    } catch {
+      // A failing log sink must never change a decision or an answer.
+    }
   };
+  const bind = (bound: LogFields): Logger => ({
+    log: (level, message, fields) => log(level, message, { ...bound, ...fields }),
+    withFields: (fields) => bind({ ...bound, ...fields }),
+  });
+  return { log, withFields: bind };
 }

@@ -4,6 +4,7 @@
  */
 import { CliError } from './errors';
 import { errorMessage, request, type ApiResponse } from './http';
+import { safeJsonParse } from '../../lambda/shared/json';
 import { decodeClaims, expiresAt } from '../../lambda/shared/unverified-claims';
 import { readOutputs } from './outputs';
 import type { SavedTokens, TokenStore } from './token-store';
@@ -74,14 +75,8 @@ export function whoami(context: CliContext): void {
 }
 
 export async function call(context: CliContext, method: string, path: string, data?: string): Promise<number> {
-  let body: unknown;
-  if (data !== undefined) {
-    try {
-      body = JSON.parse(data);
-    } catch {
-      throw new CliError('--data is not valid JSON (quote it: --data \'{"key":"value"}\')');
-    }
-  }
+  const body = data === undefined ? undefined : safeJsonParse(data);
+  if (data !== undefined && body === undefined) throw new CliError('--data is not valid JSON (quote it: --data \'{"key":"value"}\')');
   let saved = context.store.load();
   if (saved.expiresAt - EXPIRY_MARGIN_SECONDS <= Date.now() / 1000) saved = await refresh(context);
   const response = await request(saved.apiUrl, method.toUpperCase(), path, { body, bearer: saved.accessToken });

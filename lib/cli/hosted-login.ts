@@ -37,7 +37,7 @@ export async function hostedLogin(context: CliContext, options: HostedLoginOptio
     code_challenge: challengeFor(verifier),
     code_challenge_method: 'S256',
     state,
-  })}`;
+  }).toString()}`;
 
   const code = await waitForCode(options, state, () => options.announce(authorizeUrl));
   const response = await request(outputs.ApiUrl, 'POST', '/auth/token', {

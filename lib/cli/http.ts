@@ -1,4 +1,5 @@
 /** Requests to the API with a time-out, turning network failures into one-line errors. */
+import { safeJsonParse } from '../../lambda/shared/json';
 import { CliError } from './errors';
 
 export interface ApiResponse {
@@ -33,12 +34,8 @@ export async function request(
     throw new CliError(`Cannot reach the API at ${apiUrl} (${cause}): is \`npm start\` running, or is the outputs file current?`);
   }
   const text = await response.text();
-  let body: unknown = text;
-  try {
-    body = text ? JSON.parse(text) : undefined;
-  } catch {
-    // not JSON: keep the text
-  }
+  // A body that is not JSON is kept as text.
+  const body = text ? (safeJsonParse(text) ?? text) : undefined;
   return { status: response.status, body, text, setCookies: response.headers.getSetCookie() };
 }
 

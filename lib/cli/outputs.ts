@@ -3,6 +3,7 @@
  * `cdk deploy --outputs-file`. Both group outputs by stack; a flat object is accepted too.
  */
 import { readFileSync } from 'node:fs';
+import { isJsonObject, safeJsonParse } from '../../lambda/shared/json';
 import { CliError } from './errors';
 
 export interface StackOutputs {
@@ -18,17 +19,13 @@ export function readOutputs(file: string): StackOutputs {
   } catch {
     throw new CliError(`No outputs file at ${file}: run \`npm start\` (local) or \`npx cdk deploy --all --outputs-file outputs.json\`, or pass --outputs FILE`);
   }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw new CliError(`${file} is not valid JSON: restart \`npm start\` or redeploy to rewrite it`);
-  }
-  if (!isObject(parsed)) throw new CliError(`${file} is not a JSON object of stack outputs`);
+  const parsed = safeJsonParse(text);
+  if (parsed === undefined) throw new CliError(`${file} is not valid JSON: restart \`npm start\` or redeploy to rewrite it`);
+  if (!isJsonObject(parsed)) throw new CliError(`${file} is not a JSON object of stack outputs`);
   // Merge `{ Stack: { Key: value } }` (cdk's shape) with any flat keys.
   const merged: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(parsed)) {
-    if (isObject(value)) Object.assign(merged, value);
+    if (isJsonObject(value)) Object.assign(merged, value);
     else merged[key] = value;
   }
   const apiUrl = merged.ApiUrl;
@@ -40,8 +37,4 @@ export function readOutputs(file: string): StackOutputs {
     UserPoolClientId: typeof merged.UserPoolClientId === 'string' ? merged.UserPoolClientId : undefined,
     HostedUiUrl: typeof merged.HostedUiUrl === 'string' ? merged.HostedUiUrl : undefined,
   };
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

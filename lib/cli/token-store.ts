@@ -5,6 +5,7 @@
  */
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { isJsonObject, safeJsonParse } from '../../lambda/shared/json';
 import { CliError } from './errors';
 
 export interface SavedTokens {
@@ -37,12 +38,7 @@ export class TokenStore {
       this.warn(`warning: ${this.file} had permissions ${mode.toString(8)}; set to 600`);
       chmodSync(this.file, OWNER_ONLY);
     }
-    let tokens: unknown;
-    try {
-      tokens = JSON.parse(readFileSync(this.file, 'utf8'));
-    } catch {
-      throw new CliError(`${this.file} is corrupted: run \`npm run cli -- logout\` and log in again`);
-    }
+    const tokens = safeJsonParse(readFileSync(this.file, 'utf8'));
     if (!isSavedTokens(tokens)) throw new CliError(`${this.file} is corrupted: run \`npm run cli -- logout\` and log in again`);
     return tokens;
   }
@@ -54,8 +50,6 @@ export class TokenStore {
   }
 }
 
-function isSavedTokens(value: unknown): value is SavedTokens {
-  if (typeof value !== 'object' || value === null) return false;
-  const tokens = value as Record<string, unknown>;
-  return typeof tokens.apiUrl === 'string' && typeof tokens.accessToken === 'string' && typeof tokens.expiresAt === 'number';
+function isSavedTokens(tokens: unknown): tokens is SavedTokens {
+  return isJsonObject(tokens) && typeof tokens.apiUrl === 'string' && typeof tokens.accessToken === 'string' && typeof tokens.expiresAt === 'number';
 }

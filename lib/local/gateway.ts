@@ -16,10 +16,10 @@ import type {
 } from 'aws-lambda';
 import { findRoute, isPublic, type HandlerName, type Route } from '../config/access-map';
 import { GATEWAY_RESPONSES, type GatewayResponseName } from '../config/gateway-responses';
-import { evaluatePolicy, type EvaluablePolicy } from '../../lambda/authorizer/iam-policy';
+import { evaluatePolicy } from '../../lambda/authorizer/iam-policy';
 
 export type AuthorizerFunction = (event: APIGatewayTokenAuthorizerEvent) => Promise<APIGatewayAuthorizerResult>;
-export type ProxyHandler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
+export type ProxyHandler = (event: APIGatewayProxyEvent, context: { readonly awsRequestId: string }) => Promise<APIGatewayProxyResult>;
 
 /** Extra non-API pages the local system serves (e.g. the Hosted UI demo page). */
 export type StaticRoute = (request: IncomingMessage, response: ServerResponse) => boolean;
@@ -138,7 +138,7 @@ export function createLocalGateway(props: LocalGatewayProps): {
       const outcome = await authorize(identity, arn);
       if (typeof outcome === 'string') return gatewayResponse(outcome);
       authorizerSource = outcome.source;
-      if (evaluatePolicy(outcome.result.policyDocument as EvaluablePolicy, arn) !== 'allow') {
+      if (evaluatePolicy(outcome.result.policyDocument, arn) !== 'allow') {
         return gatewayResponse('accessDenied', authorizerSource);
       }
       authorizerContext = { ...outcome.result.context, principalId: outcome.result.principalId };
@@ -147,7 +147,7 @@ export function createLocalGateway(props: LocalGatewayProps): {
     const event = proxyEvent(request, url, route, pathParameters, body, authorizerContext, props.api.stage);
     let result: APIGatewayProxyResult;
     try {
-      result = await props.handlers[route.handler](event);
+      result = await props.handlers[route.handler](event, { awsRequestId: event.requestContext.requestId });
     } catch {
       return gatewayResponse('integrationFailure', authorizerSource);
     }
@@ -164,7 +164,7 @@ export function createLocalGateway(props: LocalGatewayProps): {
   const server = createServer((request, response) => {
     const started = process.hrtime.bigint();
     if (props.staticRoutes?.some((serve) => serve(request, response))) return;
-    readBody(request, maxBodyBytes)
+    void readBody(request, maxBodyBytes)
       .then((body) => (body === undefined ? gatewayResponse('requestTooLarge') : handle(request, body)))
       .catch(() => gatewayResponse('integrationFailure'))
       .then((reply) => {

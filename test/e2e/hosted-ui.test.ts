@@ -52,7 +52,7 @@ function authorizeUrl(challenge: string, redirectUri: string): string {
     code_challenge: challenge,
     code_challenge_method: 'S256',
     state: 'test-state',
-  })}`;
+  }).toString()}`;
 }
 
 async function codeFor(verifier: string, redirectUri = CLI_REDIRECT): Promise<string> {

@@ -66,8 +66,8 @@ export async function startLocalProcess(options: StartOptions = {}): Promise<Loc
   running.add(child);
   let stdout = '';
   let stderr = '';
-  child.stdout!.on('data', (chunk) => (stdout += chunk));
-  child.stderr!.on('data', (chunk) => (stderr += chunk));
+  child.stdout.on('data', (chunk) => (stdout += chunk));
+  child.stderr.on('data', (chunk) => (stderr += chunk));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => {
     running.delete(child);
     resolve(code);
@@ -81,8 +81,8 @@ export async function startLocalProcess(options: StartOptions = {}): Promise<Loc
         resolve();
       }
     };
-    child.stdout!.on('data', check);
-    exited.then((code) => {
+    child.stdout.on('data', check);
+    void exited.then((code) => {
       clearTimeout(timer);
       reject(new Error(`local system exited with ${code}: ${stderr.trim()}`));
     });
@@ -128,8 +128,8 @@ export function runCli(args: string[], env: Record<string, string>): Promise<Cli
     });
     let stdout = '';
     let stderr = '';
-    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     const timer = setTimeout(() => child.kill('SIGKILL'), CLI_TIMEOUT_MS);
     child.once('error', reject);
     child.once('close', (status) => {

@@ -5,13 +5,15 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { authBackend } from '../../../lambda/handlers/auth';
+import { createBackend, type BackendHandler } from '../../../lambda/shared/backend';
+import type { ProxyResult } from '../../../lambda/shared/http';
 import { challengeFor, createVerifier } from '../../../lib/cli/pkce';
 import { configFor } from '../../../lib/config/app-config';
 import { backendEnv, startTestEmulator, type TestEmulator } from '../../support/emulator';
 import { proxyEvent } from '../../support/proxy-event';
 
-type Handler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
+type Handler = BackendHandler;
 
 const config = configFor('dev');
 const REDIRECT = config.hostedUi.callbackUrls[0];
@@ -21,16 +23,9 @@ let auth: Handler;
 const logs: string[] = [];
 const servers: Server[] = [];
 
-/** Loads the handler as Lambda would: module scope reads the environment once. */
+/** Creates the handler as its Lambda module does, from an explicit environment; log lines are kept. */
 function loadHandler(env: Record<string, string>): Handler {
-  const saved = { ...process.env };
-  Object.assign(process.env, env);
-  let handler!: Handler;
-  jest.isolateModules(() => {
-    handler = require('../../../lambda/handlers/auth').handler;
-  });
-  process.env = saved;
-  return handler;
+  return createBackend(authBackend, { env, logSink: (line) => logs.push(line) });
 }
 
 /** A local server answering the token endpoint with a fixed status and body (or never). */
@@ -46,19 +41,14 @@ async function tokenEndpoint(status: number, body: unknown): Promise<string> {
 beforeAll(async () => {
   emulator = await startTestEmulator();
   auth = loadHandler(backendEnv(emulator));
-  jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    logs.push(String(chunk));
-    return true;
-  });
 });
 afterAll(async () => {
-  jest.restoreAllMocks();
   servers.forEach((server) => server.close());
   await emulator.stop();
 });
 
 const post = (resource: string, body?: unknown, headers?: Record<string, string>) => auth(proxyEvent('POST', resource, { body, headers }));
-const status = async (result: Promise<APIGatewayProxyResult>) => (await result).statusCode;
+const status = async (result: Promise<ProxyResult>) => (await result).statusCode;
 
 describe('POST /auth/login', () => {
   it('returns Cognito tokens for the right password', async () => {

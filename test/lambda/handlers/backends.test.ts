@@ -1,9 +1,13 @@
 /** The profile, admin users and reviews handlers with API Gateway-shaped events, against a real emulator. */
-import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import { adminUsersBackend } from '../../../lambda/handlers/adminUsers';
+import { profileBackend } from '../../../lambda/handlers/profile';
+import { reviewsBackend } from '../../../lambda/handlers/reviews';
+import { createBackend, type BackendHandler } from '../../../lambda/shared/backend';
 import { backendEnv, startTestEmulator, type TestEmulator } from '../../support/emulator';
 import { proxyEvent } from '../../support/proxy-event';
 
-type Handler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
+type Handler = BackendHandler;
 
 let emulator: TestEmulator;
 let adminUsers: Handler;
@@ -14,11 +18,11 @@ const caller = { principalId: 'sub-1', sub: 'sub-1', username: 'reviewer@example
 
 beforeAll(async () => {
   emulator = await startTestEmulator();
-  Object.assign(process.env, backendEnv(emulator));
-  // Required only now: like Lambda, the handlers read their environment once, when loaded.
-  ({ handler: adminUsers } = require('../../../lambda/handlers/adminUsers'));
-  ({ handler: reviews } = require('../../../lambda/handlers/reviews'));
-  ({ handler: profile } = require('../../../lambda/handlers/profile'));
+  const env = backendEnv(emulator);
+  const logSink = () => undefined;
+  adminUsers = createBackend(adminUsersBackend, { env, logSink });
+  reviews = createBackend(reviewsBackend, { env, logSink });
+  profile = createBackend(profileBackend, { env, logSink });
 });
 afterAll(() => emulator.stop());
 

@@ -18,3 +18,14 @@ it('never lets a failing sink throw into the caller', () => {
   });
   expect(() => logger.log('INFO', 'x', {})).not.toThrow();
 });
+
+it('adds bound fields to every line of a derived logger, without changing the original', () => {
+  const lines: string[] = [];
+  const logger = createLogger('svc', (line) => lines.push(line));
+  const scoped = logger.withFields({ requestId: 'r-1' }).withFields({ actor: 'a' });
+  scoped.log('INFO', 'one', { requestId: 'own wins', extra: 1 });
+  logger.log('INFO', 'two', {});
+  const [first, second] = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+  expect(first).toMatchObject({ message: 'one', requestId: 'own wins', actor: 'a', extra: 1 });
+  expect(second).not.toHaveProperty('requestId');
+});

@@ -17,11 +17,12 @@ let jwks: JwksServer;
 let authorizer: AuthorizerFunction;
 const open: LocalGateway[] = [];
 
-const echo = async (event: APIGatewayProxyEvent) => ({
-  statusCode: 200,
-  headers: { 'Content-Type': 'application/json' },
-  body: JSON.stringify({ resource: event.resource, pathParameters: event.pathParameters, authorizer: event.requestContext.authorizer, body: event.body }),
-});
+const echo = (event: APIGatewayProxyEvent) =>
+  Promise.resolve({
+    statusCode: 200,
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ resource: event.resource, pathParameters: event.pathParameters, authorizer: event.requestContext.authorizer, body: event.body }),
+  });
 const handlers = Object.fromEntries(['auth', 'profile', 'adminUsers', 'reviews'].map((name) => [name, echo])) as Record<HandlerName, typeof echo>;
 
 beforeAll(async () => {
@@ -130,19 +131,19 @@ describe('authorizer cache settings', () => {
 
 describe('failures are API Gateway’s, not a crash', () => {
   it('answers 500 when the authorizer throws anything but Unauthorized', async () => {
-    const gateway = await startGateway({ authorizer: async () => { throw new Error('boom'); } });
+    const gateway = await startGateway({ authorizer: () => Promise.reject(new Error('boom')) });
     expect(await call(gateway, 'GET', '/api/profile', bearer())).toMatchObject({ status: 500, json: { message: 'Internal server error' } });
   });
 
   it('answers 500 when the authorizer returns a malformed answer', async () => {
     const gateway = await startGateway({
-      authorizer: async () => ({ principalId: 'p', policyDocument: { Version: '2012-10-17', Statement: [] }, context: { groups: ['a'] as never } }),
+      authorizer: () => Promise.resolve({ principalId: 'p', policyDocument: { Version: '2012-10-17', Statement: [] }, context: { groups: ['a'] as never } }),
     });
     expect((await call(gateway, 'GET', '/api/profile', bearer())).status).toBe(500);
   });
 
   it('answers 502 when a backend throws', async () => {
-    const gateway = await startGateway({ handlers: { ...handlers, profile: async () => { throw new Error('backend down'); } } });
+    const gateway = await startGateway({ handlers: { ...handlers, profile: () => Promise.reject(new Error('backend down')) } });
     expect(await call(gateway, 'GET', '/api/profile', bearer())).toMatchObject({ status: 502, json: { message: 'Internal server error' } });
   });
 });

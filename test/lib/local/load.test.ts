@@ -33,7 +33,7 @@ let gateway: LocalGateway;
 const logLines: string[] = [];
 const secrets: string[] = [];
 
-const echo = async (event: APIGatewayProxyEvent) => ({ statusCode: 200, body: JSON.stringify({ path: event.path }) });
+const echo = (event: APIGatewayProxyEvent) => Promise.resolve({ statusCode: 200, body: JSON.stringify({ path: event.path }) });
 
 beforeAll(async () => {
   key = makeSigningKey('load');

@@ -15,8 +15,9 @@ let api: ApiStack;
 let config: AppConfig;
 let assembly: CloudAssembly;
 let template: Template;
-let resources: Record<string, any>;
-let methods: any[];
+type CfnProperties = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- CloudFormation properties of many shapes
+let resources: Record<string, CfnProperties>;
+let methods: CfnProperties[];
 beforeAll(() => {
   const built = buildTestApp();
   ({ api, config } = built);

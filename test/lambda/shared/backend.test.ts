@@ -1,0 +1,51 @@
+/** The backend factory: environment read once, CONFIG_ERROR instead of an init crash, request id on every line. */
+import { createBackend, type BackendDefinition } from '../../../lambda/shared/backend';
+import { json } from '../../../lambda/shared/http';
+import { requireEnv } from '../../../lib/config/runtime-env';
+import { proxyEvent } from '../../support/proxy-event';
+
+function capture() {
+  const lines: Array<Record<string, unknown>> = [];
+  return { lines, logSink: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) };
+}
+
+const echoTable: BackendDefinition<{ table: string }> = {
+  service: 'echo',
+  init: (env) => ({ table: requireEnv(env, 'TABLE_NAME') }),
+  handle: (_event, deps, { logger }) => {
+    logger.log('INFO', 'handled', { table: deps.table });
+    return Promise.resolve(json(200, { table: deps.table }));
+  },
+};
+
+it('reads the environment once, at creation, and hands it to every request', async () => {
+  const env: Record<string, string> = { TABLE_NAME: 'first' };
+  const handler = createBackend(echoTable, { env, logSink: capture().logSink });
+  env.TABLE_NAME = 'changed later';
+  for (let i = 0; i < 2; i++) expect(JSON.parse((await handler(proxyEvent('GET', '/x'))).body)).toEqual({ table: 'first' });
+});
+
+it('answers 500 with a CONFIG_ERROR line naming the missing variable, instead of crashing at init', async () => {
+  const { lines, logSink } = capture();
+  const handler = createBackend(echoTable, { env: {}, logSink });
+  const result = await handler(proxyEvent('GET', '/x'), { awsRequestId: 'req-1' });
+  expect([result.statusCode, JSON.parse(result.body)]).toEqual([500, { message: 'Internal server error' }]);
+  expect(lines).toEqual([
+    expect.objectContaining({ level: 'ERROR', service: 'echo', reason: 'CONFIG_ERROR', requestId: 'req-1', detail: 'Environment variable TABLE_NAME is not set' }),
+  ]);
+});
+
+it('stamps the Lambda request id on every line the handler writes', async () => {
+  const { lines, logSink } = capture();
+  const handler = createBackend(echoTable, { env: { TABLE_NAME: 't' }, logSink });
+  await handler(proxyEvent('GET', '/x'), { awsRequestId: 'req-2' });
+  expect(lines).toEqual([expect.objectContaining({ message: 'handled', requestId: 'req-2', table: 't' })]);
+});
+
+it('turns an unexpected failure into a logged 500, never a thrown error', async () => {
+  const { lines, logSink } = capture();
+  const failing: BackendDefinition<object> = { service: 'boom', init: () => ({}), handle: () => Promise.reject(new TypeError('bug')) };
+  const result = await createBackend(failing, { env: {}, logSink })(proxyEvent('GET', '/x'), { awsRequestId: 'req-3' });
+  expect(result.statusCode).toBe(500);
+  expect(lines).toEqual([expect.objectContaining({ level: 'ERROR', reason: 'INTERNAL_ERROR', error: 'TypeError', requestId: 'req-3' })]);
+});
