@@ -109,7 +109,7 @@ async function makeTasks(fixtures: Fixtures): Promise<Record<VerificationTask, T
   const publicPem = publicKey.export({ format: 'pem', type: 'spki' }).toString();
   const rawVerifier = JwtVerifier.create({ issuer, audience: null });
   rawVerifier.cacheJwks({ keys: [key.publicJwk] } as never);
-  const joseKey = await jose.importJWK(key.publicJwk as jose.JWK, 'RS256');
+  const joseKey = await jose.importJWK(key.publicJwk, 'RS256');
   // Every path must really verify: a task that throws ends the run.
   await authorize({ type: 'TOKEN', authorizationToken: authorizationHeaders[0], methodArn: METHOD_ARNS[0] });
 

@@ -103,11 +103,12 @@ export function createAuthorizerFromEnv(env: RuntimeEnv, options: AuthorizerOpti
 /** An authorizer whose configuration could not be read: rejects everything, with a reason in the log. */
 export function createFailClosedAuthorizer(configError: unknown, options: AuthorizerOptions = {}): AuthorizerHandler {
   const log = createDecisionLog(options.logSink);
-  const handler = async (_event: APIGatewayTokenAuthorizerEvent, context?: InvocationContext): Promise<APIGatewayAuthorizerResult> => {
+  const handler = (_event: APIGatewayTokenAuthorizerEvent, context?: InvocationContext): Promise<APIGatewayAuthorizerResult> => {
     log.unauthorized('CONFIG_ERROR', describe(configError), undefined, context?.awsRequestId);
-    throw new Error('Unauthorized');
+    return Promise.reject(new Error('Unauthorized'));
   };
-  return Object.assign(handler, { hydrate: async () => undefined, prefetch: async () => undefined });
+  const nothingToFetch = () => Promise.resolve();
+  return Object.assign(handler, { hydrate: nothingToFetch, prefetch: nothingToFetch });
 }
 
 /** Context values must be strings, numbers or booleans: groups are comma-joined. */
