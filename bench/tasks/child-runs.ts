@@ -14,6 +14,11 @@ export interface ChildScript {
   /** Source for `node -e`. */
   readonly script: string;
   readonly env: NodeJS.ProcessEnv;
+  /**
+   * Killed (and the bench fails) after this long.
+   * @default 30 s
+   */
+  readonly timeoutMs?: number;
 }
 
 export interface ChildRuns {
@@ -36,7 +41,7 @@ function runChild(child: ChildScript, cpu: number | undefined): Promise<{ wallMs
     cpu === undefined ? [process.execPath, ['-e', child.script]] : ['taskset', ['-c', String(cpu), process.execPath, '-e', child.script]];
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
-    const running = spawn(command, args, { env: child.env, stdio: ['ignore', 'ignore', 'pipe', 'pipe'], timeout: 30_000 });
+    const running = spawn(command, args, { env: child.env, stdio: ['ignore', 'ignore', 'pipe', 'pipe'], timeout: child.timeoutMs ?? 30_000 });
     let report = '';
     let errors = '';
     running.stdio[3]?.on('data', (chunk: Buffer) => (report += chunk.toString()));
@@ -45,7 +50,7 @@ function runChild(child: ChildScript, cpu: number | undefined): Promise<{ wallMs
     running.on('close', (code) => {
       const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
       if (code === 0) resolve({ wallMs, report });
-      else reject(new Error(`bench: the ${child.name} child exited with ${code}: ${errors.trim().split('\n').slice(-1)[0] ?? ''}`));
+      else reject(new Error(`bench: the ${child.name} child ${code === null ? 'was stopped (time-out)' : `exited with ${code}`}: ${errors.trim().split('\n').slice(-1)[0] ?? ''}`));
     });
   });
 }

@@ -74,7 +74,9 @@ export async function measureMemory(bundle: ColdBundle, issuer: HttpsIssuer, opt
     BENCH_KID: issuer.key.kid,
     [ENV.userPoolClientId]: AUTHORIZER_ENV[ENV.userPoolClientId],
   };
-  const { reports } = await interleaveChildren([{ name: 'memory', env, script: memoryScript(bundle.file, options.warmup, options.decisions) }], 1);
+  // Signing dominates: ≈ 0.4–1 ms per token on the benchmark machine, so allow 10 ms per decision.
+  const timeoutMs = 60_000 + (options.warmup + options.decisions) * 10;
+  const { reports } = await interleaveChildren([{ name: 'memory', env, script: memoryScript(bundle.file, options.warmup, options.decisions), timeoutMs }], 1);
   const run: unknown = JSON.parse(reports.memory[0]);
   if (!isMemoryRun(run)) throw new Error(`bench: the memory child reported ${reports.memory[0]}`);
   return run;
