@@ -53,6 +53,8 @@ export interface VerificationResults {
   readonly vsFloor: Record<VerificationTask, Summary>;
   /** Per-round authorizer ÷ raw aws-jwt-verify. */
   readonly authorizerVsRaw: Summary;
+  /** The same ratio in process CPU time (a check on the wall times: see stats.ts). */
+  readonly authorizerVsRawCpu: Summary;
   /** Per-round (our verifier with its Cognito checks) ÷ raw aws-jwt-verify. */
   readonly authorizerVerifyVsRaw: Summary;
   /** Per-round jose ÷ authorizer. */
@@ -144,13 +146,14 @@ export async function measureVerification(options: VerificationOptions): Promise
   const jwksServer = await startJwksServer([key]);
   const fixtures = makeFixtures(jwksServer.issuer, key, options.tokens);
   const tasks = await makeTasks(fixtures).finally(() => jwksServer.close());
-  const samples = await interleave(tasks, { rounds: options.rounds, batch: options.batch, warmup: options.warmup });
+  const { wall: samples, cpu } = await interleave(tasks, { rounds: options.rounds, batch: options.batch, warmup: options.warmup });
 
   const byTask = <T>(value: (name: VerificationTask) => T) => Object.fromEntries(VERIFICATION_TASKS.map((name) => [name, value(name)])) as Record<VerificationTask, T>;
   return {
     ns: byTask((name) => summarize(samples[name])),
     vsFloor: byTask((name) => pairedRatio(samples[name], samples.floor)),
     authorizerVsRaw: pairedRatio(samples.authorizer, samples.awsJwtVerifyRaw),
+    authorizerVsRawCpu: pairedRatio(cpu.authorizer, cpu.awsJwtVerifyRaw),
     authorizerVerifyVsRaw: pairedRatio(samples.authorizerVerify, samples.awsJwtVerifyRaw),
     speedupVsJose: pairedRatio(samples.jose, samples.authorizer),
     tokenBytes: fixtures.tokens[0].length,
