@@ -2,7 +2,7 @@
  * The bench's output: one JSON object with stable keys (bench/README.md explains each), or the
  * same as a table. Targets are marked, never enforced: nothing here fails on a number.
  */
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { AUTHORIZER_MEMORY_MB } from '../lib/config/lambda-sizing';
 import type { BundleCheck } from '../fixtures/bundle-check';
 import type { Plan } from './plan';
@@ -87,7 +87,8 @@ function details(m: Measurements) {
   const { verification: v } = m;
   const first = m.firstDecision.authorizer;
   return {
-    machine: { cpus: cpus().length, cpu_model: cpus()[0]?.model ?? 'unknown', node: process.version },
+    // Load averages (1, 5, 15 min) at the end of the run: above ≈ 1 on this 2-CPU machine, other work competed.
+    machine: { cpus: cpus().length, cpu_model: cpus()[0]?.model ?? 'unknown', node: process.version, load_average_at_end: loadavg().map((load) => round(load)) },
     plan: { ...m.plan, token_bytes: v.tokenBytes, log_sink: 'line built in full, then discarded' },
     ns_median: byName(v.ns, (summary) => Math.round(summary.median)),
     vs_floor_median: byName(v.vsFloor, (summary) => round(summary.median)),
@@ -196,7 +197,7 @@ export function printTable(r: Results): void {
   if (r.synth_s !== null) rows.push(['npm run synth', `${r.synth_s} s`, r.details.synth_exit_code === 0 ? '' : `exit code ${r.details.synth_exit_code}`, '']);
   if (r.test_s !== null) rows.push(['npm test', `${r.test_s} s`, r.details.test_exit_code === 0 ? '' : `exit code ${r.details.test_exit_code}`, '']);
   const { machine } = r.details;
-  process.stdout.write(`Machine: ${machine.cpus} × ${machine.cpu_model}, Node ${machine.node}\n\n`);
+  process.stdout.write(`Machine: ${machine.cpus} × ${machine.cpu_model}, Node ${machine.node}, load average ${machine.load_average_at_end.join(' ')}\n\n`);
   const widths = [0, 1, 2].map((column) => Math.max(...rows.map((row) => row[column].length)));
   for (const row of rows) {
     process.stdout.write(`${row[0].padEnd(widths[0])}  ${row[1].padStart(widths[1])}  ${row[2].padEnd(widths[2])}  ${row[3]}`.trimEnd() + '\n');

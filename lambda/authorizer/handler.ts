@@ -57,7 +57,7 @@ export function createAuthorizer(settings: AuthorizerSettings, options: Authoriz
   };
 
   // Not `async`: once the keys are cached a decision is synchronous, answered with one resolved
-  // promise (an async function also allocates its frame for the `await` on every call, ≈ 1 KB).
+  // promise (an async function also allocated its suspendable frame on every call, ≈ 0.4 KB).
   // Only a JWKS download makes the caller wait. Never throws: every failure is a rejection.
   const handler = (event: APIGatewayTokenAuthorizerEvent, context?: InvocationContext): Promise<APIGatewayAuthorizerResult> => {
     let target: MethodArnParts | undefined;
@@ -69,11 +69,9 @@ export function createAuthorizer(settings: AuthorizerSettings, options: Authoriz
       const verified = verifier.verify(parseAuthorizationHeader(event.authorizationToken, settings.maxHeaderBytes));
       if (!(verified instanceof Promise)) return Promise.resolve(answer(verified, event.methodArn, target, requestId));
       const found = target;
-      return verified.then(
-        (claims) => answer(claims, event.methodArn, found, requestId),
-      ).catch((error: unknown) => {
-        throw unauthorized(error, found, requestId);
-      });
+      return verified
+        .then((claims) => answer(claims, event.methodArn, found, requestId))
+        .catch((error: unknown) => Promise.reject(unauthorized(error, found, requestId)));
     } catch (error) {
       return Promise.reject(unauthorized(error, target, requestId));
     }
