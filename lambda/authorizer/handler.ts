@@ -45,7 +45,7 @@ export function createAuthorizer(settings: AuthorizerSettings, options: Authoriz
   /** After verification: the policy for the caller's groups, the decision line, the answer. */
   const answer = (claims: VerifiedClaims, methodArn: string, target: MethodArnParts, requestId: string | undefined): APIGatewayAuthorizerResult => {
     const policyDocument = policies.policyFor(target.apiPrefix, claims.groups);
-    const groups = claims.groups.join(',');
+    const groups = joinGroups(claims.groups);
     log.decided(evaluatePolicy(policyDocument, methodArn) === 'allow', claims.sub, groups, routeOf(target), requestId);
     return { principalId: claims.sub, policyDocument, context: contextFor(claims, groups, settings.groupPrecedence) };
   };
@@ -128,6 +128,9 @@ function primaryGroup(groups: readonly string[], groupPrecedence: readonly strin
 }
 
 const routeOf = (target: MethodArnParts): string => `${target.method} ${target.path}`;
+
+/** Comma-joined for the context and the log line; most callers are in one group (or none), which needs no new string. */
+const joinGroups = (groups: readonly string[]): string => (groups.length === 0 ? '' : groups.length === 1 ? groups[0] : groups.join(','));
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : 'Unknown error';
