@@ -12,6 +12,7 @@ import type { ColdInit, FirstDecision } from './tasks/cold-start';
 import type { CommandRun } from './tasks/commands';
 import type { GatewayRun } from './tasks/gateway';
 import type { MemoryRun } from './tasks/memory';
+import { reviewRows, type ReviewsRun } from './tasks/reviews';
 import type { VerificationResults, VerificationTask } from './tasks/verification';
 
 export interface Measurements {
@@ -23,6 +24,7 @@ export interface Measurements {
   readonly firstDecision: Record<string, FirstDecision>;
   readonly memory: MemoryRun;
   readonly gateway: { readonly options: { readonly connections: number; readonly tokens: number }; readonly cacheOn: GatewayRun; readonly cacheOff: GatewayRun };
+  readonly reviews: { readonly post: ReviewsRun; readonly get: ReviewsRun };
   readonly synth: CommandRun | null;
   readonly tests: CommandRun | null;
 }
@@ -119,6 +121,7 @@ function details(m: Measurements) {
     synth_exit_code: m.synth?.exitCode ?? null,
     test_exit_code: m.tests?.exitCode ?? null,
     gateway: { cache_on: m.gateway.cacheOn, cache_off: m.gateway.cacheOff, connections: m.gateway.options.connections, tokens: m.gateway.options.tokens },
+    reviews: m.reviews,
   };
 }
 
@@ -127,6 +130,8 @@ export function toResults(m: Measurements) {
     ...verificationKeys(m.verification),
     ...coldKeys(m),
     ...gatewayKeys(m.gateway),
+    reviews_post_rps: m.reviews.post.rps,
+    reviews_get_rps: m.reviews.get.rps,
     synth_s: m.synth === null ? null : round(m.synth.seconds, 1),
     test_s: m.tests === null ? null : round(m.tests.seconds, 1),
     details: details(m),
@@ -193,7 +198,7 @@ function memoryAndGatewayRows(r: Results): Row[] {
 }
 
 export function printTable(r: Results): void {
-  const rows = [...verificationRows(r), ...coldRows(r), ...memoryAndGatewayRows(r)];
+  const rows = [...verificationRows(r), ...coldRows(r), ...memoryAndGatewayRows(r), ...reviewRows(r.details.reviews)];
   if (r.synth_s !== null) rows.push(['npm run synth', `${r.synth_s} s`, r.details.synth_exit_code === 0 ? '' : `exit code ${r.details.synth_exit_code}`, '']);
   if (r.test_s !== null) rows.push(['npm test', `${r.test_s} s`, r.details.test_exit_code === 0 ? '' : `exit code ${r.details.test_exit_code}`, '']);
   const { machine } = r.details;

@@ -12,6 +12,7 @@ import { measureColdInit, measureFirstDecision, startHttpsIssuer, type ColdBundl
 import { timeNpmScript } from './tasks/commands';
 import { measureGateway } from './tasks/gateway';
 import { measureMemory } from './tasks/memory';
+import { measureReviews } from './tasks/reviews';
 import { measureVerification } from './tasks/verification';
 import { parseFlags, planFor, type Flags, type Plan } from './plan';
 
@@ -72,11 +73,13 @@ async function measureAll(flags: Flags, plan: Plan): Promise<Measurements> {
     cacheOn: await measureGateway({ ...gatewayOptions, cacheTtlSeconds: 300 }),
     cacheOff: await measureGateway({ ...gatewayOptions, cacheTtlSeconds: 0 }),
   };
+  progress(`bench: reviews through the local gateway and dynalite, ${plan.gatewaySeconds} s per route…`);
+  const reviews = await measureReviews({ durationSeconds: plan.gatewaySeconds, connections: 10 });
   if (flags.withSynth) progress('bench: npm run synth…');
   const synth = flags.withSynth ? timeNpmScript('synth') : null;
   if (flags.withTests) progress('bench: npm test…');
   const tests = flags.withTests ? timeNpmScript('test') : null;
-  return { plan, verification, ...coldStarts, gateway, synth, tests };
+  return { plan, verification, ...coldStarts, gateway, reviews, synth, tests };
 }
 
 async function main(): Promise<void> {

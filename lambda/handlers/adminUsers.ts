@@ -1,20 +1,36 @@
-/** GET /api/admin/users (ListUsers) and DELETE /api/admin/users/{id} (AdminDeleteUser). */
+/**
+ * GET /api/admin/users (ListUsers) and DELETE /api/admin/users/{id} (AdminGetUser, AdminDeleteUser).
+ * `{id}` names the user as Cognito's admin API does: the username, or the email (the pool signs in by
+ * email). The caller comes from the authorizer's context, never from the request: an admin cannot
+ * delete their own account (the target is looked up and compared by `sub`, whatever name `{id}` used).
+ * Every call writes one audit line: who, what, whom, how it ended.
+ */
 import {
   AdminDeleteUserCommand,
+  AdminGetUserCommand,
   ListUsersCommand,
+  type AdminGetUserCommandOutput,
   type CognitoIdentityProviderClient,
   type UserType,
 } from '@aws-sdk/client-cognito-identity-provider';
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { audit, type Audited } from '../shared/audit';
 import { createBackend, type BackendDefinition } from '../shared/backend';
 import { readBackendEnv } from '../shared/backend-env';
 import { createCognitoClient } from '../shared/cognito-client';
 import { cognitoErrorResult } from '../shared/cognito-errors';
-import { badRequest, json, type ProxyResult } from '../shared/http';
+import { badRequest, json } from '../shared/http';
 import type { Logger } from '../shared/logger';
 
 interface AdminUsersDeps {
   readonly userPoolId: string;
   readonly cognito: CognitoIdentityProviderClient;
+}
+
+/** Who is calling, as the authorizer verified them. */
+interface Caller {
+  readonly sub: string;
+  readonly username: string;
 }
 
 /** Enough for an admin screen; the API pages no further (ListUsers pages by 60). */
@@ -25,11 +41,27 @@ const USERNAME_PATTERN = /^[\p{L}\p{M}\p{S}\p{N}\p{P}]{1,128}$/u;
 export const adminUsersBackend: BackendDefinition<AdminUsersDeps> = {
   service: 'admin-users',
   init: (env) => ({ userPoolId: readBackendEnv(env).userPoolId, cognito: createCognitoClient(env) }),
-  handle: (event, deps, { logger }) =>
-    event.httpMethod === 'DELETE' ? deleteUser(deps, logger, event.pathParameters?.id) : listUsers(deps, logger),
+  async handle(event, deps, { logger }) {
+    const deleting = event.httpMethod === 'DELETE';
+    const action = deleting ? 'admin.delete_user' : 'admin.list_users';
+    const target = deleting ? (event.pathParameters?.id ?? '') : '*';
+    const caller = callerOf(event);
+    if (!caller) {
+      // Behind the authorizer this cannot happen; without a caller, nothing is done on anyone's behalf.
+      return audit(logger, action, { result: json(403, { message: 'No caller identity from the authorizer' }), target, reason: 'CALLER_UNKNOWN' });
+    }
+    const audited = deleting ? await deleteUser(deps, logger, caller, target) : await listUsers(deps, logger);
+    return audit(logger, action, { actor: caller.sub, target, ...audited });
+  },
 };
 
-async function listUsers({ cognito, userPoolId }: AdminUsersDeps, logger: Logger): Promise<ProxyResult> {
+function callerOf(event: APIGatewayProxyEvent): Caller | undefined {
+  const context: Record<string, unknown> = event.requestContext.authorizer ?? {};
+  const sub = context.sub ?? context.principalId;
+  return typeof sub === 'string' && sub !== '' ? { sub, username: typeof context.username === 'string' ? context.username : '' } : undefined;
+}
+
+async function listUsers({ cognito, userPoolId }: AdminUsersDeps, logger: Logger): Promise<Audited> {
   const users: ReturnType<typeof summary>[] = [];
   let paginationToken: string | undefined;
   try {
@@ -39,19 +71,29 @@ async function listUsers({ cognito, userPoolId }: AdminUsersDeps, logger: Logger
       paginationToken = page.PaginationToken;
     } while (paginationToken && users.length < MAX_USERS);
   } catch (error) {
-    return cognitoErrorResult(error, logger, 'ListUsers');
+    return { result: cognitoErrorResult(error, logger, 'ListUsers') };
   }
-  return json(200, { users });
+  return { result: json(200, { users }) };
 }
 
-async function deleteUser({ cognito, userPoolId }: AdminUsersDeps, logger: Logger, id: string | undefined): Promise<ProxyResult> {
-  if (!id || !USERNAME_PATTERN.test(id)) return badRequest('id must be a username of 1 to 128 characters');
+async function deleteUser({ cognito, userPoolId }: AdminUsersDeps, logger: Logger, caller: Caller, id: string): Promise<Audited> {
+  if (!USERNAME_PATTERN.test(id)) return { result: badRequest('id must be a username of 1 to 128 characters') };
+  let user: AdminGetUserCommandOutput;
   try {
-    await cognito.send(new AdminDeleteUserCommand({ UserPoolId: userPoolId, Username: id }));
+    user = await cognito.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: id }));
   } catch (error) {
-    return cognitoErrorResult(error, logger, 'AdminDeleteUser');
+    return { result: cognitoErrorResult(error, logger, 'AdminGetUser') };
   }
-  return json(200, { deleted: id });
+  const sub = user.UserAttributes?.find((attribute) => attribute.Name === 'sub')?.Value;
+  if (sub === caller.sub || (caller.username !== '' && user.Username === caller.username)) {
+    return { result: badRequest('An admin cannot delete their own account through the API: ask another admin'), reason: 'SELF_DELETE' };
+  }
+  try {
+    await cognito.send(new AdminDeleteUserCommand({ UserPoolId: userPoolId, Username: user.Username ?? id }));
+  } catch (error) {
+    return { result: cognitoErrorResult(error, logger, 'AdminDeleteUser') };
+  }
+  return { result: json(200, { deleted: id }) };
 }
 
 function summary(user: UserType) {

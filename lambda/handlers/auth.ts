@@ -1,9 +1,10 @@
 /**
- * Public auth routes:
- *   POST /auth/login    { username, password }         → Cognito tokens (USER_PASSWORD_AUTH)
- *   POST /auth/refresh  { refreshToken } or the cookie → new tokens (REFRESH_TOKEN_AUTH)
- *   POST /auth/token    { code, code_verifier, redirect_uri } → Hosted UI code exchange (PKCE)
- * Never logs passwords, codes, verifiers or tokens.
+ * Public auth routes; every token answer uses the OAuth 2.0 names (RFC 6749 §5.1) and no answer
+ * may be cached (`Cache-Control: no-store`):
+ *   POST /auth/login    { username, password }                  → { access_token, id_token, refresh_token, expires_in, token_type }
+ *   POST /auth/refresh  { refresh_token } or the refresh cookie → { access_token, id_token, expires_in, token_type }
+ *   POST /auth/token    { code, code_verifier, redirect_uri }   → { access_token, id_token, expires_in, token_type } + the refresh cookie
+ * Each writes one audit line (who logged in, how it ended). Never logs passwords, codes, verifiers or tokens.
  */
 import {
   InitiateAuthCommand,
@@ -17,10 +18,11 @@ import { readBackendEnv } from '../shared/backend-env';
 import { boundedRequest } from '../shared/bounded-request';
 import { createCognitoClient } from '../shared/cognito-client';
 import { cognitoErrorResult } from '../shared/cognito-errors';
-import { badRequest, isResult, json, parseJsonBody, stringField, type ProxyResult } from '../shared/http';
-import { parseJsonObject } from '../shared/json';
+import { audit, type AuditAction, type Audited } from '../shared/audit';
+import { badRequest, headerValue, isResult, json, parseJsonBody, stringField, type ProxyResult } from '../shared/http';
+import { parseJsonObject, type JsonObject } from '../shared/json';
 import type { Logger } from '../shared/logger';
-import { expiresAt } from '../shared/unverified-claims';
+import { decodeClaims, expiresAt } from '../shared/unverified-claims';
 
 interface AuthDeps {
   readonly cognito: CognitoIdentityProviderClient;
@@ -61,37 +63,71 @@ const BAD_REFRESH: Readonly<Record<string, [number, string]>> = {
   UserNotFoundException: [401, 'Refresh token is invalid, expired or revoked'],
 };
 
+/** RFC 6749 §5.1: token answers must not be stored by caches; nor are the errors of these routes. */
+const NO_STORE = { 'Cache-Control': 'no-store', Pragma: 'no-cache' };
+
+type AuthRoute = (event: APIGatewayProxyEvent, deps: AuthDeps, logger: Logger) => Promise<Audited>;
+
+const ROUTES: ReadonlyMap<string, [AuditAction, AuthRoute]> = new Map([
+  ['/auth/login', ['login', login]],
+  ['/auth/refresh', ['refresh', refresh]],
+  ['/auth/token', ['code_exchange', exchangeCode]],
+]);
+
 export const authBackend: BackendDefinition<AuthDeps> = {
   service: 'auth',
   init: readAuthEnv,
-  handle(event, deps, { logger }) {
-    switch (event.resource) {
-      case '/auth/login':
-        return login(event, deps, logger);
-      case '/auth/refresh':
-        return refresh(event, deps, logger);
-      case '/auth/token':
-        return exchangeCode(event, deps, logger);
-      default:
-        return Promise.resolve(json(404, { message: 'Not found' }));
-    }
+  async handle(event, deps, { logger }) {
+    const route = ROUTES.get(event.resource);
+    if (!route) return json(404, { message: 'Not found' });
+    const [action, run] = route;
+    const result = audit(logger, action, await run(event, deps, logger));
+    return { ...result, headers: { ...result.headers, ...NO_STORE } };
   },
 };
 
-function login(event: APIGatewayProxyEvent, deps: AuthDeps, logger: Logger): Promise<ProxyResult> {
-  const body = parseJsonBody(event);
-  if (isResult(body)) return Promise.resolve(body);
-  const username = stringField(body, 'username', 128);
-  const password = stringField(body, 'password', 256);
-  if (!username || !password) return Promise.resolve(badRequest('username and password must be non-empty strings'));
-  return initiateAuth(deps, logger, 'USER_PASSWORD_AUTH', { USERNAME: username, PASSWORD: password }, BAD_CREDENTIALS);
+/** The token answer of every route, in RFC 6749 §5.1 names; `refresh_token` only when given. */
+interface TokenAnswer {
+  readonly access_token: string;
+  readonly id_token?: string;
+  readonly refresh_token?: string;
+  readonly expires_in: number;
+  readonly token_type: string;
 }
 
-function refresh(event: APIGatewayProxyEvent, deps: AuthDeps, logger: Logger): Promise<ProxyResult> {
-  const body = event.body ? parseJsonBody(event) : {};
-  if (isResult(body)) return Promise.resolve(body);
-  const refreshToken = stringField(body, 'refreshToken', 8192) ?? cookie(event, REFRESH_COOKIE);
-  if (!refreshToken) return Promise.resolve(badRequest('refreshToken is required (in the body, or the refresh cookie)'));
+/** An answer with tokens, audited as the user they were issued to (claims read from Cognito's own answer). */
+function issued(tokens: TokenAnswer, headers: Record<string, string> = {}): Audited {
+  const claims = decodeClaims(tokens.access_token) ?? {};
+  return {
+    result: json(200, tokens, headers),
+    actor: typeof claims.sub === 'string' ? claims.sub : undefined,
+    target: typeof claims.username === 'string' ? claims.username : undefined,
+  };
+}
+
+/** Seconds until the access token expires: Cognito's `expires_in`, else the token's own `exp` (the emulator omits it). */
+function expiresIn(given: unknown, accessToken: string): number {
+  if (typeof given === 'number' && Number.isInteger(given) && given >= 0) return given;
+  return Math.max(0, expiresAt(accessToken) - Math.floor(Date.now() / 1000));
+}
+
+function login(event: APIGatewayProxyEvent, deps: AuthDeps, logger: Logger): Promise<Audited> {
+  const body = parseJsonBody(event);
+  if (isResult(body)) return Promise.resolve({ result: body });
+  const username = stringField(body, 'username', 128);
+  const password = stringField(body, 'password', 256);
+  if (!username || !password) return Promise.resolve({ result: badRequest('username and password must be non-empty strings'), target: username });
+  return initiateAuth(deps, logger, 'USER_PASSWORD_AUTH', { USERNAME: username, PASSWORD: password }, BAD_CREDENTIALS).then((audited) => ({
+    ...audited,
+    target: audited.target ?? username,
+  }));
+}
+
+function refresh(event: APIGatewayProxyEvent, deps: AuthDeps, logger: Logger): Promise<Audited> {
+  const body: JsonObject | ProxyResult = event.body ? parseJsonBody(event) : {};
+  if (isResult(body)) return Promise.resolve({ result: body });
+  const refreshToken = stringField(body, 'refresh_token', 8192) ?? stringField(body, 'refreshToken', 8192) ?? cookie(event, REFRESH_COOKIE);
+  if (!refreshToken) return Promise.resolve({ result: badRequest('refresh_token is required (in the body, or the refresh cookie)') });
   return initiateAuth(deps, logger, 'REFRESH_TOKEN_AUTH', { REFRESH_TOKEN: refreshToken }, BAD_REFRESH);
 }
 
@@ -101,97 +137,95 @@ async function initiateAuth(
   flow: 'USER_PASSWORD_AUTH' | 'REFRESH_TOKEN_AUTH',
   parameters: Record<string, string>,
   errors: Readonly<Record<string, [number, string]>>,
-): Promise<ProxyResult> {
+): Promise<Audited> {
   let result: AuthenticationResultType | undefined;
   try {
     const response = await cognito.send(new InitiateAuthCommand({ ClientId: userPoolClientId, AuthFlow: flow, AuthParameters: parameters }));
     result = response.AuthenticationResult;
     if (!result && response.ChallengeName) {
       logger.log('WARN', 'auth challenge not supported', { flow, challenge: response.ChallengeName });
-      return json(403, { message: `Sign-in needs ${response.ChallengeName}: complete it through the Hosted UI`, challenge: response.ChallengeName });
+      const message = `Sign-in needs ${response.ChallengeName}: complete it through the Hosted UI`;
+      return { result: json(403, { message, challenge: response.ChallengeName }), reason: 'CHALLENGE_REQUIRED' };
     }
   } catch (error) {
-    return cognitoErrorResult(error, logger, flow, errors);
+    return { result: cognitoErrorResult(error, logger, flow, errors) };
   }
-  if (!result?.AccessToken) return json(502, { message: 'Identity service returned no tokens' });
-  logger.log('INFO', 'tokens issued', { flow });
-  return json(200, {
-    AccessToken: result.AccessToken,
-    IdToken: result.IdToken,
-    RefreshToken: result.RefreshToken,
-    // The emulator omits ExpiresIn; the token's own exp says the same.
-    ExpiresIn: result.ExpiresIn ?? Math.max(0, expiresAt(result.AccessToken) - Math.floor(Date.now() / 1000)),
-    TokenType: result.TokenType ?? 'Bearer',
+  if (!result?.AccessToken) return { result: json(502, { message: 'Identity service returned no tokens' }) };
+  return issued({
+    access_token: result.AccessToken,
+    id_token: result.IdToken,
+    refresh_token: result.RefreshToken,
+    expires_in: expiresIn(result.ExpiresIn, result.AccessToken),
+    token_type: result.TokenType ?? 'Bearer',
   });
 }
 
-async function exchangeCode(event: APIGatewayProxyEvent, deps: AuthDeps, logger: Logger): Promise<ProxyResult> {
-  const body = parseJsonBody(event);
-  if (isResult(body)) return body;
-  const code = body.code;
-  const verifier = body.code_verifier;
-  const redirectUri = body.redirect_uri;
+/** The code exchange's fields, checked before anything is sent to the token endpoint. */
+function codeExchangeFields(body: JsonObject, callbackUrls: ReadonlySet<string>): Record<string, string> | ProxyResult {
+  const { code, code_verifier: verifier, redirect_uri: redirectUri } = body;
   if (typeof code !== 'string' || !CODE_PATTERN.test(code)) return badRequest('code must be the authorization code from the redirect');
   if (typeof verifier !== 'string' || !VERIFIER_PATTERN.test(verifier)) {
     return badRequest('code_verifier must be 43 to 128 characters of A-Z a-z 0-9 - . _ ~ (RFC 7636)');
   }
-  if (typeof redirectUri !== 'string' || !deps.callbackUrls.has(redirectUri)) return badRequest('redirect_uri is not a registered callback URL');
+  if (typeof redirectUri !== 'string' || !callbackUrls.has(redirectUri)) return badRequest('redirect_uri is not a registered callback URL');
+  return { code, code_verifier: verifier, redirect_uri: redirectUri };
+}
+
+async function exchangeCode(event: APIGatewayProxyEvent, deps: AuthDeps, logger: Logger): Promise<Audited> {
+  const body = parseJsonBody(event);
+  if (isResult(body)) return { result: body };
+  const fields = codeExchangeFields(body, deps.callbackUrls);
+  if (isResult(fields)) return { result: fields };
   const { tokenEndpoint } = deps;
-  if (!tokenEndpoint) return json(503, { message: 'Hosted UI is not configured' });
+  if (!tokenEndpoint) return { result: json(503, { message: 'Hosted UI is not configured' }), reason: 'HOSTED_UI_NOT_CONFIGURED' };
 
   let status: number;
-  let answer: Record<string, unknown>;
+  let answer: JsonObject;
   try {
     const response = await boundedRequest(tokenEndpoint, {
       method: 'POST',
       timeoutMs: TOKEN_ENDPOINT_TIMEOUT_MS,
       maxResponseBytes: 64 * 1024,
       headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({
-        grant_type: 'authorization_code',
-        client_id: deps.userPoolClientId,
-        code,
-        code_verifier: verifier,
-        redirect_uri: redirectUri,
-      }).toString(),
+      body: new URLSearchParams({ grant_type: 'authorization_code', client_id: deps.userPoolClientId, ...fields }).toString(),
     });
     status = response.status;
     answer = parseJsonObject(response.body.toString('utf8')) ?? {};
   } catch (error) {
     logger.log('ERROR', 'token endpoint unreachable', { reason: error instanceof Error ? error.message : 'Unknown' });
-    return json(502, { message: 'Identity service unavailable' });
+    return { result: json(502, { message: 'Identity service unavailable' }) };
   }
   return tokenEndpointResult(logger, status, answer, deps.refreshTokenDays, event.requestContext.path);
 }
 
-function tokenEndpointResult(logger: Logger, status: number, answer: Record<string, unknown>, refreshDays: number, requestPath: string): ProxyResult {
+function tokenEndpointResult(logger: Logger, status: number, answer: JsonObject, refreshDays: number, requestPath: string): Audited {
   const error = typeof answer.error === 'string' ? answer.error : undefined;
   if (status === 200 && typeof answer.access_token === 'string') {
-    logger.log('INFO', 'tokens issued', { flow: 'authorization_code' });
     const headers: Record<string, string> = {};
     if (typeof answer.refresh_token === 'string') {
       // The refresh token never reaches page scripts: HttpOnly, sent only to the refresh route.
       const path = requestPath.replace(/\/auth\/token$/, '/auth/refresh');
       headers['Set-Cookie'] = `${REFRESH_COOKIE}=${answer.refresh_token}; HttpOnly; Secure; SameSite=Strict; Path=${path}; Max-Age=${refreshDays * 86400}`;
     }
-    return json(
-      200,
-      { access_token: answer.access_token, id_token: answer.id_token, expires_in: answer.expires_in, token_type: answer.token_type ?? 'Bearer' },
-      headers,
-    );
+    const tokens = {
+      access_token: answer.access_token,
+      id_token: typeof answer.id_token === 'string' ? answer.id_token : undefined,
+      expires_in: expiresIn(answer.expires_in, answer.access_token),
+      token_type: typeof answer.token_type === 'string' ? answer.token_type : 'Bearer',
+    };
+    return issued(tokens, headers);
   }
   logger.log('WARN', 'code exchange rejected', { status, error: error ?? 'none' });
-  if (status >= 500 || status === 0) return json(502, { message: 'Identity service unavailable' });
-  if (error === 'invalid_client' || error === 'unauthorized_client') return json(401, { message: 'Client is not allowed to exchange codes', error });
-  return json(400, {
-    message: 'The code is invalid, expired or already used, or the verifier or redirect_uri does not match',
-    error: error ?? 'invalid_request',
-  });
+  if (status >= 500 || status === 0) return { result: json(502, { message: 'Identity service unavailable' }) };
+  if (error === 'invalid_client' || error === 'unauthorized_client') {
+    return { result: json(401, { message: 'Client is not allowed to exchange codes', error }), reason: 'CLIENT_NOT_ALLOWED' };
+  }
+  const message = 'The code is invalid, expired or already used, or the verifier or redirect_uri does not match';
+  return { result: json(400, { message, error: error ?? 'invalid_request' }), reason: 'CODE_REJECTED' };
 }
 
 function cookie(event: APIGatewayProxyEvent, name: string): string | undefined {
-  const header = Object.entries(event.headers ?? {}).find(([key]) => key.toLowerCase() === 'cookie')?.[1];
-  for (const part of header?.split(';') ?? []) {
+  for (const part of headerValue(event, 'cookie')?.split(';') ?? []) {
     const [key, ...value] = part.trim().split('=');
     if (key === name && value.length > 0) return value.join('=');
   }

@@ -4,10 +4,13 @@
  * that stamps the Lambda request id on every line. A missing or bad variable does not crash
  * the init (Lambda would retry it on every request and API Gateway would answer a bare 502):
  * every request is answered 500 and logged with reason CONFIG_ERROR and the variable's name.
+ * Every answer carries the CORS headers for the request's Origin (lib/config/cors.ts): API Gateway
+ * adds none to a proxy integration's answer, so a browser app reads only what the backend allows.
  */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import type { RuntimeEnv } from '../../lib/config/runtime-env';
-import { json, type ProxyResult } from './http';
+import { responseCorsHeaders } from '../../lib/config/cors';
+import { ENV, type RuntimeEnv } from '../../lib/config/runtime-env';
+import { headerValue, json, type ProxyResult } from './http';
 import { createLogger, type Logger, type LogSink } from './logger';
 
 /** What Lambda passes besides the event (only what backends use). */
@@ -41,16 +44,17 @@ const INTERNAL_ERROR = { message: 'Internal server error' };
 
 export function createBackend<Deps>(definition: BackendDefinition<Deps>, options: BackendOptions = {}): BackendHandler {
   const logger = createLogger(definition.service, options.logSink);
+  const env = options.env ?? process.env;
+  const allowedOrigins = (env[ENV.allowedOrigins] ?? '').split(',').filter(Boolean);
   let deps: Deps | undefined;
   let configError: string | undefined;
   try {
-    deps = definition.init(options.env ?? process.env, logger);
+    deps = definition.init(env, logger);
   } catch (error) {
     configError = error instanceof Error ? error.message : String(error);
   }
 
-  return async (event, context) => {
-    const scope = { logger: logger.withFields({ requestId: context?.awsRequestId ?? event.requestContext?.requestId }) };
+  const answer = async (event: APIGatewayProxyEvent, scope: RequestScope): Promise<ProxyResult> => {
     if (deps === undefined) {
       scope.logger.log('ERROR', 'configuration error', { reason: 'CONFIG_ERROR', detail: configError });
       return json(500, INTERNAL_ERROR);
@@ -62,5 +66,11 @@ export function createBackend<Deps>(definition: BackendDefinition<Deps>, options
       scope.logger.log('ERROR', 'unhandled error', { reason: 'INTERNAL_ERROR', error: error instanceof Error ? error.name : 'Unknown' });
       return json(500, INTERNAL_ERROR);
     }
+  };
+
+  return async (event, context) => {
+    const scope = { logger: logger.withFields({ requestId: context?.awsRequestId ?? event.requestContext?.requestId }) };
+    const result = await answer(event, scope);
+    return { ...result, headers: { ...result.headers, ...responseCorsHeaders(allowedOrigins, headerValue(event, 'origin')) } };
   };
 }

@@ -1,19 +1,12 @@
 /**
- * The Cognito Identity Provider client every backend and the local provisioning use:
- * short time-outs (a hung call must not hold a Lambda or a test), and in the local system
- * the emulator's endpoint — accepted only on loopback, with dummy credentials it ignores.
+ * The Cognito Identity Provider client every backend and the local provisioning use: short
+ * time-outs (a hung call must not hold a Lambda or a test), and in the local system the
+ * emulator's endpoint (lambda/shared/sdk-client-config.ts).
  */
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import { ENV, loopbackOverride, type RuntimeEnv } from '../../lib/config/runtime-env';
+import { ENV, type RuntimeEnv } from '../../lib/config/runtime-env';
+import { sdkClientConfig } from './sdk-client-config';
 
-const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
-
-export function createCognitoClient(env: RuntimeEnv, region = env[ENV.region] ?? 'us-east-1'): CognitoIdentityProviderClient {
-  const endpoint = loopbackOverride(env, ENV.cognitoEndpoint);
-  return new CognitoIdentityProviderClient({
-    region,
-    maxAttempts: 2,
-    requestHandler: { connectionTimeout: 2000, requestTimeout: 5000 },
-    ...(endpoint ? { endpoint, credentials: LOCAL_CREDENTIALS } : {}),
-  });
+export function createCognitoClient(env: RuntimeEnv, region?: string): CognitoIdentityProviderClient {
+  return new CognitoIdentityProviderClient(sdkClientConfig(env, ENV.cognitoEndpoint, { connectionTimeout: 2000, requestTimeout: 5000 }, region));
 }

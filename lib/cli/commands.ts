@@ -1,16 +1,18 @@
 /**
  * The CLI's commands. Each talks to the API (local or deployed) named by the outputs file
- * and keeps tokens in the token store.
+ * and keeps tokens in the token store. Answers are checked before they are used.
  */
 import { CliError } from './errors';
-import { errorMessage, request, type ApiResponse } from './http';
-import { safeJsonParse } from '../../lambda/shared/json';
+import { errorMessage, parseHeaderFlags, request, type ApiResponse } from './http';
+import { isJsonObject, safeJsonParse } from '../../lambda/shared/json';
 import { decodeClaims, expiresAt } from '../../lambda/shared/unverified-claims';
 import { readOutputs } from './outputs';
 import type { SavedTokens, TokenStore } from './token-store';
 
 export interface CliContext {
   readonly outputsFile: string;
+  /** The outputs file was named (`--outputs` or OUTPUTS_FILE): commands on saved tokens must use that API. */
+  readonly outputsExplicit: boolean;
   readonly store: TokenStore;
   readonly print: (text: string) => void;
 }
@@ -18,42 +20,51 @@ export interface CliContext {
 /** Refresh this long before the access token's expiry, so a call does not race it. */
 const EXPIRY_MARGIN_SECONDS = 30;
 const REFRESH_COOKIE = /^refresh_token=([^;]+)/;
+const LOGIN_AGAIN = 'log in again: npm run cli -- login --username U --password P (or login --hosted)';
 
-interface CognitoTokens {
-  AccessToken: string;
-  IdToken?: string;
-  RefreshToken?: string;
+/** The tokens of a token answer (RFC 6749 §5.1 names); the refresh token may come as a cookie instead. */
+interface IssuedTokens {
+  readonly accessToken: string;
+  readonly idToken?: string;
+  readonly refreshToken?: string;
+}
+
+/** Reads a token answer, or fails in one line: a 200 without an access token is not this project's API. */
+export function issuedTokens(response: ApiResponse): IssuedTokens {
+  const { body } = response;
+  if (!isJsonObject(body) || typeof body.access_token !== 'string') {
+    throw new CliError('The API answered without an access_token: is ApiUrl this project’s API?');
+  }
+  const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+  const cookie = response.setCookies.map((value) => REFRESH_COOKIE.exec(value)?.[1]).find(Boolean);
+  return { accessToken: body.access_token, idToken: text(body.id_token), refreshToken: text(body.refresh_token) ?? cookie };
 }
 
 export async function login(context: CliContext, username: string, password: string): Promise<void> {
   const { ApiUrl } = readOutputs(context.outputsFile);
   const response = await request(ApiUrl, 'POST', '/auth/login', { body: { username, password } });
   if (response.status !== 200) throw new CliError(`Login failed: ${errorMessage(response)}`);
-  const tokens = response.body as CognitoTokens;
-  saveTokens(context, ApiUrl, tokens.AccessToken, tokens.IdToken, tokens.RefreshToken);
+  saveTokens(context, ApiUrl, issuedTokens(response));
   context.print(`Logged in as ${username}; tokens saved to ${context.store.file}`);
 }
 
 /** Saves tokens from the Hosted UI exchange (`/auth/token`): the refresh token comes as a cookie. */
 export function saveHostedTokens(context: CliContext, apiUrl: string, response: ApiResponse): void {
-  const body = response.body as { access_token: string; id_token?: string };
-  const cookie = response.setCookies.map((value) => REFRESH_COOKIE.exec(value)?.[1]).find(Boolean);
-  saveTokens(context, apiUrl, body.access_token, body.id_token, cookie);
+  saveTokens(context, apiUrl, issuedTokens(response));
 }
 
-export async function refresh(context: CliContext): Promise<SavedTokens> {
-  const saved = context.store.load();
-  if (!saved.refreshToken) throw new CliError('No refresh token saved: log in again');
-  const response = await request(saved.apiUrl, 'POST', '/auth/refresh', { body: { refreshToken: saved.refreshToken } });
+export async function refresh(context: CliContext, saved = loadSession(context)): Promise<SavedTokens> {
+  if (!saved.refreshToken) throw new CliError(`No refresh token saved: ${LOGIN_AGAIN}`);
+  const response = await request(saved.apiUrl, 'POST', '/auth/refresh', { body: { refresh_token: saved.refreshToken } });
   if (response.status !== 200) {
-    throw new CliError(`Refresh failed, the session has expired or was revoked (${errorMessage(response)}): log in again`);
+    throw new CliError(`Refresh failed, the session has expired or was revoked (${errorMessage(response)}): ${LOGIN_AGAIN}`);
   }
-  const tokens = response.body as CognitoTokens;
-  return saveTokens(context, saved.apiUrl, tokens.AccessToken, tokens.IdToken ?? saved.idToken, tokens.RefreshToken ?? saved.refreshToken);
+  const tokens = issuedTokens(response);
+  return saveTokens(context, saved.apiUrl, { ...tokens, idToken: tokens.idToken ?? saved.idToken, refreshToken: tokens.refreshToken ?? saved.refreshToken });
 }
 
 export function whoami(context: CliContext): void {
-  const saved = context.store.load();
+  const saved = loadSession(context);
   const access = decodeClaims(saved.accessToken) ?? {};
   const identity = saved.idToken ? (decodeClaims(saved.idToken) ?? {}) : {};
   const expired = saved.expiresAt <= Date.now() / 1000;
@@ -74,14 +85,29 @@ export function whoami(context: CliContext): void {
   );
 }
 
-export async function call(context: CliContext, method: string, path: string, data?: string): Promise<number> {
+export interface CallOptions {
+  /** `--data`: JSON text. */
+  readonly data?: string;
+  /** `--header` values, each `Name: value`. */
+  readonly headers?: readonly string[];
+}
+
+/** Calls the API; prints the ETag (if any) on its own line, then the body. */
+export async function call(context: CliContext, method: string, path: string, options: CallOptions = {}): Promise<number> {
+  const { data } = options;
   const body = data === undefined ? undefined : safeJsonParse(data);
   if (data !== undefined && body === undefined) throw new CliError('--data is not valid JSON (quote it: --data \'{"key":"value"}\')');
-  let saved = context.store.load();
-  if (saved.expiresAt - EXPIRY_MARGIN_SECONDS <= Date.now() / 1000) saved = await refresh(context);
-  const response = await request(saved.apiUrl, method.toUpperCase(), path, { body, bearer: saved.accessToken });
+  const headers = parseHeaderFlags(options.headers ?? []);
+  let saved = loadSession(context);
+  if (saved.expiresAt - EXPIRY_MARGIN_SECONDS <= Date.now() / 1000) saved = await refresh(context, saved);
+  const verb = method.toUpperCase();
+  const response = await request(saved.apiUrl, verb, path, { body, bearer: saved.accessToken, headers });
+  if (response.etag) context.print(`ETag: ${response.etag}`);
   context.print(typeof response.body === 'string' || response.body === undefined ? response.text : JSON.stringify(response.body, null, 2));
-  if (response.status >= 400) throw new CliError(`${method.toUpperCase()} ${path}: ${errorMessage(response)}`);
+  if (response.status === 401) {
+    throw new CliError(`${verb} ${path}: the API rejected the saved access token (HTTP 401; expired, revoked, or from another user pool): ${LOGIN_AGAIN}`);
+  }
+  if (response.status >= 400) throw new CliError(`${verb} ${path}: ${errorMessage(response)}`);
   return response.status;
 }
 
@@ -89,9 +115,23 @@ export function logout(context: CliContext): void {
   context.print(context.store.clear() ? `Logged out; removed ${context.store.file}` : 'Not logged in');
 }
 
-function saveTokens(context: CliContext, apiUrl: string, accessToken: string, idToken?: string, refreshToken?: string): SavedTokens {
-  if (typeof accessToken !== 'string') throw new CliError('The API answered without an access token: is ApiUrl this project’s API?');
-  const tokens: SavedTokens = { apiUrl, accessToken, idToken, refreshToken, expiresAt: expiresAt(accessToken) };
-  context.store.save(tokens);
-  return tokens;
+/**
+ * The saved tokens, for the API they were issued by. An outputs file named on the command line must
+ * name that API: the tokens are never sent to another one, and the file is never silently ignored.
+ */
+function loadSession(context: CliContext): SavedTokens {
+  const saved = context.store.load();
+  if (context.outputsExplicit) {
+    const { ApiUrl } = readOutputs(context.outputsFile);
+    if (ApiUrl !== saved.apiUrl) {
+      throw new CliError(`The saved tokens are for ${saved.apiUrl}, not ${ApiUrl} (${context.outputsFile}): log in to it first (login --outputs ${context.outputsFile} …)`);
+    }
+  }
+  return saved;
+}
+
+function saveTokens(context: CliContext, apiUrl: string, tokens: IssuedTokens): SavedTokens {
+  const saved: SavedTokens = { apiUrl, ...tokens, expiresAt: expiresAt(tokens.accessToken) };
+  context.store.save(saved);
+  return saved;
 }

@@ -1,12 +1,15 @@
 /** Requests to the API with a time-out, turning network failures into one-line errors. */
-import { safeJsonParse } from '../../lambda/shared/json';
+import { isJsonObject, safeJsonParse } from '../../lambda/shared/json';
 import { CliError } from './errors';
 
 export interface ApiResponse {
   readonly status: number;
+  /** The body parsed as JSON, or the text when it is not JSON; `undefined` when empty. */
   readonly body: unknown;
   readonly text: string;
   readonly setCookies: string[];
+  /** The `ETag` header, if the API sent one. */
+  readonly etag?: string;
 }
 
 const TIMEOUT_MS = 10_000;
@@ -15,12 +18,13 @@ export async function request(
   apiUrl: string,
   method: string,
   path: string,
-  options: { body?: unknown; bearer?: string } = {},
+  options: { body?: unknown; bearer?: string; headers?: Readonly<Record<string, string>> } = {},
 ): Promise<ApiResponse> {
   const url = `${apiUrl}${path.startsWith('/') ? path : `/${path}`}`;
   const headers: Record<string, string> = {};
   if (options.body !== undefined) headers['Content-Type'] = 'application/json';
   if (options.bearer) headers.Authorization = `Bearer ${options.bearer}`;
+  Object.assign(headers, options.headers); // the caller's own headers win
   let response: Response;
   try {
     response = await fetch(url, {
@@ -30,18 +34,42 @@ export async function request(
       signal: AbortSignal.timeout(TIMEOUT_MS),
     });
   } catch (error) {
-    const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
-    throw new CliError(`Cannot reach the API at ${apiUrl} (${cause}): is \`npm start\` running, or is the outputs file current?`);
+    throw new CliError(`Cannot reach the API at ${apiUrl} (${failureCode(error)}): is \`npm start\` running, or is the outputs file current?`, { cause: error });
   }
   const text = await response.text();
   // A body that is not JSON is kept as text.
   const body = text ? (safeJsonParse(text) ?? text) : undefined;
-  return { status: response.status, body, text, setCookies: response.headers.getSetCookie() };
+  return { status: response.status, body, text, setCookies: response.headers.getSetCookie(), etag: response.headers.get('etag') ?? undefined };
+}
+
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+/** `--header 'Name: value'` flags as headers; a malformed one is a CliError naming it. */
+export function parseHeaderFlags(values: readonly string[]): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const value of values) {
+    const colon = value.indexOf(':');
+    const name = value.slice(0, colon).trim();
+    const headerValue = value.slice(colon + 1).trim();
+    if (colon < 0 || !HEADER_NAME.test(name) || /[\r\n\0]/.test(headerValue)) {
+      throw new CliError(`--header must look like 'Name: value' (e.g. --header 'If-Match: "3"'); got ${JSON.stringify(value)}`);
+    }
+    headers[name] = headerValue;
+  }
+  return headers;
+}
+
+/** The network error's code (`ECONNREFUSED`, …) that fetch wraps in `cause`, else the error's name. */
+function failureCode(error: unknown): string {
+  if (!(error instanceof Error)) return 'Unknown';
+  const { cause } = error;
+  return isJsonObject(cause) && typeof cause.code === 'string' ? cause.code : error.name;
 }
 
 /** The `message` of a JSON error body, or the status. */
 export function errorMessage(response: ApiResponse): string {
-  const body = response.body as { message?: unknown; error?: unknown } | undefined;
-  const message = typeof body?.message === 'string' ? body.message : typeof body?.error === 'string' ? body.error : undefined;
+  const { body } = response;
+  const fields = isJsonObject(body) ? [body.message, body.error] : [];
+  const message = fields.find((value): value is string => typeof value === 'string');
   return message ? `${message} (HTTP ${response.status})` : `HTTP ${response.status}`;
 }

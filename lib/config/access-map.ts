@@ -35,6 +35,8 @@ export const accessMap: readonly Route[] = [
   { method: 'DELETE', path: '/api/admin/users/{id}', access: ['admin-group'], handler: 'adminUsers' },
   { method: 'POST', path: '/api/reviews', access: ['reviewers-group'], handler: 'reviews' },
   { method: 'PUT', path: '/api/reviews/{id}', access: ['reviewers-group'], handler: 'reviews' },
+  { method: 'GET', path: '/api/reviews', access: 'authenticated', handler: 'reviews' },
+  { method: 'GET', path: '/api/reviews/{id}', access: 'authenticated', handler: 'reviews' },
 ];
 
 export function isPublic(route: Route): boolean {

@@ -61,6 +61,8 @@ export interface LocalConfig {
   readonly host: string;
   readonly apiPort: number;
   readonly cognitoPort: number;
+  /** The local DynamoDB (dynalite). */
+  readonly dynamodbPort: number;
   /** Directory for emulator state, outputs.json and logs, relative to the working directory. */
   readonly dir: string;
   /** Loopback port of `cli login --hosted`'s redirect (registered as a callback URL). */
@@ -126,7 +128,7 @@ const baseConfig: AppConfig = {
     logoutUrls: [`http://localhost:${LOCAL_API_PORT}/`],
     scopes: ['openid', 'email', 'profile'],
   },
-  local: { host: '127.0.0.1', apiPort: LOCAL_API_PORT, cognitoPort: 9229, dir: '.local', cliCallbackPort: CLI_CALLBACK_PORT },
+  local: { host: '127.0.0.1', apiPort: LOCAL_API_PORT, cognitoPort: 9229, dynamodbPort: 8000, dir: '.local', cliCallbackPort: CLI_CALLBACK_PORT },
 };
 
 const stageOverrides: Record<Stage, Partial<AppConfig>> = {

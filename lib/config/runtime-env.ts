@@ -23,6 +23,15 @@ export const ENV = {
   tokenEndpoint: 'TOKEN_ENDPOINT',
   /** Comma-separated redirect URIs `/auth/token` accepts (the client's callback URLs). */
   callbackUrls: 'CALLBACK_URLS',
+  /**
+   * Comma-separated origins whose browser apps may read the backends' answers (lib/config/cors.ts).
+   * Unset: no CORS headers (same-origin callers only).
+   */
+  allowedOrigins: 'ALLOWED_ORIGINS',
+  /** The reviews table (lib/config/tables.ts), set on the functions its definition grants access to. */
+  reviewsTable: 'REVIEWS_TABLE_NAME',
+  /** Local only: the local DynamoDB's endpoint (dynalite). Accepted only for a loopback host. */
+  dynamodbEndpoint: 'DYNAMODB_ENDPOINT',
 } as const;
 
 export type RuntimeEnv = Readonly<Record<string, string | undefined>>;

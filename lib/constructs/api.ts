@@ -10,9 +10,11 @@ import { Construct } from 'constructs';
 import { accessMap, isPublic, type HandlerName, type Route } from '../config/access-map';
 import { resourceName, type AppConfig } from '../config/app-config';
 import { AUTHORIZER_BUNDLING, HANDLER_BUNDLING, nodeOptionsFor, type FunctionBundling } from '../config/bundling';
+import { corsPolicy, gatewayResponseCorsHeaders, type CorsPolicy } from '../config/cors';
 import { GATEWAY_RESPONSES, type GatewayResponseName } from '../config/gateway-responses';
 import { AUTHORIZER_MEMORY_MB, HANDLER_MEMORY_MB, LAMBDA_MEMORY_RANGE_MB } from '../config/lambda-sizing';
 import { ENV } from '../config/runtime-env';
+import type { HandlerDataAccess } from './tables';
 
 export interface AuthorizedApiProps {
   readonly config: AppConfig;
@@ -20,6 +22,8 @@ export interface AuthorizedApiProps {
   readonly userPoolClient: IUserPoolClient;
   /** The Hosted UI token endpoint `/auth/token` exchanges codes at. */
   readonly tokenEndpoint: string;
+  /** The tables the backends use: each function gets the variables naming its tables and its grants on them. */
+  readonly tables: HandlerDataAccess;
   /**
    * Which group may call which route.
    * @default the project's access map (lib/config/access-map.ts)
@@ -63,16 +67,15 @@ export class AuthorizedApi extends Construct {
   readonly authorizerFunction: NodejsFunction;
   readonly handlers: Readonly<Record<HandlerName, NodejsFunction>>;
 
-  private readonly config: AppConfig;
   private readonly logRetention: logs.RetentionDays;
 
   constructor(scope: Construct, id: string, props: AuthorizedApiProps) {
     super(scope, id);
     const { config } = props;
     const routes = props.routes ?? accessMap;
-    this.config = config;
     this.logRetention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
 
+    const cors = corsPolicy(config.api.allowedOrigins, routes);
     const poolEnvironment = {
       [ENV.stage]: config.stage,
       [ENV.userPoolId]: props.userPool.userPoolId,
@@ -80,21 +83,33 @@ export class AuthorizedApi extends Construct {
     };
     const authorizerMemory = validMemorySize(props.authorizerMemorySize ?? AUTHORIZER_MEMORY_MB, 'authorizerMemorySize');
     this.authorizerFunction = this.lambdaFunction('Authorizer', 'authorizer/index.ts', poolEnvironment, AUTHORIZER_BUNDLING, authorizerMemory);
+    // Backends send the CORS headers of their own answers: API Gateway adds none to proxy integrations.
+    const backendEnvironment = { ...poolEnvironment, [ENV.allowedOrigins]: cors.allowOrigins.join(',') };
     const handlerEnvironment: Record<HandlerName, Record<string, string>> = {
-      auth: { ...poolEnvironment, [ENV.tokenEndpoint]: props.tokenEndpoint, [ENV.callbackUrls]: config.hostedUi.callbackUrls.join(',') },
-      profile: poolEnvironment,
-      adminUsers: poolEnvironment,
-      reviews: poolEnvironment,
+      auth: { ...backendEnvironment, [ENV.tokenEndpoint]: props.tokenEndpoint, [ENV.callbackUrls]: config.hostedUi.callbackUrls.join(',') },
+      profile: backendEnvironment,
+      adminUsers: backendEnvironment,
+      reviews: backendEnvironment,
     };
     const handlerNames = [...new Set(routes.map((route) => route.handler))];
     this.handlers = Object.fromEntries(
       handlerNames.map((name) => [
         name,
-        this.lambdaFunction(`${name[0].toUpperCase()}${name.slice(1)}Handler`, `handlers/${name}.ts`, handlerEnvironment[name], HANDLER_BUNDLING, HANDLER_MEMORY_MB),
+        this.lambdaFunction(
+          `${name[0].toUpperCase()}${name.slice(1)}Handler`,
+          `handlers/${name}.ts`,
+          { ...handlerEnvironment[name], ...props.tables.environmentFor(name) },
+          HANDLER_BUNDLING,
+          HANDLER_MEMORY_MB,
+        ),
       ]),
     ) as Record<HandlerName, NodejsFunction>;
+    for (const name of handlerNames) props.tables.grantTo(name, this.handlers[name]);
     this.handlers.adminUsers?.addToRolePolicy(
-      new iam.PolicyStatement({ actions: ['cognito-idp:ListUsers', 'cognito-idp:AdminDeleteUser'], resources: [props.userPool.userPoolArn] }),
+      new iam.PolicyStatement({
+        actions: ['cognito-idp:ListUsers', 'cognito-idp:AdminGetUser', 'cognito-idp:AdminDeleteUser'],
+        resources: [props.userPool.userPoolArn],
+      }),
     );
 
     const accessLogs = new logs.LogGroup(this, 'AccessLogs', { retention: this.logRetention, removalPolicy: RemovalPolicy.DESTROY });
@@ -111,19 +126,26 @@ export class AuthorizedApi extends Construct {
         throttlingRateLimit: config.api.throttlingRateLimit,
         throttlingBurstLimit: config.api.throttlingBurstLimit,
       },
+      // The local gateway answers preflights from the same policy (lib/config/cors.ts).
       defaultCorsPreflightOptions: {
-        allowOrigins: [...config.api.allowedOrigins],
-        allowHeaders: ['Authorization', 'Content-Type'],
-        allowMethods: [...new Set(routes.map((route) => route.method))],
-        allowCredentials: true,
+        allowOrigins: [...cors.allowOrigins],
+        allowHeaders: [...cors.allowHeaders],
+        allowMethods: [...cors.allowMethods],
+        allowCredentials: cors.allowCredentials,
       },
     });
-    this.addGatewayResponses();
+    this.addGatewayResponses(cors);
 
+    this.addRoutes(routes, Duration.seconds(config.authorizer.resultsCacheTtlSeconds));
+    this.acknowledgePreflights();
+  }
+
+  /** A method per route, each to its handler; all but the public ones behind the TOKEN authorizer. */
+  private addRoutes(routes: readonly Route[], resultsCacheTtl: Duration): void {
     const authorizer = new apigateway.TokenAuthorizer(this, 'TokenAuthorizer', {
       handler: this.authorizerFunction,
       identitySource: apigateway.IdentitySource.header('Authorization'),
-      resultsCacheTtl: Duration.seconds(config.authorizer.resultsCacheTtlSeconds),
+      resultsCacheTtl,
     });
     const validator = this.api.addRequestValidator('RequestValidator', { validateRequestBody: true, validateRequestParameters: true });
     for (const route of routes) {
@@ -143,7 +165,6 @@ export class AuthorizedApi extends Construct {
         });
       }
     }
-    this.acknowledgePreflights();
   }
 
   private lambdaFunction(id: string, entry: string, environment: Record<string, string>, bundling: FunctionBundling, memorySize: number): NodejsFunction {
@@ -166,8 +187,8 @@ export class AuthorizedApi extends Construct {
   }
 
   /** API Gateway's own answers (401, 403, 500, …) as JSON with CORS, the same bodies the local gateway sends. */
-  private addGatewayResponses(): void {
-    const responseHeaders = { 'Access-Control-Allow-Origin': `'${this.config.api.allowedOrigins[0]}'`, Vary: "'Origin'" };
+  private addGatewayResponses(cors: CorsPolicy): void {
+    const responseHeaders = Object.fromEntries(Object.entries(gatewayResponseCorsHeaders(cors)).map(([name, value]) => [name, `'${value}'`]));
     for (const [type, name] of GATEWAY_RESPONSE_TYPES) {
       const { statusCode, body } = GATEWAY_RESPONSES[name];
       this.api.addGatewayResponse(`${name}${type.responseType}`, {

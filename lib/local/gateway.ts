@@ -1,24 +1,25 @@
 /**
  * A local stand-in for API Gateway (REST, TOKEN authorizer, Lambda proxy integrations) that
  * copies what the deployed gateway does to a request:
- *   route lookup → identity source check → authorizer (with its result cache) →
- *   IAM policy evaluation against the request's method ARN → backend Lambda handler.
+ *   literal route lookup (or a CORS preflight) → identity source check → authorizer (with its
+ *   result cache) → IAM policy evaluation against the request's method ARN → Lambda's payload
+ *   limit → backend Lambda handler, whose answer is passed on with exactly its own headers.
  * The authorizer and handlers it calls are the real ones, unchanged.
  */
-import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type {
-  APIGatewayAuthorizerResult,
-  APIGatewayProxyEvent,
-  APIGatewayProxyResult,
-  APIGatewayTokenAuthorizerEvent,
-} from 'aws-lambda';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { findRoute, isPublic, type HandlerName, type Route } from '../config/access-map';
+import { gatewayResponseCorsHeaders, preflightHeaders, PREFLIGHT_STATUS, type CorsPolicy } from '../config/cors';
 import { GATEWAY_RESPONSES, type GatewayResponseName } from '../config/gateway-responses';
-import { evaluatePolicy } from '../../lambda/authorizer/iam-policy';
+import { isJsonObject } from '../../lambda/shared/json';
+import { createLogger, type Logger } from '../../lambda/shared/logger';
+import { createAuthorizerStage, identitySource, type AuthorizerFunction } from './authorizer-stage';
+import { evaluateGatewayPolicy } from './policy-evaluation';
+import { exceedsLambdaPayload, proxyEvent } from './proxy-event';
+import { isResource, parseRequestTarget, resourcePaths, type RequestTarget } from './routing';
 
-export type AuthorizerFunction = (event: APIGatewayTokenAuthorizerEvent) => Promise<APIGatewayAuthorizerResult>;
+export type { AuthorizerFunction } from './authorizer-stage';
 export type ProxyHandler = (event: APIGatewayProxyEvent, context: { readonly awsRequestId: string }) => Promise<APIGatewayProxyResult>;
 
 /** Extra non-API pages the local system serves (e.g. the Hosted UI demo page). */
@@ -32,11 +33,22 @@ export interface LocalGatewayProps {
   readonly resultsCacheTtlSeconds: number;
   /** Parts of the method ARN the authorizer sees. */
   readonly api: { readonly region: string; readonly accountId: string; readonly apiId: string; readonly stage: string };
-  readonly allowedOrigin?: string;
+  /**
+   * CORS as the deployed API has it (lib/config/cors.ts): preflights and the gateway's own answers.
+   * @default none: no preflights (403), no CORS headers, like an API without CORS
+   */
+  readonly cors?: CorsPolicy;
   readonly staticRoutes?: readonly StaticRoute[];
-  /** One JSON access-log line per request; silent by default. */
+  /**
+   * The gateway's JSON log lines: one per request, and a WARN line per policy statement it could
+   * not evaluate exactly.
+   * @default silent
+   */
   readonly accessLog?: (line: string) => void;
-  /** Largest request body accepted (API Gateway: 10 MB). */
+  /**
+   * Largest request body accepted.
+   * @default 10 MB, API Gateway's limit
+   */
   readonly maxBodyBytes?: number;
   /**
    * The clock of the authorizer cache, in epoch milliseconds (tests move it instead of sleeping).
@@ -52,249 +64,187 @@ export interface LocalGateway {
   close(): Promise<void>;
 }
 
-interface CachedAuthorization {
-  readonly result: APIGatewayAuthorizerResult;
-  readonly expiresAt: number;
-}
+/** `hit`, `invoked` (whatever the authorizer answered) or `none` (public, or rejected before the authorizer). */
+type AuthorizerUse = 'hit' | 'invoked' | 'none';
 
 interface Reply {
   readonly statusCode: number;
-  readonly headers?: Record<string, string>;
+  readonly headers: Record<string, string>;
   readonly multiValueHeaders?: Record<string, string[]>;
   readonly body: string | Buffer;
-  /** `hit`, `invoked` or `none` (public or rejected before the authorizer). */
-  readonly authorizer: 'hit' | 'invoked' | 'none';
+  readonly authorizer: AuthorizerUse;
 }
 
+/** The request may go on to the backend, with the authorizer's context; or it was answered. */
+type Access = { readonly context: Record<string, unknown> | undefined; readonly source: AuthorizerUse } | { readonly reply: Reply };
+
 const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
-/** Bounds the cache the way a memory limit bounds API Gateway's. */
-const MAX_CACHE_ENTRIES = 10_000;
 
-export function createLocalGateway(props: LocalGatewayProps): {
-  listen(port: number, host: string): Promise<LocalGateway>;
-} {
-  const cache = new Map<string, CachedAuthorization>();
-  let authorizerInvocations = 0;
-  const maxBodyBytes = props.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  const now = props.now ?? Date.now;
-  const corsHeaders: Record<string, string> = props.allowedOrigin
-    ? { 'Access-Control-Allow-Origin': props.allowedOrigin, Vary: 'Origin' }
-    : {};
+export function createLocalGateway(props: LocalGatewayProps): { listen(port: number, host: string): Promise<LocalGateway> } {
+  const authorizer = createAuthorizerStage({ ...props, now: props.now ?? Date.now });
+  const logger = createLogger('local-gateway', props.accessLog ?? (() => undefined));
+  const resources = resourcePaths(props.routes);
+  const gatewayResponse = gatewayResponses(props.cors);
 
-  function gatewayResponse(name: GatewayResponseName, authorizer: Reply['authorizer'] = 'none'): Reply {
-    const { statusCode, body } = GATEWAY_RESPONSES[name];
-    return {
-      statusCode,
-      headers: { 'Content-Type': 'application/json', 'x-amzn-ErrorType': name, ...corsHeaders },
-      body: JSON.stringify(body),
-      authorizer,
-    };
-  }
+  const preflight = (target: RequestTarget, origin: string | undefined): Reply => {
+    if (!props.cors || !isResource(resources, target.path)) return gatewayResponse('missingAuthenticationToken');
+    return { statusCode: PREFLIGHT_STATUS, headers: preflightHeaders(props.cors, origin), body: '', authorizer: 'none' };
+  };
 
-  function methodArn(method: string, path: string): string {
+  const methodArn = (method: string, path: string): string => {
     const { region, accountId, apiId, stage } = props.api;
     return `arn:aws:execute-api:${region}:${accountId}:${apiId}/${stage}/${method}${path}`;
+  };
+
+  async function authorizeRequest(request: IncomingMessage, arn: string): Promise<Access> {
+    const identity = identitySource(request.rawHeaders);
+    if (identity === undefined) return { reply: gatewayResponse('unauthorized') };
+    const outcome = await authorizer.authorize(identity, arn);
+    if ('rejection' in outcome) return { reply: gatewayResponse(outcome.rejection, outcome.source) };
+    const { decision, unsupported } = evaluateGatewayPolicy(outcome.result.policyDocument, arn);
+    for (const statement of unsupported) warnUnsupported(logger, statement, arn);
+    if (decision !== 'allow') return { reply: gatewayResponse('accessDenied', outcome.source) };
+    return { context: { ...outcome.result.context, principalId: outcome.result.principalId }, source: outcome.source };
   }
 
-  async function authorize(
-    identity: string,
-    arn: string,
-  ): Promise<{ result: APIGatewayAuthorizerResult; source: 'hit' | 'invoked' } | GatewayResponseName> {
-    const ttlMs = props.resultsCacheTtlSeconds * 1000;
-    const cached = ttlMs > 0 ? cache.get(identity) : undefined;
-    if (cached && cached.expiresAt > now()) return { result: cached.result, source: 'hit' };
-
-    authorizerInvocations++;
-    let result: APIGatewayAuthorizerResult;
-    try {
-      result = await props.authorizer({ type: 'TOKEN', authorizationToken: identity, methodArn: arn });
-    } catch (error) {
-      // API Gateway: exactly "Unauthorized" is a 401; any other failure is the authorizer's fault.
-      return error instanceof Error && error.message === 'Unauthorized' ? 'unauthorized' : 'authorizerFailure';
-    }
-    if (!isWellFormedResult(result)) return 'authorizerFailure';
-    if (ttlMs > 0) {
-      if (cache.size >= MAX_CACHE_ENTRIES) cache.clear();
-      cache.set(identity, { result, expiresAt: now() + ttlMs });
-    }
-    return { result, source: 'invoked' };
-  }
-
-  async function handle(request: IncomingMessage, body: Buffer): Promise<Reply> {
-    const url = new URL(request.url ?? '/', 'http://local');
-    const method = request.method ?? 'GET';
-    const match = findRoute(props.routes, method, url.pathname);
-    if (!match) return gatewayResponse('missingAuthenticationToken');
-
-    const { route, pathParameters } = match;
-    const arn = methodArn(method, url.pathname);
-    let authorizerContext: Record<string, unknown> | undefined;
-    let authorizerSource: Reply['authorizer'] = 'none';
-
-    if (!isPublic(route)) {
-      const identity = request.headers.authorization;
-      // A TOKEN authorizer's identity source missing or empty: 401 without invoking the authorizer.
-      if (!identity) return gatewayResponse('unauthorized');
-      const outcome = await authorize(identity, arn);
-      if (typeof outcome === 'string') return gatewayResponse(outcome);
-      authorizerSource = outcome.source;
-      if (evaluatePolicy(outcome.result.policyDocument, arn) !== 'allow') {
-        return gatewayResponse('accessDenied', authorizerSource);
-      }
-      authorizerContext = { ...outcome.result.context, principalId: outcome.result.principalId };
-    }
-
-    const event = proxyEvent(request, url, route, pathParameters, body, authorizerContext, props.api.stage);
-    let result: APIGatewayProxyResult;
+  async function integrate(route: Route, event: APIGatewayProxyEvent, source: AuthorizerUse): Promise<Reply> {
+    let result: unknown;
     try {
       result = await props.handlers[route.handler](event, { awsRequestId: event.requestContext.requestId });
     } catch {
-      return gatewayResponse('integrationFailure', authorizerSource);
+      return gatewayResponse('integrationFailure', source);
     }
-    if (!result || typeof result.statusCode !== 'number') return gatewayResponse('integrationFailure', authorizerSource);
+    if (!isJsonObject(result) || typeof result.statusCode !== 'number') return gatewayResponse('integrationFailure', source);
+    const body = typeof result.body === 'string' ? result.body : '';
     return {
       statusCode: result.statusCode,
-      headers: { ...corsHeaders, ...stringHeaders(result.headers) },
-      multiValueHeaders: result.multiValueHeaders as Record<string, string[]> | undefined,
-      body: result.isBase64Encoded ? Buffer.from(result.body ?? '', 'base64') : (result.body ?? ''),
-      authorizer: authorizerSource,
+      headers: headerValues(result.headers, (value) => String(value)) ?? {},
+      multiValueHeaders: headerValues(result.multiValueHeaders, (values) => (Array.isArray(values) ? values.map(String) : [String(values)])),
+      body: result.isBase64Encoded === true ? Buffer.from(body, 'base64') : body,
+      authorizer: source,
     };
   }
 
-  const server = createServer((request, response) => {
-    const started = process.hrtime.bigint();
-    if (props.staticRoutes?.some((serve) => serve(request, response))) return;
-    void readBody(request, maxBodyBytes)
-      .then((body) => (body === undefined ? gatewayResponse('requestTooLarge') : handle(request, body)))
-      .catch(() => gatewayResponse('integrationFailure'))
-      .then((reply) => {
-        writeReply(response, reply);
-        props.accessLog?.(
-          JSON.stringify({
-            level: 'INFO',
-            message: 'request',
-            service: 'local-gateway',
-            method: request.method,
-            path: new URL(request.url ?? '/', 'http://local').pathname,
-            status: reply.statusCode,
-            authorizer: reply.authorizer,
-            latencyMs: Number(process.hrtime.bigint() - started) / 1e6,
-          }),
-        );
-      });
-  });
-  server.keepAliveTimeout = 5000;
+  async function handle(request: IncomingMessage, body: Buffer): Promise<Reply> {
+    const target = parseRequestTarget(request.url);
+    const method = request.method ?? 'GET';
+    if (!target) return gatewayResponse('missingAuthenticationToken');
+    if (method === 'OPTIONS') return preflight(target, request.headers.origin);
+    const match = findRoute(props.routes, method, target.path);
+    if (!match) return gatewayResponse('missingAuthenticationToken');
 
-  return {
-    listen: (port, host) =>
-      new Promise((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, host, () => {
-          server.off('error', reject);
-          const address = server.address() as AddressInfo;
-          resolve({
-            url: `http://${host}:${address.port}`,
-            get authorizerInvocations() {
-              return authorizerInvocations;
-            },
-            close: () =>
-              new Promise<void>((done) => {
-                server.closeAllConnections();
-                server.close(() => done());
-              }),
-          });
-        });
-      }),
+    const { route, pathParameters } = match;
+    const access = isPublic(route) ? { context: undefined, source: 'none' as const } : await authorizeRequest(request, methodArn(method, target.path));
+    if ('reply' in access) return access.reply;
+    const event = proxyEvent({ request, target, route, pathParameters, body, authorizer: access.context, stage: props.api.stage });
+    if (exceedsLambdaPayload(event)) return gatewayResponse('requestTooLarge', access.source);
+    return integrate(route, event, access.source);
+  }
+
+  const server = createGatewayServer(props, logger, (request, body) =>
+    body === undefined ? Promise.resolve(gatewayResponse('requestTooLarge')) : handle(request, body).catch(() => gatewayResponse('integrationFailure')),
+  );
+  return { listen: (port, host) => listen(server, port, host, () => authorizer.invocations) };
+}
+
+/** API Gateway's own answers (lib/config/gateway-responses.ts), with the static CORS headers the deployed API gives them. */
+function gatewayResponses(cors: CorsPolicy | undefined): (name: GatewayResponseName, source?: AuthorizerUse) => Reply {
+  const corsHeaders = cors ? gatewayResponseCorsHeaders(cors) : {};
+  return (name, source = 'none') => {
+    const { statusCode, body } = GATEWAY_RESPONSES[name];
+    return { statusCode, headers: { 'Content-Type': 'application/json', 'x-amzn-ErrorType': name, ...corsHeaders }, body: JSON.stringify(body), authorizer: source };
   };
 }
 
-function isWellFormedResult(result: unknown): result is APIGatewayAuthorizerResult {
-  if (!result || typeof result !== 'object') return false;
-  const { principalId, policyDocument, context } = result as APIGatewayAuthorizerResult;
-  if (typeof principalId !== 'string' || !policyDocument || !Array.isArray(policyDocument.Statement)) return false;
-  // Context values must be strings, numbers or booleans: API Gateway rejects anything else.
-  return context === undefined || context === null || Object.values(context).every((value) => ['string', 'number', 'boolean'].includes(typeof value));
+/** The HTTP server: static pages first, then the body (`undefined` when above the limit) to `handle` (which never rejects), one log line per request. */
+function createGatewayServer(
+  props: LocalGatewayProps,
+  logger: Logger,
+  handle: (request: IncomingMessage, body: Buffer | undefined) => Promise<Reply>,
+): Server {
+  const server = createServer((request, response) => {
+    const started = process.hrtime.bigint();
+    if (props.staticRoutes?.some((serve) => serve(request, response))) return;
+    const answer = (reply: Reply): void => {
+      writeReply(response, reply);
+      logger.log('INFO', 'request', {
+        method: request.method,
+        path: parseRequestTarget(request.url)?.path ?? request.url,
+        status: reply.statusCode,
+        authorizer: reply.authorizer,
+        latencyMs: Number(process.hrtime.bigint() - started) / 1e6,
+      });
+    };
+    // A request that fails while its body is read has lost its client: nothing to answer.
+    void readBody(request, props.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES).then(
+      (body) => handle(request, body).then(answer),
+      () => response.destroy(),
+    );
+  });
+  server.keepAliveTimeout = 5000;
+  return server;
+}
+
+function warnUnsupported(logger: Logger, statement: ReturnType<typeof evaluateGatewayPolicy>['unsupported'][number], arn: string): void {
+  logger.log('WARN', 'policy statement not evaluated', {
+    reason: 'UNSUPPORTED_POLICY_STATEMENT',
+    statement: statement.index,
+    effect: statement.effect,
+    problems: statement.problems.join(','),
+    treatedAs: statement.treatedAs,
+    methodArn: arn,
+  });
+}
+
+/** A proxy result's header map with its values made strings; `undefined` when it has none. */
+function headerValues<T>(headers: unknown, convert: (value: unknown) => T): Record<string, T> | undefined {
+  if (!isJsonObject(headers)) return undefined;
+  return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, convert(value)]));
 }
 
 function readBody(request: IncomingMessage, maxBytes: number): Promise<Buffer | undefined> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    let tooLarge = false;
     request.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > maxBytes) tooLarge = true;
-      else chunks.push(chunk);
+      if (size <= maxBytes) chunks.push(chunk);
     });
-    request.on('end', () => resolve(tooLarge ? undefined : Buffer.concat(chunks)));
+    request.on('end', () => resolve(size > maxBytes ? undefined : Buffer.concat(chunks)));
     request.on('error', reject);
   });
 }
 
-function proxyEvent(
-  request: IncomingMessage,
-  url: URL,
-  route: Route,
-  pathParameters: Record<string, string>,
-  body: Buffer,
-  authorizer: Record<string, unknown> | undefined,
-  stage: string,
-): APIGatewayProxyEvent {
-  const headers: Record<string, string> = {};
-  const multiValueHeaders: Record<string, string[]> = {};
-  for (let i = 0; i < request.rawHeaders.length; i += 2) {
-    const [name, value] = [request.rawHeaders[i], request.rawHeaders[i + 1]];
-    headers[name] = value;
-    (multiValueHeaders[name] ??= []).push(value);
-  }
-  const query: Record<string, string> = {};
-  const multiQuery: Record<string, string[]> = {};
-  for (const [name, value] of url.searchParams) {
-    query[name] = value;
-    (multiQuery[name] ??= []).push(value);
-  }
-  const hasQuery = Object.keys(query).length > 0;
-  const requestId = randomUUID();
-  return {
-    resource: route.path,
-    path: url.pathname,
-    httpMethod: route.method,
-    headers,
-    multiValueHeaders,
-    queryStringParameters: hasQuery ? query : null,
-    multiValueQueryStringParameters: hasQuery ? multiQuery : null,
-    pathParameters: Object.keys(pathParameters).length > 0 ? pathParameters : null,
-    stageVariables: null,
-    body: body.length > 0 ? body.toString('utf8') : null,
-    isBase64Encoded: false,
-    requestContext: {
-      accountId: 'local',
-      apiId: 'local',
-      authorizer: authorizer ?? null,
-      httpMethod: route.method,
-      identity: { sourceIp: request.socket.remoteAddress ?? '127.0.0.1', userAgent: request.headers['user-agent'] ?? null },
-      path: url.pathname, // the path as the client sent it (deployed: with the stage prefix)
-      protocol: `HTTP/${request.httpVersion}`,
-      requestId,
-      requestTimeEpoch: Date.now(),
-      resourceId: 'local',
-      resourcePath: route.path,
-      stage,
-    } as APIGatewayProxyEvent['requestContext'],
-  };
-}
-
-function stringHeaders(headers: APIGatewayProxyResult['headers']): Record<string, string> {
-  const result: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers ?? {})) result[name] = String(value);
-  return result;
-}
-
 function writeReply(response: ServerResponse, reply: Reply): void {
   if (response.headersSent) return;
-  for (const [name, value] of Object.entries(reply.headers ?? {})) response.setHeader(name, value);
+  for (const [name, value] of Object.entries(reply.headers)) response.setHeader(name, value);
   for (const [name, values] of Object.entries(reply.multiValueHeaders ?? {})) response.setHeader(name, values);
   response.setHeader('X-Local-Authorizer', reply.authorizer);
   response.writeHead(reply.statusCode);
   response.end(reply.body);
+}
+
+function isAddressInfo(address: string | AddressInfo | null): address is AddressInfo {
+  return typeof address === 'object' && address !== null;
+}
+
+function listen(server: Server, port: number, host: string, invocations: () => number): Promise<LocalGateway> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      const address = server.address();
+      resolve({
+        url: `http://${host}:${isAddressInfo(address) ? address.port : port}`,
+        get authorizerInvocations() {
+          return invocations();
+        },
+        close: () =>
+          new Promise<void>((done) => {
+            server.closeAllConnections();
+            server.close(() => done());
+          }),
+      });
+    });
+  });
 }

@@ -7,6 +7,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { configFor } from '../config/app-config';
 import type { StaticRoute } from './gateway';
+import { parseRequestTarget } from './routing';
 import type { LocalOutputs } from './system';
 
 const PAGE_PATHS = new Set(['/', '/callback']);
@@ -20,8 +21,8 @@ export function staticPages(outputs: LocalOutputs): readonly StaticRoute[] {
   const html = renderPage(settings);
   return [
     (request: IncomingMessage, response: ServerResponse): boolean => {
-      const pathname = new URL(request.url ?? '/', 'http://local').pathname;
-      if (request.method !== 'GET' || !PAGE_PATHS.has(pathname)) return false;
+      const target = parseRequestTarget(request.url);
+      if (request.method !== 'GET' || !target || !PAGE_PATHS.has(target.path)) return false;
       response.writeHead(200, {
         'Content-Type': 'text/html; charset=utf-8',
         'Cache-Control': 'no-store',

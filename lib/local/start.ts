@@ -1,7 +1,7 @@
 /**
  * `npm start`: runs the local system until SIGINT/SIGTERM.
- * Environment: API_PORT (default 3000), COGNITO_PORT (default 9229), LOCAL_DIR (default .local),
- * APP_STAGE (default dev).
+ * Environment: API_PORT (default 3000), COGNITO_PORT (default 9229), DYNAMODB_PORT (default 8000),
+ * LOCAL_DIR (default .local), APP_STAGE (default dev).
  */
 import { configFor, isStage } from '../config/app-config';
 import { seedUsers } from './seed-users';
@@ -32,6 +32,7 @@ async function main(): Promise<void> {
     config,
     apiPort: portFrom('API_PORT', config.local.apiPort),
     cognitoPort: portFrom('COGNITO_PORT', config.local.cognitoPort),
+    dynamodbPort: portFrom('DYNAMODB_PORT', config.local.dynamodbPort),
     dir: process.env.LOCAL_DIR || config.local.dir,
     accessLog: (line) => process.stdout.write(`${line}\n`),
     staticRoutes: staticPages,
@@ -61,6 +62,7 @@ function printBanner(system: LocalSystem): void {
     `  Hosted UI demo:  ${outputs.ApiUrl}/`,
     `  Cognito emulator ${outputs.UserPoolProviderUrl}`,
     `  JWKS:            ${outputs.JwksUri}`,
+    `  DynamoDB (local) ${system.dynamodb.endpoint}, data in ${system.dynamodb.dataDir}`,
     `  Outputs:         ${system.outputsFile}`,
     '  Seeded users (local emulator only):',
     ...seedUsers.map((user) => `    ${user.email.padEnd(22)} ${user.password.padEnd(18)} ${user.groups.join(', ') || '(no group)'}`),

@@ -1,6 +1,7 @@
 /**
- * The whole system on one machine: the Cognito emulator, provisioned from the typed config,
- * and the local gateway serving the access map with the real authorizer and handlers.
+ * The whole system on one machine: the Cognito emulator, provisioned from the typed config, a
+ * local DynamoDB with the tables of lib/config/tables.ts, and the local gateway serving the
+ * access map with the real authorizer and handlers.
  * The Lambdas are configured exactly as in AWS, through their environment variables
  * (lib/config/runtime-env.ts); only the loopback overrides differ.
  */
@@ -9,8 +10,11 @@ import { createServer } from 'node:net';
 import * as path from 'node:path';
 import { accessMap, type HandlerName } from '../config/access-map';
 import { configFor, resourceName, type AppConfig } from '../config/app-config';
+import { corsPolicy, localAllowedOrigins, type CorsPolicy } from '../config/cors';
 import { ENV } from '../config/runtime-env';
-import { provision, startEmulator } from './emulator';
+import { tableEnvironment, tableOutputs, type TableKey, type TableOutputs } from '../config/tables';
+import { ensureTables, startLocalDynamo, type LocalDynamo } from './dynamodb';
+import { provision, startEmulator, type Emulator } from './emulator';
 import { createLocalGateway, type AuthorizerFunction, type LocalGateway, type ProxyHandler, type StaticRoute } from './gateway';
 import { seedUsers } from './seed-users';
 
@@ -19,16 +23,17 @@ export interface LocalSystemOptions {
   readonly host?: string;
   readonly apiPort: number;
   readonly cognitoPort: number;
-  /** State directory (emulator data, outputs.json, logs). */
+  readonly dynamodbPort: number;
+  /** State directory (emulator and DynamoDB data, outputs.json, logs). */
   readonly dir: string;
   /** Names of the variables that set the ports, for error messages. */
-  readonly portVariables?: { readonly api: string; readonly cognito: string };
+  readonly portVariables?: { readonly api: string; readonly cognito: string; readonly dynamodb: string };
   readonly accessLog?: (line: string) => void;
   readonly staticRoutes?: (outputs: LocalOutputs) => readonly StaticRoute[];
 }
 
 /** The same keys as the deployed stacks' outputs. */
-export interface LocalOutputs {
+export interface LocalOutputs extends TableOutputs {
   readonly UserPoolId: string;
   readonly UserPoolClientId: string;
   readonly UserPoolProviderUrl: string;
@@ -42,6 +47,8 @@ export interface LocalSystem {
   readonly outputs: LocalOutputs;
   readonly outputsFile: string;
   readonly gateway: LocalGateway;
+  /** The local DynamoDB's endpoint and data directory. */
+  readonly dynamodb: { readonly endpoint: string; readonly dataDir: string };
   stop(): Promise<void>;
 }
 
@@ -59,14 +66,20 @@ const HANDLER_MODULES: Record<HandlerName, () => Promise<{ handler: ProxyHandler
 export async function startLocalSystem(options: LocalSystemOptions): Promise<LocalSystem> {
   const config = options.config ?? configFor('dev');
   const host = options.host ?? config.local.host;
-  const variables = options.portVariables ?? { api: 'API_PORT', cognito: 'COGNITO_PORT' };
+  const variables = options.portVariables ?? { api: 'API_PORT', cognito: 'COGNITO_PORT', dynamodb: 'DYNAMODB_PORT' };
   await assertPortFree(host, options.apiPort, variables.api);
   await assertPortFree(host, options.cognitoPort, variables.cognito);
+  await assertPortFree(host, options.dynamodbPort, variables.dynamodb);
 
   const dir = path.resolve(options.dir);
   mkdirSync(dir, { recursive: true });
   const emulator = await startEmulator({ dir, host, port: options.cognitoPort });
+  let dynamo: LocalDynamo | undefined;
   try {
+    dynamo = await startLocalDynamo({ dir, host, port: options.dynamodbPort }).catch((error: NodeJS.ErrnoException) => {
+      throw error.code === 'EADDRINUSE' ? portInUse(options.dynamodbPort, variables.dynamodb) : error;
+    });
+    const tables = await ensureTables(dynamo, config);
     const extraCallbackUrls = callbackUrlsFor(options.apiPort);
     const pool = await provision({
       endpoint: emulator.endpoint,
@@ -74,15 +87,11 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       users: seedUsers,
       extraCallbackUrls,
     });
-    configureLambdaEnvironment(config, emulator.endpoint, pool, [...config.hostedUi.callbackUrls, ...extraCallbackUrls]);
-
-    // Imported only now: like Lambda, they read their environment once, at cold start.
-    const { handler: authorizer } = (await import('../../lambda/authorizer/index')) as { handler: AuthorizerFunction };
-    const handlers = Object.fromEntries(
-      await Promise.all(
-        (Object.keys(HANDLER_MODULES) as HandlerName[]).map(async (name) => [name, (await HANDLER_MODULES[name]()).handler] as const),
-      ),
-    ) as Record<HandlerName, ProxyHandler>;
+    const cors = corsPolicy(localAllowedOrigins(config.api.allowedOrigins, options.apiPort), accessMap);
+    configureLambdaEnvironment(config, { emulatorEndpoint: emulator.endpoint, dynamodbEndpoint: dynamo.endpoint, pool, tables }, {
+      callbackUrls: [...config.hostedUi.callbackUrls, ...extraCallbackUrls],
+      allowedOrigins: cors.allowOrigins,
+    });
 
     const apiUrl = `http://${host}:${options.apiPort}`;
     const outputs: LocalOutputs = {
@@ -93,45 +102,77 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       ApiUrl: apiUrl,
       HostedUiUrl: emulator.endpoint,
       TokenEndpoint: `${emulator.endpoint}/oauth2/token`,
+      ...tableOutputs(tables),
     };
-    const gateway = await createLocalGateway({
-      routes: accessMap,
-      authorizer,
-      handlers,
-      resultsCacheTtlSeconds: config.authorizer.resultsCacheTtlSeconds,
-      api: { region: config.env.region, accountId: '000000000000', apiId: 'local', stage: config.api.stageName },
-      allowedOrigin: config.api.allowedOrigins[0],
-      accessLog: options.accessLog,
-      staticRoutes: options.staticRoutes?.(outputs),
-    })
-      .listen(options.apiPort, host)
-      .catch((error: NodeJS.ErrnoException) => {
-        throw error.code === 'EADDRINUSE' ? portInUse(options.apiPort, variables.api) : error;
-      });
+    const gateway = await startGateway(config, host, { ...options, cors }, outputs).catch((error: NodeJS.ErrnoException) => {
+      throw error.code === 'EADDRINUSE' ? portInUse(options.apiPort, variables.api) : error;
+    });
 
     const outputsFile = path.join(dir, 'outputs.json');
     writeFileSync(outputsFile, `${JSON.stringify(outputsByStack(config, outputs), null, 2)}\n`);
+    const services = { emulator, dynamo };
     return {
       outputs,
       outputsFile,
       gateway,
+      dynamodb: { endpoint: dynamo.endpoint, dataDir: dynamo.dataDir },
       async stop() {
         await gateway.close();
-        await emulator.stop();
+        await stopServices(services);
       },
     };
   } catch (error) {
-    await emulator.stop();
+    await stopServices({ emulator, dynamo });
     throw error;
   }
 }
 
-function configureLambdaEnvironment(
+/** Loads the Lambdas (after their environment is set) and serves them. */
+async function startGateway(
   config: AppConfig,
-  emulatorEndpoint: string,
-  pool: { userPoolId: string; userPoolClientId: string; issuer: string; jwksUri: string },
-  callbackUrls: readonly string[],
-): void {
+  host: string,
+  options: LocalSystemOptions & { readonly cors: CorsPolicy },
+  outputs: LocalOutputs,
+): Promise<LocalGateway> {
+  // Imported only now: like Lambda, they read their environment once, at cold start.
+  const { handler: authorizer } = (await import('../../lambda/authorizer/index')) as { handler: AuthorizerFunction };
+  const handlers = Object.fromEntries(
+    await Promise.all(
+      (Object.keys(HANDLER_MODULES) as HandlerName[]).map(async (name) => [name, (await HANDLER_MODULES[name]()).handler] as const),
+    ),
+  ) as Record<HandlerName, ProxyHandler>;
+  return createLocalGateway({
+    routes: accessMap,
+    authorizer,
+    handlers,
+    resultsCacheTtlSeconds: config.authorizer.resultsCacheTtlSeconds,
+    api: { region: config.env.region, accountId: '000000000000', apiId: 'local', stage: config.api.stageName },
+    cors: options.cors,
+    accessLog: options.accessLog,
+    staticRoutes: options.staticRoutes?.(outputs),
+  }).listen(options.apiPort, host);
+}
+
+/** Called after the gateway is closed: every write it acknowledged is already in the database. */
+async function stopServices(services: { emulator: Emulator; dynamo?: LocalDynamo }): Promise<void> {
+  await Promise.all([services.emulator.stop(), services.dynamo?.stop()]);
+}
+
+interface LambdaEndpoints {
+  readonly emulatorEndpoint: string;
+  readonly dynamodbEndpoint: string;
+  readonly pool: { userPoolId: string; userPoolClientId: string; issuer: string; jwksUri: string };
+  readonly tables: Readonly<Record<TableKey, string>>;
+}
+
+/** What the browser-facing functions need besides endpoints: redirect URIs and CORS origins. */
+interface WebSettings {
+  readonly callbackUrls: readonly string[];
+  readonly allowedOrigins: readonly string[];
+}
+
+function configureLambdaEnvironment(config: AppConfig, endpoints: LambdaEndpoints, web: WebSettings): void {
+  const { emulatorEndpoint, pool } = endpoints;
   Object.assign(process.env, {
     [ENV.stage]: config.stage,
     [ENV.region]: config.env.region,
@@ -141,7 +182,10 @@ function configureLambdaEnvironment(
     [ENV.jwksUriOverride]: pool.jwksUri,
     [ENV.cognitoEndpoint]: emulatorEndpoint,
     [ENV.tokenEndpoint]: `${emulatorEndpoint}/oauth2/token`,
-    [ENV.callbackUrls]: [...new Set(callbackUrls)].join(','),
+    [ENV.callbackUrls]: [...new Set(web.callbackUrls)].join(','),
+    [ENV.allowedOrigins]: web.allowedOrigins.join(','),
+    [ENV.dynamodbEndpoint]: endpoints.dynamodbEndpoint,
+    ...tableEnvironment(endpoints.tables),
   });
 }
 
@@ -152,8 +196,11 @@ export function callbackUrlsFor(apiPort: number): string[] {
 
 /** The shape `cdk deploy --outputs-file` writes: outputs grouped by stack name. */
 function outputsByStack(config: AppConfig, outputs: LocalOutputs): Record<string, Partial<LocalOutputs>> {
-  const { ApiUrl, ...identity } = outputs;
-  return { [resourceName(config, 'Identity')]: identity, [resourceName(config, 'Api')]: { ApiUrl } };
+  const { ApiUrl, UserPoolId, UserPoolClientId, UserPoolProviderUrl, JwksUri, HostedUiUrl, TokenEndpoint, ...tables } = outputs;
+  return {
+    [resourceName(config, 'Identity')]: { UserPoolId, UserPoolClientId, UserPoolProviderUrl, JwksUri, HostedUiUrl, TokenEndpoint },
+    [resourceName(config, 'Api')]: { ApiUrl, ...tables },
+  };
 }
 
 function portInUse(port: number, variable: string): LocalStartError {

@@ -2,7 +2,9 @@ import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import type { Construct } from 'constructs';
 import type { AppConfig } from '../config/app-config';
+import { TABLE_KEYS, TABLES } from '../config/tables';
 import { AuthorizedApi } from '../constructs/api';
+import { AppTables } from '../constructs/tables';
 
 export interface ApiStackProps extends StackProps {
   readonly config: AppConfig;
@@ -11,18 +13,22 @@ export interface ApiStackProps extends StackProps {
   readonly tokenEndpoint: string;
 }
 
-/** The REST API, its Lambda authorizer and backends, built from the access map. */
+/** The REST API, its Lambda authorizer and backends, built from the access map, and the tables they use. */
 export class ApiStack extends Stack {
   readonly api: AuthorizedApi;
+  readonly tables: AppTables;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
+    this.tables = new AppTables(this, 'Tables', { config: props.config });
     this.api = new AuthorizedApi(this, 'Api', {
       config: props.config,
       userPool: props.userPool,
       userPoolClient: props.userPoolClient,
       tokenEndpoint: props.tokenEndpoint,
+      tables: this.tables,
     });
     new CfnOutput(this, 'ApiUrl', { value: this.api.api.url });
+    for (const key of TABLE_KEYS) new CfnOutput(this, TABLES[key].outputName, { value: this.tables.table(key).tableName });
   }
 }

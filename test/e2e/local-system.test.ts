@@ -11,13 +11,13 @@ import { callbackUrlsFor } from '../../lib/local/system';
 import { configFor } from '../../lib/config/app-config';
 import { seedUsers } from '../../lib/local/seed-users';
 import { accessToken, makeSigningKey } from '../../fixtures/token-factory';
-import { sendJson } from '../support/http';
+import { send, sendJson } from '../support/http';
 import { runCli, startLocalProcess, type LocalProcess } from '../support/local-process';
 
 jest.setTimeout(90_000);
 
 let local: LocalProcess;
-const tokens = new Map<string, { AccessToken: string; RefreshToken: string }>();
+const tokens = new Map<string, { access_token: string; refresh_token: string }>();
 let expiringToken: string;
 let expiringTokenIssuedAt: number;
 
@@ -52,7 +52,7 @@ beforeAll(async () => {
   const reprovision = (accessTokenSeconds?: number) =>
     provision({ endpoint: `http://127.0.0.1:${local.cognitoPort}`, config: configFor('dev'), users: [], accessTokenSeconds, extraCallbackUrls: callbackUrlsFor(local.apiPort) });
   await reprovision(1);
-  expiringToken = (await login('admin@example.com')).body.AccessToken;
+  expiringToken = (await login('admin@example.com')).body.access_token;
   expiringTokenIssuedAt = Date.now();
   await reprovision();
 });
@@ -61,17 +61,23 @@ afterAll(async () => {
   await local?.stop();
 });
 
-const bearer = (email: string) => `Bearer ${tokens.get(email)!.AccessToken}`;
+const bearer = (email: string) => `Bearer ${tokens.get(email)!.access_token}`;
 
 describe('group × route matrix over HTTP', () => {
   const review = { title: 'Solid', body: 'Does what it says.', rating: 4 };
-  // Expected statuses, written out: 404 on DELETE of an unknown user means "authorized, and the backend answered".
+  // Expected statuses, written out: 404 means "authorized, and the backend answered" (no such user or review).
+  const reviewRoutes = (write: number, update: number): Array<[string, string, number, unknown?]> => [
+    ['POST', '/api/reviews', write, review],
+    ['PUT', '/api/reviews/r1', update, review],
+    ['GET', '/api/reviews', 200],
+    ['GET', '/api/reviews/r1', 404],
+  ];
   const matrix: Array<[string, Array<[string, string, number, unknown?]>]> = [
-    ['admin@example.com', [['GET', '/api/profile', 200], ['GET', '/api/admin/users', 200], ['DELETE', '/api/admin/users/nobody@example.com', 404], ['POST', '/api/reviews', 403, review], ['PUT', '/api/reviews/r1', 403, review]]],
-    ['reviewer@example.com', [['GET', '/api/profile', 200], ['GET', '/api/admin/users', 403], ['DELETE', '/api/admin/users/nobody@example.com', 403], ['POST', '/api/reviews', 201, review], ['PUT', '/api/reviews/r1', 200, review]]],
-    ['user@example.com', [['GET', '/api/profile', 200], ['GET', '/api/admin/users', 403], ['DELETE', '/api/admin/users/nobody@example.com', 403], ['POST', '/api/reviews', 403, review], ['PUT', '/api/reviews/r1', 403, review]]],
-    ['multi@example.com', [['GET', '/api/profile', 200], ['GET', '/api/admin/users', 403], ['DELETE', '/api/admin/users/nobody@example.com', 403], ['POST', '/api/reviews', 201, review], ['PUT', '/api/reviews/r1', 200, review]]],
-    ['nogroup@example.com', [['GET', '/api/profile', 200], ['GET', '/api/admin/users', 403], ['DELETE', '/api/admin/users/nobody@example.com', 403], ['POST', '/api/reviews', 403, review], ['PUT', '/api/reviews/r1', 403, review]]],
+    ['admin@example.com', [['GET', '/api/profile', 200], ['GET', '/api/admin/users', 200], ['DELETE', '/api/admin/users/nobody@example.com', 404], ...reviewRoutes(403, 403)]],
+    ['reviewer@example.com', [['GET', '/api/profile', 200], ['GET', '/api/admin/users', 403], ['DELETE', '/api/admin/users/nobody@example.com', 403], ...reviewRoutes(201, 404)]],
+    ['user@example.com', [['GET', '/api/profile', 200], ['GET', '/api/admin/users', 403], ['DELETE', '/api/admin/users/nobody@example.com', 403], ...reviewRoutes(403, 403)]],
+    ['multi@example.com', [['GET', '/api/profile', 200], ['GET', '/api/admin/users', 403], ['DELETE', '/api/admin/users/nobody@example.com', 403], ...reviewRoutes(201, 404)]],
+    ['nogroup@example.com', [['GET', '/api/profile', 200], ['GET', '/api/admin/users', 403], ['DELETE', '/api/admin/users/nobody@example.com', 403], ...reviewRoutes(403, 403)]],
   ];
 
   for (const [email, calls] of matrix) {
@@ -94,7 +100,7 @@ describe('group × route matrix over HTTP', () => {
 
 describe('401 cases', () => {
   it('no header, empty header, garbage, wrong scheme', async () => {
-    for (const header of [undefined, '', 'Bearer garbage', `Basic ${tokens.get('admin@example.com')!.AccessToken}`]) {
+    for (const header of [undefined, '', 'Bearer garbage', `Basic ${tokens.get('admin@example.com')!.access_token}`]) {
       const response = await api('GET', '/api/profile', header);
       expect(response).toMatchObject({ status: 401, body: { message: 'Unauthorized' } });
     }
@@ -133,16 +139,64 @@ describe('401 cases', () => {
 
 describe('refresh', () => {
   it('exchanges the refresh token for a new access token that works', async () => {
-    const refreshed = await api('POST', '/auth/refresh', undefined, { refreshToken: tokens.get('reviewer@example.com')!.RefreshToken });
+    const refreshed = await api('POST', '/auth/refresh', undefined, { refresh_token: tokens.get('reviewer@example.com')!.refresh_token });
     expect(refreshed.status).toBe(200);
-    expect((await api('POST', '/api/reviews', `Bearer ${refreshed.body.AccessToken}`, { title: 't', body: 'b', rating: 5 })).status).toBe(201);
-    expect((await api('POST', '/auth/refresh', undefined, { refreshToken: 'not-a-refresh-token' })).status).toBe(401);
+    expect((await api('POST', '/api/reviews', `Bearer ${refreshed.body.access_token}`, { title: 't', body: 'b', rating: 5 })).status).toBe(201);
+    expect((await api('POST', '/auth/refresh', undefined, { refresh_token: 'not-a-refresh-token' })).status).toBe(401);
+  });
+});
+
+describe('as API consumers meet it', () => {
+  const origin = () => `http://localhost:${local.apiPort}`;
+
+  it('answers token requests in RFC 6749 names, uncacheable, and refuses a login that is not JSON (415)', async () => {
+    const response = await sendJson(`${local.apiUrl}/auth/login`, 'POST', { username: 'user@example.com', password: password('user@example.com') });
+    expect(Object.keys(response.json).sort()).toEqual(['access_token', 'expires_in', 'id_token', 'refresh_token', 'token_type']);
+    expect(response.headers['cache-control']).toBe('no-store');
+    const form = await send(`${local.apiUrl}/auth/login`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: `username=user%40example.com&password=${encodeURIComponent(password('user@example.com'))}`,
+    });
+    expect([form.status, form.json]).toEqual([415, { message: 'Content-Type must be application/json' }]);
+  });
+
+  it('answers CORS preflights for the origin on API_PORT, and the backends send CORS on their own answers', async () => {
+    const preflight = await send(`${local.apiUrl}/api/profile`, { method: 'OPTIONS', headers: { Origin: origin(), 'Access-Control-Request-Method': 'GET' } });
+    expect([preflight.status, preflight.headers['access-control-allow-origin'], preflight.headers['x-local-authorizer']]).toEqual([204, origin(), 'none']);
+    const profile = await send(`${local.apiUrl}/api/profile`, { headers: { Origin: origin(), Authorization: bearer('user@example.com') } });
+    expect([profile.status, profile.headers['access-control-allow-origin'], profile.headers['access-control-allow-credentials']]).toEqual([200, origin(), 'true']);
+    const foreign = await send(`${local.apiUrl}/api/profile`, { headers: { Origin: 'https://evil.example', Authorization: bearer('user@example.com') } });
+    expect(foreign.headers['access-control-allow-origin']).toBeUndefined();
+    const unauthorized = await send(`${local.apiUrl}/api/profile`, { headers: { Origin: origin() } });
+    expect([unauthorized.status, unauthorized.headers['access-control-allow-origin']]).toEqual([401, origin()]);
+  });
+
+  it('refuses an admin deleting their own account (400), and writes audit lines naming who did what, never a secret', async () => {
+    const self = await api('DELETE', '/api/admin/users/admin@example.com', bearer('admin@example.com'));
+    expect([self.status, self.body]).toEqual([400, { message: 'An admin cannot delete their own account through the API: ask another admin' }]);
+    // The JSON log lines of the gateway and the Lambdas (the banner lists the seeded passwords on purpose).
+    const logLines = local
+      .stdout()
+      .split('\n')
+      .filter((line) => line.startsWith('{'));
+    const audit = logLines.map((line) => JSON.parse(line)).filter((line) => line.message === 'audit');
+    const adminSub = JSON.parse(Buffer.from(tokens.get('admin@example.com')!.access_token.split('.')[1], 'base64url').toString()).sub;
+    expect(audit).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ action: 'login', actor: adminSub, target: 'admin@example.com', result: 'success' }),
+        expect.objectContaining({ action: 'admin.delete_user', actor: adminSub, target: 'admin@example.com', result: 'rejected', status: 400, reason: 'SELF_DELETE' }),
+      ]),
+    );
+    for (const secret of [...seedUsers.map((user) => user.password), tokens.get('admin@example.com')!.access_token, tokens.get('admin@example.com')!.refresh_token]) {
+      expect(logLines.join('\n')).not.toContain(secret);
+    }
   });
 });
 
 describe('authorizer cache', () => {
   it('does not invoke the authorizer again within the TTL, and the cached policy decides other routes right', async () => {
-    const fresh = (await login('reviewer@example.com')).body.AccessToken;
+    const fresh = (await login('reviewer@example.com')).body.access_token;
     const calls: Array<[string, string, number, string]> = [
       ['GET', '/api/profile', 200, 'invoked'],
       ['GET', '/api/profile', 200, 'hit'],

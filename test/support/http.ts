@@ -16,6 +16,8 @@ export interface TestResponse {
 
 export interface TestRequest {
   readonly method?: string;
+  /** The request target sent verbatim instead of the URL's path (e.g. `//x/…` or absolute-form `http://host/…`). */
+  readonly target?: string;
   readonly headers?: Record<string, string | string[]>;
   readonly body?: string | Buffer;
 }
@@ -24,7 +26,8 @@ const TIMEOUT_MS = 20_000;
 
 export function send(url: string, options: TestRequest = {}): Promise<TestResponse> {
   return new Promise((resolve, reject) => {
-    const request = httpRequest(url, { method: options.method ?? 'GET', headers: options.headers, agent: false, timeout: TIMEOUT_MS }, (response) => {
+    const requestOptions = { method: options.method ?? 'GET', headers: options.headers, agent: false, timeout: TIMEOUT_MS, ...(options.target === undefined ? {} : { path: options.target }) };
+    const request = httpRequest(url, requestOptions, (response) => {
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
       response.on('error', reject);

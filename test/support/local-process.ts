@@ -27,18 +27,24 @@ export interface LocalProcess {
   readonly dir: string;
   readonly apiPort: number;
   readonly cognitoPort: number;
+  readonly dynamodbPort: number;
   readonly apiUrl: string;
   /** Outputs merged across stacks. */
   readonly outputs: Record<string, string>;
   readonly stdout: () => string;
   /** SIGTERM, then resolves with how long the process took to exit. */
   stop(): Promise<{ exitCode: number | null; ms: number }>;
+  /** Ctrl-C in a terminal: SIGINT to the whole process group; resolves when it has exited. */
+  interrupt(): Promise<{ exitCode: number | null }>;
+  /** SIGKILL to the whole process group (no shutdown code runs); resolves when it is gone. */
+  kill(): Promise<void>;
 }
 
 export interface StartOptions {
   dir?: string;
   apiPort?: number;
   cognitoPort?: number;
+  dynamodbPort?: number;
   env?: Record<string, string>;
 }
 
@@ -53,13 +59,26 @@ const killGroup = (child: ChildProcess, signal: NodeJS.Signals): void => {
 };
 process.on('exit', () => running.forEach((child) => killGroup(child, 'SIGKILL')));
 
+/** Resolves once no process of the child's group is left (so its ports and files are free again). */
+async function groupGone(child: ChildProcess): Promise<void> {
+  for (;;) {
+    try {
+      process.kill(-child.pid!, 0);
+    } catch {
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 export async function startLocalProcess(options: StartOptions = {}): Promise<LocalProcess> {
   const dir = options.dir ?? mkdtempSync(path.join(tmpdir(), 'local-system-'));
   const apiPort = options.apiPort ?? (await freePort());
   const cognitoPort = options.cognitoPort ?? (await freePort());
+  const dynamodbPort = options.dynamodbPort ?? (await freePort());
   const child = spawn(process.execPath, [TSX, 'lib/local/start.ts'], {
     cwd: PROJECT_ROOT,
-    env: { ...process.env, API_PORT: String(apiPort), COGNITO_PORT: String(cognitoPort), LOCAL_DIR: dir, ...options.env },
+    env: { ...process.env, API_PORT: String(apiPort), COGNITO_PORT: String(cognitoPort), DYNAMODB_PORT: String(dynamodbPort), LOCAL_DIR: dir, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
@@ -94,6 +113,7 @@ export async function startLocalProcess(options: StartOptions = {}): Promise<Loc
     dir,
     apiPort,
     cognitoPort,
+    dynamodbPort,
     apiUrl: outputs.ApiUrl,
     outputs,
     stdout: () => stdout,
@@ -103,6 +123,18 @@ export async function startLocalProcess(options: StartOptions = {}): Promise<Loc
       const exitCode = await exited;
       killGroup(child, 'SIGKILL'); // anything the system failed to stop
       return { exitCode, ms: Date.now() - started };
+    },
+    async interrupt() {
+      killGroup(child, 'SIGINT');
+      const exitCode = await exited;
+      killGroup(child, 'SIGKILL');
+      await groupGone(child);
+      return { exitCode };
+    },
+    async kill() {
+      killGroup(child, 'SIGKILL');
+      await exited;
+      await groupGone(child);
     },
   };
 }

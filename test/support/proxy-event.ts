@@ -1,17 +1,24 @@
 /** API Gateway REST proxy events as the gateway hands them to backends. */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 
-export function proxyEvent(
-  method: string,
-  resource: string,
-  options: { body?: unknown; path?: string; pathParameters?: Record<string, string>; headers?: Record<string, string>; authorizer?: Record<string, string> } = {},
-): APIGatewayProxyEvent {
+export interface ProxyEventOptions {
+  body?: unknown;
+  path?: string;
+  pathParameters?: Record<string, string>;
+  headers?: Record<string, string>;
+  /** Sent as `Content-Type` with a body; `null` sends none. @default 'application/json' */
+  contentType?: string | null;
+  authorizer?: Record<string, string>;
+}
+
+export function proxyEvent(method: string, resource: string, options: ProxyEventOptions = {}): APIGatewayProxyEvent {
   const path = options.path ?? resource;
+  const contentType = options.body === undefined || options.contentType === null ? undefined : (options.contentType ?? 'application/json');
   return {
     resource,
     path,
     httpMethod: method,
-    headers: options.headers ?? {},
+    headers: { ...(contentType === undefined ? {} : { 'Content-Type': contentType }), ...options.headers },
     multiValueHeaders: {},
     queryStringParameters: null,
     multiValueQueryStringParameters: null,

@@ -50,11 +50,30 @@ afterAll(async () => {
 const post = (resource: string, body?: unknown, headers?: Record<string, string>) => auth(proxyEvent('POST', resource, { body, headers }));
 const status = async (result: Promise<ProxyResult>) => (await result).statusCode;
 
+/** The audit lines written since `from` (an index into `logs`). */
+const auditLines = (from: number) => logs.slice(from).map((line) => JSON.parse(line)).filter((line) => line.message === 'audit');
+
 describe('POST /auth/login', () => {
-  it('returns Cognito tokens for the right password', async () => {
+  it('returns the tokens under their RFC 6749 names, never to be cached', async () => {
     const result = await post('/auth/login', ADMIN);
     expect(result.statusCode).toBe(200);
-    expect(JSON.parse(result.body)).toMatchObject({ AccessToken: expect.any(String), IdToken: expect.any(String), RefreshToken: expect.any(String), ExpiresIn: expect.any(Number) });
+    const tokens = JSON.parse(result.body);
+    expect(Object.keys(tokens).sort()).toEqual(['access_token', 'expires_in', 'id_token', 'refresh_token', 'token_type']);
+    expect(tokens).toMatchObject({ access_token: expect.stringMatching(/^ey/), id_token: expect.stringMatching(/^ey/), refresh_token: expect.any(String), token_type: 'Bearer' });
+    expect(tokens.expires_in).toBeGreaterThan(config.tokens.accessTokenMinutes * 60 - 60);
+    expect(tokens.expires_in).toBeLessThanOrEqual(config.tokens.accessTokenMinutes * 60);
+    expect(result.headers).toMatchObject({ 'Cache-Control': 'no-store', Pragma: 'no-cache' });
+  });
+
+  it('writes one audit line saying who logged in (sub and username), and one for a failed attempt', async () => {
+    const from = logs.length;
+    const { access_token: accessToken } = JSON.parse((await post('/auth/login', ADMIN)).body);
+    await post('/auth/login', { ...ADMIN, password: 'Wrong-Passw0rd!' });
+    const sub = JSON.parse(Buffer.from(accessToken.split('.')[1], 'base64url').toString()).sub;
+    expect(auditLines(from)).toEqual([
+      expect.objectContaining({ level: 'INFO', action: 'login', actor: sub, target: ADMIN.username, result: 'success', status: 200, reason: 'OK' }),
+      expect.objectContaining({ level: 'WARN', action: 'login', actor: 'anonymous', target: ADMIN.username, result: 'rejected', status: 401, reason: 'NOT_AUTHENTICATED' }),
+    ]);
   });
 
   it('answers a wrong password and an unknown user alike: 401', async () => {
@@ -88,11 +107,56 @@ it('answers 502 in one clear message when the identity service is down', async (
   expect([result.statusCode, JSON.parse(result.body).message]).toEqual([502, 'Identity service unavailable']);
 });
 
+describe('Content-Type', () => {
+  const routes: Array<[string, unknown]> = [
+    ['/auth/login', ADMIN],
+    ['/auth/refresh', { refresh_token: 'r' }],
+    ['/auth/token', { code: 'c', code_verifier: 'v'.repeat(43), redirect_uri: REDIRECT }],
+  ];
+
+  const types: Array<[string, string | null]> = [
+    ['text/plain', 'text/plain'],
+    ['a form', 'application/x-www-form-urlencoded'],
+    ['multipart', 'multipart/form-data; boundary=x'],
+    ['no Content-Type', null],
+  ];
+  it.each(routes.flatMap(([route, body]) => types.map(([label, type]) => [route, label, type, body] as const)))(
+    '%s answers a body sent as %s with 415, before reading it',
+    async (route, _label, contentType, body) => {
+      const from = logs.length;
+      const result = await auth(proxyEvent('POST', route, { body, contentType }));
+      expect([result.statusCode, JSON.parse(result.body)]).toEqual([415, { message: 'Content-Type must be application/json' }]);
+      expect(result.headers).toMatchObject({ 'Cache-Control': 'no-store' });
+      expect(auditLines(from)).toEqual([expect.objectContaining({ result: 'rejected', status: 415, reason: 'UNSUPPORTED_MEDIA_TYPE' })]);
+    },
+  );
+
+  it.each(['application/json; charset=utf-8', 'Application/JSON'])('accepts %s', async (contentType) => {
+    expect((await auth(proxyEvent('POST', '/auth/login', { body: ADMIN, contentType }))).statusCode).toBe(200);
+  });
+
+  it('reads the header whatever its name’s case', async () => {
+    const result = await auth(proxyEvent('POST', '/auth/login', { body: ADMIN, contentType: null, headers: { 'content-TYPE': 'application/json' } }));
+    expect(result.statusCode).toBe(200);
+  });
+});
+
 describe('POST /auth/refresh', () => {
-  it('accepts the refresh token in the body or in the refresh cookie', async () => {
-    const { RefreshToken } = JSON.parse((await post('/auth/login', ADMIN)).body);
-    expect(await status(post('/auth/refresh', { refreshToken: RefreshToken }))).toBe(200);
-    expect(await status(post('/auth/refresh', undefined, { Cookie: `theme=dark; refresh_token=${RefreshToken}` }))).toBe(200);
+  it('accepts the refresh token in the body (refresh_token, or refreshToken) or in the refresh cookie, and answers in RFC 6749 names', async () => {
+    const { refresh_token: refreshToken } = JSON.parse((await post('/auth/login', ADMIN)).body);
+    const refreshed = await post('/auth/refresh', { refresh_token: refreshToken });
+    expect(refreshed.statusCode).toBe(200);
+    expect(JSON.parse(refreshed.body)).toEqual({ access_token: expect.any(String), id_token: expect.any(String), expires_in: expect.any(Number), token_type: 'Bearer' });
+    expect(refreshed.headers).toMatchObject({ 'Cache-Control': 'no-store' });
+    expect(await status(post('/auth/refresh', { refreshToken }))).toBe(200);
+    expect(await status(post('/auth/refresh', undefined, { Cookie: `theme=dark; refresh_token=${refreshToken}` }))).toBe(200);
+  });
+
+  it('audits a refresh as the user it was for', async () => {
+    const { refresh_token: refreshToken } = JSON.parse((await post('/auth/login', ADMIN)).body);
+    const from = logs.length;
+    await post('/auth/refresh', { refresh_token: refreshToken });
+    expect(auditLines(from)).toEqual([expect.objectContaining({ action: 'refresh', actor: expect.stringMatching(/^[0-9a-f-]{36}$/), target: ADMIN.username, result: 'success' })]);
   });
 
   it('answers an unknown refresh token with 401 and a missing one with 400', async () => {
@@ -155,6 +219,7 @@ describe('POST /auth/token', () => {
     const handler = loadHandler(backendEnv(emulator, { TOKEN_ENDPOINT: endpoint }));
     const result = await handler(proxyEvent('POST', '/auth/token', { body: { code: 'c0de', code_verifier: verifier, redirect_uri: REDIRECT } }));
     expect(JSON.parse(result.body)).toEqual({ access_token: 'a.b.c', id_token: 'd.e.f', expires_in: 3600, token_type: 'Bearer' });
+    expect(result.headers).toMatchObject({ 'Cache-Control': 'no-store', Pragma: 'no-cache' });
     expect(result.headers?.['Set-Cookie']).toBe(
       `refresh_token=refresh-secret; HttpOnly; Secure; SameSite=Strict; Path=/v1/auth/refresh; Max-Age=${config.tokens.refreshTokenDays * 86400}`,
     );
@@ -162,12 +227,12 @@ describe('POST /auth/token', () => {
 });
 
 it('never logs a password, token, code or verifier', async () => {
-  const { AccessToken, RefreshToken } = JSON.parse((await post('/auth/login', ADMIN)).body);
-  await post('/auth/refresh', { refreshToken: RefreshToken });
+  const { access_token: accessToken, refresh_token: refreshToken } = JSON.parse((await post('/auth/login', ADMIN)).body);
+  await post('/auth/refresh', { refresh_token: refreshToken });
   await post('/auth/token', { code: 'secret-code-123', code_verifier: `${'v'.repeat(43)}`, redirect_uri: REDIRECT });
   const written = logs.join('');
   expect(written).toContain('"service":"auth"');
-  for (const secret of [ADMIN.password, AccessToken, RefreshToken, 'secret-code-123', 'v'.repeat(43), 'refresh-secret']) {
+  for (const secret of [ADMIN.password, accessToken, refreshToken, 'secret-code-123', 'v'.repeat(43), 'refresh-secret']) {
     expect(written).not.toContain(secret);
   }
 });

@@ -1,8 +1,8 @@
-/** The profile, admin users and reviews handlers with API Gateway-shaped events, against a real emulator. */
+/** The profile and admin users handlers with API Gateway-shaped events, against a real emulator (reviews: reviews.test.ts). */
+import { AdminGetUserCommand, CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { adminUsersBackend } from '../../../lambda/handlers/adminUsers';
 import { profileBackend } from '../../../lambda/handlers/profile';
-import { reviewsBackend } from '../../../lambda/handlers/reviews';
 import { createBackend, type BackendHandler } from '../../../lambda/shared/backend';
 import { backendEnv, startTestEmulator, type TestEmulator } from '../../support/emulator';
 import { proxyEvent } from '../../support/proxy-event';
@@ -11,17 +11,24 @@ type Handler = BackendHandler;
 
 let emulator: TestEmulator;
 let adminUsers: Handler;
-let reviews: Handler;
 let profile: Handler;
 
 const caller = { principalId: 'sub-1', sub: 'sub-1', username: 'reviewer@example.com', groups: 'user-group,reviewers-group', primaryGroup: 'reviewers-group', clientId: 'c', tokenUse: 'access' };
+
+const logs: string[] = [];
+/** The admin's identity as the authorizer passes it on: the real `sub` of the emulator's admin user. */
+let admin: Record<string, string>;
 
 beforeAll(async () => {
   emulator = await startTestEmulator();
   const env = backendEnv(emulator);
   const logSink = () => undefined;
-  adminUsers = createBackend(adminUsersBackend, { env, logSink });
-  reviews = createBackend(reviewsBackend, { env, logSink });
+  adminUsers = createBackend(adminUsersBackend, { env, logSink: (line) => logs.push(line) });
+  const cognito = new CognitoIdentityProviderClient({ endpoint: emulator.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'l', secretAccessKey: 'l' } });
+  const user = await cognito.send(new AdminGetUserCommand({ UserPoolId: emulator.pool.userPoolId, Username: 'admin@example.com' }));
+  cognito.destroy();
+  const sub = user.UserAttributes!.find((attribute) => attribute.Name === 'sub')!.Value!;
+  admin = { principalId: sub, sub, username: user.Username!, groups: 'admin-group', primaryGroup: 'admin-group', clientId: 'c', tokenUse: 'access' };
   profile = createBackend(profileBackend, { env, logSink });
 });
 afterAll(() => emulator.stop());
@@ -44,53 +51,55 @@ describe('GET /api/profile', () => {
 });
 
 describe('admin users', () => {
-  it('lists users with email, role and status', async () => {
-    const result = await adminUsers(proxyEvent('GET', '/api/admin/users'));
+  const auditLines = (from: number) => logs.slice(from).map((line) => JSON.parse(line)).filter((line) => line.message === 'audit');
+  /** `null`: no authorizer context at all. */
+  const remove = (id: string, caller: Record<string, string> | null = admin) =>
+    adminUsers(proxyEvent('DELETE', '/api/admin/users/{id}', { path: `/api/admin/users/${id}`, pathParameters: { id }, authorizer: caller ?? undefined }));
+
+  it('lists users with email, role and status, and audits who listed them', async () => {
+    const from = logs.length;
+    const result = await adminUsers(proxyEvent('GET', '/api/admin/users', { authorizer: admin }));
     expect(result.statusCode).toBe(200);
     expect(body(result).users).toContainEqual({ username: 'admin@example.com', email: 'admin@example.com', role: 'admin', status: 'CONFIRMED', enabled: true });
+    expect(auditLines(from)).toEqual([expect.objectContaining({ action: 'admin.list_users', actor: admin.sub, target: '*', result: 'success', status: 200 })]);
   });
 
-  it('deletes a user, then answers 404 for the same user', async () => {
-    const remove = () => adminUsers(proxyEvent('DELETE', '/api/admin/users/{id}', { path: '/api/admin/users/nogroup@example.com', pathParameters: { id: 'nogroup@example.com' } }));
-    expect((await remove()).statusCode).toBe(200);
-    const again = await remove();
+  it('deletes a user, then answers 404 for the same user; each attempt is audited with actor and target', async () => {
+    const from = logs.length;
+    expect((await remove('nogroup@example.com')).statusCode).toBe(200);
+    const again = await remove('nogroup@example.com');
     expect([again.statusCode, body(again).message]).toEqual([404, 'User not found']);
+    expect(auditLines(from)).toEqual([
+      expect.objectContaining({ level: 'INFO', action: 'admin.delete_user', actor: admin.sub, target: 'nogroup@example.com', result: 'success', status: 200 }),
+      expect.objectContaining({ level: 'WARN', action: 'admin.delete_user', actor: admin.sub, target: 'nogroup@example.com', result: 'rejected', status: 404, reason: 'NOT_FOUND' }),
+    ]);
+  });
+
+  it('refuses an admin deleting their own account (400), found by sub whatever the context’s username says', async () => {
+    const from = logs.length;
+    for (const caller of [admin, { ...admin, username: 'someone-else' }, { ...admin, username: '' }]) {
+      const result = await remove('admin@example.com', caller);
+      expect([result.statusCode, body(result).message]).toEqual([400, 'An admin cannot delete their own account through the API: ask another admin']);
+    }
+    expect(auditLines(from)).toEqual(Array(3).fill(expect.objectContaining({ action: 'admin.delete_user', actor: admin.sub, target: 'admin@example.com', result: 'rejected', reason: 'SELF_DELETE' })));
+    const users = body(await adminUsers(proxyEvent('GET', '/api/admin/users', { authorizer: admin }))).users;
+    expect(users).toContainEqual(expect.objectContaining({ username: 'admin@example.com' }));
+  });
+
+  it('refuses to act without a caller identity from the authorizer (403), and audits it', async () => {
+    const from = logs.length;
+    expect((await remove('user@example.com', null)).statusCode).toBe(403);
+    expect((await adminUsers(proxyEvent('GET', '/api/admin/users'))).statusCode).toBe(403);
+    expect(auditLines(from).map((line) => [line.actor, line.reason])).toEqual([
+      ['anonymous', 'CALLER_UNKNOWN'],
+      ['anonymous', 'CALLER_UNKNOWN'],
+    ]);
   });
 
   it('answers a missing or malformed id with 400', async () => {
     for (const id of [undefined, '', 'a'.repeat(129), 'has space']) {
-      const result = await adminUsers(proxyEvent('DELETE', '/api/admin/users/{id}', { pathParameters: id === undefined ? undefined : { id } }));
+      const result = await adminUsers(proxyEvent('DELETE', '/api/admin/users/{id}', { pathParameters: id === undefined ? undefined : { id }, authorizer: admin }));
       expect(result.statusCode).toBe(400);
     }
-  });
-});
-
-describe('reviews', () => {
-  const valid = { title: 'Great', body: 'Worth it.', rating: 5 };
-
-  it('creates a review (201) with the caller as author, and updates one by id (200)', async () => {
-    const created = await reviews(proxyEvent('POST', '/api/reviews', { body: valid, authorizer: caller }));
-    expect([created.statusCode, body(created)]).toEqual([201, expect.objectContaining({ ...valid, author: 'reviewer@example.com', id: expect.any(String) })]);
-    const updated = await reviews(proxyEvent('PUT', '/api/reviews/{id}', { body: { ...valid, rating: 4 }, pathParameters: { id: 'rev-1' }, authorizer: caller }));
-    expect([updated.statusCode, body(updated).id, body(updated).rating]).toEqual([200, 'rev-1', 4]);
-  });
-
-  it.each([
-    ['no body', undefined],
-    ['not JSON', '{'],
-    ['missing title', { body: 'b', rating: 3 }],
-    ['title too long', { ...valid, title: 't'.repeat(201) }],
-    ['body empty', { ...valid, body: '' }],
-    ['rating 0', { ...valid, rating: 0 }],
-    ['rating 6', { ...valid, rating: 6 }],
-    ['rating 2.5', { ...valid, rating: 2.5 }],
-    ['rating as string', { ...valid, rating: '5' }],
-  ])('answers %s with 400', async (_name, requestBody) => {
-    expect((await reviews(proxyEvent('POST', '/api/reviews', { body: requestBody, authorizer: caller }))).statusCode).toBe(400);
-  });
-
-  it('answers an invalid review id with 400', async () => {
-    const result = await reviews(proxyEvent('PUT', '/api/reviews/{id}', { body: valid, pathParameters: { id: '../etc' }, authorizer: caller }));
-    expect(result.statusCode).toBe(400);
   });
 });

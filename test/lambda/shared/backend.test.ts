@@ -49,3 +49,32 @@ it('turns an unexpected failure into a logged 500, never a thrown error', async 
   expect(result.statusCode).toBe(500);
   expect(lines).toEqual([expect.objectContaining({ level: 'ERROR', reason: 'INTERNAL_ERROR', error: 'TypeError', requestId: 'req-3' })]);
 });
+
+describe('CORS on every answer (API Gateway adds none to a proxy integration’s)', () => {
+  const origins = 'http://localhost:3000,https://app.example.com';
+  const withOrigin = (origin?: string) => proxyEvent('GET', '/x', { headers: origin === undefined ? {} : { origin } });
+
+  it('echoes an allowed Origin with credentials, and always varies on Origin', async () => {
+    const handler = createBackend(echoTable, { env: { TABLE_NAME: 't', ALLOWED_ORIGINS: origins }, logSink: () => undefined });
+    expect((await handler(withOrigin('https://app.example.com'))).headers).toEqual({
+      'Content-Type': 'application/json',
+      'Access-Control-Allow-Origin': 'https://app.example.com',
+      'Access-Control-Allow-Credentials': 'true',
+      Vary: 'Origin',
+    });
+    for (const origin of [undefined, 'https://evil.example', 'https://app.example.com.evil.example', 'null']) {
+      expect((await handler(withOrigin(origin))).headers).toEqual({ 'Content-Type': 'application/json', Vary: 'Origin' });
+    }
+  });
+
+  it('carries them on a configuration error’s 500 too', async () => {
+    const handler = createBackend(echoTable, { env: { ALLOWED_ORIGINS: origins }, logSink: () => undefined });
+    const result = await handler(withOrigin('http://localhost:3000'));
+    expect([result.statusCode, result.headers?.['Access-Control-Allow-Origin']]).toEqual([500, 'http://localhost:3000']);
+  });
+
+  it('sends no CORS header when no origin is allowed', async () => {
+    const handler = createBackend(echoTable, { env: { TABLE_NAME: 't' }, logSink: () => undefined });
+    expect((await handler(withOrigin('http://localhost:3000'))).headers).toEqual({ 'Content-Type': 'application/json' });
+  });
+});

@@ -15,15 +15,25 @@ let api: ChildProcess;
 let apiUrl: string;
 
 /**
- * A stand-in API in its own process, as a deployed API would be: login succeeds with an already expired access token; refresh is refused.
+ * A stand-in API in its own process, as a deployed API would be. Login answers in RFC 6749 names: an
+ * already expired access token for user "expired", a fresh one otherwise, nothing usable for user
+ * "broken". Refresh is refused; /api/rejected answers 401 as the gateway does for a rejected token.
  */
 const STAND_IN_API = `
-const expired = 'e30.' + Buffer.from(JSON.stringify({ sub: 's', username: 'u', exp: 1000 })).toString('base64url') + '.c2ln';
+const token = (exp) => 'e30.' + Buffer.from(JSON.stringify({ sub: 's', username: 'u', exp })).toString('base64url') + '.c2ln';
 const server = require('node:http').createServer((request, response) => {
   const reply = (status, body) => response.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
-  if (request.url === '/auth/login') reply(200, { AccessToken: expired, RefreshToken: 'r', IdToken: expired });
-  else if (request.url === '/auth/refresh') reply(401, { message: 'Refresh token is invalid, expired or revoked' });
-  else reply(200, { ok: true });
+  let body = '';
+  request.on('data', (chunk) => (body += chunk)).on('end', () => {
+    const username = body ? JSON.parse(body).username : undefined;
+    if (request.url === '/auth/login' && username === 'broken') reply(200, { AccessToken: 'old-names' });
+    else if (request.url === '/auth/login') {
+      const access = token(username === 'expired' ? 1000 : Math.floor(Date.now() / 1000) + 3600);
+      reply(200, { access_token: access, id_token: access, refresh_token: 'r', expires_in: 3600, token_type: 'Bearer' });
+    } else if (request.url === '/auth/refresh') reply(401, { message: 'Refresh token is invalid, expired or revoked' });
+    else if (request.url === '/api/rejected') reply(401, { message: 'Unauthorized' });
+    else reply(200, { ok: true });
+  });
 });
 server.listen(0, '127.0.0.1', () => console.log(server.address().port));
 `;
@@ -77,6 +87,9 @@ it.each([
   [['login', '--username'], /--username needs a value/],
   [['login', '--username', 'u'], /needs --username and --password/],
   [['call', 'GET'], /call needs METHOD and PATH/],
+  [['call', 'PUT', '/api/reviews/r', '--header', 'If-Match "3"'], /--header must look like 'Name: value' \(e\.g\. --header 'If-Match: "3"'\); got "If-Match \\"3\\""/],
+  [['call', 'PUT', '/api/reviews/r', '--header', 'Bad Name: x'], /--header must look like 'Name: value'/],
+  [['call', 'GET', '/api/reviews', '--header'], /--header needs a value/],
 ])('%j fails in one line', async (args, pattern) => {
   await expectOneLineFailure(runCli(args, env(goodOutputs())), pattern);
 });
@@ -105,7 +118,7 @@ describe('saved tokens', () => {
 
   it('refreshes an expired access token before a call, and says to log in again when the refresh is refused', async () => {
     const tokenFile = path.join(dir, 'tokens-expired.json');
-    expect((await runCli(['login', '--username', 'u', '--password', 'p'], env(goodOutputs(), tokenFile))).status).toBe(0);
+    expect((await runCli(['login', '--username', 'expired', '--password', 'p'], env(goodOutputs(), tokenFile))).status).toBe(0);
     await expectOneLineFailure(runCli(['call', 'GET', '/api/profile'], env(goodOutputs(), tokenFile)), /Refresh failed.*log in again/);
   });
 
@@ -113,5 +126,66 @@ describe('saved tokens', () => {
     const tokenFile = path.join(dir, 'tokens-data.json');
     await runCli(['login', '--username', 'u', '--password', 'p'], env(goodOutputs(), tokenFile));
     await expectOneLineFailure(runCli(['call', 'POST', '/api/reviews', '--data', '{title:'], env(goodOutputs(), tokenFile)), /--data is not valid JSON/);
+  });
+
+  it('says the API rejected the saved token, and how to log in again, on a 401', async () => {
+    const tokenFile = path.join(dir, 'tokens-rejected.json');
+    expect((await runCli(['login', '--username', 'u', '--password', 'p'], env(goodOutputs(), tokenFile))).status).toBe(0);
+    expect((await runCli(['call', 'GET', '/api/fine'], env(goodOutputs(), tokenFile))).status).toBe(0);
+    await expectOneLineFailure(
+      runCli(['call', 'GET', '/api/rejected'], env(goodOutputs(), tokenFile)),
+      /^cli: GET \/api\/rejected: the API rejected the saved access token \(HTTP 401.*\): log in again: npm run cli -- login --username U --password P/,
+    );
+  });
+
+  it('refuses a token answer without access_token in one line', async () => {
+    await expectOneLineFailure(runCli(['login', '--username', 'broken', '--password', 'p'], env(goodOutputs(), path.join(dir, 'tokens-broken.json'))), /without an access_token/);
+  });
+});
+
+describe('--outputs after login', () => {
+  it('is honoured when it names the API the tokens are for, and refused in one line when it names another', async () => {
+    const tokenFile = path.join(dir, 'tokens-outputs.json');
+    const outputs = goodOutputs();
+    expect((await runCli(['login', '--username', 'u', '--password', 'p'], env(outputs, tokenFile))).status).toBe(0);
+    const same = await runCli(['--outputs', outputs, 'call', 'GET', '/api/fine'], { TOKENS_FILE: tokenFile, OUTPUTS_FILE: '' });
+    expect([same.status, same.stdout]).toEqual([0, expect.stringContaining('"ok": true')]);
+    const other = file('other-outputs.json', JSON.stringify({ ApiUrl: 'https://other.example.com/v1/' }));
+    for (const command of [['call', 'GET', '/api/fine'], ['refresh'], ['whoami']]) {
+      await expectOneLineFailure(
+        runCli([...command, '--outputs', other], { TOKENS_FILE: tokenFile, OUTPUTS_FILE: '' }),
+        new RegExp(`saved tokens are for ${apiUrl.replace(/[.]/g, '\\.')}, not https://other\\.example\\.com/v1 \\(.*other-outputs\\.json\\): log in to it first`),
+      );
+    }
+  });
+});
+
+describe('usage', () => {
+  it.each([[['help']], [['--help']], [['call', '--help']]])('%j prints the usage, with --port and --timeout, and exits 0', async (args) => {
+    const result = await runCli(args, env(goodOutputs()));
+    expect([result.status, result.stderr]).toEqual([0, '']);
+    expect(result.stdout).toMatch(/^usage: npm run cli -- <command>/);
+    for (const option of ['--port N', '--timeout S', '--outputs FILE', '--token-file FILE', 'login --hosted', 'call METHOD PATH']) expect(result.stdout).toContain(option);
+  });
+
+  it('prints the usage on stderr and exits 1 without a command', async () => {
+    const result = await runCli([], env(goodOutputs()));
+    expect([result.status, result.stdout]).toEqual([1, '']);
+    expect(result.stderr).toMatch(/^usage: npm run cli -- <command>/);
+  });
+});
+
+describe('login --hosted', () => {
+  it('refuses an unregistered --port in one line listing the allowed ones, before opening anything', async () => {
+    await expectOneLineFailure(runCli(['login', '--hosted', '--port', '8710'], env(goodOutputs())), /^cli: --port 8710 is not a registered callback \(http:\/\/localhost:8710\/callback\): use --port 3000 or --port 8765$/);
+  });
+
+  it.each([
+    [['--port', '70000'], /--port must be a whole number from 1 to 65535/],
+    [['--port', 'x'], /--port must be a whole number/],
+    [['--timeout', '0'], /--timeout must be a whole number from 1 to 3600/],
+    [['--timeout', '1.5'], /--timeout must be a whole number/],
+  ])('%j fails in one line', async (args, pattern) => {
+    await expectOneLineFailure(runCli(['login', '--hosted', ...args], env(goodOutputs())), pattern);
   });
 });

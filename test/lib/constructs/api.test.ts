@@ -6,6 +6,7 @@ import type { Route } from '../../../lib/config/access-map';
 import { configFor } from '../../../lib/config/app-config';
 import { AUTHORIZER_MEMORY_MB } from '../../../lib/config/lambda-sizing';
 import { AuthorizedApi, type AuthorizedApiProps } from '../../../lib/constructs/api';
+import { AppTables } from '../../../lib/constructs/tables';
 
 const config = configFor('dev');
 const routes: readonly Route[] = [
@@ -18,7 +19,8 @@ function synthesize(props: Partial<AuthorizedApiProps> = {}): Template {
   const stack = new Stack(app, 'Test', { env: { region: config.env.region } });
   const userPool = cognito.UserPool.fromUserPoolId(stack, 'Pool', 'us-east-1_example');
   const userPoolClient = cognito.UserPoolClient.fromUserPoolClientId(stack, 'Client', 'exampleclientid');
-  new AuthorizedApi(stack, 'Api', { config, userPool, userPoolClient, tokenEndpoint: 'https://example.auth.us-east-1.amazoncognito.com/oauth2/token', routes, tracing: true, ...props });
+  const tables = new AppTables(stack, 'Tables', { config });
+  new AuthorizedApi(stack, 'Api', { config, userPool, userPoolClient, tokenEndpoint: 'https://example.auth.us-east-1.amazoncognito.com/oauth2/token', routes, tracing: true, tables, ...props });
   return Template.fromStack(stack);
 }
 

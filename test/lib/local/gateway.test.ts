@@ -2,10 +2,11 @@
  * The local gateway against the real authorizer (real RS256 tokens, real JWKS over HTTP).
  * Backends here echo what the gateway hands them: the gateway is what is under test.
  */
-import type { APIGatewayProxyEvent } from 'aws-lambda';
+import type { APIGatewayAuthorizerResult, APIGatewayProxyEvent } from 'aws-lambda';
 import { accessMap, type HandlerName } from '../../../lib/config/access-map';
 import { configFor } from '../../../lib/config/app-config';
-import { createLocalGateway, type AuthorizerFunction, type LocalGateway, type LocalGatewayProps } from '../../../lib/local/gateway';
+import { corsPolicy } from '../../../lib/config/cors';
+import { createLocalGateway, type AuthorizerFunction, type LocalGateway, type LocalGatewayProps, type ProxyHandler } from '../../../lib/local/gateway';
 import { createAuthorizer } from '../../../lambda/authorizer/handler';
 import { settingsFromConfig } from '../../../lambda/authorizer/settings';
 import { send } from '../../support/http';
@@ -80,8 +81,10 @@ describe('like API Gateway', () => {
     expect(gateway.authorizerInvocations).toBe(before);
   });
 
-  it('answers 401 when the authorizer rejects the token', async () => {
-    expect(await call(gateway, 'GET', '/api/profile', 'Bearer garbage')).toMatchObject({ status: 401, json: { message: 'Unauthorized' } });
+  it('answers 401 when the authorizer rejects the token, saying the authorizer ran', async () => {
+    const before = gateway.authorizerInvocations;
+    expect(await call(gateway, 'GET', '/api/profile', 'Bearer garbage')).toMatchObject({ status: 401, cache: 'invoked', json: { message: 'Unauthorized' } });
+    expect(gateway.authorizerInvocations).toBe(before + 1);
   });
 
   it('passes the authorizer context and path parameters to the backend', async () => {
@@ -129,10 +132,23 @@ describe('authorizer cache settings', () => {
   });
 });
 
+describe('authorizer invocation', () => {
+  it('passes a fresh Lambda request id with every invocation, which the decision line carries', async () => {
+    const lines: string[] = [];
+    const logged = createAuthorizer(settingsFromConfig(configFor('dev'), { issuer: jwks.issuer, clientId: CLIENT_ID }), { logSink: (line) => lines.push(line) });
+    const gateway = await startGateway({ authorizer: logged, resultsCacheTtlSeconds: 0 });
+    await call(gateway, 'GET', '/api/profile', bearer(['user-group']));
+    await call(gateway, 'GET', '/api/profile', bearer(['user-group']));
+    const requestIds = lines.map((line) => (JSON.parse(line) as { requestId?: unknown }).requestId);
+    expect(requestIds).toEqual([expect.stringMatching(/^[0-9a-f-]{36}$/), expect.stringMatching(/^[0-9a-f-]{36}$/)]);
+    expect(requestIds[0]).not.toBe(requestIds[1]);
+  });
+});
+
 describe('failures are API Gateway’s, not a crash', () => {
   it('answers 500 when the authorizer throws anything but Unauthorized', async () => {
     const gateway = await startGateway({ authorizer: () => Promise.reject(new Error('boom')) });
-    expect(await call(gateway, 'GET', '/api/profile', bearer())).toMatchObject({ status: 500, json: { message: 'Internal server error' } });
+    expect(await call(gateway, 'GET', '/api/profile', bearer())).toMatchObject({ status: 500, cache: 'invoked', json: { message: 'Internal server error' } });
   });
 
   it('answers 500 when the authorizer returns a malformed answer', async () => {
@@ -145,5 +161,81 @@ describe('failures are API Gateway’s, not a crash', () => {
   it('answers 502 when a backend throws', async () => {
     const gateway = await startGateway({ handlers: { ...handlers, profile: () => Promise.reject(new Error('backend down')) } });
     expect(await call(gateway, 'GET', '/api/profile', bearer())).toMatchObject({ status: 502, json: { message: 'Internal server error' } });
+  });
+});
+
+describe('backend answers', () => {
+  /** Headers any HTTP server adds, and the local-only one: everything else must come from the backend. */
+  const TRANSPORT = new Set(['date', 'connection', 'keep-alive', 'content-length', 'transfer-encoding', 'x-local-authorizer']);
+
+  it('pass through with exactly the backend’s headers (multi-value ones too), nothing added', async () => {
+    const backend: ProxyHandler = () =>
+      Promise.resolve({
+        statusCode: 201,
+        headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', 'X-Count': 3 },
+        multiValueHeaders: { 'Set-Cookie': ['a=1', 'b=2'] },
+        body: '{}',
+      });
+    const gateway = await startGateway({ handlers: { ...handlers, profile: backend }, cors: corsPolicy(['http://localhost:4100'], accessMap) });
+    const response = await send(`${gateway.url}/api/profile`, { headers: { Authorization: bearer(), Origin: 'http://localhost:4100' } });
+    const fromBackend = Object.fromEntries(Object.entries(response.headers).filter(([name]) => !TRANSPORT.has(name)));
+    expect([response.status, fromBackend]).toEqual([201, { 'content-type': 'application/json', 'cache-control': 'no-store', 'x-count': '3', 'set-cookie': ['a=1', 'b=2'] }]);
+  });
+
+  it('decode a base64 body the backend marks so', async () => {
+    const gateway = await startGateway({
+      handlers: { ...handlers, profile: () => Promise.resolve({ statusCode: 200, body: Buffer.from('binary!').toString('base64'), isBase64Encoded: true }) },
+    });
+    expect((await send(`${gateway.url}/api/profile`, { headers: { Authorization: bearer() } })).text).toBe('binary!');
+  });
+});
+
+describe('policies the evaluator does not fully understand', () => {
+  it('fail closed with a WARN line: "Allow * + Deny NotResource profile" allows nothing', async () => {
+    const lines: string[] = [];
+    const policy: APIGatewayAuthorizerResult['policyDocument'] = {
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', Action: 'execute-api:Invoke', Resource: 'arn:aws:execute-api:*' },
+        { Effect: 'Deny', Action: 'execute-api:Invoke', NotResource: 'arn:aws:execute-api:*/GET/api/profile' },
+      ],
+    };
+    const gateway = await startGateway({ authorizer: () => Promise.resolve({ principalId: 'p', policyDocument: policy }), accessLog: (line) => lines.push(line) });
+    const authorization = bearer(['admin-group']);
+    for (const path of ['/api/admin/users', '/api/profile']) expect((await call(gateway, 'GET', path, authorization)).status).toBe(403);
+    const warnings = lines.map((line) => JSON.parse(line)).filter((line) => line.level === 'WARN');
+    expect(warnings).toEqual([
+      expect.objectContaining({ service: 'local-gateway', reason: 'UNSUPPORTED_POLICY_STATEMENT', statement: 1, effect: 'Deny', problems: 'NotResource,Resource', treatedAs: 'denies-everything', methodArn: expect.stringContaining('/GET/api/admin/users') }),
+      expect.objectContaining({ reason: 'UNSUPPORTED_POLICY_STATEMENT', methodArn: expect.stringContaining('/GET/api/profile') }),
+    ]);
+    expect(lines.join('\n')).not.toContain(authorization.slice(7));
+  });
+});
+
+describe('limits, logs and options', () => {
+  it('answers 413 above the gateway’s body limit before routing', async () => {
+    const gateway = await startGateway({ maxBodyBytes: 1024 });
+    for (const path of ['/auth/login', '/nope']) {
+      const response = await send(`${gateway.url}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: Buffer.alloc(1025, 0x61) });
+      expect([response.status, response.json]).toEqual([413, { message: 'Request Too Long' }]);
+    }
+  });
+
+  it('without a CORS policy, answers no preflight and adds no CORS header', async () => {
+    const gateway = await startGateway();
+    const preflight = await send(`${gateway.url}/api/profile`, { method: 'OPTIONS', headers: { Origin: 'http://localhost:3000' } });
+    expect(preflight.status).toBe(403);
+    expect(preflight.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('logs one JSON line per request with the path as sent, and never the token', async () => {
+    const lines: string[] = [];
+    const gateway = await startGateway({ accessLog: (line) => lines.push(line) });
+    const authorization = bearer();
+    await send(gateway.url, { target: '//x/api/profile?q=1', headers: { Authorization: authorization } });
+    expect(lines.map((line) => JSON.parse(line))).toEqual([
+      expect.objectContaining({ level: 'INFO', message: 'request', service: 'local-gateway', method: 'GET', path: '//x/api/profile', status: 403, authorizer: 'none', latencyMs: expect.any(Number) }),
+    ]);
+    expect(lines.join('')).not.toContain(authorization.slice(7));
   });
 });

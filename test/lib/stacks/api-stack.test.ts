@@ -119,7 +119,7 @@ describe('authorizer', () => {
 });
 
 describe('environment', () => {
-  it('gives every function the stage, pool and client ids; only auth gets the token endpoint and callbacks', () => {
+  it('gives every function the stage, pool and client ids; only auth gets the token endpoint and callbacks; only backends the CORS origins', () => {
     const functions = template.findResources('AWS::Lambda::Function');
     for (const [logicalId, fn] of Object.entries(functions)) {
       const variables = fn.Properties.Environment.Variables;
@@ -127,10 +127,30 @@ describe('environment', () => {
       const isAuth = logicalId.startsWith('ApiAuthHandler');
       expect(variables[ENV.tokenEndpoint] !== undefined).toBe(isAuth);
       expect(variables[ENV.callbackUrls] !== undefined).toBe(isAuth);
+      expect(variables[ENV.allowedOrigins]).toBe(logicalId.startsWith('ApiAuthorizer') ? undefined : config.api.allowedOrigins.join(','));
     }
     const auth = functions[functionLogicalId('AuthHandler')].Properties.Environment.Variables;
     expect(JSON.stringify(auth[ENV.tokenEndpoint])).toContain(`.auth.${config.env.region}.amazoncognito.com/oauth2/token`);
     expect(auth[ENV.callbackUrls]).toBe(config.hostedUi.callbackUrls.join(','));
+  });
+});
+
+describe('reviews table', () => {
+  it('is one on-demand table with point-in-time recovery, encrypted, deleted with the dev stack', () => {
+    const tables = Object.values(template.findResources('AWS::DynamoDB::Table'));
+    expect(tables.map((table) => [table.DeletionPolicy, table.Properties.BillingMode, table.Properties.PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled, table.Properties.SSESpecification])).toEqual([
+      ['Delete', 'PAY_PER_REQUEST', true, { SSEEnabled: true }],
+    ]);
+  });
+
+  it('reaches the reviews handler (only) through REVIEWS_TABLE_NAME, and is output as ReviewsTableName', () => {
+    const tableRef = { Ref: expect.stringMatching(/^TablesReviewsTable/) };
+    for (const [logicalId, fn] of Object.entries(template.findResources('AWS::Lambda::Function'))) {
+      const variable = fn.Properties.Environment.Variables[ENV.reviewsTable];
+      if (logicalId.startsWith('ApiReviewsHandler')) expect(variable).toEqual(tableRef);
+      else expect(variable).toBeUndefined();
+    }
+    expect(template.findOutputs('ReviewsTableName')).toEqual({ ReviewsTableName: { Value: tableRef } });
   });
 });
 
@@ -158,7 +178,7 @@ describe('gateway responses', () => {
 });
 
 describe('least privilege', () => {
-  it('lets only the admin users handler call ListUsers and AdminDeleteUser, on this pool only', () => {
+  it('lets only the admin users handler call ListUsers, AdminGetUser and AdminDeleteUser, on this pool only', () => {
     const policies = Object.values(template.findResources('AWS::IAM::Policy')).map((policy) => policy.Properties);
     const cognitoStatements = policies.flatMap((policy) =>
       policy.PolicyDocument.Statement.filter((statement: { Action: string | string[] }) => JSON.stringify(statement.Action).includes('cognito-idp')).map(
@@ -169,9 +189,27 @@ describe('least privilege', () => {
     expect(cognitoStatements[0].roles).toEqual([{ Ref: expect.stringMatching(/AdminUsersHandlerRole/) }]);
     expect(cognitoStatements[0].statement).toMatchObject({
       Effect: 'Allow',
-      Action: ['cognito-idp:ListUsers', 'cognito-idp:AdminDeleteUser'],
+      Action: ['cognito-idp:ListUsers', 'cognito-idp:AdminGetUser', 'cognito-idp:AdminDeleteUser'],
       Resource: { 'Fn::ImportValue': expect.stringMatching(/UserPool.*Arn/) },
     });
+  });
+
+  it('lets only the reviews handler use DynamoDB: item actions on the reviews table, Query on its index, no Scan, no wildcard', () => {
+    const policies = Object.values(template.findResources('AWS::IAM::Policy')).map((policy) => policy.Properties);
+    const dynamoStatements = policies.flatMap((policy) =>
+      policy.PolicyDocument.Statement.filter((statement: { Action: string | string[] }) => JSON.stringify(statement.Action).includes('dynamodb:')).map(
+        (statement: unknown) => ({ roles: policy.Roles, statement }),
+      ),
+    );
+    const tableArn = { 'Fn::GetAtt': [expect.stringMatching(/^TablesReviewsTable/), 'Arn'] };
+    expect(dynamoStatements).toEqual([
+      { roles: [{ Ref: expect.stringMatching(/ReviewsHandlerRole/) }], statement: { Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], Resource: tableArn } },
+      {
+        roles: [{ Ref: expect.stringMatching(/ReviewsHandlerRole/) }],
+        statement: { Effect: 'Allow', Action: 'dynamodb:Query', Resource: { 'Fn::Join': ['', [tableArn, '/index/newestFirst']] } },
+      },
+    ]);
+    expect(JSON.stringify(dynamoStatements)).not.toMatch(/dynamodb:\*|dynamodb:Scan|kms:/);
   });
 
   it('uses no managed policies for Lambda roles (each writes only its own log group)', () => {

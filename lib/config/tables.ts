@@ -1,0 +1,122 @@
+/**
+ * The DynamoDB tables, each written once: key schema, indexes, which variable carries its name to
+ * the functions, its output name and who may do what with it. The CDK construct
+ * (lib/constructs/tables.ts) builds the tables and grants from here; the local system
+ * (lib/local/dynamodb.ts) creates the same tables in dynalite. A new table is one more entry.
+ *
+ * Must stay free of aws-cdk-lib imports: the reviews backend reads its index and key names here.
+ */
+import type { HandlerName } from './access-map';
+import { ENV } from './runtime-env';
+
+export interface KeyAttribute {
+  readonly name: string;
+  /** String or number (binary keys are not used). */
+  readonly type: 'S' | 'N';
+}
+
+/** A global secondary index; it projects every attribute. */
+export interface IndexDefinition {
+  readonly name: string;
+  readonly partitionKey: KeyAttribute;
+  readonly sortKey?: KeyAttribute;
+}
+
+/** Item-level actions, granted on the table itself. */
+export type ItemAction = 'GetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem';
+
+/** What one function may do with a table: item actions on the table, `Query` on the named indexes only. */
+export interface TableAccess {
+  readonly items: readonly ItemAction[];
+  /** @default none */
+  readonly queryIndexes?: readonly string[];
+}
+
+export interface TableDefinition {
+  readonly partitionKey: KeyAttribute;
+  readonly sortKey?: KeyAttribute;
+  readonly indexes: readonly IndexDefinition[];
+  /** The environment variable that hands the table's name to the functions of `access`. */
+  readonly envVar: string;
+  /** The stack output with the table's name (also a key of the local outputs.json). */
+  readonly outputName: string;
+  /** Which backend may do what; nobody else gets anything. */
+  readonly access: Readonly<Partial<Record<HandlerName, TableAccess>>>;
+}
+
+/**
+ * Reviews newest first: one partition (`listKey` is the same on every review) sorted by
+ * `createdKey` = `<createdAt ISO>#<id>`, so reviews created in the same millisecond keep a stable
+ * order (by id) across pages. One partition is plenty for a reviews API (DynamoDB takes about
+ * 1,000 writes/s per partition); shard `listKey` if it ever is not.
+ */
+export const REVIEWS_NEWEST_FIRST = {
+  name: 'newestFirst',
+  partitionKey: { name: 'listKey', type: 'S' },
+  sortKey: { name: 'createdKey', type: 'S' },
+} as const satisfies IndexDefinition;
+
+export const TABLES = {
+  reviews: {
+    partitionKey: { name: 'id', type: 'S' },
+    indexes: [REVIEWS_NEWEST_FIRST],
+    envVar: ENV.reviewsTable,
+    outputName: 'ReviewsTableName',
+    // No Scan and no Query on the table: listing is a Query on the index.
+    access: { reviews: { items: ['GetItem', 'PutItem', 'UpdateItem'], queryIndexes: [REVIEWS_NEWEST_FIRST.name] } },
+  },
+} as const satisfies Readonly<Record<string, TableDefinition>>;
+
+export type TableKey = keyof typeof TABLES;
+export const TABLE_KEYS = Object.keys(TABLES) as readonly TableKey[];
+
+/** The outputs naming the tables (`ReviewsTableName`, …), by their output names. */
+export type TableOutputs = { readonly [K in TableKey as (typeof TABLES)[K]['outputName']]: string };
+
+export function tableOutputs(names: Readonly<Record<TableKey, string>>): TableOutputs {
+  return Object.fromEntries(TABLE_KEYS.map((key) => [TABLES[key].outputName, names[key]])) as TableOutputs;
+}
+
+/** The variables naming the tables, for the local system (which gives every function all of them). */
+export function tableEnvironment(names: Readonly<Record<TableKey, string>>): Record<string, string> {
+  return Object.fromEntries(TABLE_KEYS.map((key) => [TABLES[key].envVar, names[key]]));
+}
+
+/** Table keys become part of local table names (`<app>-<stage>-<key>`, at most 255 characters). */
+const KEY = /^[A-Za-z0-9_.-]{1,200}$/;
+const NAME = /^[A-Za-z0-9_.-]{3,255}$/;
+const ATTRIBUTE = /^[A-Za-z0-9_.-]{1,255}$/;
+
+/** Every mistake in the definitions, one line each (empty when they are sound). */
+export function tableDefinitionProblems(definitions: Readonly<Record<string, TableDefinition>>): string[] {
+  const problems: string[] = [];
+  const seen = { envVar: new Set<string>(), outputName: new Set<string>() };
+  for (const [key, definition] of Object.entries(definitions)) {
+    if (!KEY.test(key)) problems.push(`table "${key}": the key must be 1 to 200 letters, digits, _ . or -`);
+    for (const field of ['envVar', 'outputName'] as const) {
+      if (seen[field].has(definition[field])) problems.push(`table "${key}": ${field} "${definition[field]}" is used by another table`);
+      seen[field].add(definition[field]);
+    }
+    const indexNames = definition.indexes.map((index) => index.name);
+    const keys = [definition.partitionKey, definition.sortKey, ...definition.indexes.flatMap((index) => [index.partitionKey, index.sortKey])];
+    for (const attribute of keys) {
+      if (attribute && !ATTRIBUTE.test(attribute.name)) problems.push(`table "${key}": key attribute "${attribute.name}" is not a valid name`);
+    }
+    for (const name of indexNames) {
+      if (!NAME.test(name)) problems.push(`table "${key}": index "${name}" must be 3 to 255 letters, digits, _ . or -`);
+      if (indexNames.indexOf(name) !== indexNames.lastIndexOf(name)) problems.push(`table "${key}": index "${name}" is defined twice`);
+    }
+    for (const [user, access] of Object.entries(definition.access)) {
+      for (const index of access?.queryIndexes ?? []) {
+        if (!indexNames.includes(index)) problems.push(`table "${key}": ${user} may query index "${index}", which the table does not have`);
+      }
+    }
+  }
+  return [...new Set(problems)];
+}
+
+/** Throws one Error listing every problem of the definitions. */
+export function assertValidTables(definitions: Readonly<Record<string, TableDefinition>>): void {
+  const problems = tableDefinitionProblems(definitions);
+  if (problems.length > 0) throw new Error(`Invalid table definitions (lib/config/tables.ts):\n  ${problems.join('\n  ')}`);
+}

@@ -1,0 +1,40 @@
+/** The table definitions: sound as written, and every kind of mistake is named before a synth or a start. */
+import { ENV } from '../../../lib/config/runtime-env';
+import { TABLES, assertValidTables, tableDefinitionProblems, tableEnvironment, tableOutputs, type TableDefinition } from '../../../lib/config/tables';
+
+const reviews: TableDefinition = TABLES.reviews;
+
+it('are sound as written', () => {
+  expect(tableDefinitionProblems(TABLES)).toEqual([]);
+  expect(() => assertValidTables(TABLES)).not.toThrow();
+});
+
+it('give the reviews table its output and variable names', () => {
+  expect(tableOutputs({ reviews: 'T' })).toEqual({ ReviewsTableName: 'T' });
+  expect(tableEnvironment({ reviews: 'T' })).toEqual({ [ENV.reviewsTable]: 'T' });
+});
+
+it('name each problem, one line each', () => {
+  const broken: Record<string, TableDefinition> = {
+    ok: reviews,
+    'bad key': { ...reviews, envVar: 'OTHER', outputName: 'Other' },
+    twin: { ...reviews, envVar: 'TWIN' },
+    badIndexes: {
+      ...reviews,
+      envVar: 'B',
+      outputName: 'B',
+      partitionKey: { name: 'bad key', type: 'S' },
+      indexes: [reviews.indexes[0], reviews.indexes[0], { name: 'ix', partitionKey: { name: 'p', type: 'S' } }],
+      access: { reviews: { items: ['GetItem'], queryIndexes: ['missing'] } },
+    },
+  };
+  expect(tableDefinitionProblems(broken)).toEqual([
+    'table "bad key": the key must be 1 to 200 letters, digits, _ . or -',
+    'table "twin": outputName "ReviewsTableName" is used by another table',
+    'table "badIndexes": key attribute "bad key" is not a valid name',
+    'table "badIndexes": index "newestFirst" is defined twice',
+    'table "badIndexes": index "ix" must be 3 to 255 letters, digits, _ . or -',
+    'table "badIndexes": reviews may query index "missing", which the table does not have',
+  ]);
+  expect(() => assertValidTables(broken)).toThrow(/^Invalid table definitions \(lib\/config\/tables\.ts\):\n {2}table "bad key"/);
+});
