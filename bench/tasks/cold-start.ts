@@ -50,6 +50,11 @@ export function childEnv(issuer: HttpsIssuer, bundle: ColdBundle): NodeJS.Proces
   };
 }
 
+const EMPTY_NODE = 'empty node';
+
+/** `node -e ""` with the same environment (NODE_EXTRA_CA_CERTS, NODE_OPTIONS) as the bundles it is subtracted from. */
+const emptyNode = (issuer: HttpsIssuer, like: ColdBundle): ChildScript => ({ name: EMPTY_NODE, env: childEnv(issuer, like), script: '' });
+
 export interface ColdInit {
   /** Median of (node requiring the bundle) − (empty node) over paired runs, ms. */
   readonly added: Summary;
@@ -69,15 +74,14 @@ export async function measureColdInit(bundles: readonly ColdBundle[], issuer: Ht
       `const ms = Number(process.hrtime.bigint() - t) / 1e6; if (typeof h !== 'function') process.exit(1); ` +
       `require('fs').writeSync(3, String(ms)); process.exit(0);`,
   });
-  const empty: ChildScript = { name: 'empty node', env: { PATH: process.env.PATH }, script: '' };
-  const { wallMs, reports, pinned } = await interleaveChildren([empty, ...bundles.map(load)], runs);
+  const { wallMs, reports, pinned } = await interleaveChildren([emptyNode(issuer, bundles[0]), ...bundles.map(load)], runs);
   return Object.fromEntries(
     bundles.map((bundle) => [
       bundle.name,
       {
-        added: summarize(wallMs[bundle.name].map((ms, round) => ms - wallMs[empty.name][round])),
+        added: summarize(wallMs[bundle.name].map((ms, round) => ms - wallMs[EMPTY_NODE][round])),
         requireMs: summarize(reports[bundle.name].map(Number)),
-        emptyNodeMs: summarize(wallMs[empty.name]),
+        emptyNodeMs: summarize(wallMs[EMPTY_NODE]),
         pinned,
       },
     ]),
@@ -130,9 +134,8 @@ function isReport(value: unknown): value is FirstDecisionReport {
 }
 
 export async function measureFirstDecision(bundles: readonly ColdBundle[], issuer: HttpsIssuer, runs: number): Promise<Record<string, FirstDecision>> {
-  const empty: ChildScript = { name: 'empty node', env: { PATH: process.env.PATH }, script: '' };
   const children = bundles.map((bundle): ChildScript => ({ name: bundle.name, env: childEnv(issuer, bundle), script: firstDecisionScript(bundle.file) }));
-  const { wallMs, reports } = await interleaveChildren([empty, ...children], runs);
+  const { wallMs, reports } = await interleaveChildren([emptyNode(issuer, bundles[0]), ...children], runs);
   return Object.fromEntries(
     bundles.map((bundle) => {
       const parsed = reports[bundle.name].map((text): FirstDecisionReport => {
@@ -145,7 +148,7 @@ export async function measureFirstDecision(bundles: readonly ColdBundle[], issue
         initMs: summarize(parsed.map((report) => report.initMs)),
         invokeMs: summarize(parsed.map((report) => report.invokeMs)),
         cpuMs: summarize(parsed.map((report) => report.cpuMs)),
-        wallAddedMs: summarize(wallMs[bundle.name].map((ms, round) => ms - wallMs[empty.name][round])),
+        wallAddedMs: summarize(wallMs[bundle.name].map((ms, round) => ms - wallMs[EMPTY_NODE][round])),
       };
       return [bundle.name, result];
     }),
