@@ -1,10 +1,13 @@
 /**
  * Builds the CDK app: both stacks of one stage, with cdk-nag's AWS Solutions checks.
+ * The stage's config comes from the context (lib/config/stage-context.ts: `stage`, `domainPrefix`,
+ * `callbackUrls`, `logoutUrls`, `allowedOrigins`) and is validated before any construct exists.
  * bin/app.ts runs it for `cdk synth/deploy`; the tests build the same app.
  */
 import { App, Validations, type Environment } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { configFor, isStage, resourceName, type AppConfig } from './config/app-config';
+import { resourceName, type AppConfig } from './config/app-config';
+import { configFromContext } from './config/stage-context';
 import { ApiStack } from './stacks/api-stack';
 import { IdentityStack } from './stacks/identity-stack';
 
@@ -16,13 +19,11 @@ export interface CognitoJwtApp {
 }
 
 export function buildApp(app: App = new App()): CognitoJwtApp {
-  const stage = app.node.tryGetContext('stage') ?? 'dev';
-  if (!isStage(stage)) throw new Error(`Context "stage" must be dev or prod; got "${stage}" (cdk synth -c stage=dev)`);
-  const config = configFor(stage);
+  const config = configFromContext((key) => app.node.tryGetContext(key));
   // Region from context, the CLI's profile, or the config; the account only if known (else env-agnostic).
   const env: Environment = {
-    account: app.node.tryGetContext('account') ?? process.env.CDK_DEFAULT_ACCOUNT ?? config.env.account,
-    region: app.node.tryGetContext('region') ?? process.env.CDK_DEFAULT_REGION ?? config.env.region,
+    account: contextString(app, 'account') ?? process.env.CDK_DEFAULT_ACCOUNT ?? config.env.account,
+    region: contextString(app, 'region') ?? process.env.CDK_DEFAULT_REGION ?? config.env.region,
   };
 
   const identity = new IdentityStack(app, resourceName(config, 'Identity'), { env, config, description: 'Cognito user pool, groups and identity pool' });
@@ -36,6 +37,11 @@ export function buildApp(app: App = new App()): CognitoJwtApp {
   });
   applyNag(app, identity, api);
   return { app, config, identity, api };
+}
+
+function contextString(app: App, key: string): string | undefined {
+  const value: unknown = app.node.tryGetContext(key);
+  return typeof value === 'string' ? value : undefined;
 }
 
 /** cdk-nag AWS Solutions on the whole app; each acknowledgement says why. */

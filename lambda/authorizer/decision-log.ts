@@ -1,12 +1,14 @@
 /**
  * The decision line: one JSON line per request, in the logger's shape (`level`, `message`,
  * `service`, `timestamp`, then fields) with the Lambda request id, the decision, its reason code,
- * and who asked for which route. Never a token.
+ * and who asked for which route. Never a token. Its fields and codes are a contract with the
+ * monitoring construct (lib/config/decision-log.ts).
  *
  * It is the authorizer's one inherent per-request cost beyond verification, so it is assembled
  * from parts serialized once (head, decision and reason) plus `JSON.stringify` of each variable
  * string, instead of building and serializing a fields object per request (≈ 30 % less).
  */
+import { DECISION_LINE } from '../../lib/config/decision-log';
 import { isoNow, lineHead, stdoutSink, type LogLevel, type LogSink } from '../shared/logger';
 import type { RejectionReason } from './reasons';
 
@@ -17,11 +19,9 @@ export interface DecisionLog {
   unauthorized(reason: RejectionReason, detail: string, route: string | undefined, requestId: string | undefined): void;
 }
 
-const SERVICE = 'authorizer';
-const MESSAGE = 'authorization decision';
 const MAX_DETAIL = 200;
 
-const headOf = (level: LogLevel): string => `${lineHead(level, MESSAGE, SERVICE)},"timestamp":"`;
+const headOf = (level: LogLevel): string => `${lineHead(level, DECISION_LINE.message, DECISION_LINE.service)},"timestamp":"`;
 const outcome = (decision: string, reason: string): string => `,"decision":"${decision}","reason":"${reason}"`;
 const optional = (name: string, value: string | undefined): string => (value === undefined ? '' : `,"${name}":${JSON.stringify(value)}`);
 

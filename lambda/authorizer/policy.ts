@@ -4,7 +4,7 @@
  * called. Policies depend only on the API (ARN prefix) and the caller's groups: they are
  * built once per cold start per combination and reused.
  */
-import { grants, isPublic, type Route } from '../../lib/config/access-map';
+import { grants, isPublic, type RouteAccess } from '../../lib/config/access-map';
 import { evaluatePolicy, resourceMatches, type PolicyDocument, type PolicyStatement } from './iam-policy';
 
 export interface MethodArnParts {
@@ -34,12 +34,12 @@ export function parseMethodArn(methodArn: unknown): MethodArnParts | undefined {
 }
 
 /** The IAM resource for a route: path parameters become `*`. */
-export function routeResource(apiPrefix: string, route: Route): string {
+export function routeResource(apiPrefix: string, route: RouteAccess): string {
   return `${apiPrefix}/${route.method}${route.path.replace(/\{[^}]+\}/g, '*')}`;
 }
 
 /** A concrete ARN a request to the route could have (parameters filled with a sample value). */
-function sampleArn(apiPrefix: string, route: Route): string {
+function sampleArn(apiPrefix: string, route: RouteAccess): string {
   return `${apiPrefix}/${route.method}${route.path.replace(/\{[^}]+\}/g, 'x')}`;
 }
 
@@ -50,7 +50,7 @@ export interface PolicyBuilder {
 
 const MAX_API_PREFIXES = 64;
 
-export function createPolicyBuilder(routes: readonly Route[], knownGroups: readonly string[]): PolicyBuilder {
+export function createPolicyBuilder(routes: readonly RouteAccess[], knownGroups: readonly string[]): PolicyBuilder {
   const protectedRoutes = routes.filter((route) => !isPublic(route));
   // Per API prefix (nearly always one per Lambda), policies by the set of configured groups the
   // caller is in: a bit mask, or for unusually many groups their names. Only configured groups can
@@ -85,7 +85,7 @@ export function createPolicyBuilder(routes: readonly Route[], knownGroups: reado
   };
 }
 
-function buildPolicy(apiPrefix: string, routes: readonly Route[], groups: readonly string[]): PolicyDocument {
+function buildPolicy(apiPrefix: string, routes: readonly RouteAccess[], groups: readonly string[]): PolicyDocument {
   const allowed = routes.filter((route) => grants(route, groups));
   const denied = routes.filter((route) => !grants(route, groups));
   const allowResources = allowed.map((route) => routeResource(apiPrefix, route));
@@ -103,7 +103,7 @@ function buildPolicy(apiPrefix: string, routes: readonly Route[], groups: readon
 }
 
 /** Built once per group set, so this self-check costs nothing per request and catches map mistakes early. */
-function assertDecidesEveryRoute(policy: PolicyDocument, apiPrefix: string, routes: readonly Route[], groups: readonly string[]): void {
+function assertDecidesEveryRoute(policy: PolicyDocument, apiPrefix: string, routes: readonly RouteAccess[], groups: readonly string[]): void {
   for (const route of routes) {
     const allowed = evaluatePolicy(policy, sampleArn(apiPrefix, route)) === 'allow';
     if (allowed !== grants(route, groups)) {

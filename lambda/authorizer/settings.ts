@@ -1,9 +1,11 @@
 /**
- * What the authorizer needs to know, read once per cold start from the typed config and
- * the Lambda environment (lib/config/runtime-env.ts is the contract).
+ * What the authorizer needs to know, read once per cold start from the Lambda environment
+ * (lib/config/runtime-env.ts is the contract): the pool, and AUTHORIZER_CONFIG with the routes,
+ * group precedence and limits of the construct that deployed it.
  */
-import { configFor, groupsByPrecedence, isStage, type AppConfig, type AuthorizerConfig } from '../../lib/config/app-config';
-import { accessMap, type Route } from '../../lib/config/access-map';
+import { accessMap, type Route, type RouteAccess } from '../../lib/config/access-map';
+import type { AppConfig, VerificationLimits } from '../../lib/config/app-config';
+import { authorizerRuntimeConfig, type AuthorizerRuntimeConfig } from '../../lib/config/function-environment';
 import {
   ENV,
   cognitoIssuer,
@@ -12,9 +14,7 @@ import {
   requireEnv,
   type RuntimeEnv,
 } from '../../lib/config/runtime-env';
-
-/** The authorizer part of the typed config, minus what only API Gateway uses (its cache TTL). */
-type VerificationLimits = Omit<AuthorizerConfig, 'resultsCacheTtlSeconds'>;
+import { parseAuthorizerRuntimeConfig } from './runtime-config';
 
 export interface AuthorizerSettings extends VerificationLimits {
   /** Exact expected `iss`. */
@@ -24,23 +24,18 @@ export interface AuthorizerSettings extends VerificationLimits {
   readonly clientId: string;
   /** Group names, lowest precedence number first: decides `primaryGroup`. */
   readonly groupPrecedence: readonly string[];
-  readonly routes: readonly Route[];
+  readonly routes: readonly RouteAccess[];
 }
 
-export function settingsFromConfig(
-  config: AppConfig,
-  pool: { issuer: string; jwksUri?: string; clientId: string },
-  routes: readonly Route[] = accessMap,
-): AuthorizerSettings {
-  const { resultsCacheTtlSeconds: _gatewayOnly, ...limits } = config.authorizer;
-  return {
-    ...limits,
-    issuer: pool.issuer,
-    jwksUri: pool.jwksUri ?? jwksUriFor(pool.issuer),
-    clientId: pool.clientId,
-    groupPrecedence: groupsByPrecedence(config).map((group) => group.name),
-    routes,
-  };
+interface PoolSettings {
+  readonly issuer: string;
+  readonly jwksUri?: string;
+  readonly clientId: string;
+}
+
+/** Settings as a construct built with `config` and `routes` hands them to its authorizer (tests, bench). */
+export function settingsFromConfig(config: AppConfig, pool: PoolSettings, routes: readonly Route[] = accessMap): AuthorizerSettings {
+  return settingsFrom(authorizerRuntimeConfig(config, routes), pool);
 }
 
 /**
@@ -48,14 +43,24 @@ export function settingsFromConfig(
  * The local system may override issuer and JWKS URI, but only with loopback URLs.
  */
 export function settingsFromEnv(env: RuntimeEnv): AuthorizerSettings {
-  const stage = env[ENV.stage] ?? 'dev';
-  if (!isStage(stage)) throw new Error(`${ENV.stage} must be dev or prod`);
+  const runtime = parseAuthorizerRuntimeConfig(requireEnv(env, ENV.authorizerConfig));
   const issuer =
     loopbackOverride(env, ENV.issuerOverride) ??
     cognitoIssuer(requireEnv(env, ENV.region), requireEnv(env, ENV.userPoolId));
-  return settingsFromConfig(configFor(stage), {
+  return settingsFrom(runtime, {
     issuer,
     jwksUri: loopbackOverride(env, ENV.jwksUriOverride),
     clientId: requireEnv(env, ENV.userPoolClientId),
   });
+}
+
+function settingsFrom(runtime: AuthorizerRuntimeConfig, pool: PoolSettings): AuthorizerSettings {
+  return {
+    ...runtime.limits,
+    issuer: pool.issuer,
+    jwksUri: pool.jwksUri ?? jwksUriFor(pool.issuer),
+    clientId: pool.clientId,
+    groupPrecedence: runtime.groupPrecedence,
+    routes: runtime.routes,
+  };
 }

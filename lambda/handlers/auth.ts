@@ -12,9 +12,9 @@ import {
   type CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { ENV, type RuntimeEnv } from '../../lib/config/runtime-env';
+import type { RuntimeEnv } from '../../lib/config/runtime-env';
 import { createBackend, type BackendDefinition } from '../shared/backend';
-import { readBackendEnv } from '../shared/backend-env';
+import { readAuthEnv } from '../shared/backend-env';
 import { boundedRequest } from '../shared/bounded-request';
 import { createCognitoClient } from '../shared/cognito-client';
 import { cognitoErrorResult } from '../shared/cognito-errors';
@@ -34,15 +34,9 @@ interface AuthDeps {
   readonly refreshTokenDays: number;
 }
 
-function readAuthEnv(env: RuntimeEnv): AuthDeps {
-  const backend = readBackendEnv(env);
-  return {
-    cognito: createCognitoClient(env),
-    userPoolClientId: backend.userPoolClientId,
-    tokenEndpoint: env[ENV.tokenEndpoint],
-    callbackUrls: new Set((env[ENV.callbackUrls] ?? backend.config.hostedUi.callbackUrls.join(',')).split(',').filter(Boolean)),
-    refreshTokenDays: backend.config.tokens.refreshTokenDays,
-  };
+function readAuthDeps(env: RuntimeEnv): AuthDeps {
+  const { userPoolClientId, tokenEndpoint, callbackUrls, refreshTokenDays } = readAuthEnv(env);
+  return { cognito: createCognitoClient(env), userPoolClientId, tokenEndpoint, callbackUrls, refreshTokenDays };
 }
 
 const TOKEN_ENDPOINT_TIMEOUT_MS = 5000;
@@ -76,7 +70,7 @@ const ROUTES: ReadonlyMap<string, [AuditAction, AuthRoute]> = new Map([
 
 export const authBackend: BackendDefinition<AuthDeps> = {
   service: 'auth',
-  init: readAuthEnv,
+  init: readAuthDeps,
   async handle(event, deps, { logger }) {
     const route = ROUTES.get(event.resource);
     if (!route) return json(404, { message: 'Not found' });

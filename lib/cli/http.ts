@@ -18,7 +18,7 @@ export async function request(
   apiUrl: string,
   method: string,
   path: string,
-  options: { body?: unknown; bearer?: string; headers?: Readonly<Record<string, string>> } = {},
+  options: { body?: unknown; bearer?: string; headers?: Readonly<Record<string, string>>; signal?: AbortSignal } = {},
 ): Promise<ApiResponse> {
   const url = `${apiUrl}${path.startsWith('/') ? path : `/${path}`}`;
   const headers: Record<string, string> = {};
@@ -31,9 +31,10 @@ export async function request(
       method,
       headers,
       body: options.body === undefined ? undefined : JSON.stringify(options.body),
-      signal: AbortSignal.timeout(TIMEOUT_MS),
+      signal: options.signal ? AbortSignal.any([options.signal, AbortSignal.timeout(TIMEOUT_MS)]) : AbortSignal.timeout(TIMEOUT_MS),
     });
   } catch (error) {
+    options.signal?.throwIfAborted(); // the caller's own abort is not the API's failure
     throw new CliError(`Cannot reach the API at ${apiUrl} (${failureCode(error)}): is \`npm start\` running, or is the outputs file current?`, { cause: error });
   }
   const text = await response.text();

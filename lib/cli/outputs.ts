@@ -8,7 +8,10 @@ import { CliError } from './errors';
 
 export interface StackOutputs {
   readonly ApiUrl: string;
+  readonly UserPoolId?: string;
   readonly UserPoolClientId?: string;
+  /** The issuer: `https://cognito-idp.<region>.amazonaws.com/<poolId>`, or the local emulator's. */
+  readonly UserPoolProviderUrl?: string;
   readonly HostedUiUrl?: string;
 }
 
@@ -32,9 +35,15 @@ export function readOutputs(file: string): StackOutputs {
   if (typeof apiUrl !== 'string' || !/^https?:\/\//.test(apiUrl)) {
     throw new CliError(`${file} has no ApiUrl output: is it the outputs file of this project's stacks?`);
   }
+  const optional = (name: keyof StackOutputs): string | undefined => {
+    const value = merged[name];
+    return typeof value === 'string' ? value : undefined;
+  };
   return {
     ApiUrl: apiUrl.replace(/\/+$/, ''),
-    UserPoolClientId: typeof merged.UserPoolClientId === 'string' ? merged.UserPoolClientId : undefined,
-    HostedUiUrl: typeof merged.HostedUiUrl === 'string' ? merged.HostedUiUrl : undefined,
+    UserPoolId: optional('UserPoolId'),
+    UserPoolClientId: optional('UserPoolClientId'),
+    UserPoolProviderUrl: optional('UserPoolProviderUrl'),
+    HostedUiUrl: optional('HostedUiUrl'),
   };
 }

@@ -7,7 +7,8 @@
  */
 import type { GroupName } from './app-config';
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+export type HttpMethod = (typeof HTTP_METHODS)[number];
 
 /**
  * `public`: no authorizer. `authenticated`: any valid token.
@@ -18,10 +19,18 @@ export type Access = 'public' | 'authenticated' | readonly GroupName[];
 /** The backend Lambda that serves a route; each is `lambda/handlers/<name>.ts`. */
 export type HandlerName = 'auth' | 'profile' | 'adminUsers' | 'reviews';
 
-export interface Route {
+/** A well-formed resource path: segments of A-Z a-z 0-9 . _ ~ - or a `{param}` (greedy `{param+}`). */
+export const ROUTE_PATH_PATTERN = /^(\/([A-Za-z0-9._~-]+|\{[A-Za-z0-9_]+\+?\}))+$/;
+
+/** What deciding a route needs (the authorizer gets only this, through its environment). */
+export interface RouteAccess {
   readonly method: HttpMethod;
   /** API Gateway resource path; path parameters as `{name}`. */
   readonly path: string;
+  readonly access: 'public' | 'authenticated' | readonly string[];
+}
+
+export interface Route extends RouteAccess {
   readonly access: Access;
   readonly handler: HandlerName;
 }
@@ -39,12 +48,12 @@ export const accessMap: readonly Route[] = [
   { method: 'GET', path: '/api/reviews/{id}', access: 'authenticated', handler: 'reviews' },
 ];
 
-export function isPublic(route: Route): boolean {
+export function isPublic(route: RouteAccess): boolean {
   return route.access === 'public';
 }
 
 /** Whether a caller in `groups` (verified token) may call `route`. */
-export function grants(route: Route, groups: readonly string[]): boolean {
+export function grants(route: RouteAccess, groups: readonly string[]): boolean {
   if (route.access === 'public' || route.access === 'authenticated') return true;
   return route.access.some((group) => groups.includes(group));
 }

@@ -1,12 +1,21 @@
 /**
- * The one typed configuration of the system. The CDK stacks, the authorizer, the
- * backends, the local system and the CLI all read from here; nothing else holds
- * names, precedences, lifetimes or ports.
+ * The one typed configuration of the system. The CDK stacks, the local system and the CLI
+ * read from here; the Lambdas get their part through their environment (runtime-env.ts), so a
+ * construct built with its own config or routes yields Lambdas that enforce exactly those.
+ * Nothing else holds names, precedences, lifetimes or ports. Validated by validation.ts.
  *
  * This module must stay free of aws-cdk-lib imports: it is bundled into Lambdas.
  */
 
-export type Stage = 'dev' | 'prod';
+/**
+ * A stage name: `dev` (localhost defaults, destroyable) or any other name of lowercase letters and
+ * digits (e.g. `prod`, `staging`), which must be given its own URLs (lib/config/stage-context.ts).
+ */
+export type Stage = string;
+
+export const DEV_STAGE = 'dev';
+/** Lowercase letter first, then lowercase letters or digits; short enough for stack names and the domain prefix. */
+export const STAGE_PATTERN = /^[a-z][a-z0-9]{0,15}$/;
 
 export const GROUP_NAMES = ['admin-group', 'reviewers-group', 'user-group'] as const;
 export type GroupName = (typeof GROUP_NAMES)[number];
@@ -41,6 +50,9 @@ export interface AuthorizerConfig {
   readonly maxHeaderBytes: number;
 }
 
+/** The authorizer part of the config, minus what only API Gateway uses (its cache TTL). */
+export type VerificationLimits = Omit<AuthorizerConfig, 'resultsCacheTtlSeconds'>;
+
 export interface ApiConfig {
   readonly stageName: string;
   readonly throttlingRateLimit: number;
@@ -50,11 +62,19 @@ export interface ApiConfig {
 }
 
 export interface HostedUiConfig {
-  /** Cognito domain prefix: `<prefix>.auth.<region>.amazoncognito.com`. */
-  readonly domainPrefix: string;
+  /**
+   * Cognito domain prefix: `<prefix>.auth.<region>.amazoncognito.com`.
+   * @default `<app>-<stage>-<account>` without reserved words (lib/config/domain-prefix.ts)
+   */
+  readonly domainPrefix?: string;
   readonly callbackUrls: readonly string[];
   readonly logoutUrls: readonly string[];
   readonly scopes: readonly string[];
+}
+
+export interface IdentityPoolConfig {
+  /** Guest (unauthenticated) identities, with a role of their own. Off: no unauthenticated role exists. */
+  readonly allowGuestAccess: boolean;
 }
 
 export interface LocalConfig {
@@ -76,7 +96,10 @@ export interface AppConfig {
   readonly userPool: {
     readonly name: string;
     readonly selfSignUpEnabled: boolean;
-    /** Custom attributes (string, mutable), each surfacing as `custom:<name>` in ID tokens. */
+    /**
+     * Custom attributes (string), each surfacing as `custom:<name>` in ID tokens. The app client
+     * may read them, never write them: only admins set them, through the admin API.
+     */
     readonly customAttributes: readonly string[];
   };
   readonly appClientName: string;
@@ -85,7 +108,16 @@ export interface AppConfig {
   readonly authorizer: AuthorizerConfig;
   readonly api: ApiConfig;
   readonly hostedUi: HostedUiConfig;
+  readonly identityPool: IdentityPoolConfig;
   readonly local: LocalConfig;
+}
+
+/** What a stage is given from outside (`-c` context keys of the same names); `dev` has defaults. */
+export interface StageSettings {
+  readonly callbackUrls?: readonly string[];
+  readonly logoutUrls?: readonly string[];
+  readonly allowedOrigins?: readonly string[];
+  readonly domainPrefix?: string;
 }
 
 const LOCAL_API_PORT = 3000;
@@ -120,32 +152,45 @@ const baseConfig: AppConfig = {
     stageName: 'v1',
     throttlingRateLimit: 100,
     throttlingBurstLimit: 200,
-    allowedOrigins: [`http://localhost:${LOCAL_API_PORT}`],
+    allowedOrigins: [],
   },
   hostedUi: {
-    domainPrefix: 'cognito-jwt-api-dev',
-    callbackUrls: [`http://localhost:${LOCAL_API_PORT}/callback`, `http://localhost:${CLI_CALLBACK_PORT}/callback`],
-    logoutUrls: [`http://localhost:${LOCAL_API_PORT}/`],
+    callbackUrls: [],
+    logoutUrls: [],
     scopes: ['openid', 'email', 'profile'],
   },
+  identityPool: { allowGuestAccess: false },
   local: { host: '127.0.0.1', apiPort: LOCAL_API_PORT, cognitoPort: 9229, dynamodbPort: 8000, dir: '.local', cliCallbackPort: CLI_CALLBACK_PORT },
 };
 
-const stageOverrides: Record<Stage, Partial<AppConfig>> = {
-  dev: {},
-  prod: {
-    stage: 'prod',
-    hostedUi: { ...baseConfig.hostedUi, domainPrefix: 'cognito-jwt-api-prod' },
-  },
+/** The dev stage's defaults: the local demo page, the CLI's loopback redirect, the local API's origin. */
+const DEV_SETTINGS: Required<Omit<StageSettings, 'domainPrefix'>> = {
+  callbackUrls: [`http://localhost:${LOCAL_API_PORT}/callback`, `http://localhost:${CLI_CALLBACK_PORT}/callback`],
+  logoutUrls: [`http://localhost:${LOCAL_API_PORT}/`],
+  allowedOrigins: [`http://localhost:${LOCAL_API_PORT}`],
 };
 
 export function isStage(value: unknown): value is Stage {
-  return value === 'dev' || value === 'prod';
+  return typeof value === 'string' && STAGE_PATTERN.test(value);
 }
 
-/** The configuration of one stage. */
-export function configFor(stage: Stage = 'dev'): AppConfig {
-  return { ...baseConfig, ...stageOverrides[stage] };
+/**
+ * The configuration of one stage. `dev` falls back to localhost URLs; any other stage has only the
+ * URLs it is given (validateConfig reports what is missing). Not validated here.
+ */
+export function configFor(stage: Stage = DEV_STAGE, settings: StageSettings = {}): AppConfig {
+  const defaults = stage === DEV_STAGE ? DEV_SETTINGS : { callbackUrls: [], logoutUrls: [], allowedOrigins: [] };
+  return {
+    ...baseConfig,
+    stage,
+    api: { ...baseConfig.api, allowedOrigins: settings.allowedOrigins ?? defaults.allowedOrigins },
+    hostedUi: {
+      ...baseConfig.hostedUi,
+      domainPrefix: settings.domainPrefix,
+      callbackUrls: settings.callbackUrls ?? defaults.callbackUrls,
+      logoutUrls: settings.logoutUrls ?? defaults.logoutUrls,
+    },
+  };
 }
 
 /** Stack and resource names carry the app name and stage so stages can share an account. */

@@ -1,14 +1,18 @@
 /**
  * The environment contract between the CDK stacks (which set these variables on each
  * Lambda), the local system (which sets them to point at the emulator) and the Lambdas
- * (which read them once per cold start).
+ * (which read them once per cold start). Both sides build the values with
+ * function-environment.ts, so a construct's own config and routes reach its Lambdas.
  *
  * Must stay free of aws-cdk-lib imports: it is bundled into Lambdas.
  */
 
 export const ENV = {
-  /** `dev` or `prod`: selects the stage's typed config. */
-  stage: 'APP_STAGE',
+  /**
+   * The authorizer's routes, group precedence and verification limits, as one JSON object
+   * (AuthorizerRuntimeConfig in function-environment.ts), validated once at cold start.
+   */
+  authorizerConfig: 'AUTHORIZER_CONFIG',
   userPoolId: 'USER_POOL_ID',
   userPoolClientId: 'USER_POOL_CLIENT_ID',
   /** Set by Lambda itself. */
@@ -23,6 +27,8 @@ export const ENV = {
   tokenEndpoint: 'TOKEN_ENDPOINT',
   /** Comma-separated redirect URIs `/auth/token` accepts (the client's callback URLs). */
   callbackUrls: 'CALLBACK_URLS',
+  /** The refresh token lifetime in days: the Max-Age of the refresh cookie `/auth/token` sets. */
+  refreshTokenDays: 'REFRESH_TOKEN_DAYS',
   /**
    * Comma-separated origins whose browser apps may read the backends' answers (lib/config/cors.ts).
    * Unset: no CORS headers (same-origin callers only).

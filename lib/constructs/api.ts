@@ -10,13 +10,17 @@ import { Construct } from 'constructs';
 import { accessMap, isPublic, type HandlerName, type Route } from '../config/access-map';
 import { resourceName, type AppConfig } from '../config/app-config';
 import { AUTHORIZER_BUNDLING, HANDLER_BUNDLING, nodeOptionsFor, type FunctionBundling } from '../config/bundling';
+import { assertNoProblems, ConfigError } from '../config/config-error';
 import { corsPolicy, gatewayResponseCorsHeaders, type CorsPolicy } from '../config/cors';
+import { authorizerEnvironment, handlerEnvironment, type BackendSettings, type PoolIds } from '../config/function-environment';
 import { GATEWAY_RESPONSES, type GatewayResponseName } from '../config/gateway-responses';
 import { AUTHORIZER_MEMORY_MB, HANDLER_MEMORY_MB, LAMBDA_MEMORY_RANGE_MB } from '../config/lambda-sizing';
-import { ENV } from '../config/runtime-env';
+import { routeProblems, validateConfig } from '../config/validation';
+import { assertEnvironmentFits } from './lambda-environment';
 import type { HandlerDataAccess } from './tables';
 
 export interface AuthorizedApiProps {
+  /** The app's config; validated here, one error per broken rule. The authorizer gets its part through its environment. */
   readonly config: AppConfig;
   readonly userPool: IUserPool;
   readonly userPoolClient: IUserPoolClient;
@@ -25,7 +29,8 @@ export interface AuthorizedApiProps {
   /** The tables the backends use: each function gets the variables naming its tables and its grants on them. */
   readonly tables: HandlerDataAccess;
   /**
-   * Which group may call which route.
+   * Which group may call which route: API Gateway's resources and methods, and exactly what the
+   * authorizer enforces (handed to it in AUTHORIZER_CONFIG).
    * @default the project's access map (lib/config/access-map.ts)
    */
   readonly routes?: readonly Route[];
@@ -59,12 +64,37 @@ const GATEWAY_RESPONSE_TYPES: ReadonlyArray<[apigateway.ResponseType, GatewayRes
 ];
 
 /**
+ * Access log fields: API Gateway's standard ones, plus who called (the authorizer's principalId,
+ * the token's `sub`) and how the authorizer did (status, latency; empty when its cache answered or
+ * the route is public). Never a header, so never a token.
+ */
+const ACCESS_LOG_FIELDS = {
+  requestId: apigateway.AccessLogField.contextRequestId(),
+  ip: apigateway.AccessLogField.contextIdentitySourceIp(),
+  requestTime: apigateway.AccessLogField.contextRequestTime(),
+  httpMethod: apigateway.AccessLogField.contextHttpMethod(),
+  resourcePath: apigateway.AccessLogField.contextResourcePath(),
+  status: apigateway.AccessLogField.contextStatus(),
+  protocol: apigateway.AccessLogField.contextProtocol(),
+  responseLength: apigateway.AccessLogField.contextResponseLength(),
+  responseLatency: apigateway.AccessLogField.contextResponseLatency(),
+  integrationLatency: apigateway.AccessLogField.contextIntegrationLatency(),
+  principalId: apigateway.AccessLogField.contextAuthorizerPrincipalId(),
+  authorizerStatus: apigateway.AccessLogField.contextAuthorizerStatus(),
+  authorizerLatency: apigateway.AccessLogField.contextAuthorizerLatency(),
+  errorType: apigateway.AccessLogField.contextErrorResponseType(),
+};
+
+/**
  * A REST API built from the access map: every route that is not public goes through a TOKEN
- * authorizer (the Authorization header) backed by the Lambda in lambda/authorizer.
+ * authorizer (the Authorization header) backed by the Lambda in lambda/authorizer, which enforces
+ * exactly the construct's routes and config.
  */
 export class AuthorizedApi extends Construct {
   readonly api: apigateway.RestApi;
   readonly authorizerFunction: NodejsFunction;
+  /** Where the authorizer writes its decision lines (the monitoring construct counts them). */
+  readonly authorizerLogGroup: logs.ILogGroup;
   readonly handlers: Readonly<Record<HandlerName, NodejsFunction>>;
 
   private readonly logRetention: logs.RetentionDays;
@@ -75,36 +105,19 @@ export class AuthorizedApi extends Construct {
     const routes = props.routes ?? accessMap;
     this.logRetention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
 
+    assertNoProblems([...validateConfig(config), ...routeProblems(routes, config)]);
+
     const cors = corsPolicy(config.api.allowedOrigins, routes);
-    const poolEnvironment = {
-      [ENV.stage]: config.stage,
-      [ENV.userPoolId]: props.userPool.userPoolId,
-      [ENV.userPoolClientId]: props.userPoolClient.userPoolClientId,
-    };
+    const pool = { userPoolId: props.userPool.userPoolId, userPoolClientId: props.userPoolClient.userPoolClientId };
     const authorizerMemory = validMemorySize(props.authorizerMemorySize ?? AUTHORIZER_MEMORY_MB, 'authorizerMemorySize');
-    this.authorizerFunction = this.lambdaFunction('Authorizer', 'authorizer/index.ts', poolEnvironment, AUTHORIZER_BUNDLING, authorizerMemory);
+    this.authorizerFunction = this.lambdaFunction('Authorizer', 'authorizer/index.ts', authorizerEnvironment(config, routes, pool), AUTHORIZER_BUNDLING, authorizerMemory);
+    this.authorizerLogGroup = this.authorizerFunction.logGroup;
     // Backends send the CORS headers of their own answers: API Gateway adds none to proxy integrations.
-    const backendEnvironment = { ...poolEnvironment, [ENV.allowedOrigins]: cors.allowOrigins.join(',') };
-    const handlerEnvironment: Record<HandlerName, Record<string, string>> = {
-      auth: { ...backendEnvironment, [ENV.tokenEndpoint]: props.tokenEndpoint, [ENV.callbackUrls]: config.hostedUi.callbackUrls.join(',') },
-      profile: backendEnvironment,
-      adminUsers: backendEnvironment,
-      reviews: backendEnvironment,
-    };
-    const handlerNames = [...new Set(routes.map((route) => route.handler))];
-    this.handlers = Object.fromEntries(
-      handlerNames.map((name) => [
-        name,
-        this.lambdaFunction(
-          `${name[0].toUpperCase()}${name.slice(1)}Handler`,
-          `handlers/${name}.ts`,
-          { ...handlerEnvironment[name], ...props.tables.environmentFor(name) },
-          HANDLER_BUNDLING,
-          HANDLER_MEMORY_MB,
-        ),
-      ]),
-    ) as Record<HandlerName, NodejsFunction>;
-    for (const name of handlerNames) props.tables.grantTo(name, this.handlers[name]);
+    this.handlers = this.handlerFunctions(routes, config, pool, props.tables, {
+      tokenEndpoint: props.tokenEndpoint,
+      callbackUrls: config.hostedUi.callbackUrls,
+      allowedOrigins: cors.allowOrigins,
+    });
     this.handlers.adminUsers?.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['cognito-idp:ListUsers', 'cognito-idp:AdminGetUser', 'cognito-idp:AdminDeleteUser'],
@@ -119,7 +132,7 @@ export class AuthorizedApi extends Construct {
       deployOptions: {
         stageName: config.api.stageName,
         accessLogDestination: new apigateway.LogGroupLogDestination(accessLogs),
-        accessLogFormat: apigateway.AccessLogFormat.jsonWithStandardFields(),
+        accessLogFormat: apigateway.AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
         loggingLevel: apigateway.MethodLoggingLevel.ERROR,
         dataTraceEnabled: false, // would log request headers, i.e. tokens
         tracingEnabled: props.tracing,
@@ -167,11 +180,31 @@ export class AuthorizedApi extends Construct {
     }
   }
 
+  /** One function per handler of the routes, each with its environment and its grants on the tables it uses. */
+  private handlerFunctions(
+    routes: readonly Route[],
+    config: AppConfig,
+    pool: PoolIds,
+    tables: HandlerDataAccess,
+    settings: BackendSettings,
+  ): Record<HandlerName, NodejsFunction> {
+    const names = [...new Set(routes.map((route) => route.handler))];
+    const functions = names.map((name) => {
+      const environment = { ...handlerEnvironment(name, config, pool, settings), ...tables.environmentFor(name) };
+      const handler = this.lambdaFunction(`${name[0].toUpperCase()}${name.slice(1)}Handler`, `handlers/${name}.ts`, environment, HANDLER_BUNDLING, HANDLER_MEMORY_MB);
+      tables.grantTo(name, handler);
+      return [name, handler] as const;
+    });
+    return Object.fromEntries(functions) as Record<HandlerName, NodejsFunction>;
+  }
+
   private lambdaFunction(id: string, entry: string, environment: Record<string, string>, bundling: FunctionBundling, memorySize: number): NodejsFunction {
     const logGroup = new logs.LogGroup(this, `${id}Logs`, { retention: this.logRetention, removalPolicy: RemovalPolicy.DESTROY });
     // Own role with write access to its own log group only (instead of the broad managed policy).
     const role = new iam.Role(this, `${id}Role`, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
     logGroup.grantWrite(role);
+    const variables = { ...environment, ...withNodeOptions(nodeOptionsFor(bundling)) };
+    assertEnvironmentFits(id, variables);
     return new NodejsFunction(this, id, {
       entry: path.join(LAMBDA_DIR, entry),
       handler: 'handler',
@@ -181,7 +214,7 @@ export class AuthorizedApi extends Construct {
       timeout: Duration.seconds(10),
       role,
       logGroup,
-      environment: { ...environment, ...withNodeOptions(nodeOptionsFor(bundling)) },
+      environment: variables,
       bundling: { ...bundling, format: OutputFormat.CJS },
     });
   }
@@ -216,7 +249,7 @@ export class AuthorizedApi extends Construct {
 function validMemorySize(value: number, prop: string): number {
   const { min, max } = LAMBDA_MEMORY_RANGE_MB;
   if (!Number.isInteger(value) || value < min || value > max) {
-    throw new Error(`AuthorizedApi: ${prop} must be a whole number of MB from ${min} to ${max}; got ${value}`);
+    throw new ConfigError([`AuthorizedApi: ${prop} must be a whole number of MB from ${min} to ${max}; got ${value}`]);
   }
   return value;
 }

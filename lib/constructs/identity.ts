@@ -1,12 +1,16 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
-import { IdentityPool, IdentityPoolProviderUrl, UserPoolAuthenticationProvider } from 'aws-cdk-lib/aws-cognito-identitypool';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { resourceName, type AppConfig, type GroupName } from '../config/app-config';
+import { DEV_STAGE, resourceName, type AppConfig, type GroupName } from '../config/app-config';
+import { assertNoProblems } from '../config/config-error';
+import { defaultDomainPrefix } from '../config/domain-prefix';
 import { cognitoIssuer, jwksUriFor } from '../config/runtime-env';
+import { defaultDomainPrefixProblems, validateConfig } from '../config/validation';
+import { TokenRoleIdentityPool } from './identity-pool';
 
 export interface CognitoIdentityProps {
+  /** The app's config; validated here (token lifetimes, groups, URLs, domain prefix), one error per broken rule. */
   readonly config: AppConfig;
   /**
    * What happens to the user pool when the stack is deleted.
@@ -24,14 +28,15 @@ const STANDARD_SCOPES: Readonly<Record<string, cognito.OAuthScope>> = {
 
 /**
  * The identity side: user pool, app client (password/SRP/refresh flows and the Hosted UI code
- * flow with PKCE), Hosted UI domain, groups with their own roles, and an identity pool that
- * hands out each group's role from the token (ambiguous → deny).
+ * flow with PKCE; custom attributes readable, never writable), Hosted UI domain (a prefix unique
+ * per app, stage and account), groups with their own roles, and an identity pool that hands out
+ * each group's role from the token (ambiguous → deny; no guest role unless the config asks).
  */
 export class CognitoIdentity extends Construct {
   readonly userPool: cognito.UserPool;
   readonly userPoolClient: cognito.UserPoolClient;
   readonly domain: cognito.UserPoolDomain;
-  readonly identityPool: IdentityPool;
+  readonly identityPool: TokenRoleIdentityPool;
   readonly groupRoles: Readonly<Record<GroupName, iam.Role>>;
   /** The `iss` of this pool's tokens. */
   readonly issuerUrl: string;
@@ -40,6 +45,7 @@ export class CognitoIdentity extends Construct {
   constructor(scope: Construct, id: string, props: CognitoIdentityProps) {
     super(scope, id);
     const { config } = props;
+    assertNoProblems(validateConfig(config));
 
     this.userPool = new cognito.UserPool(this, 'UserPool', {
       userPoolName: resourceName(config, config.userPool.name),
@@ -54,8 +60,8 @@ export class CognitoIdentity extends Construct {
       mfaSecondFactor: { otp: true, sms: false },
       passwordPolicy: { minLength: 8, requireLowercase: true, requireUppercase: true, requireDigits: true, requireSymbols: true },
       accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
-      deletionProtection: config.stage !== 'dev',
-      removalPolicy: props.removalPolicy ?? (config.stage === 'dev' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN),
+      deletionProtection: config.stage !== DEV_STAGE,
+      removalPolicy: props.removalPolicy ?? (config.stage === DEV_STAGE ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN),
     });
 
     this.userPoolClient = this.userPool.addClient('AppClient', {
@@ -67,6 +73,11 @@ export class CognitoIdentity extends Construct {
       accessTokenValidity: Duration.minutes(config.tokens.accessTokenMinutes),
       idTokenValidity: Duration.minutes(config.tokens.idTokenMinutes),
       refreshTokenValidity: Duration.days(config.tokens.refreshTokenDays),
+      // Users may read their custom attributes (custom:role) but never set them: only admins do, through the admin API.
+      readAttributes: new cognito.ClientAttributes()
+        .withStandardAttributes({ email: true, emailVerified: true })
+        .withCustomAttributes(...config.userPool.customAttributes),
+      writeAttributes: new cognito.ClientAttributes().withStandardAttributes({ email: true }),
       // Authorization code only; Cognito enforces PKCE when the request carries a code_challenge.
       oAuth: {
         flows: { authorizationCodeGrant: true, implicitCodeGrant: false, clientCredentials: false },
@@ -77,30 +88,28 @@ export class CognitoIdentity extends Construct {
       supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],
     });
 
-    this.domain = this.userPool.addDomain('HostedUi', { cognitoDomain: { domainPrefix: config.hostedUi.domainPrefix } });
+    this.domain = this.userPool.addDomain('HostedUi', { cognitoDomain: { domainPrefix: this.domainPrefix(config) } });
 
-    this.identityPool = new IdentityPool(this, 'IdentityPool', {
+    this.identityPool = new TokenRoleIdentityPool(this, 'IdentityPool', {
+      userPool: this.userPool,
+      userPoolClient: this.userPoolClient,
       identityPoolName: resourceName(config, 'identities'),
-      allowUnauthenticatedIdentities: false,
-      authenticationProviders: {
-        userPools: [new UserPoolAuthenticationProvider({ userPool: this.userPool, userPoolClient: this.userPoolClient })],
-      },
-      // The token's cognito:preferred_role (the highest-precedence group's role); ambiguous → deny.
-      roleMappings: [
-        {
-          providerUrl: IdentityPoolProviderUrl.userPool(this.userPool, this.userPoolClient),
-          mappingKey: 'cognito',
-          useToken: true,
-          resolveAmbiguousRoles: false,
-        },
-      ],
+      allowGuestAccess: config.identityPool.allowGuestAccess,
     });
 
+    this.groupRoles = this.createGroups(config);
+
+    this.issuerUrl = cognitoIssuer(Stack.of(this).region, this.userPool.userPoolId);
+    this.jwksUri = jwksUriFor(this.issuerUrl);
+  }
+
+  /** Each group with a role of its own, assumable only through this identity pool's authenticated identities. */
+  private createGroups(config: AppConfig): Record<GroupName, iam.Role> {
     const roles: Partial<Record<GroupName, iam.Role>> = {};
     for (const group of config.groups) {
       const role = new iam.Role(this, `${pascal(group.name)}Role`, {
         description: `Role of ${group.name} members through the identity pool (no permissions until you grant some)`,
-        assumedBy: this.identityPoolPrincipal(),
+        assumedBy: this.identityPool.principal('authenticated'),
       });
       new cognito.CfnUserPoolGroup(this, `${pascal(group.name)}Group`, {
         userPoolId: this.userPool.userPoolId,
@@ -111,22 +120,21 @@ export class CognitoIdentity extends Construct {
       });
       roles[group.name] = role;
     }
-    this.groupRoles = roles as Record<GroupName, iam.Role>;
-
-    this.issuerUrl = cognitoIssuer(Stack.of(this).region, this.userPool.userPoolId);
-    this.jwksUri = jwksUriFor(this.issuerUrl);
+    return roles as Record<GroupName, iam.Role>;
   }
 
-  /** Only authenticated identities of this identity pool may assume the group roles. */
-  private identityPoolPrincipal(): iam.IPrincipal {
-    return new iam.FederatedPrincipal(
-      'cognito-identity.amazonaws.com',
-      {
-        StringEquals: { 'cognito-identity.amazonaws.com:aud': this.identityPool.identityPoolId },
-        'ForAnyValue:StringLike': { 'cognito-identity.amazonaws.com:amr': 'authenticated' },
-      },
-      'sts:AssumeRoleWithWebIdentity',
-    );
+  /**
+   * The configured prefix, or `<app>-<stage>-<account>`: prefixes are global per region. An account
+   * known at synth is checked here; an unresolved one was checked with a 12-digit stand-in (validation.ts).
+   */
+  private domainPrefix(config: AppConfig): string {
+    if (config.hostedUi.domainPrefix !== undefined) return config.hostedUi.domainPrefix;
+    const account = Stack.of(this).account;
+    const prefix = defaultDomainPrefix(config.appName, config.stage, account);
+    if (!Token.isUnresolved(account)) {
+      assertNoProblems(defaultDomainPrefixProblems(prefix));
+    }
+    return prefix;
   }
 }
 

@@ -13,10 +13,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, openSync, closeSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import {
-  AdminAddUserToGroupCommand,
-  AdminCreateUserCommand,
   AdminGetUserCommand,
-  AdminSetUserPasswordCommand,
   CreateGroupCommand,
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
@@ -32,6 +29,7 @@ import {
 import { ENV, jwksUriFor } from '../config/runtime-env';
 import type { AppConfig } from '../config/app-config';
 import { createCognitoClient } from '../../lambda/shared/cognito-client';
+import { createUser, setPasswordAndGroups } from '../cognito/users';
 import type { SeedUser } from './seed-users';
 
 const START_TIMEOUT_MS = 15_000;
@@ -216,22 +214,6 @@ async function ensureUser(client: CognitoIdentityProviderClient, userPoolId: str
       throw error;
     },
   );
-  if (!exists) {
-    await client.send(
-      new AdminCreateUserCommand({
-        UserPoolId: userPoolId,
-        Username: user.email,
-        MessageAction: 'SUPPRESS',
-        UserAttributes: [
-          { Name: 'email', Value: user.email },
-          { Name: 'email_verified', Value: 'true' },
-          { Name: 'custom:role', Value: user.role },
-        ],
-      }),
-    );
-  }
-  await client.send(new AdminSetUserPasswordCommand({ UserPoolId: userPoolId, Username: user.email, Password: user.password, Permanent: true }));
-  for (const group of user.groups) {
-    await client.send(new AdminAddUserToGroupCommand({ UserPoolId: userPoolId, Username: user.email, GroupName: group }));
-  }
+  const wanted = { ...user, attributes: { 'custom:role': user.role } };
+  await (exists ? setPasswordAndGroups(client, userPoolId, wanted) : createUser(client, userPoolId, wanted));
 }

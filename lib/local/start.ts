@@ -1,9 +1,9 @@
 /**
  * `npm start`: runs the local system until SIGINT/SIGTERM.
  * Environment: API_PORT (default 3000), COGNITO_PORT (default 9229), DYNAMODB_PORT (default 8000),
- * LOCAL_DIR (default .local), APP_STAGE (default dev).
+ * LOCAL_DIR (default .local). It runs the dev stage: its localhost URLs are the ones the local system serves.
  */
-import { configFor, isStage } from '../config/app-config';
+import { configFor } from '../config/app-config';
 import { seedUsers } from './seed-users';
 import { startLocalSystem, type LocalSystem } from './system';
 import { staticPages } from './pages';
@@ -25,9 +25,7 @@ function portFrom(variable: string, fallback: number): number {
 }
 
 async function main(): Promise<void> {
-  const stage = process.env.APP_STAGE ?? 'dev';
-  if (!isStage(stage)) throw new Error(`APP_STAGE must be dev or prod; got "${stage}"`);
-  const config = configFor(stage);
+  const config = configFor('dev');
   const system: LocalSystem = await startLocalSystem({
     config,
     apiPort: portFrom('API_PORT', config.local.apiPort),

@@ -11,10 +11,11 @@ import * as path from 'node:path';
 import { accessMap, type HandlerName } from '../config/access-map';
 import { configFor, resourceName, type AppConfig } from '../config/app-config';
 import { corsPolicy, localAllowedOrigins, type CorsPolicy } from '../config/cors';
+import { authorizerEnvironment, handlerEnvironment } from '../config/function-environment';
 import { ENV } from '../config/runtime-env';
 import { tableEnvironment, tableOutputs, type TableKey, type TableOutputs } from '../config/tables';
 import { ensureTables, startLocalDynamo, type LocalDynamo } from './dynamodb';
-import { provision, startEmulator, type Emulator } from './emulator';
+import { provision, startEmulator, type Emulator, type ProvisionedPool } from './emulator';
 import { createLocalGateway, type AuthorizerFunction, type LocalGateway, type ProxyHandler, type StaticRoute } from './gateway';
 import { seedUsers } from './seed-users';
 
@@ -62,6 +63,8 @@ const HANDLER_MODULES: Record<HandlerName, () => Promise<{ handler: ProxyHandler
   adminUsers: () => import('../../lambda/handlers/adminUsers'),
   reviews: () => import('../../lambda/handlers/reviews'),
 };
+
+const HANDLER_NAMES = Object.keys(HANDLER_MODULES) as HandlerName[];
 
 export async function startLocalSystem(options: LocalSystemOptions): Promise<LocalSystem> {
   const config = options.config ?? configFor('dev');
@@ -138,7 +141,7 @@ async function startGateway(
   const { handler: authorizer } = (await import('../../lambda/authorizer/index')) as { handler: AuthorizerFunction };
   const handlers = Object.fromEntries(
     await Promise.all(
-      (Object.keys(HANDLER_MODULES) as HandlerName[]).map(async (name) => [name, (await HANDLER_MODULES[name]()).handler] as const),
+      HANDLER_NAMES.map(async (name) => [name, (await HANDLER_MODULES[name]()).handler] as const),
     ),
   ) as Record<HandlerName, ProxyHandler>;
   return createLocalGateway({
@@ -161,7 +164,7 @@ async function stopServices(services: { emulator: Emulator; dynamo?: LocalDynamo
 interface LambdaEndpoints {
   readonly emulatorEndpoint: string;
   readonly dynamodbEndpoint: string;
-  readonly pool: { userPoolId: string; userPoolClientId: string; issuer: string; jwksUri: string };
+  readonly pool: ProvisionedPool;
   readonly tables: Readonly<Record<TableKey, string>>;
 }
 
@@ -171,22 +174,26 @@ interface WebSettings {
   readonly allowedOrigins: readonly string[];
 }
 
+/**
+ * One process hosts every Lambda, so the environment is the union of what the API construct gives
+ * each function (built by the same functions), plus the loopback overrides for the emulator and dynalite.
+ */
 function configureLambdaEnvironment(config: AppConfig, endpoints: LambdaEndpoints, web: WebSettings): void {
   const { emulatorEndpoint, pool } = endpoints;
-  Object.assign(process.env, {
-    [ENV.stage]: config.stage,
-    [ENV.region]: config.env.region,
-    [ENV.userPoolId]: pool.userPoolId,
-    [ENV.userPoolClientId]: pool.userPoolClientId,
-    [ENV.issuerOverride]: pool.issuer,
-    [ENV.jwksUriOverride]: pool.jwksUri,
-    [ENV.cognitoEndpoint]: emulatorEndpoint,
-    [ENV.tokenEndpoint]: `${emulatorEndpoint}/oauth2/token`,
-    [ENV.callbackUrls]: [...new Set(web.callbackUrls)].join(','),
-    [ENV.allowedOrigins]: web.allowedOrigins.join(','),
-    [ENV.dynamodbEndpoint]: endpoints.dynamodbEndpoint,
-    ...tableEnvironment(endpoints.tables),
-  });
+  const settings = { tokenEndpoint: `${emulatorEndpoint}/oauth2/token`, callbackUrls: [...new Set(web.callbackUrls)], allowedOrigins: web.allowedOrigins };
+  Object.assign(
+    process.env,
+    authorizerEnvironment(config, accessMap, pool),
+    ...HANDLER_NAMES.map((name) => handlerEnvironment(name, config, pool, settings)),
+    tableEnvironment(endpoints.tables),
+    {
+      [ENV.region]: config.env.region,
+      [ENV.issuerOverride]: pool.issuer,
+      [ENV.jwksUriOverride]: pool.jwksUri,
+      [ENV.cognitoEndpoint]: emulatorEndpoint,
+      [ENV.dynamodbEndpoint]: endpoints.dynamodbEndpoint,
+    },
+  );
 }
 
 /** The demo page's redirect URIs on the port actually used (registered besides the configured ones). */

@@ -1,9 +1,10 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import type { Construct } from 'constructs';
-import type { AppConfig } from '../config/app-config';
+import { resourceName, type AppConfig } from '../config/app-config';
 import { TABLE_KEYS, TABLES } from '../config/tables';
 import { AuthorizedApi } from '../constructs/api';
+import { AuthorizerMonitoring } from '../constructs/monitoring';
 import { AppTables } from '../constructs/tables';
 
 export interface ApiStackProps extends StackProps {
@@ -13,10 +14,11 @@ export interface ApiStackProps extends StackProps {
   readonly tokenEndpoint: string;
 }
 
-/** The REST API, its Lambda authorizer and backends, built from the access map, and the tables they use. */
+/** The REST API, its Lambda authorizer and backends, built from the access map, the tables they use, and their monitoring. */
 export class ApiStack extends Stack {
   readonly api: AuthorizedApi;
   readonly tables: AppTables;
+  readonly monitoring: AuthorizerMonitoring;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -27,6 +29,13 @@ export class ApiStack extends Stack {
       userPoolClient: props.userPoolClient,
       tokenEndpoint: props.tokenEndpoint,
       tables: this.tables,
+    });
+    this.monitoring = new AuthorizerMonitoring(this, 'Monitoring', {
+      authorizerLogGroup: this.api.authorizerLogGroup,
+      authorizerFunction: this.api.authorizerFunction,
+      stage: this.api.api.deploymentStage,
+      metricNamespace: `${props.config.appName}/${props.config.stage}`,
+      dashboardName: resourceName(props.config, 'authorizer'),
     });
     new CfnOutput(this, 'ApiUrl', { value: this.api.api.url });
     for (const key of TABLE_KEYS) new CfnOutput(this, TABLES[key].outputName, { value: this.tables.table(key).tableName });

@@ -9,6 +9,14 @@ import { buildApp, type CognitoJwtApp } from '../../lib/app';
 import { configFor } from '../../lib/config/app-config';
 import cdkJson from '../../cdk.json';
 
+/** The context a non-dev stage needs (README › Deploy): https URLs of a made-up app. */
+export const PROD_CONTEXT = {
+  stage: 'prod',
+  callbackUrls: 'https://app.example.com/callback',
+  logoutUrls: 'https://app.example.com/',
+  allowedOrigins: 'https://app.example.com',
+} as const;
+
 export interface TestAppOptions {
   /** Extra context (e.g. `stage`). */
   readonly context?: Record<string, unknown>;

@@ -3,6 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { configFor } from '../../lib/config/app-config';
+import { handlerEnvironment } from '../../lib/config/function-environment';
+import { ENV } from '../../lib/config/runtime-env';
 import { provision, startEmulator, type ProvisionedPool } from '../../lib/local/emulator';
 import { seedUsers } from '../../lib/local/seed-users';
 import { freePort } from './local-process';
@@ -27,15 +29,17 @@ export async function startTestEmulator(): Promise<TestEmulator> {
   };
 }
 
-/** The environment the CDK stack (or the local system) gives the backend Lambdas. */
+/** The environment the CDK stack (or the local system) gives the backend Lambdas (the auth handler's, a superset). */
 export function backendEnv(emulator: TestEmulator, extra: Record<string, string> = {}): Record<string, string> {
+  const config = configFor('dev');
   return {
-    APP_STAGE: 'dev',
-    AWS_REGION: 'us-east-1',
-    USER_POOL_ID: emulator.pool.userPoolId,
-    USER_POOL_CLIENT_ID: emulator.pool.userPoolClientId,
-    COGNITO_ENDPOINT: emulator.endpoint,
-    TOKEN_ENDPOINT: `${emulator.endpoint}/oauth2/token`,
+    ...handlerEnvironment('auth', config, emulator.pool, {
+      tokenEndpoint: `${emulator.endpoint}/oauth2/token`,
+      callbackUrls: config.hostedUi.callbackUrls,
+      allowedOrigins: [], // no CORS headers: handler tests call without a browser
+    }),
+    [ENV.region]: 'us-east-1',
+    [ENV.cognitoEndpoint]: emulator.endpoint,
     ...extra,
   };
 }

@@ -145,28 +145,43 @@ export interface CliResult {
   readonly stderr: string;
 }
 
-const CLI_TIMEOUT_MS = 30_000;
+const SCRIPT_TIMEOUT_MS = 30_000;
+
+export interface RunningScript {
+  readonly child: ChildProcess;
+  /** What it wrote to stdout so far. */
+  readonly stdout: () => string;
+  /** Resolves when it has exited (killed after 30 s). */
+  readonly result: Promise<CliResult>;
+}
 
 /**
- * Runs a command of the CLI (`npm run cli -- ...`) to completion in a child process. Asynchronous:
- * the test's event loop keeps running (servers in this process answer, sockets are looked after).
+ * Starts one of the project's TypeScript programs (e.g. `lib/cli/main.ts`) in a child process, the
+ * way `npm run` does. Asynchronous: the test's event loop keeps running (servers in this process
+ * answer, sockets are looked after).
  */
-export function runCli(args: string[], env: Record<string, string>): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [TSX, 'lib/cli/main.ts', ...args], {
-      cwd: PROJECT_ROOT,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    const timer = setTimeout(() => child.kill('SIGKILL'), CLI_TIMEOUT_MS);
+export function spawnScript(entry: string, args: string[], env: Record<string, string>): RunningScript {
+  const child = spawn(process.execPath, [TSX, entry, ...args], {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const result = new Promise<CliResult>((resolve, reject) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), SCRIPT_TIMEOUT_MS);
     child.once('error', reject);
     child.once('close', (status) => {
       clearTimeout(timer);
       resolve({ status, stdout, stderr });
     });
   });
+  return { child, stdout: () => stdout, result };
+}
+
+/** Runs a command of the CLI (`npm run cli -- ...`) to completion in a child process. */
+export function runCli(args: string[], env: Record<string, string>): Promise<CliResult> {
+  return spawnScript('lib/cli/main.ts', args, env).result;
 }

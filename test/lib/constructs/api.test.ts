@@ -1,38 +1,53 @@
-/** AuthorizedApi's own props, on a bare stack (no bundling: only the template matters here). */
+/**
+ * AuthorizedApi's own props, on a bare stack (no bundling: only the template matters here), and
+ * the authorizer it configures: built from the template's environment exactly as the Lambda reads
+ * it at cold start, it enforces the construct's routes and config, not the project's defaults.
+ */
+import type { APIGatewayAuthorizerResult } from 'aws-lambda';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import type { Route } from '../../../lib/config/access-map';
-import { configFor } from '../../../lib/config/app-config';
+import { configFor, type AppConfig } from '../../../lib/config/app-config';
+import { ENV } from '../../../lib/config/runtime-env';
 import { AUTHORIZER_MEMORY_MB } from '../../../lib/config/lambda-sizing';
 import { AuthorizedApi, type AuthorizedApiProps } from '../../../lib/constructs/api';
 import { AppTables } from '../../../lib/constructs/tables';
+import { createAuthorizer } from '../../../lambda/authorizer/handler';
+import { evaluatePolicy } from '../../../lambda/authorizer/iam-policy';
+import { settingsFromEnv } from '../../../lambda/authorizer/settings';
+import { accessToken, makeSigningKey, startJwksServer, type JwksServer, type SigningKey } from '../../../fixtures/token-factory';
+import { configProblems } from '../../support/config-error';
 
 const config = configFor('dev');
+const CLIENT_ID = 'exampleclientid';
 const routes: readonly Route[] = [
   { method: 'GET', path: '/health', access: 'public', handler: 'profile' },
   { method: 'GET', path: '/api/things/{id}', access: ['user-group'], handler: 'reviews' },
 ];
 
-function synthesize(props: Partial<AuthorizedApiProps> = {}): Template {
+function synth(props: { config?: AppConfig; routes?: readonly Route[] } & Pick<AuthorizedApiProps, 'authorizerMemorySize'> = {}): Template {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
   const stack = new Stack(app, 'Test', { env: { region: config.env.region } });
   const userPool = cognito.UserPool.fromUserPoolId(stack, 'Pool', 'us-east-1_example');
-  const userPoolClient = cognito.UserPoolClient.fromUserPoolClientId(stack, 'Client', 'exampleclientid');
-  const tables = new AppTables(stack, 'Tables', { config });
-  new AuthorizedApi(stack, 'Api', { config, userPool, userPoolClient, tokenEndpoint: 'https://example.auth.us-east-1.amazoncognito.com/oauth2/token', routes, tracing: true, tables, ...props });
+  const userPoolClient = cognito.UserPoolClient.fromUserPoolClientId(stack, 'Client', CLIENT_ID);
+  const tables = new AppTables(stack, 'Tables', { config: props.config ?? config });
+  new AuthorizedApi(stack, 'Api', {
+    config: props.config ?? config,
+    userPool,
+    userPoolClient,
+    tokenEndpoint: 'https://example.auth.us-east-1.amazoncognito.com/oauth2/token',
+    routes: props.routes ?? routes,
+    tracing: true,
+    tables,
+    authorizerMemorySize: props.authorizerMemorySize,
+  });
   return Template.fromStack(stack);
 }
 
-const authorizerMemory = (synthesized: Template): unknown => {
-  const [id, fn] = Object.entries(synthesized.findResources('AWS::Lambda::Function')).find(([logicalId]) => logicalId.startsWith('ApiAuthorizer')) ?? [];
-  expect(id).toBeDefined();
-  return fn?.Properties.MemorySize;
-};
-
 let template: Template;
 beforeAll(() => {
-  template = synthesize();
+  template = synth();
 });
 
 it('builds only the given routes, with one function per handler they use plus the authorizer', () => {
@@ -55,16 +70,96 @@ it('grants no Cognito permissions when no route uses the admin users handler', (
   expect(JSON.stringify(template.findResources('AWS::IAM::Policy'))).not.toContain('cognito-idp');
 });
 
+describe('the authorizer it deploys', () => {
+  const API_PREFIX = 'arn:aws:execute-api:us-east-1:123456789012:api1/v1';
+  const arn = (method: string, path: string): string => `${API_PREFIX}/${method}${path}`;
+  let key: SigningKey;
+  let jwks: JwksServer;
+  beforeAll(async () => {
+    key = makeSigningKey('construct-key');
+    jwks = await startJwksServer([key]);
+  });
+  afterAll(() => jwks.close());
+
+  /** The authorizer as its Lambda starts from the template's variables (issuer pointed at a loopback JWKS). */
+  function deployedAuthorizer(built: Template) {
+    const [fn] = Object.entries(built.findResources('AWS::Lambda::Function')).filter(([id]) => id.startsWith('ApiAuthorizer'));
+    const variables: Record<string, string> = fn[1].Properties.Environment.Variables;
+    const settings = settingsFromEnv({ ...variables, [ENV.region]: 'us-east-1', [ENV.issuerOverride]: jwks.issuer, [ENV.jwksUriOverride]: jwks.jwksUri });
+    const authorize = createAuthorizer(settings, { logSink: () => undefined });
+    return (groups: string[], methodArn: string): Promise<APIGatewayAuthorizerResult> =>
+      authorize({ type: 'TOKEN', authorizationToken: `Bearer ${accessToken({ issuer: jwks.issuer, clientId: CLIENT_ID, key, groups })}`, methodArn });
+  }
+
+  it("enforces exactly the construct's routes: its own route allowed, none of the default access map", async () => {
+    const authorize = deployedAuthorizer(template);
+    const answer = await authorize(['user-group'], arn('GET', '/api/things/42'));
+    expect(evaluatePolicy(answer.policyDocument, arn('GET', '/api/things/42'))).toBe('allow');
+    // In the project's access map any valid token may call these; this construct has no such routes.
+    expect(evaluatePolicy(answer.policyDocument, arn('GET', '/api/profile'))).not.toBe('allow');
+    expect(evaluatePolicy(answer.policyDocument, arn('GET', '/api/admin/users'))).not.toBe('allow');
+  });
+
+  it('denies a group the routes do not grant (a 403 at API Gateway)', async () => {
+    const answer = await deployedAuthorizer(template)(['admin-group'], arn('GET', '/api/things/42'));
+    expect(evaluatePolicy(answer.policyDocument, arn('GET', '/api/things/42'))).not.toBe('allow');
+  });
+
+  it("uses the construct's config: its group precedence decides primaryGroup", async () => {
+    const groups = config.groups.map((group) => (group.name === 'user-group' ? { ...group, precedence: 0 } : group));
+    const answer = await deployedAuthorizer(synth({ config: { ...config, groups } }))(['admin-group', 'user-group'], arn('GET', '/api/things/1'));
+    expect(answer.context).toMatchObject({ primaryGroup: 'user-group' });
+  });
+});
+
+describe('checks at synth', () => {
+  const problems = (props: Parameters<typeof synth>[0]) => configProblems(() => synth(props));
+
+  it("fails when the authorizer's environment would exceed Lambda's 4 KB", () => {
+    const many: Route[] = Array.from({ length: 60 }, (_, index) => ({ method: 'GET', path: `/api/items-${index}/{id}`, access: ['user-group'], handler: 'reviews' }));
+    expect(problems({ routes: many })).toEqual([expect.stringMatching(/^The environment of the Authorizer function takes up to \d+ bytes; Lambda allows 4096 in total/)]);
+  });
+
+  it('fails on routes that grant an unknown group, repeat, or have a malformed path', () => {
+    const bad: Route[] = [
+      { method: 'GET', path: '/api/x', access: ['admin-group'], handler: 'reviews' },
+      { method: 'GET', path: '/api/x', access: ['admin-group'], handler: 'reviews' },
+      { method: 'GET', path: 'api/y', access: ['admin-group'], handler: 'reviews' },
+      { method: 'GET', path: '/api/z', access: ['user-group'], handler: 'reviews' },
+    ];
+    const withoutUserGroup = { ...config, groups: config.groups.filter((group) => group.name !== 'user-group') };
+    expect(problems({ config: withoutUserGroup, routes: bad })).toEqual([
+      'routes: "GET /api/x" appears more than once',
+      'routes: "GET api/y" has a malformed path (segments of A-Z a-z 0-9 . _ ~ - or {param})',
+      'routes: "GET /api/z" grants "user-group", which is not a configured group',
+    ]);
+  });
+
+  it('validates its config: the authorizer cache TTL within API Gateway’s 0–3600 s', () => {
+    expect(problems({ config: { ...config, authorizer: { ...config.authorizer, resultsCacheTtlSeconds: 7200 } } })).toEqual([
+      "config.authorizer.resultsCacheTtlSeconds must be a whole number from 0 to 3600 (API Gateway's limit; 0 turns the cache off); got 7200",
+    ]);
+  });
+});
+
 describe('authorizer memory', () => {
+  const authorizerMemory = (synthesized: Template): unknown => {
+    const [id, fn] = Object.entries(synthesized.findResources('AWS::Lambda::Function')).find(([logicalId]) => logicalId.startsWith('ApiAuthorizer')) ?? [];
+    expect(id).toBeDefined();
+    return fn?.Properties.MemorySize;
+  };
+
   it('defaults to the size the benchmark numbers justify (lib/config/lambda-sizing.ts)', () => {
     expect(authorizerMemory(template)).toBe(AUTHORIZER_MEMORY_MB);
   });
 
   it('takes another size from authorizerMemorySize', () => {
-    expect(authorizerMemory(synthesize({ authorizerMemorySize: 1024 }))).toBe(1024);
+    expect(authorizerMemory(synth({ authorizerMemorySize: 512 }))).toBe(512);
   });
 
-  it.each([64, 127, 10_241, 512.5])('refuses %p MB, naming the prop and the range', (size) => {
-    expect(() => synthesize({ authorizerMemorySize: size })).toThrow(/authorizerMemorySize must be a whole number of MB from 128 to 10240/);
+  it.each([64, 127, 10_241, 512.5])('refuses %p MB in one line naming the prop and the range', (size) => {
+    expect(configProblems(() => synth({ authorizerMemorySize: size }))).toEqual([
+      `AuthorizedApi: authorizerMemorySize must be a whole number of MB from 128 to 10240; got ${size}`,
+    ]);
   });
 });

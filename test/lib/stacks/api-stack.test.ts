@@ -110,7 +110,6 @@ describe('authorizer', () => {
     for (const [logicalId, fn] of functions) {
       expect(fn.Properties.Runtime).toBe('nodejs24.x');
       expect(fn.Properties.Architectures).toEqual(['arm64']);
-      expect(fn.Properties.Environment.Variables).toMatchObject({ APP_STAGE: 'dev' });
       const isAuthorizer = logicalId.startsWith('ApiAuthorizer');
       expect(fn.Properties.Environment.Variables.NODE_OPTIONS).toBe(isAuthorizer ? undefined : '--enable-source-maps');
       expect(bundle(logicalId.replace(/^Api/, '').replace(/[0-9A-F]{8}$/, '')).hasSourceMap).toBe(!isAuthorizer);
@@ -119,19 +118,29 @@ describe('authorizer', () => {
 });
 
 describe('environment', () => {
-  it('gives every function the stage, pool and client ids; only auth gets the token endpoint and callbacks; only backends the CORS origins', () => {
+  it('gives every function the pool and client ids; only auth the token endpoint, callbacks and refresh lifetime; only backends the CORS origins', () => {
     const functions = template.findResources('AWS::Lambda::Function');
     for (const [logicalId, fn] of Object.entries(functions)) {
       const variables = fn.Properties.Environment.Variables;
-      expect(Object.keys(variables)).toEqual(expect.arrayContaining([ENV.stage, ENV.userPoolId, ENV.userPoolClientId]));
+      expect(Object.keys(variables)).toEqual(expect.arrayContaining([ENV.userPoolId, ENV.userPoolClientId]));
       const isAuth = logicalId.startsWith('ApiAuthHandler');
-      expect(variables[ENV.tokenEndpoint] !== undefined).toBe(isAuth);
-      expect(variables[ENV.callbackUrls] !== undefined).toBe(isAuth);
+      for (const name of [ENV.tokenEndpoint, ENV.callbackUrls, ENV.refreshTokenDays]) expect(variables[name] !== undefined).toBe(isAuth);
+      expect(variables[ENV.authorizerConfig] !== undefined).toBe(logicalId.startsWith('ApiAuthorizer'));
       expect(variables[ENV.allowedOrigins]).toBe(logicalId.startsWith('ApiAuthorizer') ? undefined : config.api.allowedOrigins.join(','));
     }
     const auth = functions[functionLogicalId('AuthHandler')].Properties.Environment.Variables;
     expect(JSON.stringify(auth[ENV.tokenEndpoint])).toContain(`.auth.${config.env.region}.amazoncognito.com/oauth2/token`);
     expect(auth[ENV.callbackUrls]).toBe(config.hostedUi.callbackUrls.join(','));
+    expect(auth[ENV.refreshTokenDays]).toBe(String(config.tokens.refreshTokenDays));
+  });
+
+  it("hands the authorizer the access map's protected routes, the group precedence and the limits", () => {
+    const variables = template.findResources('AWS::Lambda::Function')[functionLogicalId('Authorizer')].Properties.Environment.Variables;
+    expect(JSON.parse(variables[ENV.authorizerConfig])).toEqual({
+      routes: accessMap.filter((route) => !isPublic(route)).map(({ method, path, access }) => ({ method, path, access })),
+      groupPrecedence: ['admin-group', 'reviewers-group', 'user-group'],
+      limits: { acceptIdTokens: false, clockSkewSeconds: 5, maxTokenLifetimeSeconds: 86400, jwksFetchTimeoutMs: 1500, jwksPenaltySeconds: 10, maxHeaderBytes: 8192 },
+    });
   });
 });
 
@@ -226,6 +235,19 @@ describe('stage', () => {
       AccessLogSetting: Match.objectLike({ DestinationArn: Match.anyValue() }),
       MethodSettings: [Match.objectLike({ DataTraceEnabled: false, LoggingLevel: 'ERROR', ThrottlingRateLimit: config.api.throttlingRateLimit, ThrottlingBurstLimit: config.api.throttlingBurstLimit })],
     });
+  });
+
+  it("logs the caller and the authorizer's status and latency in each access log line, and no header", () => {
+    const stage = Object.values(template.findResources('AWS::ApiGateway::Stage'))[0].Properties;
+    const format = JSON.parse(stage.AccessLogSetting.Format);
+    expect(format).toMatchObject({
+      principalId: '$context.authorizer.principalId',
+      authorizerStatus: '$context.authorizer.status',
+      authorizerLatency: '$context.authorizer.latency',
+      status: '$context.status',
+      resourcePath: '$context.resourcePath',
+    });
+    expect(stage.AccessLogSetting.Format).not.toMatch(/header|authorization/i);
   });
 
   it('outputs ApiUrl', () => {

@@ -1,7 +1,7 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { AppConfig } from '../../../lib/config/app-config';
 import type { IdentityStack } from '../../../lib/stacks/identity-stack';
-import { buildTestApp, stableTemplate } from '../../support/cdk';
+import { PROD_CONTEXT, buildTestApp, stableTemplate } from '../../support/cdk';
 
 // The identity stack has no Lambda code: no bundling needed (the API stack's test bundles).
 let identity: IdentityStack;
@@ -40,7 +40,7 @@ describe('user pool', () => {
 
   it('is destroyed with the dev stack, retained and protected in prod', () => {
     template.hasResource('AWS::Cognito::UserPool', { DeletionPolicy: 'Delete' });
-    const prod = Template.fromStack(buildTestApp({ context: { stage: 'prod' }, bundling: false }).identity);
+    const prod = Template.fromStack(buildTestApp({ context: PROD_CONTEXT, bundling: false }).identity);
     prod.hasResource('AWS::Cognito::UserPool', { DeletionPolicy: 'Retain', Properties: Match.objectLike({ DeletionProtection: 'ACTIVE' }) });
   });
 });
@@ -68,7 +68,14 @@ describe('app client', () => {
       LogoutURLs: [...config.hostedUi.logoutUrls],
       SupportedIdentityProviders: ['COGNITO'],
     });
-    template.hasResourceProperties('AWS::Cognito::UserPoolDomain', { Domain: config.hostedUi.domainPrefix });
+    template.hasResourceProperties('AWS::Cognito::UserPoolDomain', { Domain: { 'Fn::Join': ['', ['jwt-api-dev-', { Ref: 'AWS::AccountId' }]] } });
+  });
+
+  it('may read custom:role but not write it (only admins set it, through the admin API)', () => {
+    const client = Object.values(template.findResources('AWS::Cognito::UserPoolClient'))[0].Properties;
+    expect(client.ReadAttributes).toEqual(expect.arrayContaining(['custom:role', 'email', 'email_verified']));
+    expect(client.WriteAttributes).toEqual(['email']);
+    expect(client.WriteAttributes).not.toContain('custom:role');
   });
 });
 
@@ -125,6 +132,12 @@ describe('identity pool', () => {
     expect(role.Properties.Policies).toBeUndefined();
     // No IAM policy in the stack grants anything to any role.
     expect(template.findResources('AWS::IAM::Policy')).toEqual({});
+  });
+
+  it('has no unauthenticated role: guest access is off', () => {
+    const attachment = Object.values(template.findResources('AWS::Cognito::IdentityPoolRoleAttachment'))[0];
+    expect(Object.keys(attachment.Properties.Roles)).toEqual(['authenticated']);
+    expect(JSON.stringify(template.findResources('AWS::IAM::Role'))).not.toContain('unauthenticated');
   });
 
   it('maps roles from the token and denies ambiguous ones', () => {

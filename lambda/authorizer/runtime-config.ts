@@ -1,0 +1,67 @@
+/**
+ * Reads AUTHORIZER_CONFIG (lib/config/function-environment.ts): the routes, group precedence and
+ * limits the construct that deployed this function was built with. Checked field by field once per
+ * cold start; anything malformed is an Error whose message names the field (the authorizer then
+ * rejects every request with CONFIG_ERROR).
+ */
+import { HTTP_METHODS, ROUTE_PATH_PATTERN, type HttpMethod, type RouteAccess } from '../../lib/config/access-map';
+import type { VerificationLimits } from '../../lib/config/app-config';
+import type { AuthorizerRuntimeConfig } from '../../lib/config/function-environment';
+import { ENV } from '../../lib/config/runtime-env';
+import { isJsonObject, parseJsonObject, type JsonObject } from '../shared/json';
+
+
+class RuntimeConfigError extends Error {
+  readonly name = 'RuntimeConfigError';
+  constructor(detail: string) {
+    super(`${ENV.authorizerConfig} ${detail}`);
+  }
+}
+
+export function parseAuthorizerRuntimeConfig(text: string): AuthorizerRuntimeConfig {
+  const value = parseJsonObject(text);
+  if (!value) throw new RuntimeConfigError('is not a JSON object');
+  const { routes, groupPrecedence, limits } = value;
+  if (!Array.isArray(routes)) throw new RuntimeConfigError('.routes must be an array');
+  if (!isStringArray(groupPrecedence)) throw new RuntimeConfigError('.groupPrecedence must be an array of group names');
+  if (!isJsonObject(limits)) throw new RuntimeConfigError('.limits must be an object');
+  return { routes: routes.map(toRoute), groupPrecedence, limits: toLimits(limits) };
+}
+
+function toRoute(value: unknown, index: number): RouteAccess {
+  const where = `.routes[${index}]`;
+  if (!isJsonObject(value)) throw new RuntimeConfigError(`${where} must be an object`);
+  const { method, path, access } = value;
+  if (!isHttpMethod(method)) throw new RuntimeConfigError(`${where}.method must be one of ${HTTP_METHODS.join(', ')}`);
+  if (typeof path !== 'string' || !ROUTE_PATH_PATTERN.test(path)) throw new RuntimeConfigError(`${where}.path must be a resource path like /api/items/{id}`);
+  if (access !== 'public' && access !== 'authenticated' && !isStringArray(access)) {
+    throw new RuntimeConfigError(`${where}.access must be "public", "authenticated" or a list of group names`);
+  }
+  return { method, path, access };
+}
+
+function toLimits(limits: JsonObject): VerificationLimits {
+  const { acceptIdTokens } = limits;
+  if (typeof acceptIdTokens !== 'boolean') throw new RuntimeConfigError('.limits.acceptIdTokens must be true or false');
+  const number = (name: keyof Omit<VerificationLimits, 'acceptIdTokens'>): number => {
+    const value = limits[name];
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw new RuntimeConfigError(`.limits.${name} must be a number, 0 or more`);
+    return value;
+  };
+  return {
+    acceptIdTokens,
+    clockSkewSeconds: number('clockSkewSeconds'),
+    maxTokenLifetimeSeconds: number('maxTokenLifetimeSeconds'),
+    jwksFetchTimeoutMs: number('jwksFetchTimeoutMs'),
+    jwksPenaltySeconds: number('jwksPenaltySeconds'),
+    maxHeaderBytes: number('maxHeaderBytes'),
+  };
+}
+
+function isHttpMethod(value: unknown): value is HttpMethod {
+  return HTTP_METHODS.some((method) => method === value);
+}
+
+function isStringArray(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((item) => typeof item === 'string');
+}

@@ -1,0 +1,197 @@
+/**
+ * The rules AWS enforces only at deploy time, and the ones that keep a stage from shipping unsafe
+ * settings, checked at synth the way aws-cdk-lib's constructs check their props: each function
+ * returns one sentence per broken rule (empty: valid). ConfigError (config-error.ts) joins them.
+ *
+ * Must stay free of aws-cdk-lib imports.
+ */
+import { ROUTE_PATH_PATTERN, type Route } from './access-map';
+import { DEV_STAGE, STAGE_PATTERN, type AppConfig } from './app-config';
+import { PLACEHOLDER_ACCOUNT, defaultDomainPrefix, domainPrefixProblems } from './domain-prefix';
+import { isLoopbackUrl } from './runtime-env';
+
+const MINUTES_PER_DAY = 24 * 60;
+/** Cognito: access and ID tokens 5 minutes to 1 day; refresh tokens 60 minutes to 10 years. */
+const TOKEN_MINUTES = { min: 5, max: MINUTES_PER_DAY };
+const REFRESH_MINUTES = { min: 60, max: 3650 * MINUTES_PER_DAY };
+/** API Gateway's authorizer result cache: 0 (off) to 3600 seconds. */
+const CACHE_TTL_SECONDS = { min: 0, max: 3600 };
+/** Cognito group names: 1–128 letters, marks, symbols, digits or punctuation; precedence 0–2^31−1. */
+const GROUP_NAME = /^[\p{L}\p{M}\p{S}\p{N}\p{P}]{1,128}$/u;
+const MAX_PRECEDENCE = 2 ** 31 - 1;
+const APP_NAME = /^[A-Za-z][A-Za-z0-9]{0,31}$/;
+
+const isWhole = (value: number, min: number, max = Number.MAX_SAFE_INTEGER): boolean =>
+  Number.isInteger(value) && value >= min && value <= max;
+
+/** Every broken rule of a whole configuration. */
+export function validateConfig(config: AppConfig): string[] {
+  const names = appProblems(config);
+  return [
+    ...names,
+    ...tokenProblems(config),
+    ...authorizerProblems(config),
+    ...throttlingProblems(config),
+    ...groupProblems(config),
+    ...stageUrlProblems(config),
+    // A default prefix built from a bad app or stage name would only repeat that problem.
+    ...(names.length === 0 || config.hostedUi.domainPrefix !== undefined ? configDomainPrefixProblems(config) : []),
+  ];
+}
+
+function appProblems(config: AppConfig): string[] {
+  const problems: string[] = [];
+  if (!APP_NAME.test(config.appName)) problems.push(`config.appName must be 1 to 32 letters or digits, starting with a letter; got "${config.appName}"`);
+  if (!STAGE_PATTERN.test(config.stage)) problems.push(stageProblem('config.stage', config.stage));
+  return problems;
+}
+
+export function stageProblem(label: string, stage: string): string {
+  return `${label} must be 1 to 16 lowercase letters or digits, starting with a letter (e.g. dev, prod, staging); got "${stage}"`;
+}
+
+/** Token lifetimes within Cognito's limits; the refresh token outlives the others; the authorizer accepts them. */
+function tokenProblems(config: AppConfig): string[] {
+  const { accessTokenMinutes, idTokenMinutes, refreshTokenDays } = config.tokens;
+  const problems: string[] = [];
+  for (const [name, minutes] of [['accessTokenMinutes', accessTokenMinutes], ['idTokenMinutes', idTokenMinutes]] as const) {
+    if (!isWhole(minutes, TOKEN_MINUTES.min, TOKEN_MINUTES.max)) {
+      problems.push(`config.tokens.${name} must be a whole number of minutes from 5 to 1440 (Cognito: 5 minutes to 1 day); got ${minutes}`);
+    }
+  }
+  // The comparisons below only mean something between lifetimes that are valid themselves.
+  const lifetimesValid = problems.length === 0;
+  const refreshMinutes = refreshTokenDays * MINUTES_PER_DAY;
+  if (!isWhole(refreshMinutes, REFRESH_MINUTES.min, REFRESH_MINUTES.max)) {
+    problems.push(`config.tokens.refreshTokenDays must be from 60 minutes to 10 years (3650 days) in whole minutes; got ${refreshTokenDays}`);
+  } else if (lifetimesValid && refreshMinutes <= Math.max(accessTokenMinutes, idTokenMinutes)) {
+    problems.push(`config.tokens.refreshTokenDays (${refreshMinutes} minutes) must be longer than the access and ID token lifetimes`);
+  }
+  const longestAccepted = Math.max(accessTokenMinutes, config.authorizer.acceptIdTokens ? idTokenMinutes : 0) * 60;
+  if (lifetimesValid && config.authorizer.maxTokenLifetimeSeconds < longestAccepted) {
+    problems.push(
+      `config.authorizer.maxTokenLifetimeSeconds (${config.authorizer.maxTokenLifetimeSeconds}) must be at least the token lifetime it accepts (${longestAccepted} s), or every valid token is rejected`,
+    );
+  }
+  return problems;
+}
+
+/** The authorizer's cache TTL within API Gateway's range, and its limits sane. */
+function authorizerProblems(config: AppConfig): string[] {
+  const { resultsCacheTtlSeconds, clockSkewSeconds, jwksFetchTimeoutMs, jwksPenaltySeconds, maxHeaderBytes } = config.authorizer;
+  const checks: Array<[boolean, string]> = [
+    [isWhole(resultsCacheTtlSeconds, CACHE_TTL_SECONDS.min, CACHE_TTL_SECONDS.max), `config.authorizer.resultsCacheTtlSeconds must be a whole number from 0 to 3600 (API Gateway's limit; 0 turns the cache off); got ${resultsCacheTtlSeconds}`],
+    [isWhole(clockSkewSeconds, 0, 300), `config.authorizer.clockSkewSeconds must be a whole number from 0 to 300; got ${clockSkewSeconds}`],
+    [isWhole(jwksFetchTimeoutMs, 1, 10_000), `config.authorizer.jwksFetchTimeoutMs must be a whole number from 1 to 10000 (the function's timeout); got ${jwksFetchTimeoutMs}`],
+    [isWhole(jwksPenaltySeconds, 0), `config.authorizer.jwksPenaltySeconds must be a whole number of seconds, 0 or more; got ${jwksPenaltySeconds}`],
+    [isWhole(maxHeaderBytes, 1, 10_240), `config.authorizer.maxHeaderBytes must be a whole number from 1 to 10240 (API Gateway's header limit); got ${maxHeaderBytes}`],
+  ];
+  return checks.filter(([ok]) => !ok).map(([, problem]) => problem);
+}
+
+/** Stage throttling must be positive: 0 would reject every request. */
+function throttlingProblems(config: AppConfig): string[] {
+  const { throttlingRateLimit, throttlingBurstLimit } = config.api;
+  const problems: string[] = [];
+  if (!(Number.isFinite(throttlingRateLimit) && throttlingRateLimit > 0)) {
+    problems.push(`config.api.throttlingRateLimit must be a positive number of requests per second; got ${throttlingRateLimit}`);
+  }
+  if (!isWhole(throttlingBurstLimit, 1)) problems.push(`config.api.throttlingBurstLimit must be a positive whole number; got ${throttlingBurstLimit}`);
+  return problems;
+}
+
+/** Group names valid for Cognito and unique; precedences valid and unique (they decide the preferred role). */
+function groupProblems(config: AppConfig): string[] {
+  const problems: string[] = [];
+  const seenNames = new Set<string>();
+  const seenPrecedences = new Map<number, string>();
+  for (const { name, precedence } of config.groups) {
+    if (!GROUP_NAME.test(name)) {
+      problems.push(`config.groups: "${name}" is not a valid Cognito group name (1 to 128 letters, digits, symbols or punctuation, no spaces)`);
+    }
+    if (seenNames.has(name)) problems.push(`config.groups: the name "${name}" appears more than once`);
+    seenNames.add(name);
+    if (!isWhole(precedence, 0, MAX_PRECEDENCE)) {
+      problems.push(`config.groups: the precedence of "${name}" must be a whole number from 0 to ${MAX_PRECEDENCE}; got ${precedence}`);
+    }
+    const other = seenPrecedences.get(precedence);
+    if (other !== undefined) problems.push(`config.groups: "${other}" and "${name}" share precedence ${precedence} (a lower number wins: each must be unique)`);
+    seenPrecedences.set(precedence, name);
+  }
+  return problems;
+}
+
+export type UrlKind = 'url' | 'origin';
+
+/**
+ * A list of URLs a stage is given: at least one; https, or loopback http in the dev stage only;
+ * origins are `scheme://host[:port]` and never `*` (the API allows credentials).
+ */
+export function urlListProblems(label: string, urls: readonly string[], stage: string, kind: UrlKind): string[] {
+  if (urls.length === 0) return [`${label} must list at least one ${kind === 'origin' ? 'origin' : 'URL'}`];
+  return urls.flatMap((value) => {
+    const problem = urlProblem(value, stage, kind);
+    return problem ? [`${label}: "${value}" ${problem}`] : [];
+  });
+}
+
+function urlProblem(value: string, stage: string, kind: UrlKind): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return kind === 'origin' ? 'is not an origin (https://host[:port])' : 'is not an absolute URL';
+  }
+  if (url.protocol === 'http:') {
+    if (stage !== DEV_STAGE) return 'must use https outside the dev stage (loopback http is allowed only in dev)';
+    if (!isLoopbackUrl(value)) return 'must use https (plain http only for a loopback host, in dev)';
+  } else if (url.protocol !== 'https:') {
+    return 'must use https';
+  }
+  if (kind === 'origin' && url.origin !== value) return 'must be an origin: scheme, host and optional port, no path or trailing slash';
+  if (kind === 'url' && url.hash !== '') return 'must not contain a fragment (#)';
+  return undefined;
+}
+
+function stageUrlProblems(config: AppConfig): string[] {
+  return [
+    ...urlListProblems('config.hostedUi.callbackUrls', config.hostedUi.callbackUrls, config.stage, 'url'),
+    ...urlListProblems('config.hostedUi.logoutUrls', config.hostedUi.logoutUrls, config.stage, 'url'),
+    ...urlListProblems('config.api.allowedOrigins', config.api.allowedOrigins, config.stage, 'origin'),
+  ];
+}
+
+/**
+ * The explicit prefix, or the default one with a 12-digit stand-in for an account that is only
+ * known at deploy time (the literal parts and the length are what can break).
+ */
+function configDomainPrefixProblems(config: AppConfig): string[] {
+  const explicit = config.hostedUi.domainPrefix;
+  if (explicit !== undefined) return domainPrefixProblems(explicit).map((rule) => `config.hostedUi.domainPrefix ("${explicit}") ${rule}`);
+  return defaultDomainPrefixProblems(defaultDomainPrefix(config.appName, config.stage, PLACEHOLDER_ACCOUNT));
+}
+
+/** The rules a derived default prefix breaks, with what to do about it. */
+export function defaultDomainPrefixProblems(prefix: string): string[] {
+  return domainPrefixProblems(prefix).map(
+    (rule) => `The default Hosted UI domain prefix "${prefix}" (app, stage, account) ${rule}: pass -c domainPrefix=<prefix>`,
+  );
+}
+
+/** Routes the API and the authorizer can serve: well-formed paths, no duplicates, only configured groups. */
+export function routeProblems(routes: readonly Route[], config: AppConfig): string[] {
+  const problems: string[] = [];
+  const groups = new Set(config.groups.map((group) => group.name));
+  const seen = new Set<string>();
+  for (const route of routes) {
+    const name = `${route.method} ${route.path}`;
+    if (!ROUTE_PATH_PATTERN.test(route.path)) problems.push(`routes: "${name}" has a malformed path (segments of A-Z a-z 0-9 . _ ~ - or {param})`);
+    if (seen.has(name)) problems.push(`routes: "${name}" appears more than once`);
+    seen.add(name);
+    if (route.access !== 'public' && route.access !== 'authenticated') {
+      if (route.access.length === 0) problems.push(`routes: "${name}" grants no group (use 'authenticated' for any valid token)`);
+      for (const group of route.access) if (!groups.has(group)) problems.push(`routes: "${name}" grants "${group}", which is not a configured group`);
+    }
+  }
+  return problems;
+}

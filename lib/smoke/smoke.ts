@@ -1,0 +1,126 @@
+/**
+ * `npm run smoke`: proves a stage end to end. Temporary users (one per group, one in none) log in
+ * through the API's `POST /auth/login`, every route of the access map is called by each of them,
+ * with a garbage token and with none, and each answer is checked against what the access map says.
+ * The users are deleted whatever happens (the caller aborts `signal` on Ctrl-C).
+ */
+import { randomBytes } from 'node:crypto';
+import { accessMap, type Route } from '../config/access-map';
+import { configFor } from '../config/app-config';
+import { request, type ApiResponse } from '../cli/http';
+import { isJsonObject } from '../../lambda/shared/json';
+import { SmokeError } from './errors';
+import { expectationFor, harmlessRequest, matches, renderTable, type Caller, type Cell } from './matrix';
+import { targetFromOutputs, type SmokeTarget } from './target';
+import { TEMPORARY_USER_PREFIX, createUser, deleteUsers, planUsers, type TemporaryUser } from './temporary-users';
+
+export interface SmokeOptions {
+  readonly outputsFile: string;
+  /**
+   * The access map the answers are checked against.
+   * @default the project's (lib/config/access-map.ts)
+   */
+  readonly routes?: readonly Route[];
+  /** Progress, the table and the verdict, line by line. */
+  readonly print: (line: string) => void;
+  /** Aborted on Ctrl-C: the run stops at the next step and deletes its users. */
+  readonly signal?: AbortSignal;
+}
+
+export interface SmokeReport {
+  /** Every cell as the access map says, and every temporary user deleted. */
+  readonly ok: boolean;
+  readonly table: string;
+  readonly mismatches: number;
+  /** Temporary users that could not be deleted, with why (normally none). */
+  readonly leftovers: readonly string[];
+}
+
+const GARBAGE_TOKEN = 'not-a-jwt';
+const LEGEND =
+  '✓: as the access map says (allowed: past the authorizer, the backend answered 2xx, or 400/404 to a request that names nothing; 403: forbidden; 401: no valid token)';
+
+export async function runSmoke(options: SmokeOptions): Promise<SmokeReport> {
+  const target = targetFromOutputs(options.outputsFile);
+  const routes = options.routes ?? accessMap;
+  const runId = randomBytes(4).toString('hex');
+  const probe = new RouteProbe(target, routes, `${TEMPORARY_USER_PREFIX}${runId}-nothing`, options.signal);
+  const rows: Array<{ caller: Caller; cells: Array<Cell | undefined> }> = [];
+  // Callers without a valid token first: the first call shows the API is reachable before any user exists.
+  for (const caller of [{ kind: 'no-token', label: '(no token)' }, { kind: 'garbage-token', label: '(garbage token)' }] as const) {
+    // No password, so no sign-in cell.
+    rows.push({ caller, cells: [undefined, ...(await probe.callEveryRoute(caller, caller.kind === 'garbage-token' ? GARBAGE_TOKEN : undefined))] });
+  }
+  const users = planUsers(configFor().groups.map((group) => group.name), runId);
+  const client = target.cognito();
+  let leftovers: string[];
+  try {
+    for (const user of users) {
+      options.signal?.throwIfAborted();
+      await createUser(client, target.userPoolId, user).catch((error: unknown) => {
+        throw creationError(error, user, target);
+      });
+    }
+    options.print(`Created ${users.length} temporary users (${TEMPORARY_USER_PREFIX}${runId}-*) in ${target.userPoolId}`);
+    for (const user of users) rows.push(await probe.signInAndCallEveryRoute(user));
+  } finally {
+    leftovers = await deleteUsers(client, target.userPoolId, users);
+    client.destroy();
+  }
+  const table = renderTable(rows.map((row) => row.caller), ['sign in', ...routes.map((route) => `${route.method} ${route.path}`)], rows.map((row) => row.cells));
+  const cells = rows.flatMap((row) => row.cells).filter((cell) => cell !== undefined);
+  const mismatches = cells.filter((cell) => !cell.matched).length;
+  options.print(LEGEND);
+  options.print(table);
+  options.print(mismatches === 0 ? `All ${cells.length} answers are what the access map says.` : `${mismatches} of ${cells.length} answers differ from the access map.`);
+  if (leftovers.length === 0) options.print(`Deleted the ${users.length} temporary users.`);
+  return { ok: mismatches === 0 && leftovers.length === 0, table, mismatches, leftovers };
+}
+
+/** The access token in `POST /auth/login`'s answer: the one place that knows the answer's shape. */
+export function accessTokenOf(response: ApiResponse): string | undefined {
+  const body = response.body;
+  return response.status === 200 && isJsonObject(body) && typeof body.access_token === 'string' ? body.access_token : undefined;
+}
+
+class RouteProbe {
+  constructor(
+    private readonly target: SmokeTarget,
+    private readonly routes: readonly Route[],
+    private readonly nothing: string,
+    private readonly signal?: AbortSignal,
+  ) {}
+
+  /** `bearer`: the token to send as `Authorization: Bearer <token>`, if any. */
+  async callEveryRoute(caller: Caller, bearer?: string): Promise<Cell[]> {
+    const cells: Cell[] = [];
+    for (const route of this.routes) {
+      this.signal?.throwIfAborted();
+      const { path, body } = harmlessRequest(route, this.nothing);
+      const response = await request(this.target.apiUrl, route.method, path, { body, bearer, signal: this.signal });
+      const expected = expectationFor(route, caller);
+      cells.push({ expected, outcome: response.status, matched: matches(expected, response.status) });
+    }
+    return cells;
+  }
+
+  async signInAndCallEveryRoute(user: TemporaryUser): Promise<{ caller: Caller; cells: Cell[] }> {
+    this.signal?.throwIfAborted();
+    const caller: Caller = { kind: 'user', label: user.label, groups: user.groups };
+    const login = await request(this.target.apiUrl, 'POST', '/auth/login', { body: { username: user.username, password: user.password }, signal: this.signal });
+    const token = accessTokenOf(login);
+    const signIn: Cell = { expected: 'allowed', outcome: login.status, matched: token !== undefined };
+    if (!token) {
+      return { caller, cells: [signIn, ...this.routes.map((route): Cell => ({ expected: expectationFor(route, caller), outcome: 'no token', matched: false }))] };
+    }
+    return { caller, cells: [signIn, ...(await this.callEveryRoute(caller, token))] };
+  }
+}
+
+function creationError(error: unknown, user: TemporaryUser, target: SmokeTarget): SmokeError {
+  const detail = error instanceof Error ? `${error.name}: ${error.message.split('\n')[0]}` : String(error);
+  const hint = target.local
+    ? 'is `npm start` running, and is the outputs file its current one?'
+    : "check that your AWS credentials (AWS_PROFILE, or aws sso login) reach the stage's account and may call cognito-idp Admin* on the pool";
+  return new SmokeError(`Cannot create the temporary user ${user.username} in ${target.userPoolId} (${detail}): ${hint}`);
+}

@@ -1,0 +1,77 @@
+/**
+ * The authorizer's settings from its environment (lib/config/function-environment.ts builds it):
+ * AUTHORIZER_CONFIG round-trips, and every malformed field is an error that names it, which the
+ * Lambda entry turns into CONFIG_ERROR rejections rather than an init failure.
+ */
+import type { APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
+import { accessMap } from '../../../lib/config/access-map';
+import { configFor } from '../../../lib/config/app-config';
+import { authorizerEnvironment, authorizerRuntimeConfig } from '../../../lib/config/function-environment';
+import { ENV } from '../../../lib/config/runtime-env';
+import { settingsFromConfig, settingsFromEnv } from '../../../lambda/authorizer/settings';
+
+const config = configFor('dev');
+const POOL = { userPoolId: 'eu-west-1_Pool1', userPoolClientId: 'client-1' };
+const env = (overrides: Record<string, string | undefined> = {}) => ({ ...authorizerEnvironment(config, accessMap, POOL), [ENV.region]: 'eu-west-1', ...overrides });
+const runtime = authorizerRuntimeConfig(config, accessMap);
+const withConfig = (change: (value: Record<string, unknown>) => void) => {
+  const value = JSON.parse(JSON.stringify(runtime)) as Record<string, unknown>;
+  change(value);
+  return env({ [ENV.authorizerConfig]: JSON.stringify(value) });
+};
+
+it('reads exactly what the construct (or the local system) put into the environment', () => {
+  const issuer = 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Pool1';
+  expect(settingsFromEnv(env())).toEqual(settingsFromConfig(config, { issuer, clientId: 'client-1' }));
+  expect(settingsFromEnv(env()).routes).toEqual(runtime.routes);
+  expect(runtime.routes.map((route) => `${route.method} ${route.path}`)).not.toContain('POST /auth/login'); // public: never authorized
+});
+
+it.each([
+  ['missing', undefined, 'Environment variable AUTHORIZER_CONFIG is not set'],
+  ['not JSON', '{routes:', 'AUTHORIZER_CONFIG is not a JSON object'],
+  ['an array', '[]', 'AUTHORIZER_CONFIG is not a JSON object'],
+])('fails on AUTHORIZER_CONFIG %s', (_name, value, message) => {
+  expect(() => settingsFromEnv(env({ [ENV.authorizerConfig]: value }))).toThrow(message);
+});
+
+it.each([
+  ['routes not a list', (value: Record<string, unknown>) => (value.routes = {}), 'AUTHORIZER_CONFIG .routes must be an array'],
+  ['a route not an object', (value: Record<string, unknown>) => (value.routes = ['GET /x']), 'AUTHORIZER_CONFIG .routes[0] must be an object'],
+  ['an unknown method', (value: Record<string, unknown>) => (value.routes = [{ method: 'TRACE', path: '/x', access: 'authenticated' }]), 'AUTHORIZER_CONFIG .routes[0].method must be one of GET, POST, PUT, PATCH, DELETE'],
+  ['a path without a slash', (value: Record<string, unknown>) => (value.routes = [{ method: 'GET', path: 'x', access: 'authenticated' }]), 'AUTHORIZER_CONFIG .routes[0].path must be a resource path like /api/items/{id}'],
+  ['access of another kind', (value: Record<string, unknown>) => (value.routes = [{ method: 'GET', path: '/x', access: 'everyone' }]), 'AUTHORIZER_CONFIG .routes[0].access must be "public", "authenticated" or a list of group names'],
+  ['group precedence not names', (value: Record<string, unknown>) => (value.groupPrecedence = [1, 2]), 'AUTHORIZER_CONFIG .groupPrecedence must be an array of group names'],
+  ['limits missing', (value: Record<string, unknown>) => delete value.limits, 'AUTHORIZER_CONFIG .limits must be an object'],
+  ['acceptIdTokens not a boolean', (value: Record<string, unknown>) => ((value.limits as Record<string, unknown>).acceptIdTokens = 'yes'), 'AUTHORIZER_CONFIG .limits.acceptIdTokens must be true or false'],
+  ['a negative limit', (value: Record<string, unknown>) => ((value.limits as Record<string, unknown>).clockSkewSeconds = -1), 'AUTHORIZER_CONFIG .limits.clockSkewSeconds must be a number, 0 or more'],
+  ['a limit missing', (value: Record<string, unknown>) => delete (value.limits as Record<string, unknown>).maxHeaderBytes, 'AUTHORIZER_CONFIG .limits.maxHeaderBytes must be a number, 0 or more'],
+])('names the field: %s', (_name, change, message) => {
+  expect(() => settingsFromEnv(withConfig(change))).toThrow(message);
+});
+
+it('still refuses an issuer override that is not on this machine', () => {
+  expect(() => settingsFromEnv(env({ [ENV.issuerOverride]: 'https://evil.example.com/pool' }))).toThrow('JWT_ISSUER must be a loopback URL');
+});
+
+it('the Lambda entry rejects every request with CONFIG_ERROR when the variable is malformed, instead of failing to start', async () => {
+  const lines: string[] = [];
+  const saved = process.env;
+  process.env = { ...saved, ...env({ [ENV.authorizerConfig]: '{"routes":[]}' }) };
+  let handler!: (event: APIGatewayTokenAuthorizerEvent) => Promise<unknown>;
+  try {
+    jest.isolateModules(() => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded fresh after the environment is set, as a cold start loads it
+      ({ handler } = require('../../../lambda/authorizer/index') as { handler: typeof handler });
+    });
+  } finally {
+    process.env = saved;
+  }
+  const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => lines.push(String(chunk)) > 0);
+  try {
+    await expect(handler({ type: 'TOKEN', authorizationToken: 'Bearer x', methodArn: 'arn:aws:execute-api:eu-west-1:1:a/v1/GET/x' })).rejects.toEqual(new Error('Unauthorized'));
+  } finally {
+    write.mockRestore();
+  }
+  expect(JSON.parse(lines[0])).toMatchObject({ decision: 'unauthorized', reason: 'CONFIG_ERROR', detail: 'AUTHORIZER_CONFIG .groupPrecedence must be an array of group names' });
+});
