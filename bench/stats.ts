@@ -33,6 +33,17 @@ function shuffled<T>(items: readonly T[]): T[] {
 /** ns per operation of each task, one sample per round. */
 export type RoundSamples<Name extends string> = Record<Name, number[]>;
 
+export interface InterleavedSamples<Name extends string> {
+  /** Wall time: the measure. */
+  readonly wall: RoundSamples<Name>;
+  /**
+   * Process CPU time (user + system, all threads, so GC and compiler threads count) over the same
+   * batches: a check on the wall times, not a replacement. When the two ratios disagree, the machine
+   * took the CPU away mid-batch (another process), and the wall ratios of that run are noise.
+   */
+  readonly cpu: RoundSamples<Name>;
+}
+
 export interface InterleaveOptions {
   readonly rounds: number;
   /** Operations per task per round. */
@@ -48,9 +59,10 @@ export interface InterleaveOptions {
  * Runs the tasks in interleaved rounds. A task may return a promise (awaited before the next
  * call) or a plain value (no await, so synchronous tasks pay no microtask per call).
  */
-export async function interleave<Name extends string>(tasks: Record<Name, Task>, options: InterleaveOptions): Promise<RoundSamples<Name>> {
+export async function interleave<Name extends string>(tasks: Record<Name, Task>, options: InterleaveOptions): Promise<InterleavedSamples<Name>> {
   const names = Object.keys(tasks) as Name[];
-  const samples = Object.fromEntries(names.map((name) => [name, [] as number[]])) as RoundSamples<Name>;
+  const empty = () => Object.fromEntries(names.map((name) => [name, [] as number[]])) as RoundSamples<Name>;
+  const samples = { wall: empty(), cpu: empty() };
   const runBatch = async (task: Task): Promise<void> => {
     for (let i = 0; i < options.batch; i++) {
       const result = task();
@@ -64,9 +76,12 @@ export async function interleave<Name extends string>(tasks: Record<Name, Task>,
   }
   for (let round = 0; round < options.rounds; round++) {
     for (const name of shuffled(names)) {
+      const cpuStarted = process.cpuUsage();
       const started = process.hrtime.bigint();
       await runBatch(tasks[name]);
-      samples[name].push(Number(process.hrtime.bigint() - started) / options.batch);
+      samples.wall[name].push(Number(process.hrtime.bigint() - started) / options.batch);
+      const cpu = process.cpuUsage(cpuStarted);
+      samples.cpu[name].push(((cpu.user + cpu.system) * 1000) / options.batch);
     }
   }
   return samples;

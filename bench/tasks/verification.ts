@@ -2,15 +2,17 @@
  * Per-call cost of verifying distinct Cognito-shaped access tokens: the RS256 floor, raw
  * aws-jwt-verify, the libraries users would otherwise pick, and our whole authorizer handler.
  */
-import { createPublicKey, verify as cryptoVerify, type KeyObject } from 'node:crypto';
+import { createPublicKey, randomUUID, verify as cryptoVerify, type KeyObject } from 'node:crypto';
 import type { APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
 import { JwtVerifier } from 'aws-jwt-verify';
 import * as jose from 'jose';
 import jsonwebtoken from 'jsonwebtoken';
 import { configFor } from '../../lib/config/app-config';
+import { createDecisionLog } from '../../lambda/authorizer/decision-log';
 import { createAuthorizer } from '../../lambda/authorizer/handler';
+import { createTokenVerifier } from '../../lambda/authorizer/verify';
 import { settingsFromConfig } from '../../lambda/authorizer/settings';
-import { accessToken, makeSigningKey, startJwksServer } from '../../fixtures/token-factory';
+import { accessToken, makeSigningKey, startJwksServer, type SigningKey } from '../../fixtures/token-factory';
 import { CALLER_GROUPS } from '../../fixtures/traffic';
 import { interleave, pairedRatio, summarize, type Summary, type Task } from '../stats';
 
@@ -21,7 +23,19 @@ const METHOD_ARNS = ['GET/api/profile', 'GET/api/admin/users', 'PUT/api/reviews/
   (route) => `${API_PREFIX}/${route}`,
 );
 
-export const VERIFICATION_TASKS = ['floor', 'authorizer', 'awsJwtVerifyRaw', 'jose', 'jsonwebtoken', 'jsonwebtokenKeyObject'] as const;
+/** Comma-joined group sets of the decision-line task, as the handler logs them. */
+const ROUTE_GROUPS = CALLER_GROUPS.map((groups) => (groups ?? []).join(','));
+
+export const VERIFICATION_TASKS = [
+  'floor',
+  'authorizer',
+  'awsJwtVerifyRaw',
+  'authorizerVerify',
+  'decisionLine',
+  'jose',
+  'jsonwebtoken',
+  'jsonwebtokenKeyObject',
+] as const;
 export type VerificationTask = (typeof VERIFICATION_TASKS)[number];
 
 export interface VerificationOptions {
@@ -39,65 +53,109 @@ export interface VerificationResults {
   readonly vsFloor: Record<VerificationTask, Summary>;
   /** Per-round authorizer ÷ raw aws-jwt-verify. */
   readonly authorizerVsRaw: Summary;
+  /** The same ratio in process CPU time (a check on the wall times: see stats.ts). */
+  readonly authorizerVsRawCpu: Summary;
+  /** Per-round (our verifier with its Cognito checks) ÷ raw aws-jwt-verify. */
+  readonly authorizerVerifyVsRaw: Summary;
   /** Per-round jose ÷ authorizer. */
   readonly speedupVsJose: Summary;
   /** Bytes of one token (for the README's description). */
   readonly tokenBytes: number;
 }
 
-export async function measureVerification(options: VerificationOptions): Promise<VerificationResults> {
-  const key = makeSigningKey('bench-key');
-  const jwksServer = await startJwksServer([key]);
-  const issuer = jwksServer.issuer;
-  const publicKey: KeyObject = createPublicKey({ key: key.publicJwk as never, format: 'jwk' });
-  const publicPem = publicKey.export({ format: 'pem', type: 'spki' }).toString();
-  const tokens = Array.from({ length: options.tokens }, (_, i) =>
+interface Fixtures {
+  readonly issuer: string;
+  readonly key: SigningKey;
+  readonly tokens: readonly string[];
+  /** What API Gateway hands the authorizer: header values the runtime just JSON-parsed (flat strings). */
+  readonly authorizationHeaders: readonly string[];
+  /** Lambda request ids, one per token (a fresh string per invocation, as the runtime gives). */
+  readonly requestIds: readonly string[];
+  /** Signing input and signature of each token, for the floor. */
+  readonly signingInputs: ReadonlyArray<{ readonly data: Buffer; readonly signature: Buffer }>;
+}
+
+function makeFixtures(issuer: string, key: SigningKey, count: number): Fixtures {
+  const tokens = Array.from({ length: count }, (_, i) =>
     accessToken({ issuer, clientId: CLIENT_ID, key, groups: CALLER_GROUPS[i % CALLER_GROUPS.length], lifetimeSeconds: 24 * 3600 }),
   );
-  // What API Gateway hands the authorizer: a header value the runtime just JSON-parsed (a flat string).
-  const authorizationHeaders = tokens.map((token) => JSON.parse(JSON.stringify(`Bearer ${token}`)) as string);
-  const signingInputs = tokens.map((token) => {
-    const signatureStart = token.lastIndexOf('.');
-    return { data: Buffer.from(token.slice(0, signatureStart)), signature: Buffer.from(token.slice(signatureStart + 1), 'base64url') };
-  });
+  const flat = (value: string) => JSON.parse(JSON.stringify(value)) as string;
+  return {
+    issuer,
+    key,
+    tokens,
+    authorizationHeaders: tokens.map((token) => flat(`Bearer ${token}`)),
+    requestIds: tokens.map(() => flat(randomUUID())),
+    signingInputs: tokens.map((token) => {
+      const signatureStart = token.lastIndexOf('.');
+      return { data: Buffer.from(token.slice(0, signatureStart)), signature: Buffer.from(token.slice(signatureStart + 1), 'base64url') };
+    }),
+  };
+}
 
-  // Our handler, with the pool's JWKS fetched once over loopback, as by a warm Lambda's first request.
-  // Its decision line is built in full (JSON and all); the sink discards it instead of writing to stdout.
-  const authorize = createAuthorizer(settingsFromConfig(configFor('dev'), { issuer, clientId: CLIENT_ID }), { logSink: () => undefined });
-  await authorize.hydrate();
-  await jwksServer.close();
+/**
+ * Every task, each verifying with keys it loaded before timing: our handler and our verifier with
+ * the pool's JWKS fetched once over loopback (as by a warm Lambda's first request), the libraries
+ * with the key handed over. Decision lines are built in full (JSON and all); the sink discards them
+ * instead of writing to stdout.
+ */
+async function makeTasks(fixtures: Fixtures): Promise<Record<VerificationTask, Task>> {
+  const { issuer, key, tokens, authorizationHeaders, requestIds, signingInputs } = fixtures;
+  const settings = settingsFromConfig(configFor('dev'), { issuer, clientId: CLIENT_ID });
+  const authorize = createAuthorizer(settings, { logSink: () => undefined });
+  const verifier = createTokenVerifier(settings);
+  await Promise.all([authorize.hydrate(), verifier.hydrate()]);
+  const decisionLog = createDecisionLog(() => undefined);
+  const subs = tokens.map((_, i) => requestIds[(i + 1) % requestIds.length]); // UUID-shaped, like Cognito's sub
+  const publicKey: KeyObject = createPublicKey({ key: key.publicJwk as never, format: 'jwk' });
+  const publicPem = publicKey.export({ format: 'pem', type: 'spki' }).toString();
   const rawVerifier = JwtVerifier.create({ issuer, audience: null });
   rawVerifier.cacheJwks({ keys: [key.publicJwk] } as never);
-  const joseKey = await jose.importJWK(key.publicJwk as jose.JWK, 'RS256');
+  const joseKey = await jose.importJWK(key.publicJwk, 'RS256');
   // Every path must really verify: a task that throws ends the run.
   await authorize({ type: 'TOKEN', authorizationToken: authorizationHeaders[0], methodArn: METHOD_ARNS[0] });
 
   let cursor = 0;
-  const nextToken = () => tokens[(cursor = (cursor + 1) % tokens.length)];
-  const tasks: Record<VerificationTask, Task> = {
+  const next = () => (cursor = (cursor + 1) % tokens.length);
+  return {
     floor: () => {
-      const { data, signature } = signingInputs[(cursor = (cursor + 1) % tokens.length)];
+      const { data, signature } = signingInputs[next()];
       if (!cryptoVerify('sha256', data, publicKey, signature)) throw new Error('floor: bad signature');
     },
-    // A fresh event per call, as each invocation brings one.
+    // A fresh event and context per call, as each invocation brings them.
     authorizer: () => {
-      cursor = (cursor + 1) % tokens.length;
-      const event: APIGatewayTokenAuthorizerEvent = { type: 'TOKEN', authorizationToken: authorizationHeaders[cursor], methodArn: METHOD_ARNS[cursor % METHOD_ARNS.length] };
-      return authorize(event);
+      const i = next();
+      const event: APIGatewayTokenAuthorizerEvent = { type: 'TOKEN', authorizationToken: authorizationHeaders[i], methodArn: METHOD_ARNS[i % METHOD_ARNS.length] };
+      return authorize(event, { awsRequestId: requestIds[i] });
     },
-    awsJwtVerifyRaw: () => rawVerifier.verifySync(nextToken()),
-    jose: () => jose.jwtVerify(nextToken(), joseKey, { issuer, algorithms: ['RS256'] }),
-    jsonwebtoken: () => jsonwebtoken.verify(nextToken(), publicPem, { issuer, algorithms: ['RS256'] }),
-    jsonwebtokenKeyObject: () => jsonwebtoken.verify(nextToken(), publicKey, { issuer, algorithms: ['RS256'] }),
+    awsJwtVerifyRaw: () => rawVerifier.verifySync(tokens[next()]),
+    // Our verifier with the Cognito claim checks, on the token as the handler passes it (the header sliced).
+    authorizerVerify: () => verifier.verify(authorizationHeaders[next()].slice('Bearer '.length)),
+    decisionLine: () => {
+      const i = next();
+      decisionLog.decided(i % 2 === 0, subs[i], ROUTE_GROUPS[i % ROUTE_GROUPS.length], 'GET /api/profile', requestIds[i]);
+    },
+    jose: () => jose.jwtVerify(tokens[next()], joseKey, { issuer, algorithms: ['RS256'] }),
+    jsonwebtoken: () => jsonwebtoken.verify(tokens[next()], publicPem, { issuer, algorithms: ['RS256'] }),
+    jsonwebtokenKeyObject: () => jsonwebtoken.verify(tokens[next()], publicKey, { issuer, algorithms: ['RS256'] }),
   };
-  const samples = await interleave(tasks, { rounds: options.rounds, batch: options.batch, warmup: options.warmup });
+}
+
+export async function measureVerification(options: VerificationOptions): Promise<VerificationResults> {
+  const key = makeSigningKey('bench-key');
+  const jwksServer = await startJwksServer([key]);
+  const fixtures = makeFixtures(jwksServer.issuer, key, options.tokens);
+  const tasks = await makeTasks(fixtures).finally(() => jwksServer.close());
+  const { wall: samples, cpu } = await interleave(tasks, { rounds: options.rounds, batch: options.batch, warmup: options.warmup });
 
   const byTask = <T>(value: (name: VerificationTask) => T) => Object.fromEntries(VERIFICATION_TASKS.map((name) => [name, value(name)])) as Record<VerificationTask, T>;
   return {
     ns: byTask((name) => summarize(samples[name])),
     vsFloor: byTask((name) => pairedRatio(samples[name], samples.floor)),
     authorizerVsRaw: pairedRatio(samples.authorizer, samples.awsJwtVerifyRaw),
+    authorizerVsRawCpu: pairedRatio(cpu.authorizer, cpu.awsJwtVerifyRaw),
+    authorizerVerifyVsRaw: pairedRatio(samples.authorizerVerify, samples.awsJwtVerifyRaw),
     speedupVsJose: pairedRatio(samples.jose, samples.authorizer),
-    tokenBytes: tokens[0].length,
+    tokenBytes: fixtures.tokens[0].length,
   };
 }

@@ -5,69 +5,108 @@
  * by mistake.
  */
 import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
-import { createLogger, type Logger, type LogSink } from '../shared/logger';
+import { createLogger, type LogSink } from '../shared/logger';
+import { createDecisionLog } from './decision-log';
 import { evaluatePolicy } from './iam-policy';
 import { parseAuthorizationHeader } from './parse';
-import { createPolicyBuilder, parseMethodArn } from './policy';
-import { TokenRejectedError, type RejectionReason } from './reasons';
-import type { AuthorizerSettings } from './settings';
+import { createPolicyBuilder, parseMethodArn, type MethodArnParts } from './policy';
+import { TokenRejectedError } from './reasons';
+import { settingsFromEnv, type AuthorizerSettings } from './settings';
+import type { RuntimeEnv } from '../../lib/config/runtime-env';
 import { createTokenVerifier, type VerifiedClaims } from './verify';
 
-export type AuthorizerHandler = ((event: APIGatewayTokenAuthorizerEvent) => Promise<APIGatewayAuthorizerResult>) & {
-  /** Optional warm-up: fetch the JWKS before the first request. */
+/**
+ * What the authorizer reads from the Lambda context: the request id, for the log lines. Optional:
+ * callers that are not the Lambda runtime (the local gateway, tests) may leave it out.
+ */
+export interface InvocationContext {
+  readonly awsRequestId?: string;
+}
+
+export type AuthorizerHandler = ((event: APIGatewayTokenAuthorizerEvent, context?: InvocationContext) => Promise<APIGatewayAuthorizerResult>) & {
+  /** Fetches the JWKS ahead of the first request; rejects if the fetch fails. */
   hydrate(): Promise<void>;
+  /**
+   * Starts that fetch and returns at once (the Lambda entry calls it during Init). Never rejects:
+   * a failure is logged (`JWKS_PREFETCH_FAILED`) and the first request fetches again.
+   */
+  prefetch(): Promise<void>;
 };
 
 export interface AuthorizerOptions {
   readonly logSink?: LogSink;
 }
 
-const MAX_DETAIL = 200;
-
 export function createAuthorizer(settings: AuthorizerSettings, options: AuthorizerOptions = {}): AuthorizerHandler {
-  const logger = createLogger('authorizer', options.logSink);
+  const log = createDecisionLog(options.logSink);
   const verifier = createTokenVerifier(settings);
   const policies = createPolicyBuilder(settings.routes, settings.groupPrecedence);
 
-  const handler = async (event: APIGatewayTokenAuthorizerEvent): Promise<APIGatewayAuthorizerResult> => {
-    const target = parseMethodArn(event?.methodArn);
+  /** After verification: the policy for the caller's groups, the decision line, the answer. */
+  const answer = (claims: VerifiedClaims, methodArn: string, target: MethodArnParts, requestId: string | undefined): APIGatewayAuthorizerResult => {
+    const policyDocument = policies.policyFor(target.apiPrefix, claims.groups);
+    const groups = joinGroups(claims.groups);
+    log.decided(evaluatePolicy(policyDocument, methodArn) === 'allow', claims.sub, groups, routeOf(target), requestId);
+    return { principalId: claims.sub, policyDocument, context: contextFor(claims, groups, settings.groupPrecedence) };
+  };
+  /** Any failure: logged with its reason, answered with exactly `Error("Unauthorized")`. */
+  const unauthorized = (error: unknown, target: MethodArnParts | undefined, requestId: string | undefined): Error => {
+    const rejection = error instanceof TokenRejectedError ? error : new TokenRejectedError('INTERNAL_ERROR', describe(error), { cause: error });
+    log.unauthorized(rejection.reason, rejection.message, target && routeOf(target), requestId);
+    return new Error('Unauthorized');
+  };
+
+  // Not `async`: once the keys are cached a decision is synchronous, answered with one resolved
+  // promise (an async function also allocated its suspendable frame on every call, ≈ 0.4 KB).
+  // Only a JWKS download makes the caller wait. Never throws: every failure is a rejection.
+  const handler = (event: APIGatewayTokenAuthorizerEvent, context?: InvocationContext): Promise<APIGatewayAuthorizerResult> => {
+    let target: MethodArnParts | undefined;
+    let requestId: string | undefined;
     try {
+      requestId = context?.awsRequestId;
+      target = parseMethodArn(event?.methodArn);
       if (!target) throw new TokenRejectedError('INTERNAL_ERROR', 'Event has no valid methodArn');
-      const token = parseAuthorizationHeader(event.authorizationToken, settings.maxHeaderBytes);
-      const verified = verifier.verify(token);
-      const claims = verified instanceof Promise ? await verified : verified;
-      const policyDocument = policies.policyFor(target.apiPrefix, claims.groups);
-      const allowed = evaluatePolicy(policyDocument, event.methodArn) === 'allow';
-      const groups = claims.groups.join(',');
-      logger.log('INFO', 'authorization decision', {
-        decision: allowed ? 'allow' : 'deny',
-        reason: allowed ? 'ALLOWED' : 'GROUP_NOT_ALLOWED',
-        sub: claims.sub,
-        groups,
-        route: `${target.method} ${target.path}`,
-      });
-      return {
-        principalId: claims.sub,
-        policyDocument,
-        context: contextFor(claims, groups, settings.groupPrecedence),
-      };
+      const verified = verifier.verify(parseAuthorizationHeader(event.authorizationToken, settings.maxHeaderBytes));
+      if (!(verified instanceof Promise)) return Promise.resolve(answer(verified, event.methodArn, target, requestId));
+      const found = target;
+      return verified
+        .then((claims) => answer(claims, event.methodArn, found, requestId))
+        .catch((error: unknown) => Promise.reject(unauthorized(error, found, requestId)));
     } catch (error) {
-      const rejection = error instanceof TokenRejectedError ? error : new TokenRejectedError('INTERNAL_ERROR', describe(error));
-      logRejection(logger, rejection.reason, rejection.message, target && `${target.method} ${target.path}`);
-      throw new Error('Unauthorized');
+      return Promise.reject(unauthorized(error, target, requestId));
     }
   };
-  return Object.assign(handler, { hydrate: () => verifier.hydrate() });
+  const hydrate = () => verifier.hydrate();
+  const logger = createLogger('authorizer', options.logSink);
+  const prefetch = () =>
+    hydrate().catch((error: unknown) => {
+      logger.log('WARN', 'JWKS prefetch failed', { reason: 'JWKS_PREFETCH_FAILED', detail: describe(error).slice(0, 200) });
+    });
+  return Object.assign(handler, { hydrate, prefetch });
+}
+
+/**
+ * The authorizer the Lambda runs, configured from its environment. A configuration error must
+ * not become an init failure (API Gateway would answer 500), so it yields an authorizer that
+ * rejects every request with reason CONFIG_ERROR.
+ */
+export function createAuthorizerFromEnv(env: RuntimeEnv, options: AuthorizerOptions = {}): AuthorizerHandler {
+  try {
+    return createAuthorizer(settingsFromEnv(env), options);
+  } catch (error) {
+    return createFailClosedAuthorizer(error, options);
+  }
 }
 
 /** An authorizer whose configuration could not be read: rejects everything, with a reason in the log. */
 export function createFailClosedAuthorizer(configError: unknown, options: AuthorizerOptions = {}): AuthorizerHandler {
-  const logger = createLogger('authorizer', options.logSink);
-  const handler = async (): Promise<APIGatewayAuthorizerResult> => {
-    logRejection(logger, 'CONFIG_ERROR', describe(configError));
-    throw new Error('Unauthorized');
+  const log = createDecisionLog(options.logSink);
+  const handler = (_event: APIGatewayTokenAuthorizerEvent, context?: InvocationContext): Promise<APIGatewayAuthorizerResult> => {
+    log.unauthorized('CONFIG_ERROR', describe(configError), undefined, context?.awsRequestId);
+    return Promise.reject(new Error('Unauthorized'));
   };
-  return Object.assign(handler, { hydrate: async () => undefined });
+  const nothingToFetch = () => Promise.resolve();
+  return Object.assign(handler, { hydrate: nothingToFetch, prefetch: nothingToFetch });
 }
 
 /** Context values must be strings, numbers or booleans: groups are comma-joined. */
@@ -76,22 +115,22 @@ function contextFor(claims: VerifiedClaims, groups: string, groupPrecedence: rea
     sub: claims.sub,
     username: claims.username,
     groups,
-    // Token order is not a promise; configured precedence is.
-    primaryGroup: groupPrecedence.find((group) => claims.groups.includes(group)) ?? '',
+    primaryGroup: primaryGroup(claims.groups, groupPrecedence),
     clientId: claims.clientId,
     tokenUse: claims.tokenUse,
   };
 }
 
-function logRejection(logger: Logger, reason: RejectionReason, detail: string, route?: string): void {
-  const level = reason === 'INTERNAL_ERROR' || reason === 'CONFIG_ERROR' ? 'ERROR' : 'WARN';
-  logger.log(level, 'authorization decision', {
-    decision: 'unauthorized',
-    reason,
-    detail: detail.slice(0, MAX_DETAIL),
-    route,
-  });
+/** Token order is not a promise; configured precedence is. */
+function primaryGroup(groups: readonly string[], groupPrecedence: readonly string[]): string {
+  for (let index = 0; index < groupPrecedence.length; index++) if (groups.includes(groupPrecedence[index])) return groupPrecedence[index];
+  return '';
 }
+
+const routeOf = (target: MethodArnParts): string => `${target.method} ${target.path}`;
+
+/** Comma-joined for the context and the log line; most callers are in one group (or none), which needs no new string. */
+const joinGroups = (groups: readonly string[]): string => (groups.length === 0 ? '' : groups.length === 1 ? groups[0] : groups.join(','));
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : 'Unknown error';

@@ -20,18 +20,38 @@ export interface PolicyDocument {
 
 export type PolicyDecision = 'allow' | 'explicit-deny' | 'implicit-deny';
 
-const compiled = new Map<string, RegExp>();
+type Matcher = (arn: string) => boolean;
+
+const compiled = new Map<string, Matcher>();
+const MAX_COMPILED = 10_000;
+
+/**
+ * A pattern as a test: most resources in our policies are exact ARNs or end in one `*`, and those
+ * need no regular expression (this runs for every statement of every request).
+ */
+function compile(pattern: string): Matcher {
+  const star = pattern.indexOf('*');
+  if (!pattern.includes('?')) {
+    if (star < 0) return (arn) => arn === pattern;
+    if (star === pattern.length - 1) {
+      const prefix = pattern.slice(0, -1);
+      return (arn) => arn.startsWith(prefix);
+    }
+  }
+  const source = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const regex = new RegExp(`^${source}$`);
+  return (arn) => regex.test(arn);
+}
 
 /** Whether an IAM resource pattern matches a concrete ARN. */
 export function resourceMatches(pattern: string, arn: string): boolean {
-  let regex = compiled.get(pattern);
-  if (!regex) {
-    const source = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-    regex = new RegExp(`^${source}$`);
-    if (compiled.size > 10_000) compiled.clear(); // bound memory against unbounded pattern sets
-    compiled.set(pattern, regex);
+  let matches = compiled.get(pattern);
+  if (!matches) {
+    matches = compile(pattern);
+    if (compiled.size >= MAX_COMPILED) compiled.clear(); // bound memory against unbounded pattern sets
+    compiled.set(pattern, matches);
   }
-  return regex.test(arn);
+  return matches(arn);
 }
 
 /** What API Gateway may receive: any statement shape (a NotAction/NotResource statement never matches here). */
@@ -50,13 +70,15 @@ function actionMatches(action: string | readonly string[] | undefined): boolean 
 function anyResourceMatches(resource: string | readonly string[] | undefined, arn: string): boolean {
   if (resource === undefined) return false;
   if (typeof resource === 'string') return resourceMatches(resource, arn);
-  for (const pattern of resource) if (resourceMatches(pattern, arn)) return true;
+  for (let index = 0; index < resource.length; index++) if (resourceMatches(resource[index], arn)) return true;
   return false;
 }
 
+// Indexed loops: a for-of here allocated iterator results on every request.
 export function evaluatePolicy(policy: EvaluablePolicy, methodArn: string): PolicyDecision {
   let allowed = false;
-  for (const statement of policy.Statement) {
+  for (let index = 0; index < policy.Statement.length; index++) {
+    const statement = policy.Statement[index];
     if (!actionMatches(statement.Action) || !anyResourceMatches(statement.Resource, methodArn)) continue;
     if (statement.Effect === 'Deny') return 'explicit-deny';
     if (statement.Effect === 'Allow') allowed = true;

@@ -21,10 +21,10 @@ export class BoundedJwksFetcher implements Fetcher {
     try {
       response = await boundedRequest(uri, { method: 'GET', timeoutMs: this.timeoutMs, maxResponseBytes: MAX_JWKS_BYTES });
     } catch (error) {
-      throw new JwksFetchError(`JWKS fetch failed: ${(error as Error).message}`);
+      throw new JwksFetchError(`JWKS fetch failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }
     if (response.status !== 200) throw new JwksFetchError(`JWKS answered ${response.status}`);
-    const { body } = response;
-    return body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer;
+    // A copy of exactly the body's bytes (a Buffer may be a view into a larger shared pool).
+    return new Uint8Array(response.body).buffer;
   }
 }

@@ -2,6 +2,7 @@
  * Step 1: from the Authorization header to a token worth verifying. Cheap checks only;
  * everything here runs before any cryptography, so junk is turned away at the door.
  */
+import { decodeJsonObject } from '../shared/json';
 import { TokenRejectedError } from './reasons';
 
 const SCHEME = 'bearer ';
@@ -49,6 +50,7 @@ export function parseAuthorizationHeader(header: unknown, maxHeaderBytes: number
 
 function assertJwtHeader(encodedHeader: string): void {
   const header = decodeJsonObject(encodedHeader);
+  if (header === undefined) throw new TokenRejectedError('MALFORMED_TOKEN', 'Token header is not a JSON object');
   if (header.alg !== ALLOWED_ALG) {
     throw new TokenRejectedError('UNSUPPORTED_ALG', `Token alg is not ${ALLOWED_ALG}`);
   }
@@ -58,17 +60,4 @@ function assertJwtHeader(encodedHeader: string): void {
   if (typeof header.kid !== 'string' || header.kid.length === 0) {
     throw new TokenRejectedError('UNKNOWN_KID', 'Token header has no kid');
   }
-}
-
-function decodeJsonObject(part: string): Record<string, unknown> {
-  let value: unknown;
-  try {
-    value = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
-  } catch {
-    throw new TokenRejectedError('MALFORMED_TOKEN', 'Token header is not JSON');
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new TokenRejectedError('MALFORMED_TOKEN', 'Token header is not a JSON object');
-  }
-  return value as Record<string, unknown>;
 }

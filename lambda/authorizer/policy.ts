@@ -48,11 +48,14 @@ export interface PolicyBuilder {
   policyFor(apiPrefix: string, groups: readonly string[]): PolicyDocument;
 }
 
+const MAX_API_PREFIXES = 64;
+
 export function createPolicyBuilder(routes: readonly RouteAccess[], knownGroups: readonly string[]): PolicyBuilder {
   const protectedRoutes = routes.filter((route) => !isPublic(route));
   // Per API prefix (nearly always one per Lambda), policies by the set of configured groups the
   // caller is in: a bit mask, or for unusually many groups their names. Only configured groups can
-  // grant anything, so they alone key the cache (bounded size).
+  // grant anything, so they alone key the cache (bounded size). API Gateway writes the prefix, one
+  // per API stage; the cap only keeps a misconfigured caller from growing the map without bound.
   const byPrefix = new Map<string, Map<number | string, PolicyDocument>>();
   const membershipKey =
     knownGroups.length <= 30
@@ -67,6 +70,7 @@ export function createPolicyBuilder(routes: readonly RouteAccess[], knownGroups:
     policyFor(apiPrefix, groups) {
       let policies = byPrefix.get(apiPrefix);
       if (!policies) {
+        if (byPrefix.size >= MAX_API_PREFIXES) byPrefix.clear();
         policies = new Map();
         byPrefix.set(apiPrefix, policies);
       }

@@ -15,7 +15,8 @@ export class TokenRejectedError extends Error {
   constructor(
     readonly reason: RejectionReason,
     detail: string,
+    options?: ErrorOptions,
   ) {
-    super(detail);
+    super(detail, options);
   }
 }

@@ -1,8 +1,7 @@
 /**
  * Step 2: prove the token was issued by our user pool for our app client, and is current.
  * aws-jwt-verify checks the RS256 signature against the pool's JWKS (by kid), iss, exp and nbf;
- * we add what Cognito's own verifier checks (token_use, client id) and what it leaves optional:
- * exp and iat required as whole seconds, a plausible lifetime, and a well-formed cognito:groups.
+ * cognitoClaims then checks the rest and returns the claims the authorizer relies on.
  */
 import { JwtVerifier } from 'aws-jwt-verify/jwt-verifier';
 import {
@@ -47,80 +46,93 @@ export function createTokenVerifier(settings: AuthorizerSettings): TokenVerifier
     fetcher: new BoundedJwksFetcher(settings.jwksFetchTimeoutMs),
     penaltyBox: new SimplePenaltyBox({ waitSeconds: settings.jwksPenaltySeconds }),
   });
-  const allowedTokenUses = settings.acceptIdTokens ? ['access', 'id'] : ['access'];
   const verifier = JwtVerifier.create(
     {
       issuer: settings.issuer,
       jwksUri: settings.jwksUri,
-      audience: null, // access tokens have no aud; the client id is checked below
+      audience: null, // access tokens have no aud; the client id is checked by cognitoClaims
       graceSeconds: settings.clockSkewSeconds,
-      customJwtCheck: ({ payload }) => checkCognitoClaims(payload, settings, allowedTokenUses),
     },
     { jwksCache },
   );
+  const claimsOf = (payload: JwtPayload): VerifiedClaims => cognitoClaims(payload, settings);
 
   return {
     verify(token) {
+      let payload: JwtPayload;
       try {
         // Warm path stays synchronous: keys are cached after the first fetch.
-        return toVerifiedClaims(verifier.verifySync(token));
+        payload = verifier.verifySync(token);
       } catch (error) {
         if (!(error instanceof JwksNotAvailableInCacheError || error instanceof KidNotFoundInJwksError)) {
           throw asRejection(error);
         }
+        // Cold start or key rotation: fetch the JWKS (once; the penalty box limits refetches).
+        return verifier.verify(token).then(claimsOf, (fetchError: unknown) => {
+          throw asRejection(fetchError);
+        });
       }
-      // Cold start or key rotation: fetch the JWKS (once; the penalty box limits refetches).
-      return verifier.verify(token).then(toVerifiedClaims, (error: unknown) => {
-        throw asRejection(error);
-      });
+      return claimsOf(payload);
     },
     hydrate: () => verifier.hydrate(),
   };
 }
 
-function checkCognitoClaims(payload: JwtPayload, settings: AuthorizerSettings, allowedTokenUses: string[]): void {
-  if (payload.exp === undefined) throw new TokenRejectedError('MISSING_EXP', 'Token has no exp');
-  if (payload.iat === undefined) throw new TokenRejectedError('BAD_CLAIMS', 'Token has no iat');
+const NO_GROUPS: readonly string[] = Object.freeze([]);
+
+/**
+ * Runs on the payload aws-jwt-verify returns (signature, iss, exp and nbf already checked) and
+ * checks what it leaves to us: what Cognito's own verifier checks (token_use, client id) and what
+ * it leaves optional (exp and iat as whole seconds, a plausible lifetime, a well-formed
+ * cognito:groups). The claims come out typed by these checks.
+ */
+function cognitoClaims(payload: JwtPayload, settings: AuthorizerSettings): VerifiedClaims {
+  const { exp, iat } = payload;
+  if (exp === undefined) throw new TokenRejectedError('MISSING_EXP', 'Token has no exp');
+  if (iat === undefined) throw new TokenRejectedError('BAD_CLAIMS', 'Token has no iat');
   // Cognito writes whole positive seconds; fractions, negatives or unsafe numbers mean someone else wrote them.
-  for (const name of TIME_CLAIMS) {
-    const value = payload[name];
-    if (value !== undefined && !(Number.isSafeInteger(value) && (value as number) > 0)) {
-      throw new TokenRejectedError('BAD_CLAIMS', `${name} is not a positive whole number of seconds`);
-    }
-  }
-  const { exp, iat } = payload as { exp: number; iat: number };
+  assertWholeSeconds(exp, 'exp');
+  assertWholeSeconds(iat, 'iat');
+  if (payload.nbf !== undefined) assertWholeSeconds(payload.nbf, 'nbf');
+  if (payload.auth_time !== undefined) assertWholeSeconds(payload.auth_time, 'auth_time');
   if (iat - settings.clockSkewSeconds > Date.now() / 1000) throw new TokenRejectedError('NOT_YET_VALID', 'Token iat is in the future');
   if (exp - iat > settings.maxTokenLifetimeSeconds) throw new TokenRejectedError('BAD_CLAIMS', 'Token lifetime is longer than Cognito issues');
-  if (typeof payload.token_use !== 'string' || !allowedTokenUses.includes(payload.token_use)) {
+  const tokenUse = payload.token_use;
+  if (!(tokenUse === 'access' || (tokenUse === 'id' && settings.acceptIdTokens))) {
     throw new TokenRejectedError('WRONG_TOKEN_USE', 'Token use is not accepted');
   }
   // Access tokens name the client in client_id, ID tokens in aud; exactly one string, ours.
   // (A list could smuggle our client id next to another.)
-  if ((payload.token_use === 'id' ? payload.aud : payload.client_id) !== settings.clientId) {
+  if ((tokenUse === 'id' ? payload.aud : payload.client_id) !== settings.clientId) {
     throw new TokenRejectedError('WRONG_CLIENT', 'Token was issued to another client');
   }
-  if (typeof payload.sub !== 'string' || payload.sub.length === 0) {
-    throw new TokenRejectedError('BAD_CLAIMS', 'Token has no sub');
-  }
+  const { sub } = payload;
+  if (typeof sub !== 'string' || sub.length === 0) throw new TokenRejectedError('BAD_CLAIMS', 'Token has no sub');
   const groups = payload['cognito:groups'];
-  if (groups !== undefined && !(Array.isArray(groups) && groups.every((group) => typeof group === 'string'))) {
+  if (groups !== undefined && !isStringArray(groups)) {
     throw new TokenRejectedError('BAD_CLAIMS', 'cognito:groups is not an array of strings');
   }
-}
-
-function toVerifiedClaims(payload: JwtPayload): VerifiedClaims {
-  const tokenUse = payload.token_use as 'access' | 'id';
   const username = tokenUse === 'id' ? payload['cognito:username'] : payload.username;
   return {
-    sub: payload.sub as string,
-    username: typeof username === 'string' ? username : (payload.sub as string),
-    groups: (payload['cognito:groups'] as string[] | undefined) ?? [],
-    clientId: (tokenUse === 'id' ? payload.aud : payload.client_id) as string,
+    sub,
+    username: typeof username === 'string' ? username : sub,
+    groups: groups ?? NO_GROUPS,
+    clientId: settings.clientId,
     tokenUse,
   };
 }
 
-const TIME_CLAIMS = ['exp', 'iat', 'nbf', 'auth_time'] as const;
+function assertWholeSeconds(value: unknown, name: string): asserts value is number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
+    throw new TokenRejectedError('BAD_CLAIMS', `${name} is not a positive whole number of seconds`);
+  }
+}
+
+const isString = (item: unknown): item is string => typeof item === 'string';
+
+function isStringArray(value: unknown): value is readonly string[] {
+  return Array.isArray(value) && value.every(isString);
+}
 
 /** Library errors by class (not by name: minification renames classes) to stable reason codes. */
 const REASONS: ReadonlyArray<[new (...args: never[]) => Error, RejectionReason]> = [
@@ -143,5 +155,5 @@ function asRejection(error: unknown): TokenRejectedError {
   if (error instanceof TokenRejectedError) return error;
   const match = REASONS.find(([errorClass]) => error instanceof errorClass);
   const detail = error instanceof Error ? error.message : 'Unknown error';
-  return new TokenRejectedError(match ? match[1] : 'INTERNAL_ERROR', detail);
+  return new TokenRejectedError(match ? match[1] : 'INTERNAL_ERROR', detail, { cause: error });
 }

@@ -41,13 +41,13 @@ export function boundedRequest(endpoint: string, options: BoundedRequest): Promi
         clearTimeout(deadline);
         resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks) });
       });
-      response.on('error', (error) => fail(new BoundedRequestError(`Response failed: ${error.message}`)));
+      response.on('error', (error) => fail(new BoundedRequestError(`Response failed: ${error.message}`, { cause: error })));
     });
     // `timeout` above covers an idle socket; the deadline covers a slow trickle too.
     const deadline = setTimeout(() => fail(new BoundedRequestError(`Timed out after ${options.timeoutMs} ms`)), options.timeoutMs);
     deadline.unref();
     request.on('timeout', () => fail(new BoundedRequestError(`Timed out after ${options.timeoutMs} ms`)));
-    request.on('error', (error) => fail(new BoundedRequestError(`Request failed: ${error.message}`)));
+    request.on('error', (error) => fail(new BoundedRequestError(`Request failed: ${error.message}`, { cause: error })));
     request.end(options.body);
 
     function fail(error: Error): void {

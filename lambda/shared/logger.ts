@@ -14,20 +14,25 @@ export interface Logger {
   withFields(fields: LogFields): Logger;
 }
 
-const stdoutSink: LogSink = (line) => {
+export const stdoutSink: LogSink = (line) => {
   process.stdout.write(`${line}\n`);
 };
 
 /** ISO time of the current millisecond, formatted once per millisecond (many log lines share one). */
 let formattedAt = -1;
 let formatted = '';
-function isoNow(): string {
+export function isoNow(): string {
   const now = Date.now();
   if (now !== formattedAt) {
     formattedAt = now;
     formatted = new Date(now).toISOString();
   }
   return formatted;
+}
+
+/** The fixed start of a line, `{"level":…,"message":…,"service":…` (no closing brace), for writers that build lines from parts. */
+export function lineHead(level: LogLevel, message: string, service: string): string {
+  return JSON.stringify({ level, message, service }).slice(0, -1);
 }
 
 export function createLogger(service: string, sink: LogSink = stdoutSink): Logger {
@@ -37,7 +42,7 @@ export function createLogger(service: string, sink: LogSink = stdoutSink): Logge
     const key = `${level}\n${message}`;
     let head = heads.get(key);
     if (head === undefined) {
-      head = JSON.stringify({ level, message, service }).slice(0, -1);
+      head = lineHead(level, message, service);
       heads.set(key, head);
     }
     return head;

@@ -9,11 +9,12 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { accessMap, isPublic, type HandlerName, type Route } from '../config/access-map';
 import { resourceName, type AppConfig } from '../config/app-config';
-import { AUTHORIZER_BUNDLING, HANDLER_BUNDLING, type FunctionBundling } from '../config/bundling';
-import { assertNoProblems } from '../config/config-error';
+import { AUTHORIZER_BUNDLING, HANDLER_BUNDLING, nodeOptionsFor, type FunctionBundling } from '../config/bundling';
+import { assertNoProblems, ConfigError } from '../config/config-error';
 import { corsPolicy, gatewayResponseCorsHeaders, type CorsPolicy } from '../config/cors';
 import { authorizerEnvironment, handlerEnvironment, type BackendSettings, type PoolIds } from '../config/function-environment';
 import { GATEWAY_RESPONSES, type GatewayResponseName } from '../config/gateway-responses';
+import { AUTHORIZER_MEMORY_MB, HANDLER_MEMORY_MB, LAMBDA_MEMORY_RANGE_MB } from '../config/lambda-sizing';
 import { routeProblems, validateConfig } from '../config/validation';
 import { assertEnvironmentFits } from './lambda-environment';
 import type { HandlerDataAccess } from './tables';
@@ -43,6 +44,12 @@ export interface AuthorizedApiProps {
    * @default false
    */
   readonly tracing?: boolean;
+  /**
+   * Memory of the authorizer function, MB (128–10,240). Lambda's CPU share grows with it, which is
+   * what the first decision of a cold start waits on (lib/config/lambda-sizing.ts, bench/README.md).
+   * @default AUTHORIZER_MEMORY_MB (lib/config/lambda-sizing.ts)
+   */
+  readonly authorizerMemorySize?: number;
 }
 
 const LAMBDA_DIR = path.join(__dirname, '..', '..', 'lambda');
@@ -102,9 +109,11 @@ export class AuthorizedApi extends Construct {
 
     const cors = corsPolicy(config.api.allowedOrigins, routes);
     const pool = { userPoolId: props.userPool.userPoolId, userPoolClientId: props.userPoolClient.userPoolClientId };
+    const authorizerMemory = validMemorySize(props.authorizerMemorySize ?? AUTHORIZER_MEMORY_MB, 'authorizerMemorySize');
     // The revocation check reads the store's feed (lib/config/tables.ts); switched off, the authorizer gets no table at all.
     const revocationTables = config.revocation.enabled ? props.tables.environmentFor('authorizer') : {};
-    this.authorizerFunction = this.lambdaFunction('Authorizer', 'authorizer/index.ts', { ...authorizerEnvironment(config, routes, pool), ...revocationTables }, AUTHORIZER_BUNDLING);
+    const authorizerVariables = { ...authorizerEnvironment(config, routes, pool), ...revocationTables };
+    this.authorizerFunction = this.lambdaFunction('Authorizer', 'authorizer/index.ts', authorizerVariables, AUTHORIZER_BUNDLING, authorizerMemory);
     if (config.revocation.enabled) props.tables.grantTo('authorizer', this.authorizerFunction);
     this.authorizerLogGroup = this.authorizerFunction.logGroup;
     // Backends send the CORS headers of their own answers: API Gateway adds none to proxy integrations.
@@ -186,26 +195,26 @@ export class AuthorizedApi extends Construct {
     const names = [...new Set(routes.map((route) => route.handler))];
     const functions = names.map((name) => {
       const environment = { ...handlerEnvironment(name, config, routes, pool, settings), ...tables.environmentFor(name) };
-      const handler = this.lambdaFunction(`${name[0].toUpperCase()}${name.slice(1)}Handler`, `handlers/${name}.ts`, environment, HANDLER_BUNDLING);
+      const handler = this.lambdaFunction(`${name[0].toUpperCase()}${name.slice(1)}Handler`, `handlers/${name}.ts`, environment, HANDLER_BUNDLING, HANDLER_MEMORY_MB);
       tables.grantTo(name, handler);
       return [name, handler] as const;
     });
     return Object.fromEntries(functions) as Record<HandlerName, NodejsFunction>;
   }
 
-  private lambdaFunction(id: string, entry: string, environment: Record<string, string>, bundling: FunctionBundling): NodejsFunction {
+  private lambdaFunction(id: string, entry: string, environment: Record<string, string>, bundling: FunctionBundling, memorySize: number): NodejsFunction {
     const logGroup = new logs.LogGroup(this, `${id}Logs`, { retention: this.logRetention, removalPolicy: RemovalPolicy.DESTROY });
     // Own role with write access to its own log group only (instead of the broad managed policy).
     const role = new iam.Role(this, `${id}Role`, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
     logGroup.grantWrite(role);
-    const variables = { ...environment, NODE_OPTIONS: '--enable-source-maps' };
+    const variables = { ...environment, ...withNodeOptions(nodeOptionsFor(bundling)) };
     assertEnvironmentFits(id, variables);
     return new NodejsFunction(this, id, {
       entry: path.join(LAMBDA_DIR, entry),
       handler: 'handler',
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
-      memorySize: 256,
+      memorySize,
       timeout: Duration.seconds(10),
       role,
       logGroup,
@@ -238,6 +247,19 @@ export class AuthorizedApi extends Construct {
       if (preflight) acknowledgeUnauthenticated(preflight, 'CORS preflight: browsers send OPTIONS without credentials');
     }
   }
+}
+
+/** Lambda accepts whole MB from 128 to 10,240. */
+function validMemorySize(value: number, prop: string): number {
+  const { min, max } = LAMBDA_MEMORY_RANGE_MB;
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError([`AuthorizedApi: ${prop} must be a whole number of MB from ${min} to ${max}; got ${value}`]);
+  }
+  return value;
+}
+
+function withNodeOptions(nodeOptions: string | undefined): Record<string, string> {
+  return nodeOptions === undefined ? {} : { NODE_OPTIONS: nodeOptions };
 }
 
 function acknowledgeUnauthenticated(scope: Construct, reason: string): void {

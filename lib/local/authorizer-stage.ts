@@ -2,11 +2,13 @@
  * The TOKEN authorizer step of API Gateway: the identity source (one Authorization header), the
  * Lambda authorizer call, its answer's shape check and API Gateway's result cache per token.
  */
+import { randomUUID } from 'node:crypto';
 import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
 import type { GatewayResponseName } from '../config/gateway-responses';
 import { isJsonObject } from '../../lambda/shared/json';
 
-export type AuthorizerFunction = (event: APIGatewayTokenAuthorizerEvent) => Promise<APIGatewayAuthorizerResult>;
+/** A Lambda TOKEN authorizer; like the Lambda runtime, the stage passes a context with a fresh request id. */
+export type AuthorizerFunction = (event: APIGatewayTokenAuthorizerEvent, context: { readonly awsRequestId: string }) => Promise<APIGatewayAuthorizerResult>;
 
 export interface AuthorizerStageProps {
   readonly authorizer: AuthorizerFunction;
@@ -41,7 +43,7 @@ export function createAuthorizerStage(props: AuthorizerStageProps): AuthorizerSt
     invocations++;
     let result: unknown;
     try {
-      result = await props.authorizer({ type: 'TOKEN', authorizationToken: identity, methodArn });
+      result = await props.authorizer({ type: 'TOKEN', authorizationToken: identity, methodArn }, { awsRequestId: randomUUID() });
     } catch (error) {
       // API Gateway: exactly "Unauthorized" is a 401; any other failure is the authorizer's fault.
       const unauthorized = error instanceof Error && error.message === 'Unauthorized';

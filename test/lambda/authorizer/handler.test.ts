@@ -1,6 +1,6 @@
 import type { APIGatewayAuthorizerResult } from 'aws-lambda';
 import { configFor } from '../../../lib/config/app-config';
-import { createAuthorizer, type AuthorizerHandler } from '../../../lambda/authorizer/handler';
+import { createAuthorizer, createAuthorizerFromEnv, type AuthorizerHandler } from '../../../lambda/authorizer/handler';
 import { evaluatePolicy } from '../../../lambda/authorizer/iam-policy';
 import type { RejectionReason } from '../../../lambda/authorizer/reasons';
 import { settingsFromConfig } from '../../../lambda/authorizer/settings';
@@ -230,5 +230,38 @@ describe('decision logs', () => {
         expect(line).not.toContain(signature);
       }
     }
+  });
+});
+
+describe('request ids', () => {
+  it('puts the Lambda request id in every decision line: allow, deny and unauthorized', async () => {
+    logLines.length = 0;
+    const bearer = `Bearer ${token(['user-group'])}`;
+    const event = (authorizationToken: string, methodArn: string) => ({ type: 'TOKEN' as const, authorizationToken, methodArn });
+    await authorize(event(bearer, ROUTES.profile), { awsRequestId: 'req-allow' });
+    await authorize(event(bearer, ROUTES.listUsers), { awsRequestId: 'req-deny' });
+    await expect(authorize(event('Bearer nope', ROUTES.profile), { awsRequestId: 'req-401' })).rejects.toEqual(new Error('Unauthorized'));
+    expect(logLines.map((line) => JSON.parse(line))).toEqual([
+      expect.objectContaining({ requestId: 'req-allow', decision: 'allow' }),
+      expect.objectContaining({ requestId: 'req-deny', decision: 'deny' }),
+      expect.objectContaining({ requestId: 'req-401', decision: 'unauthorized', reason: 'MALFORMED_TOKEN' }),
+    ]);
+  });
+
+  it('tolerates a caller without a Lambda context (the line has no requestId then)', async () => {
+    logLines.length = 0;
+    expect(await invoke(`Bearer ${token(['user-group'])}`)).not.toBe('Unauthorized');
+    const entry = JSON.parse(logLines[0]);
+    expect(entry).toMatchObject({ decision: 'allow', reason: 'ALLOWED', groups: 'user-group', route: 'GET /api/profile' });
+    expect(entry).not.toHaveProperty('requestId');
+  });
+
+  it('carries it on the CONFIG_ERROR line of an authorizer whose environment is broken', async () => {
+    const lines: string[] = [];
+    const broken = createAuthorizerFromEnv({ APP_STAGE: 'dev' }, { logSink: (line) => lines.push(line) });
+    await expect(broken({ type: 'TOKEN', authorizationToken: `Bearer ${token()}`, methodArn: ROUTES.profile }, { awsRequestId: 'req-config' })).rejects.toEqual(
+      new Error('Unauthorized'),
+    );
+    expect(JSON.parse(lines[0])).toMatchObject({ level: 'ERROR', requestId: 'req-config', decision: 'unauthorized', reason: 'CONFIG_ERROR' });
   });
 });

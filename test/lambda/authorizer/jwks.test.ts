@@ -4,7 +4,9 @@
  */
 import { configFor } from '../../../lib/config/app-config';
 import { createAuthorizer, type AuthorizerHandler } from '../../../lambda/authorizer/handler';
+import { BoundedJwksFetcher, JwksFetchError } from '../../../lambda/authorizer/jwks-fetcher';
 import { settingsFromConfig } from '../../../lambda/authorizer/settings';
+import { BoundedRequestError } from '../../../lambda/shared/bounded-request';
 import { accessToken, makeSigningKey, startJwksServer, type JwksServer, type SigningKey } from '../../../fixtures/token-factory';
 
 const CLIENT_ID = 'jwks-test-client';
@@ -98,4 +100,36 @@ it('refuses plain-http JWKS URIs that are not loopback', async () => {
   const token = accessToken({ issuer: 'http://jwks.example.com/pool', clientId: CLIENT_ID, key: oldKey });
   await expect(authorize({ type: 'TOKEN', authorizationToken: `Bearer ${token}`, methodArn: METHOD_ARN })).rejects.toEqual(new Error('Unauthorized'));
   expect(reasons).toEqual(['JWKS_UNAVAILABLE']);
+});
+
+describe('prefetch (what the Lambda entry starts during Init)', () => {
+  it('downloads the JWKS once, and the first request shares that download instead of starting another', async () => {
+    const authorize = freshAuthorizer();
+    const before = server.requests;
+    const prefetched = authorize.prefetch();
+    // Asked while the download is in flight: the request waits for it.
+    expect(await outcome(authorize, oldKey)).toBe('allow');
+    await prefetched;
+    expect(await outcome(authorize, oldKey)).toBe('allow');
+    expect(server.requests - before).toBe(1);
+  });
+
+  it('never rejects: a failed download is logged, and the first request fetches again and is allowed', async () => {
+    const authorize = freshAuthorizer();
+    server.respondWith({ status: 503 });
+    await expect(authorize.prefetch()).resolves.toBeUndefined();
+    expect(reasons).toEqual(['JWKS_PREFETCH_FAILED']);
+    server.respondWith({ keys: [oldKey] });
+    expect(await outcome(authorize, oldKey)).toBe('allow');
+  });
+});
+
+it('keeps the cause of a failed download, down to the socket error', async () => {
+  const closed = await startJwksServer([oldKey]);
+  await closed.close();
+  const error: unknown = await new BoundedJwksFetcher(FETCH_TIMEOUT_MS).fetch(closed.jwksUri).catch((failure: unknown) => failure);
+  expect(error).toBeInstanceOf(JwksFetchError);
+  const cause = (error as Error).cause;
+  expect(cause).toBeInstanceOf(BoundedRequestError);
+  expect((cause as Error).cause).toMatchObject({ code: 'ECONNREFUSED' });
 });

@@ -10,7 +10,8 @@ import * as cognito from 'aws-cdk-lib/aws-cognito';
 import type { Route } from '../../../lib/config/access-map';
 import { configFor, type AppConfig } from '../../../lib/config/app-config';
 import { ENV } from '../../../lib/config/runtime-env';
-import { AuthorizedApi } from '../../../lib/constructs/api';
+import { AUTHORIZER_MEMORY_MB } from '../../../lib/config/lambda-sizing';
+import { AuthorizedApi, type AuthorizedApiProps } from '../../../lib/constructs/api';
 import { AppTables } from '../../../lib/constructs/tables';
 import { createAuthorizer } from '../../../lambda/authorizer/handler';
 import { evaluatePolicy } from '../../../lambda/authorizer/iam-policy';
@@ -25,7 +26,7 @@ const routes: readonly Route[] = [
   { method: 'GET', path: '/api/things/{id}', access: ['user-group'], handler: 'reviews' },
 ];
 
-function synth(props: { config?: AppConfig; routes?: readonly Route[] } = {}): Template {
+function synth(props: { config?: AppConfig; routes?: readonly Route[] } & Pick<AuthorizedApiProps, 'authorizerMemorySize'> = {}): Template {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
   const stack = new Stack(app, 'Test', { env: { region: config.env.region } });
   const userPool = cognito.UserPool.fromUserPoolId(stack, 'Pool', 'us-east-1_example');
@@ -39,6 +40,7 @@ function synth(props: { config?: AppConfig; routes?: readonly Route[] } = {}): T
     routes: props.routes ?? routes,
     tracing: true,
     tables,
+    authorizerMemorySize: props.authorizerMemorySize,
   });
   return Template.fromStack(stack);
 }
@@ -136,6 +138,28 @@ describe('checks at synth', () => {
   it('validates its config: the authorizer cache TTL within API Gateway’s 0–3600 s', () => {
     expect(problems({ config: { ...config, authorizer: { ...config.authorizer, resultsCacheTtlSeconds: 7200 } } })).toEqual([
       "config.authorizer.resultsCacheTtlSeconds must be a whole number from 0 to 3600 (API Gateway's limit; 0 turns the cache off); got 7200",
+    ]);
+  });
+});
+
+describe('authorizer memory', () => {
+  const authorizerMemory = (synthesized: Template): unknown => {
+    const [id, fn] = Object.entries(synthesized.findResources('AWS::Lambda::Function')).find(([logicalId]) => logicalId.startsWith('ApiAuthorizer')) ?? [];
+    expect(id).toBeDefined();
+    return fn?.Properties.MemorySize;
+  };
+
+  it('defaults to the size the benchmark numbers justify (lib/config/lambda-sizing.ts)', () => {
+    expect(authorizerMemory(template)).toBe(AUTHORIZER_MEMORY_MB);
+  });
+
+  it('takes another size from authorizerMemorySize', () => {
+    expect(authorizerMemory(synth({ authorizerMemorySize: 512 }))).toBe(512);
+  });
+
+  it.each([64, 127, 10_241, 512.5])('refuses %p MB in one line naming the prop and the range', (size) => {
+    expect(configProblems(() => synth({ authorizerMemorySize: size }))).toEqual([
+      `AuthorizedApi: authorizerMemorySize must be a whole number of MB from 128 to 10240; got ${size}`,
     ]);
   });
 });

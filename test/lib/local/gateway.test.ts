@@ -139,6 +139,19 @@ describe('authorizer cache settings', () => {
   });
 });
 
+describe('authorizer invocation', () => {
+  it('passes a fresh Lambda request id with every invocation, which the decision line carries', async () => {
+    const lines: string[] = [];
+    const logged = createAuthorizer(settingsFromConfig(configFor('dev'), { issuer: jwks.issuer, clientId: CLIENT_ID }), { logSink: (line) => lines.push(line) });
+    const gateway = await startGateway({ authorizer: logged, resultsCacheTtlSeconds: 0 });
+    await call(gateway, 'GET', '/api/profile', bearer(['user-group']));
+    await call(gateway, 'GET', '/api/profile', bearer(['user-group']));
+    const requestIds = lines.map((line) => (JSON.parse(line) as { requestId?: unknown }).requestId);
+    expect(requestIds).toEqual([expect.stringMatching(/^[0-9a-f-]{36}$/), expect.stringMatching(/^[0-9a-f-]{36}$/)]);
+    expect(requestIds[0]).not.toBe(requestIds[1]);
+  });
+});
+
 describe('failures are API Gateway’s, not a crash', () => {
   it('answers 500 when the authorizer throws anything but Unauthorized', async () => {
     const gateway = await startGateway({ authorizer: () => Promise.reject(new Error('boom')) });

@@ -35,12 +35,11 @@ function functionLogicalId(id: string): string {
 }
 
 /** The bundled code of a function (its file in the cloud assembly) and its source map's sources. */
-function bundle(id: string): { file: string; code: string; sources: string[] } {
+function bundle(id: string): { file: string; code: string; hasSourceMap: boolean } {
   const fn = template.findResources('AWS::Lambda::Function')[functionLogicalId(id)];
   const directory = path.join(assembly.directory, `asset.${String(fn.Properties.Code.S3Key).replace(/\.zip$/, '')}`);
   const file = path.join(directory, 'index.js');
-  const { sources } = JSON.parse(fs.readFileSync(path.join(directory, 'index.js.map'), 'utf8')) as { sources: string[] };
-  return { file, code: fs.readFileSync(file, 'utf8'), sources };
+  return { file, code: fs.readFileSync(file, 'utf8'), hasSourceMap: fs.existsSync(path.join(directory, 'index.js.map')) };
 }
 
 /** The full path of an API Gateway resource, rebuilt from its PathPart and parent chain. */
@@ -91,27 +90,29 @@ describe('authorizer', () => {
     });
   });
 
-  it('is bundled self-contained: aws-jwt-verify inside, no AWS SDK, `https` deferred (lib/config/bundling.ts)', () => {
-    const { code, sources } = bundle('Authorizer');
+  it('is bundled self-contained: aws-jwt-verify inside, no AWS SDK, no source map (lib/config/bundling.ts)', () => {
+    const { code, hasSourceMap } = bundle('Authorizer');
     const requires = [...code.matchAll(/require\("([^"]+)"\)/g)].map((match) => match[1]);
     expect(requires.length).toBeGreaterThan(0);
     for (const required of requires) expect(required).toMatch(/^(node:)?[a-z_]+$/); // Node built-ins only
-    expect(requires).not.toContain('https');
-    expect(sources.some((source) => source.includes('node_modules/aws-jwt-verify/'))).toBe(true);
-    expect(sources.some((source) => source.endsWith('lambda/authorizer/deferred-https.ts'))).toBe(true);
+    expect(code).toContain('JwksNotAvailableInCacheError'); // aws-jwt-verify's (class names are kept)
+    expect(hasSourceMap).toBe(false);
+    expect(code).not.toContain('sourceMappingURL');
   });
 
-  it('as bundled, loads no network module and still verifies: allows a valid token, rejects a forged one', async () => {
-    expect(await checkBundle(bundle('Authorizer').file)).toEqual({ authorizes: true, rejectsForeignKey: true, networkModulesAtLoad: [] });
+  it('as bundled, starts the JWKS download during Init and still verifies: allows a valid token, rejects a forged one', async () => {
+    expect(await checkBundle(bundle('Authorizer').file)).toEqual({ authorizes: true, rejectsForeignKey: true, jwksFetchStartedAtInit: true, jwksRequests: 1 });
   });
 
-  it('runs on a current Node.js runtime on arm64 with source maps', () => {
-    const functions = Object.values(template.findResources('AWS::Lambda::Function')).map((fn) => fn.Properties);
+  it('runs on a current Node.js runtime on arm64; source maps for the backends, not the authorizer', () => {
+    const functions = Object.entries(template.findResources('AWS::Lambda::Function'));
     expect(functions).toHaveLength(5);
-    for (const fn of functions) {
-      expect(fn.Runtime).toBe('nodejs24.x');
-      expect(fn.Architectures).toEqual(['arm64']);
-      expect(fn.Environment.Variables).toMatchObject({ NODE_OPTIONS: '--enable-source-maps' });
+    for (const [logicalId, fn] of functions) {
+      expect(fn.Properties.Runtime).toBe('nodejs24.x');
+      expect(fn.Properties.Architectures).toEqual(['arm64']);
+      const isAuthorizer = logicalId.startsWith('ApiAuthorizer');
+      expect(fn.Properties.Environment.Variables.NODE_OPTIONS).toBe(isAuthorizer ? undefined : '--enable-source-maps');
+      expect(bundle(logicalId.replace(/^Api/, '').replace(/[0-9A-F]{8}$/, '')).hasSourceMap).toBe(!isAuthorizer);
     }
   });
 });

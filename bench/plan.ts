@@ -1,0 +1,32 @@
+/** What a bench run measures, and how much: the command-line flags and the plan they select. */
+
+const KNOWN_FLAGS = new Set(['--json', '--quick', '--with-synth', '--with-tests']);
+
+export interface Flags {
+  readonly json: boolean;
+  readonly quick: boolean;
+  readonly withSynth: boolean;
+  readonly withTests: boolean;
+}
+
+export interface Plan {
+  readonly tokens: number;
+  readonly rounds: number;
+  readonly batch: number;
+  readonly warmup: { readonly rounds: number; readonly ms: number };
+  readonly coldRuns: number;
+  readonly memory: { readonly warmup: number; readonly decisions: number };
+  readonly gatewaySeconds: number;
+}
+
+export function parseFlags(argv: readonly string[]): Flags {
+  const unknown = argv.filter((arg) => !KNOWN_FLAGS.has(arg));
+  if (unknown.length > 0) throw new Error(`unknown option ${unknown.join(' ')} (known: ${[...KNOWN_FLAGS].join(' ')})`);
+  return { json: argv.includes('--json'), quick: argv.includes('--quick'), withSynth: argv.includes('--with-synth'), withTests: argv.includes('--with-tests') };
+}
+
+export function planFor(flags: Flags): Plan {
+  return flags.quick
+    ? { tokens: 4000, rounds: 7, batch: 100, warmup: { rounds: 1, ms: 500 }, coldRuns: 6, memory: { warmup: 500, decisions: 5_000 }, gatewaySeconds: 2 }
+    : { tokens: 4000, rounds: 41, batch: 300, warmup: { rounds: 3, ms: 3000 }, coldRuns: 24, memory: { warmup: 2_000, decisions: 100_000 }, gatewaySeconds: 5 };
+}

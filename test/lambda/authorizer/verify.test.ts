@@ -1,0 +1,62 @@
+/** The verifier alone: typed claims out of a verified token, library errors mapped to reasons with their cause kept. */
+import { JwtExpiredError, JwtInvalidSignatureError } from 'aws-jwt-verify/error';
+import { configFor } from '../../../lib/config/app-config';
+import { TokenRejectedError } from '../../../lambda/authorizer/reasons';
+import { settingsFromConfig } from '../../../lambda/authorizer/settings';
+import { createTokenVerifier, type TokenVerifier } from '../../../lambda/authorizer/verify';
+import { accessToken, makeSigningKey, startJwksServer, type JwksServer, type SigningKey } from '../../../fixtures/token-factory';
+
+const CLIENT_ID = 'verify-test-client';
+let key: SigningKey;
+let jwks: JwksServer;
+let verifier: TokenVerifier;
+
+beforeAll(async () => {
+  key = makeSigningKey('verify-key');
+  jwks = await startJwksServer([key]);
+  verifier = createTokenVerifier(settingsFromConfig(configFor('dev'), { issuer: jwks.issuer, clientId: CLIENT_ID }));
+  await verifier.hydrate();
+});
+afterAll(() => jwks.close());
+
+const token = (options: Partial<Parameters<typeof accessToken>[0]> = {}) => accessToken({ issuer: jwks.issuer, clientId: CLIENT_ID, key, ...options });
+
+function rejection(jwt: string): TokenRejectedError {
+  try {
+    void verifier.verify(jwt);
+  } catch (error) {
+    if (error instanceof TokenRejectedError) return error;
+    throw error;
+  }
+  throw new Error('expected a rejection');
+}
+
+it('returns the claims the authorizer relies on, synchronously once the keys are cached', () => {
+  const claims = verifier.verify(token({ sub: 'sub-9', username: 'ann', groups: ['user-group'] }));
+  expect(claims).toEqual({ sub: 'sub-9', username: 'ann', groups: ['user-group'], clientId: CLIENT_ID, tokenUse: 'access' });
+});
+
+it('gives a user in no group an empty, shared group list', () => {
+  const first = verifier.verify(token());
+  const second = verifier.verify(token());
+  if (first instanceof Promise || second instanceof Promise) throw new Error('expected the warm, synchronous path');
+  expect(first.groups).toEqual([]);
+  expect(first.groups).toBe(second.groups);
+});
+
+it('maps library errors to reason codes and keeps them as the cause', () => {
+  const now = Math.floor(Date.now() / 1000);
+  const expired = rejection(token({ claims: { exp: now - 60, iat: now - 120 } }));
+  expect(expired.reason).toBe('EXPIRED');
+  expect(expired.cause).toBeInstanceOf(JwtExpiredError);
+  const forged = rejection(accessToken({ issuer: jwks.issuer, clientId: CLIENT_ID, key: makeSigningKey('verify-key') }));
+  expect(forged.reason).toBe('BAD_SIGNATURE');
+  expect(forged.cause).toBeInstanceOf(JwtInvalidSignatureError);
+});
+
+it('rejects claims of the wrong type that aws-jwt-verify lets through', () => {
+  expect(rejection(token({ claims: { auth_time: 1.5 } })).reason).toBe('BAD_CLAIMS');
+  expect(rejection(token({ claims: { sub: '' } })).reason).toBe('BAD_CLAIMS');
+  expect(rejection(token({ claims: { 'cognito:groups': ['a', null] } })).reason).toBe('BAD_CLAIMS');
+  expect(rejection(token({ claims: { client_id: ['verify-test-client'] } })).reason).toBe('WRONG_CLIENT');
+});
