@@ -3,13 +3,11 @@
  * parser, verifier, keys and limits, from the same AUTHORIZER_CONFIG), so logout accepts what the
  * API accepts. It does not ask the revocation store: logging out twice is not an error.
  */
-import { sessionIdOf } from '../../lib/config/revocation';
 import type { RuntimeEnv } from '../../lib/config/runtime-env';
 import { parseAuthorizationHeader } from '../authorizer/parse';
 import { TokenRejectedError } from '../authorizer/reasons';
 import { settingsFromEnv } from '../authorizer/settings';
 import { createTokenVerifier } from '../authorizer/verify';
-import { decodeClaims } from '../shared/unverified-claims';
 import type { SessionVerifier } from './logout';
 
 export function createSessionVerifier(env: RuntimeEnv): SessionVerifier {
@@ -20,8 +18,6 @@ export function createSessionVerifier(env: RuntimeEnv): SessionVerifier {
     const claims = await verifier.verify(accessToken);
     // GlobalSignOut takes an access token; an ID token (if the API accepts them) names no session to end there.
     if (claims.tokenUse !== 'access') throw new TokenRejectedError('WRONG_TOKEN_USE', 'Logout needs the access token');
-    // Read only after the signature and claims were verified above.
-    const payload = decodeClaims(accessToken) ?? {};
-    return { sub: claims.sub, username: claims.username, sessionId: sessionIdOf(payload), accessToken };
+    return { sub: claims.sub, username: claims.username, sessionId: claims.sessionId, accessToken };
   };
 }

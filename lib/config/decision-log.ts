@@ -14,7 +14,12 @@ export const DECISIONS = ['allow', 'deny', 'unauthorized'] as const;
 export type Decision = (typeof DECISIONS)[number];
 
 /** `reason` of an allow or deny. */
-export const DECISION_REASONS = ['ALLOWED', 'GROUP_NOT_ALLOWED'] as const;
+export const DECISION_REASONS = [
+  'ALLOWED',
+  /** Allowed without the revocation check: the store could not be read and the check fails open (`revocation.failOpen`). */
+  'ALLOWED_UNCHECKED',
+  'GROUP_NOT_ALLOWED',
+] as const;
 
 /** `reason` of an unauthorized decision (a 401 at API Gateway). */
 export const REJECTION_REASONS = [

@@ -11,6 +11,17 @@ import { revocationRetentionSeconds } from './revocation';
 import { ENV } from './runtime-env';
 import { TABLES, type TableDefinition } from './tables';
 
+/** How the authorizer checks verified tokens against the revocation store (its table comes in REVOCATIONS_TABLE_NAME). */
+export interface RevocationRuntimeConfig {
+  readonly enabled: boolean;
+  /** At most this old, the in-memory copy of the revocations answers without a read (0: a read per decision). */
+  readonly refreshMs: number;
+  readonly readTimeoutMs: number;
+  readonly failOpen: boolean;
+  /** How long a revocation lives: the first read of a cold start reaches this far back. */
+  readonly retentionSeconds: number;
+}
+
 /** The JSON in AUTHORIZER_CONFIG: everything the authorizer decides with, besides the pool. */
 export interface AuthorizerRuntimeConfig {
   /** The routes behind the authorizer (public ones never reach it). */
@@ -18,6 +29,7 @@ export interface AuthorizerRuntimeConfig {
   /** Group names, lowest precedence number first: decides `primaryGroup`. */
   readonly groupPrecedence: readonly string[];
   readonly limits: VerificationLimits;
+  readonly revocation: RevocationRuntimeConfig;
 }
 
 export interface PoolIds {
@@ -40,6 +52,13 @@ export function authorizerRuntimeConfig(config: AppConfig, routes: readonly Rout
     groupPrecedence: groupsByPrecedence(config).map((group) => group.name),
     // Not the cache TTL: only API Gateway uses it.
     limits: { acceptIdTokens, clockSkewSeconds, maxTokenLifetimeSeconds, jwksFetchTimeoutMs, jwksPenaltySeconds, maxHeaderBytes },
+    revocation: {
+      enabled: config.revocation.enabled,
+      refreshMs: config.revocation.refreshSeconds * 1000,
+      readTimeoutMs: config.revocation.readTimeoutMs,
+      failOpen: config.revocation.failOpen,
+      retentionSeconds: revocationRetentionSeconds(config),
+    },
   };
 }
 
