@@ -45,7 +45,8 @@ function buildColdBundles(): { bundles: Bundle[]; cold: ColdBundle[] } {
 async function measureBundleAndColdStarts(plan: Plan): Promise<Pick<Measurements, 'bundle' | 'bundleCheck' | 'coldInit' | 'firstDecision' | 'memory'>> {
   const bundle = buildBundle(AUTHORIZER_ENTRY);
   const bundleCheck = await checkBundle(bundle.file).finally(() => bundle.remove());
-  if (!bundleCheck.authorizes || !bundleCheck.rejectsForeignKey || !bundleCheck.jwksFetchStartedAtInit || bundleCheck.jwksRequests !== 1) throw new Error(`the authorizer bundle failed its check: ${JSON.stringify(bundleCheck)}`);
+  const { authorizes, rejectsForeignKey, rejectsRevoked, jwksFetchStartedAtInit, sdkLoadedAtInit, jwksRequests } = bundleCheck;
+  if (!authorizes || !rejectsForeignKey || !rejectsRevoked || !jwksFetchStartedAtInit || sdkLoadedAtInit || jwksRequests !== 1) throw new Error(`the authorizer bundle failed its check: ${JSON.stringify(bundleCheck)}`);
   const { bundles, cold } = buildColdBundles();
   const issuer = await startHttpsIssuer();
   try {

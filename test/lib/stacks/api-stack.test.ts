@@ -90,18 +90,28 @@ describe('authorizer', () => {
     });
   });
 
-  it('is bundled self-contained: aws-jwt-verify inside, no AWS SDK, no source map (lib/config/bundling.ts)', () => {
+  it('is bundled with aws-jwt-verify inside, the AWS SDK left to the runtime (DynamoDB only, for the revocation check), no source map (lib/config/bundling.ts)', () => {
     const { code, hasSourceMap } = bundle('Authorizer');
     const requires = [...code.matchAll(/require\("([^"]+)"\)/g)].map((match) => match[1]);
     expect(requires.length).toBeGreaterThan(0);
-    for (const required of requires) expect(required).toMatch(/^(node:)?[a-z_]+$/); // Node built-ins only
+    // Node built-ins, and the one SDK client the revocation check loads on its first read.
+    for (const required of requires) expect(required).toMatch(/^((node:)?[a-z_]+|@aws-sdk\/client-dynamodb)$/);
+    expect(requires).toContain('@aws-sdk/client-dynamodb');
     expect(code).toContain('JwksNotAvailableInCacheError'); // aws-jwt-verify's (class names are kept)
     expect(hasSourceMap).toBe(false);
     expect(code).not.toContain('sourceMappingURL');
   });
 
-  it('as bundled, starts the JWKS download during Init and still verifies: allows a valid token, rejects a forged one', async () => {
-    expect(await checkBundle(bundle('Authorizer').file)).toEqual({ authorizes: true, rejectsForeignKey: true, jwksFetchStartedAtInit: true, jwksRequests: 1 });
+  it('as bundled, starts the JWKS download during Init, leaves the SDK unloaded, and still verifies and checks: allows a valid token, rejects a forged or revoked one', async () => {
+    expect(await checkBundle(bundle('Authorizer').file)).toEqual({
+      authorizes: true,
+      rejectsForeignKey: true,
+      rejectsRevoked: true,
+      jwksFetchStartedAtInit: true,
+      // The revocation check loads the AWS SDK on its first read, never at Init.
+      sdkLoadedAtInit: false,
+      jwksRequests: 1,
+    });
   });
 
   it('runs on a current Node.js runtime on arm64; source maps for the backends, not the authorizer', () => {
@@ -142,6 +152,7 @@ describe('environment', () => {
       routes: accessMap.filter((route) => !isPublic(route)).map(({ method, path, access }) => ({ method, path, access })),
       groupPrecedence: ['admin-group', 'reviewers-group', 'user-group'],
       limits: { acceptIdTokens: false, clockSkewSeconds: 5, maxTokenLifetimeSeconds: 86400, jwksFetchTimeoutMs: 1500, jwksPenaltySeconds: 10, maxHeaderBytes: 8192 },
+      revocation: { enabled: true, refreshMs: 5000, readTimeoutMs: 1000, failOpen: false, retentionSeconds: 3605 },
     });
     // The logout route verifies its token with exactly these settings.
     const auth = template.findResources('AWS::Lambda::Function')[functionLogicalId('AuthHandler')].Properties.Environment.Variables;
