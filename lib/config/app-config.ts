@@ -169,8 +169,9 @@ const baseConfig: AppConfig = {
   ],
   tokens: { accessTokenMinutes: 60, idTokenMinutes: 60, refreshTokenDays: 30 },
   authorizer: {
-    // 30 s, not API Gateway's 300: with the revocation refresh it bounds how long a revoked token passes.
-    resultsCacheTtlSeconds: 30,
+    // 45 s, not API Gateway's 300: with the revocation refresh (5 s) it bounds how long a revoked
+    // token can pass (50 s); README › Revocation says what the shorter cache costs.
+    resultsCacheTtlSeconds: 45,
     acceptIdTokens: false,
     clockSkewSeconds: 5,
     maxTokenLifetimeSeconds: 24 * 60 * 60,
