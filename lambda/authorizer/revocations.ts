@@ -109,8 +109,8 @@ export function createRevocationCheck(settings: RevocationSettings, feed: Revoca
     if (settings.failOpen) return 'unchecked';
     throw new TokenRejectedError('REVOCATION_UNAVAILABLE', failure);
   };
-  const verdict = (token: TokenSession): RevocationVerdict => {
-    if (isRevoked(token, now())) throw new TokenRejectedError('REVOKED', 'Token was revoked');
+  const verdict = (token: TokenSession, nowMs: number): RevocationVerdict => {
+    if (isRevoked(token, nowMs)) throw new TokenRejectedError('REVOKED', 'Token was revoked');
     return 'current';
   };
 
@@ -124,13 +124,14 @@ export function createRevocationCheck(settings: RevocationSettings, feed: Revoca
         if (pending === current) pending = undefined;
       });
     }
-    return (await pending.done) ? verdict(token) : unavailable();
+    return (await pending.done) ? verdict(token, now()) : unavailable();
   };
 
   return {
     check(token) {
       const nowMs = now();
-      return nowMs - pulledAt < settings.refreshMs ? verdict(token) : refreshThenCheck(token, nowMs);
+      // One clock read per decision, shared by the freshness test and the entries' expiry.
+      return nowMs - pulledAt < settings.refreshMs ? verdict(token, nowMs) : refreshThenCheck(token, nowMs);
     },
     get reads() {
       return reads;
