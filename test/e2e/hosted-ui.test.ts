@@ -4,12 +4,11 @@
  * resulting access token on /api/profile. Also the CLI's `login --hosted` with its loopback redirect.
  */
 import { spawn } from 'node:child_process';
-import * as path from 'node:path';
 import { configFor } from '../../lib/config/app-config';
 import { challengeFor, createVerifier } from '../../lib/cli/pkce';
 import { seedUsers } from '../../lib/local/seed-users';
 import { send, sendJson } from '../support/http';
-import { PROJECT_ROOT, runCli, startLocalProcess, type LocalProcess } from '../support/local-process';
+import { PROJECT_ROOT, RUN_TS, runCli, startLocalProcess, type LocalProcess } from '../support/local-process';
 
 jest.setTimeout(60_000);
 
@@ -123,7 +122,7 @@ describe('signing out of a Hosted UI session', () => {
 describe('cli login --hosted', () => {
   it('completes the PKCE flow through a loopback redirect and saves tokens that work', async () => {
     const env = { ...process.env, LOCAL_DIR: local.dir };
-    const cli = spawn(process.execPath, [path.join(PROJECT_ROOT, 'node_modules/tsx/dist/cli.mjs'), 'lib/cli/main.ts', 'login', '--hosted', '--timeout', '30'], {
+    const cli = spawn(process.execPath, [...RUN_TS, 'lib/cli/main.ts', 'login', '--hosted', '--timeout', '30'], {
       cwd: PROJECT_ROOT,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],

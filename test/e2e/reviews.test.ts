@@ -125,9 +125,8 @@ describe('nothing acknowledged is lost', () => {
     expect(updated.status).toBe(200);
     acknowledged.set(someId, updated.json);
 
-    // 0: the system stopped itself. 130: tsx (which runs start.ts) got no word from its child within
-    // its ≈ 60 ms relay window (a loaded machine) and killed it. Either way the writes must be there.
-    expect([0, 130]).toContain((await local.interrupt()).exitCode);
+    // Ctrl-C: the system stops itself cleanly (exit 0), and the writes are there afterwards.
+    expect((await local.interrupt()).exitCode).toBe(0);
     await restart();
     await expectAllStored(acknowledged);
   });

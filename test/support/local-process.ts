@@ -9,7 +9,12 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
 export const PROJECT_ROOT = path.resolve(__dirname, '../..');
-const TSX = path.join(PROJECT_ROOT, 'node_modules/tsx/dist/cli.mjs');
+/**
+ * How the package scripts run TypeScript: `node --import tsx` (one process). tsx's own CLI would put a
+ * signal relay in between that SIGKILLs a child not confirming a signal within ≈ 30 ms — on a loaded
+ * machine, in the middle of a graceful shutdown.
+ */
+export const RUN_TS = ['--import', 'tsx'];
 const START_TIMEOUT_MS = 40_000;
 
 export function freePort(): Promise<number> {
@@ -38,6 +43,12 @@ export interface LocalProcess {
   interrupt(): Promise<{ exitCode: number | null }>;
   /** SIGKILL to the whole process group (no shutdown code runs); resolves when it is gone. */
   kill(): Promise<void>;
+  /**
+   * A signal to the process that was started alone (with `viaNpm`: npm itself, as a supervisor or a
+   * script stopping `npm start` by its pid would), then up to `graceMs` for the whole group to be gone.
+   * `leftBehind`: some process of the group outlived that (it is killed afterwards).
+   */
+  signalLeader(signal: NodeJS.Signals, graceMs?: number): Promise<{ exitCode: number | null; leftBehind: boolean }>;
 }
 
 export interface StartOptions {
@@ -46,6 +57,8 @@ export interface StartOptions {
   cognitoPort?: number;
   dynamodbPort?: number;
   env?: Record<string, string>;
+  /** Start it as users do, `npm start`, rather than the program directly. */
+  viaNpm?: boolean;
 }
 
 const running = new Set<ChildProcess>();
@@ -59,14 +72,19 @@ const killGroup = (child: ChildProcess, signal: NodeJS.Signals): void => {
 };
 process.on('exit', () => running.forEach((child) => killGroup(child, 'SIGKILL')));
 
-/** Resolves once no process of the child's group is left (so its ports and files are free again). */
-async function groupGone(child: ChildProcess): Promise<void> {
+/**
+ * Resolves true once no process of the child's group is left (so its ports and files are free again),
+ * false if some are still there after `limitMs`.
+ */
+async function groupGone(child: ChildProcess, limitMs = Infinity): Promise<boolean> {
+  const deadline = Date.now() + limitMs;
   for (;;) {
     try {
       process.kill(-child.pid!, 0);
     } catch {
-      return;
+      return true;
     }
+    if (Date.now() > deadline) return false;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
@@ -76,7 +94,8 @@ export async function startLocalProcess(options: StartOptions = {}): Promise<Loc
   const apiPort = options.apiPort ?? (await freePort());
   const cognitoPort = options.cognitoPort ?? (await freePort());
   const dynamodbPort = options.dynamodbPort ?? (await freePort());
-  const child = spawn(process.execPath, [TSX, 'lib/local/start.ts'], {
+  const [command, args] = options.viaNpm ? ['npm', ['start']] : [process.execPath, [...RUN_TS, 'lib/local/start.ts']];
+  const child = spawn(command, args, {
     cwd: PROJECT_ROOT,
     env: { ...process.env, API_PORT: String(apiPort), COGNITO_PORT: String(cognitoPort), DYNAMODB_PORT: String(dynamodbPort), LOCAL_DIR: dir, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -136,6 +155,15 @@ export async function startLocalProcess(options: StartOptions = {}): Promise<Loc
       await exited;
       await groupGone(child);
     },
+    async signalLeader(signal, graceMs = 10_000) {
+      child.kill(signal);
+      const started = Date.now();
+      const exitCode = await Promise.race([exited, new Promise<null>((resolve) => setTimeout(() => resolve(null), graceMs).unref())]);
+      const leftBehind = !(await groupGone(child, Math.max(0, graceMs - (Date.now() - started))));
+      killGroup(child, 'SIGKILL');
+      await groupGone(child);
+      return { exitCode, leftBehind };
+    },
   };
 }
 
@@ -161,7 +189,7 @@ export interface RunningScript {
  * answer, sockets are looked after).
  */
 export function spawnScript(entry: string, args: string[], env: Record<string, string>): RunningScript {
-  const child = spawn(process.execPath, [TSX, entry, ...args], {
+  const child = spawn(process.execPath, [...RUN_TS, entry, ...args], {
     cwd: PROJECT_ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
