@@ -36,7 +36,7 @@ afterEach(async () => {
 it('creates the reviews table with the defined key and newest-first index, on demand', async () => {
   const dynamo = await start();
   const names = await ensureTables(dynamo, config);
-  expect(names).toEqual({ reviews: 'CognitoJwtApi-dev-reviews' });
+  expect(names).toEqual({ reviews: 'CognitoJwtApi-dev-reviews', revocations: 'CognitoJwtApi-dev-revocations' });
   const { Table } = await client(dynamo).send(new DescribeTableCommand({ TableName: names.reviews }));
   expect(Table).toMatchObject({
     TableStatus: 'ACTIVE',
