@@ -67,6 +67,24 @@ it('turns on X-Ray tracing on the stage when asked', () => {
   template.hasResourceProperties('AWS::ApiGateway::Stage', { TracingEnabled: true });
 });
 
+it('gives the authorizer the revocation feed (its table, Query on the index) only while the check is on', () => {
+  const authorizerOf = (built: Template) => {
+    const [[, fn]] = Object.entries(built.findResources('AWS::Lambda::Function')).filter(([logicalId]) => logicalId.startsWith('ApiAuthorizer'));
+    const role = fn.Properties.Role['Fn::GetAtt'][0] as string;
+    const statements = Object.values(built.findResources('AWS::IAM::Policy'))
+      .filter((policy) => JSON.stringify(policy.Properties.Roles).includes(role))
+      .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Array<{ Action: unknown }>);
+    return { variables: fn.Properties.Environment.Variables as Record<string, unknown>, dynamo: statements.filter((statement) => JSON.stringify(statement.Action).includes('dynamodb')) };
+  };
+  const on = authorizerOf(template);
+  expect(on.variables[ENV.revocationsTable]).toBeDefined();
+  expect(on.dynamo.map((statement) => statement.Action)).toEqual(['dynamodb:Query']);
+  const off = authorizerOf(synth({ config: { ...config, revocation: { ...config.revocation, enabled: false } } }));
+  expect(off.variables[ENV.revocationsTable]).toBeUndefined();
+  expect(off.dynamo).toEqual([]);
+  expect(JSON.parse(off.variables[ENV.authorizerConfig] as string).revocation.enabled).toBe(false);
+});
+
 it('grants no Cognito permissions when no route uses the admin users handler', () => {
   expect(JSON.stringify(template.findResources('AWS::IAM::Policy'))).not.toContain('cognito-idp');
 });
