@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { seedUsers } from '../../lib/local/seed-users';
 import { send } from '../support/http';
 import { startLocalProcess, type LocalProcess } from '../support/local-process';
@@ -34,9 +34,8 @@ if (!available) process.stdout.write(`browser test skipped: no Chromium at ${CHR
     await local?.stop();
   });
 
-  it('signs in with PKCE through the Hosted UI stand-in and shows the profile', async () => {
-    const user = seedUsers.find((candidate) => candidate.groups.includes('admin-group'))!;
-    const page = await browser.newPage();
+  /** The demo page's sign-in, as a user clicks through it, until the profile call has answered. */
+  async function signIn(page: Page, user: (typeof seedUsers)[number]): Promise<void> {
     await page.goto(`http://localhost:${local.apiPort}/`);
     await page.click('#login');
     await page.waitForURL(/\/oauth2\/authorize/);
@@ -44,6 +43,12 @@ if (!available) process.stdout.write(`browser test skipped: no Chromium at ${CHR
     await page.fill('input[name=password]', user.password);
     await page.click('button[type=submit]');
     await page.waitForSelector('#out[data-status]');
+  }
+
+  it('signs in with PKCE through the Hosted UI stand-in and shows the profile', async () => {
+    const user = seedUsers.find((candidate) => candidate.groups.includes('admin-group'))!;
+    const page = await browser.newPage();
+    await signIn(page, user);
     expect(await page.getAttribute('#out', 'data-status')).toBe('200');
     expect(await page.textContent('#out')).toContain('"primaryGroup": "admin-group"');
   });
@@ -56,13 +61,8 @@ if (!available) process.stdout.write(`browser test skipped: no Chromium at ${CHR
       if (response.url().endsWith('/auth/token')) void response.json().then((body: { access_token: string }) => (accessToken = body.access_token));
     });
     const origin = `http://localhost:${local.apiPort}`;
-    await page.goto(`${origin}/`);
-    await page.click('#login');
-    await page.waitForURL(/\/oauth2\/authorize/);
-    await page.fill('input[name=username]', user.email);
-    await page.fill('input[name=password]', user.password);
-    await page.click('button[type=submit]');
-    await page.waitForSelector('#out[data-status="200"]');
+    await signIn(page, user);
+    expect(await page.getAttribute('#out', 'data-status')).toBe('200');
     expect((await page.context().cookies()).map((cookie) => [cookie.name, cookie.path, cookie.httpOnly])).toEqual([['refresh_token', '/auth', true]]);
     const logout = page.waitForRequest((request) => request.url().includes('/logout?'));
     await page.click('#logout');
