@@ -12,12 +12,14 @@ import type { ColdInit, FirstDecision } from './tasks/cold-start';
 import type { CommandRun } from './tasks/commands';
 import type { GatewayRun } from './tasks/gateway';
 import type { MemoryRun } from './tasks/memory';
+import type { RevocationRun } from './tasks/revocation';
 import { reviewRows, type ReviewsRun } from './tasks/reviews';
 import type { VerificationResults, VerificationTask } from './tasks/verification';
 
 export interface Measurements {
   readonly plan: Plan;
   readonly verification: VerificationResults;
+  readonly revocation: RevocationRun;
   readonly bundle: Bundle;
   readonly bundleCheck: BundleCheck;
   readonly coldInit: Record<string, ColdInit>;
@@ -45,6 +47,8 @@ function verificationKeys(verification: VerificationResults) {
     authorizer_vs_floor: ratio('authorizer'),
     aws_jwt_verify_raw_vs_floor: ratio('awsJwtVerifyRaw'),
     authorizer_vs_aws_jwt_verify_raw: round(verification.authorizerVsRaw.median),
+    authorizer_without_revocation_vs_floor: ratio('authorizerWithoutRevocation'),
+    revocation_check_ns: Math.round(verification.revocationCheckNs.median),
     authorizer_verify_vs_aws_jwt_verify_raw: round(verification.authorizerVerifyVsRaw.median),
     decision_line_ns: Math.round(verification.ns.decisionLine.median),
     jose_vs_floor: ratio('jose'),
@@ -64,8 +68,7 @@ function coldKeys(m: Measurements) {
     cold_init_aws_jwt_verify_only_ms: round(m.coldInit['aws-jwt-verify only'].added.median, 1),
     cold_first_decision_ms: round(first.totalMs.median, 1),
     cold_first_decision_aws_jwt_verify_only_ms: round(m.firstDecision['aws-jwt-verify only'].totalMs.median, 1),
-    // The revocation check (issue #18) does not exist yet: null until it does, never an estimate.
-    cold_first_decision_with_revocation_ms: null,
+    cold_first_decision_with_revocation_ms: round(m.firstDecision['authorizer, revocation check on'].totalMs.median, 1),
     heap_after_warmup_mb: m.memory.afterWarmup.heapUsedMb,
     heap_after_100k_decisions_mb: fullRun ? m.memory.atEnd.heapUsedMb : null,
     rss_after_100k_decisions_mb: fullRun ? m.memory.atEnd.rssMb : null,
@@ -113,7 +116,15 @@ function details(m: Measurements) {
       cpu_ms: round(run.cpuMs.median, 1),
       wall_minus_empty_node_ms: round(run.wallAddedMs.median, 1),
     })),
-    cold_first_decision_with_revocation: 'not measured: the revocation check (issue #18) does not exist yet',
+    revocation: {
+      pull_decision_ms_p25_p75: quartiles(m.revocation.pullDecisionMs),
+      warm_decision_ms: round(m.revocation.warmDecisionMs.median, 3),
+      reads_counted_at_decisions_per_second: m.revocation.ratePerInstance,
+      refresh_seconds: m.revocation.refreshSeconds,
+      get_item_per_decision_would_read: 1000,
+      revocation_check_ns_p25_p75: quartiles(m.verification.revocationCheckNs, 0),
+      stored: { sessions: m.plan.revocation.storedSessions, users: m.plan.revocation.storedUsers },
+    },
     // CPU-bound work stretches by 1,769 MB ÷ memory below one vCPU: the first decision at the default size.
     cold_first_decision_cpu_at_default_memory_ms: round((first.cpuMs.median * FULL_VCPU_MB) / AUTHORIZER_MEMORY_MB, 0),
     memory: m.memory,
@@ -125,9 +136,18 @@ function details(m: Measurements) {
   };
 }
 
+function revocationKeys(run: RevocationRun) {
+  return {
+    revocation_pull_decision_ms: round(run.pullDecisionMs.median),
+    revocation_reads_per_1000_decisions: run.warmReadsPer1000,
+    revocation_reads_per_1000_decisions_with_cold_start: run.readsPer1000,
+  };
+}
+
 export function toResults(m: Measurements) {
   return {
     ...verificationKeys(m.verification),
+    ...revocationKeys(m.revocation),
     ...coldKeys(m),
     ...gatewayKeys(m.gateway),
     reviews_post_rps: m.reviews.post.rps,
@@ -154,7 +174,9 @@ function verificationRows(r: Results): Row[] {
   };
   return [
     ['RS256 crypto.verify (floor)', ns('floor'), '1.00×', ''],
-    ['authorizer handler', ns('authorizer'), vs('authorizer'), `≤ 2.0: ${mark(r.authorizer_vs_floor <= 2)}`],
+    ['authorizer handler (revocation check on)', ns('authorizer'), vs('authorizer'), `≤ 2.0: ${mark(r.authorizer_vs_floor <= 2)}`],
+    ['  revocation check off', ns('authorizerWithoutRevocation'), vs('authorizerWithoutRevocation'), ''],
+    ['  the check, warm (on − off)', `${r.revocation_check_ns} ns`, `p25–p75 ${d.revocation.revocation_check_ns_p25_p75.join('–')} ns`, ''],
     ['aws-jwt-verify verifySync', ns('awsJwtVerifyRaw'), vs('awsJwtVerifyRaw'), ''],
     ['authorizer ÷ aws-jwt-verify', '', `${r.authorizer_vs_aws_jwt_verify_raw.toFixed(2)}× (p25–p75 ${d.authorizer_vs_aws_jwt_verify_raw_p25_p75.join('–')})`, `≤ 1.10: ${mark(r.authorizer_vs_aws_jwt_verify_raw <= 1.1)}`],
     ['  the same in process CPU time (a check)', '', `${d.authorizer_vs_aws_jwt_verify_raw_cpu_time.toFixed(2)}× (p25–p75 ${d.authorizer_vs_aws_jwt_verify_raw_cpu_time_p25_p75.join('–')})`, ''],
@@ -170,7 +192,7 @@ function verificationRows(r: Results): Row[] {
 function coldRows(r: Results): Row[] {
   const d = r.details;
   const first = (name: string) => d.cold_first_decision[name];
-  const variants = Object.keys(d.cold_first_decision).filter((name) => name !== 'authorizer' && name !== 'aws-jwt-verify only');
+  const variants = Object.keys(d.cold_first_decision).filter((name) => name !== 'authorizer' && name !== 'aws-jwt-verify only' && name !== WITH_REVOCATION);
   const target = r.cold_first_decision_ms <= r.cold_first_decision_aws_jwt_verify_only_ms + 2;
   return [
     ['bundle, minified', `${r.bundle_bytes.toLocaleString('en-US')} B`, `${r.bundle_gzip_bytes.toLocaleString('en-US')} B gzip`, `≤ 40 KB: ${mark(r.bundle_bytes <= 40 * 1024)}`],
@@ -179,7 +201,22 @@ function coldRows(r: Results): Row[] {
     ['cold first decision (load + 1st answer, https)', ms(r.cold_first_decision_ms), `init ${first('authorizer').init_ms} + invoke ${first('authorizer').first_invoke_ms} ms, CPU ${first('authorizer').cpu_ms} ms`, `≤ alone + 2 ms: ${mark(target)}`],
     ['cold first decision, aws-jwt-verify alone', ms(r.cold_first_decision_aws_jwt_verify_only_ms), `init ${first('aws-jwt-verify only').init_ms} + invoke ${first('aws-jwt-verify only').first_invoke_ms} ms`, ''],
     ...variants.map((name): Row => [`  ${name}`, ms(first(name).total_ms), `init ${first(name).init_ms} + invoke ${first(name).first_invoke_ms} ms`, '']),
-    ['cold first decision with revocation', 'not measured', 'the revocation check (#18) does not exist yet', ''],
+    ['cold first decision, revocation check on', ms(r.cold_first_decision_with_revocation_ms), `init ${first(WITH_REVOCATION).init_ms} + invoke ${first(WITH_REVOCATION).first_invoke_ms} ms (SDK load + first read, local DynamoDB)`, ''],
+  ];
+}
+
+const WITH_REVOCATION = 'authorizer, revocation check on';
+
+function revocationRows(r: Results): Row[] {
+  const { revocation } = r.details;
+  return [
+    ['decision that pulls a new revocation', `${r.revocation_pull_decision_ms} ms`, `p25–p75 ${revocation.pull_decision_ms_p25_p75.join('–')} ms; warm ${revocation.warm_decision_ms} ms`, ''],
+    [
+      'store reads per 1,000 decisions',
+      String(r.revocation_reads_per_1000_decisions),
+      `at ${revocation.reads_counted_at_decisions_per_second}/s per warm instance, refresh ${revocation.refresh_seconds} s; ${r.revocation_reads_per_1000_decisions_with_cold_start} with the cold start's first read; a GetItem per decision: 1,000`,
+      '',
+    ],
   ];
 }
 
@@ -198,7 +235,7 @@ function memoryAndGatewayRows(r: Results): Row[] {
 }
 
 export function printTable(r: Results): void {
-  const rows = [...verificationRows(r), ...coldRows(r), ...memoryAndGatewayRows(r), ...reviewRows(r.details.reviews)];
+  const rows = [...verificationRows(r), ...revocationRows(r), ...coldRows(r), ...memoryAndGatewayRows(r), ...reviewRows(r.details.reviews)];
   if (r.synth_s !== null) rows.push(['npm run synth', `${r.synth_s} s`, r.details.synth_exit_code === 0 ? '' : `exit code ${r.details.synth_exit_code}`, '']);
   if (r.test_s !== null) rows.push(['npm test', `${r.test_s} s`, r.details.test_exit_code === 0 ? '' : `exit code ${r.details.test_exit_code}`, '']);
   const { machine } = r.details;

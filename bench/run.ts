@@ -4,7 +4,8 @@
  * With --json, this program writes exactly one JSON object to stdout and its progress to stderr
  * (npm adds its own `> script` banner to stdout unless run as `npm run --silent bench -- --json`).
  */
-import { checkBundle } from '../fixtures/bundle-check';
+import { AUTHORIZER_ENV, checkBundle, revocationStoreEnv } from '../fixtures/bundle-check';
+import { seedRevocations, startLocalStore, type LocalStore } from '../fixtures/local-dynamo';
 import { AUTHORIZER_BUNDLING, nodeOptionsFor, type FunctionBundling } from '../lib/config/bundling';
 import { printTable, toResults, type Measurements } from './report';
 import { AUTHORIZER_ENTRY, AUTHORIZER_FIRST_USE_ENTRY, AWS_JWT_VERIFY_ONLY_ENTRY, buildBundle, type Bundle } from './tasks/bundle';
@@ -12,6 +13,7 @@ import { measureColdInit, measureFirstDecision, startHttpsIssuer, type ColdBundl
 import { timeNpmScript } from './tasks/commands';
 import { measureGateway } from './tasks/gateway';
 import { measureMemory } from './tasks/memory';
+import { measureRevocation } from './tasks/revocation';
 import { measureReviews } from './tasks/reviews';
 import { measureVerification } from './tasks/verification';
 import { parseFlags, planFor, type Flags, type Plan } from './plan';
@@ -29,32 +31,39 @@ const withHttpsDeferred = (bundling: FunctionBundling): FunctionBundling => ({
  * like the authorizer), and the alternatives the README's decisions rest on. Each variant runs
  * with the source map and NODE_OPTIONS its bundling implies, as the construct deploys it.
  */
-function buildColdBundles(): { bundles: Bundle[]; cold: ColdBundle[] } {
+function buildColdBundles(store: LocalStore): { bundles: Bundle[]; cold: ColdBundle[]; withRevocation: ColdBundle } {
   const variants: Array<[string, string, FunctionBundling]> = [
     ['authorizer', AUTHORIZER_ENTRY, AUTHORIZER_BUNDLING],
+    [WITH_REVOCATION, AUTHORIZER_ENTRY, AUTHORIZER_BUNDLING],
     ['aws-jwt-verify only', AWS_JWT_VERIFY_ONLY_ENTRY, AUTHORIZER_BUNDLING],
     ['authorizer, JWKS on first use', AUTHORIZER_FIRST_USE_ENTRY, AUTHORIZER_BUNDLING],
     ['authorizer, JWKS on first use, https deferred (before)', AUTHORIZER_FIRST_USE_ENTRY, withHttpsDeferred(AUTHORIZER_BUNDLING)],
     ['authorizer, with source maps', AUTHORIZER_ENTRY, { ...AUTHORIZER_BUNDLING, sourceMap: true }],
   ];
   const bundles = variants.map(([, entry, bundling]) => buildBundle(entry, bundling, { sourceMap: bundling.sourceMap }));
-  const cold = variants.map(([name, , bundling], index) => ({ name, file: bundles[index].file, nodeOptions: nodeOptionsFor(bundling) }));
-  return { bundles, cold };
+  // As deployed: the check on, its store a local DynamoDB (the AWS SDK where the runtime provides it).
+  const revocationEnv = { ...AUTHORIZER_ENV, ...revocationStoreEnv(store) };
+  const cold = variants.map(([name, , bundling], index) => ({ name, file: bundles[index].file, nodeOptions: nodeOptionsFor(bundling), env: name === WITH_REVOCATION ? revocationEnv : undefined }));
+  return { bundles, cold, withRevocation: cold[1] };
 }
 
-async function measureBundleAndColdStarts(plan: Plan): Promise<Pick<Measurements, 'bundle' | 'bundleCheck' | 'coldInit' | 'firstDecision' | 'memory'>> {
+/** The deployed authorizer with its revocation check on (the other variants run with it off, as aws-jwt-verify alone has none). */
+const WITH_REVOCATION = 'authorizer, revocation check on';
+
+async function measureBundleAndColdStarts(plan: Plan, store: LocalStore): Promise<Pick<Measurements, 'bundle' | 'bundleCheck' | 'coldInit' | 'firstDecision' | 'memory'>> {
   const bundle = buildBundle(AUTHORIZER_ENTRY);
   const bundleCheck = await checkBundle(bundle.file).finally(() => bundle.remove());
-  if (!bundleCheck.authorizes || !bundleCheck.rejectsForeignKey || !bundleCheck.jwksFetchStartedAtInit || bundleCheck.jwksRequests !== 1) throw new Error(`the authorizer bundle failed its check: ${JSON.stringify(bundleCheck)}`);
-  const { bundles, cold } = buildColdBundles();
+  const { authorizes, rejectsForeignKey, rejectsRevoked, jwksFetchStartedAtInit, sdkLoadedAtInit, jwksRequests } = bundleCheck;
+  if (!authorizes || !rejectsForeignKey || !rejectsRevoked || !jwksFetchStartedAtInit || sdkLoadedAtInit || jwksRequests !== 1) throw new Error(`the authorizer bundle failed its check: ${JSON.stringify(bundleCheck)}`);
+  const { bundles, cold, withRevocation } = buildColdBundles(store);
   const issuer = await startHttpsIssuer();
   try {
     progress(`bench: cold load, ${plan.coldRuns} interleaved runs…`);
-    const coldInit = await measureColdInit(cold.slice(0, 2), issuer, plan.coldRuns);
+    const coldInit = await measureColdInit([cold[0], cold[2]], issuer, plan.coldRuns);
     progress(`bench: first decision of a cold start (JWKS over https), ${plan.coldRuns} interleaved runs of ${cold.length} bundles…`);
     const firstDecision = await measureFirstDecision(cold, issuer, plan.coldRuns);
     progress(`bench: memory, ${plan.memory.decisions.toLocaleString('en-US')} decisions with distinct tokens…`);
-    const memory = await measureMemory(cold[0], issuer, plan.memory);
+    const memory = await measureMemory(withRevocation, issuer, plan.memory);
     return { bundle, bundleCheck, coldInit, firstDecision, memory };
   } finally {
     await issuer.close();
@@ -62,10 +71,12 @@ async function measureBundleAndColdStarts(plan: Plan): Promise<Pick<Measurements
   }
 }
 
-async function measureAll(flags: Flags, plan: Plan): Promise<Measurements> {
+async function measureAll(flags: Flags, plan: Plan, store: LocalStore): Promise<Measurements> {
   progress(`bench: verification, ${plan.rounds} interleaved rounds of ${plan.batch} calls per task…`);
-  const verification = await measureVerification({ tokens: plan.tokens, rounds: plan.rounds, batch: plan.batch, warmup: plan.warmup });
-  const coldStarts = await measureBundleAndColdStarts(plan);
+  const verification = await measureVerification({ tokens: plan.tokens, rounds: plan.rounds, batch: plan.batch, warmup: plan.warmup }, store);
+  progress(`bench: revocation check, ${plan.revocation.pulls} decisions right after a new revocation, store reads per 1,000 decisions…`);
+  const revocation = await measureRevocation(store, plan.revocation);
+  const coldStarts = await measureBundleAndColdStarts(plan, store);
   progress(`bench: local gateway, ${plan.gatewaySeconds} s per run (autocannon, 127.0.0.1)…`);
   const gatewayOptions = { durationSeconds: plan.gatewaySeconds, connections: 50, tokens: 300 };
   const gateway = {
@@ -79,12 +90,24 @@ async function measureAll(flags: Flags, plan: Plan): Promise<Measurements> {
   const synth = flags.withSynth ? timeNpmScript('synth') : null;
   if (flags.withTests) progress('bench: npm test…');
   const tests = flags.withTests ? timeNpmScript('test') : null;
-  return { plan, verification, ...coldStarts, gateway, reviews, synth, tests };
+  return { plan, verification, revocation, ...coldStarts, gateway, reviews, synth, tests };
+}
+
+/** A local DynamoDB holding an hour's worth of revocations, for every measurement of the check. */
+async function withStore<T>(plan: Plan, measure: (store: LocalStore) => Promise<T>): Promise<T> {
+  const store = await startLocalStore();
+  try {
+    await seedRevocations(store, { sessions: plan.revocation.storedSessions, users: plan.revocation.storedUsers });
+    return await measure(store);
+  } finally {
+    await store.stop();
+  }
 }
 
 async function main(): Promise<void> {
   const flags = parseFlags(process.argv.slice(2));
-  const results = toResults(await measureAll(flags, planFor(flags)));
+  const plan = planFor(flags);
+  const results = toResults(await withStore(plan, (store) => measureAll(flags, plan, store)));
   if (flags.json) process.stdout.write(`${JSON.stringify(results)}\n`);
   else printTable(results);
 }

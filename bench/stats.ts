@@ -92,3 +92,9 @@ export function pairedRatio(numerator: readonly number[], denominator: readonly 
   if (numerator.length !== denominator.length) throw new Error('bench: ratio of unpaired samples');
   return summarize(numerator.map((value, round) => value / denominator[round]));
 }
+
+/** Summary of per-round differences `minuend[r] - subtrahend[r]` (what one task adds to another). */
+export function pairedDifference(minuend: readonly number[], subtrahend: readonly number[]): Summary {
+  if (minuend.length !== subtrahend.length) throw new Error('bench: difference of unpaired samples');
+  return summarize(minuend.map((value, round) => value - subtrahend[round]));
+}

@@ -8,6 +8,8 @@ module.exports = {
       loader: sourcePath.endsWith('.ts') ? 'ts' : 'js',
       format: 'cjs',
       target: 'node20',
+      // import() becomes require(), as in the Lambda bundles (CJS): Jest's module registry has no ESM loader.
+      supported: { 'dynamic-import': false },
       sourcemap: 'both',
       sourcefile: sourcePath,
     });

@@ -32,9 +32,14 @@ export interface BundleOptions {
  * CDK's `esbuildArgs` in esbuild's API form. Only what lib/config/bundling.ts uses is understood;
  * anything else fails, so the benchmark cannot silently build something other than what is deployed.
  */
-function esbuildArgsAsOptions(args: FunctionBundling['esbuildArgs']): Pick<BuildOptions, 'alias'> {
-  const options: Pick<BuildOptions, 'alias'> = {};
+function esbuildArgsAsOptions(args: FunctionBundling['esbuildArgs']): Pick<BuildOptions, 'alias' | 'supported'> {
+  const options: Pick<BuildOptions, 'alias' | 'supported'> = {};
   for (const [flag, value] of Object.entries(args ?? {})) {
+    const feature = /^--supported:(.+)$/.exec(flag)?.[1];
+    if (feature !== undefined && (value === 'true' || value === 'false')) {
+      options.supported = { ...options.supported, [feature]: value === 'true' };
+      continue;
+    }
     if (flag !== '--alias') throw new Error(`bench: esbuild argument ${flag} is not mirrored by the benchmark`);
     const entries = (Array.isArray(value) ? value : [String(value)]).map((entry) => entry.split('=', 2) as [string, string]);
     options.alias = { ...options.alias, ...Object.fromEntries(entries) };

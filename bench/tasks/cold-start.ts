@@ -5,17 +5,19 @@
  * throw-away CA that the children trust through NODE_EXTRA_CA_CERTS.
  */
 import { ENV } from '../../lib/config/runtime-env';
-import { AUTHORIZER_ENV } from '../../fixtures/bundle-check';
+import { AUTHORIZER_ENV_WITHOUT_REVOCATION } from '../../fixtures/bundle-check';
 import { accessToken, makeSigningKey, startJwksServer, type JwksServer, type SigningKey } from '../../fixtures/token-factory';
 import { summarize, type Summary } from '../stats';
 import { interleaveChildren, type ChildScript } from './child-runs';
 import { createLocalCa, type LocalCa } from './tls';
 
-/** A bundle to start, and the NODE_OPTIONS its Lambda runs with. */
+/** A bundle to start, the NODE_OPTIONS its Lambda runs with, and what its environment adds or changes. */
 export interface ColdBundle {
   readonly name: string;
   readonly file: string;
   readonly nodeOptions?: string;
+  /** @default nothing: the authorizer's environment with the revocation check off (as aws-jwt-verify alone has none) */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** The https issuer the children verify against, with its CA; `close` stops the server and deletes the CA. */
@@ -33,7 +35,7 @@ export async function startHttpsIssuer(): Promise<HttpsIssuer> {
   const ca = await createLocalCa();
   const key = makeSigningKey('cold-start');
   const jwks = await startJwksServer([key], 'us-east-1_Bench', ca.server);
-  const token = accessToken({ issuer: jwks.issuer, clientId: AUTHORIZER_ENV[ENV.userPoolClientId], key, groups: ['user-group'] });
+  const token = accessToken({ issuer: jwks.issuer, clientId: AUTHORIZER_ENV_WITHOUT_REVOCATION[ENV.userPoolClientId], key, groups: ['user-group'] });
   return { jwks, ca, key, token, close: async () => (await jwks.close(), await ca.remove()) };
 }
 
@@ -41,7 +43,8 @@ export async function startHttpsIssuer(): Promise<HttpsIssuer> {
 export function childEnv(issuer: HttpsIssuer, bundle: ColdBundle): NodeJS.ProcessEnv {
   return {
     PATH: process.env.PATH,
-    ...AUTHORIZER_ENV,
+    ...AUTHORIZER_ENV_WITHOUT_REVOCATION,
+    ...bundle.env,
     [ENV.issuerOverride]: issuer.jwks.issuer,
     [ENV.jwksUriOverride]: issuer.jwks.jwksUri,
     NODE_EXTRA_CA_CERTS: issuer.ca.caFile,

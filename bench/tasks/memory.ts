@@ -6,7 +6,7 @@
  * The child signs the tokens itself (RS256, the pool's key) and keeps none of them.
  */
 import { ENV } from '../../lib/config/runtime-env';
-import { AUTHORIZER_ENV } from '../../fixtures/bundle-check';
+import { AUTHORIZER_ENV_WITHOUT_REVOCATION } from '../../fixtures/bundle-check';
 import { interleaveChildren } from './child-runs';
 import { childEnv, type ColdBundle, type HttpsIssuer } from './cold-start';
 
@@ -72,7 +72,7 @@ export async function measureMemory(bundle: ColdBundle, issuer: HttpsIssuer, opt
     ...childEnv(issuer, { ...bundle, nodeOptions: `${bundle.nodeOptions ?? ''} --expose-gc`.trim() }),
     BENCH_PRIVATE_KEY: issuer.key.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
     BENCH_KID: issuer.key.kid,
-    [ENV.userPoolClientId]: AUTHORIZER_ENV[ENV.userPoolClientId],
+    [ENV.userPoolClientId]: AUTHORIZER_ENV_WITHOUT_REVOCATION[ENV.userPoolClientId],
   };
   // Signing dominates: ≈ 0.4–1 ms per token on the benchmark machine, so allow 10 ms per decision.
   const timeoutMs = 60_000 + (options.warmup + options.decisions) * 10;

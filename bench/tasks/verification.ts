@@ -1,6 +1,8 @@
 /**
  * Per-call cost of verifying distinct Cognito-shaped access tokens: the RS256 floor, raw
- * aws-jwt-verify, the libraries users would otherwise pick, and our whole authorizer handler.
+ * aws-jwt-verify, the libraries users would otherwise pick, and our whole authorizer handler as
+ * deployed (the revocation check on, against a local DynamoDB holding an hour's revocations, each
+ * warm instance pulling new ones every 5 s) and with the check switched off.
  */
 import { createPublicKey, randomUUID, verify as cryptoVerify, type KeyObject } from 'node:crypto';
 import type { APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
@@ -12,9 +14,11 @@ import { createDecisionLog } from '../../lambda/authorizer/decision-log';
 import { createAuthorizer } from '../../lambda/authorizer/handler';
 import { createTokenVerifier } from '../../lambda/authorizer/verify';
 import { settingsFromConfig } from '../../lambda/authorizer/settings';
+import { accessMap } from '../../lib/config/access-map';
+import type { LocalStore } from '../../fixtures/local-dynamo';
 import { accessToken, makeSigningKey, startJwksServer, type SigningKey } from '../../fixtures/token-factory';
 import { CALLER_GROUPS } from '../../fixtures/traffic';
-import { interleave, pairedRatio, summarize, type Summary, type Task } from '../stats';
+import { interleave, pairedDifference, pairedRatio, summarize, type Summary, type Task } from '../stats';
 
 const CLIENT_ID = 'bench-client-id';
 const API_PREFIX = 'arn:aws:execute-api:us-east-1:123456789012:benchapi/v1';
@@ -29,6 +33,7 @@ const ROUTE_GROUPS = CALLER_GROUPS.map((groups) => (groups ?? []).join(','));
 export const VERIFICATION_TASKS = [
   'floor',
   'authorizer',
+  'authorizerWithoutRevocation',
   'awsJwtVerifyRaw',
   'authorizerVerify',
   'decisionLine',
@@ -53,6 +58,8 @@ export interface VerificationResults {
   readonly vsFloor: Record<VerificationTask, Summary>;
   /** Per-round authorizer ÷ raw aws-jwt-verify. */
   readonly authorizerVsRaw: Summary;
+  /** Per-round authorizer (revocation check on) − authorizer (off), ns per call: what the check costs warm. */
+  readonly revocationCheckNs: Summary;
   /** The same ratio in process CPU time (a check on the wall times: see stats.ts). */
   readonly authorizerVsRawCpu: Summary;
   /** Per-round (our verifier with its Cognito checks) ÷ raw aws-jwt-verify. */
@@ -99,12 +106,13 @@ function makeFixtures(issuer: string, key: SigningKey, count: number): Fixtures 
  * with the key handed over. Decision lines are built in full (JSON and all); the sink discards them
  * instead of writing to stdout.
  */
-async function makeTasks(fixtures: Fixtures): Promise<Record<VerificationTask, Task>> {
+async function makeTasks(fixtures: Fixtures, store: LocalStore): Promise<Record<VerificationTask, Task>> {
   const { issuer, key, tokens, authorizationHeaders, requestIds, signingInputs } = fixtures;
   const settings = settingsFromConfig(configFor('dev'), { issuer, clientId: CLIENT_ID });
-  const authorize = createAuthorizer(settings, { logSink: () => undefined });
+  const authorize = createAuthorizer(settingsFromConfig(configFor('dev'), { issuer, clientId: CLIENT_ID }, accessMap, { tableName: store.tables.revocations, env: store.env }), { logSink: () => undefined });
+  const authorizeWithoutRevocation = createAuthorizer(settings, { logSink: () => undefined });
   const verifier = createTokenVerifier(settings);
-  await Promise.all([authorize.hydrate(), verifier.hydrate()]);
+  await Promise.all([authorize.hydrate(), authorizeWithoutRevocation.hydrate(), verifier.hydrate()]);
   const decisionLog = createDecisionLog(() => undefined);
   const subs = tokens.map((_, i) => requestIds[(i + 1) % requestIds.length]); // UUID-shaped, like Cognito's sub
   const publicKey: KeyObject = createPublicKey({ key: key.publicJwk as never, format: 'jwk' });
@@ -112,22 +120,25 @@ async function makeTasks(fixtures: Fixtures): Promise<Record<VerificationTask, T
   const rawVerifier = JwtVerifier.create({ issuer, audience: null });
   rawVerifier.cacheJwks({ keys: [key.publicJwk] } as never);
   const joseKey = await jose.importJWK(key.publicJwk, 'RS256');
-  // Every path must really verify: a task that throws ends the run.
-  await authorize({ type: 'TOKEN', authorizationToken: authorizationHeaders[0], methodArn: METHOD_ARNS[0] });
-
   let cursor = 0;
   const next = () => (cursor = (cursor + 1) % tokens.length);
+  // Every path must really verify: a task that throws ends the run.
+  await authorize({ type: 'TOKEN', authorizationToken: authorizationHeaders[0], methodArn: METHOD_ARNS[0] });
+  await authorizeWithoutRevocation({ type: 'TOKEN', authorizationToken: authorizationHeaders[0], methodArn: METHOD_ARNS[0] });
+  const call = (handler: typeof authorize) => () => {
+    const i = next();
+    const event: APIGatewayTokenAuthorizerEvent = { type: 'TOKEN', authorizationToken: authorizationHeaders[i], methodArn: METHOD_ARNS[i % METHOD_ARNS.length] };
+    return handler(event, { awsRequestId: requestIds[i] });
+  };
+
   return {
     floor: () => {
       const { data, signature } = signingInputs[next()];
       if (!cryptoVerify('sha256', data, publicKey, signature)) throw new Error('floor: bad signature');
     },
     // A fresh event and context per call, as each invocation brings them.
-    authorizer: () => {
-      const i = next();
-      const event: APIGatewayTokenAuthorizerEvent = { type: 'TOKEN', authorizationToken: authorizationHeaders[i], methodArn: METHOD_ARNS[i % METHOD_ARNS.length] };
-      return authorize(event, { awsRequestId: requestIds[i] });
-    },
+    authorizer: call(authorize),
+    authorizerWithoutRevocation: call(authorizeWithoutRevocation),
     awsJwtVerifyRaw: () => rawVerifier.verifySync(tokens[next()]),
     // Our verifier with the Cognito claim checks, on the token as the handler passes it (the header sliced).
     authorizerVerify: () => verifier.verify(authorizationHeaders[next()].slice('Bearer '.length)),
@@ -141,11 +152,11 @@ async function makeTasks(fixtures: Fixtures): Promise<Record<VerificationTask, T
   };
 }
 
-export async function measureVerification(options: VerificationOptions): Promise<VerificationResults> {
+export async function measureVerification(options: VerificationOptions, store: LocalStore): Promise<VerificationResults> {
   const key = makeSigningKey('bench-key');
   const jwksServer = await startJwksServer([key]);
   const fixtures = makeFixtures(jwksServer.issuer, key, options.tokens);
-  const tasks = await makeTasks(fixtures).finally(() => jwksServer.close());
+  const tasks = await makeTasks(fixtures, store).finally(() => jwksServer.close());
   const { wall: samples, cpu } = await interleave(tasks, { rounds: options.rounds, batch: options.batch, warmup: options.warmup });
 
   const byTask = <T>(value: (name: VerificationTask) => T) => Object.fromEntries(VERIFICATION_TASKS.map((name) => [name, value(name)])) as Record<VerificationTask, T>;
@@ -153,6 +164,7 @@ export async function measureVerification(options: VerificationOptions): Promise
     ns: byTask((name) => summarize(samples[name])),
     vsFloor: byTask((name) => pairedRatio(samples[name], samples.floor)),
     authorizerVsRaw: pairedRatio(samples.authorizer, samples.awsJwtVerifyRaw),
+    revocationCheckNs: pairedDifference(samples.authorizer, samples.authorizerWithoutRevocation),
     authorizerVsRawCpu: pairedRatio(cpu.authorizer, cpu.awsJwtVerifyRaw),
     authorizerVerifyVsRaw: pairedRatio(samples.authorizerVerify, samples.awsJwtVerifyRaw),
     speedupVsJose: pairedRatio(samples.jose, samples.authorizer),

@@ -13,8 +13,11 @@ import { isoNow, lineHead, stdoutSink, type LogLevel, type LogSink } from '../sh
 import type { RejectionReason } from './reasons';
 
 export interface DecisionLog {
-  /** A verified caller: `allow`, or `deny` when the policy does not grant the route (403). */
-  decided(allowed: boolean, sub: string, groups: string, route: string, requestId: string | undefined): void;
+  /**
+   * A verified caller: `allow`, or `deny` when the policy does not grant the route (403).
+   * `unchecked`: the revocation store could not be read and the check fails open (ALLOWED_UNCHECKED, WARN).
+   */
+  decided(allowed: boolean, sub: string, groups: string, route: string, requestId: string | undefined, unchecked?: boolean): void;
   /** No trust (401), with the reason code and a short detail. */
   unauthorized(reason: RejectionReason, detail: string, route: string | undefined, requestId: string | undefined): void;
 }
@@ -28,6 +31,7 @@ const optional = (name: string, value: string | undefined): string => (value ===
 export function createDecisionLog(sink: LogSink = stdoutSink): DecisionLog {
   const heads = { INFO: headOf('INFO'), WARN: headOf('WARN'), ERROR: headOf('ERROR') };
   const allow = `${outcome('allow', 'ALLOWED')},"sub":`;
+  const allowUnchecked = `${outcome('allow', 'ALLOWED_UNCHECKED')},"sub":`;
   const deny = `${outcome('deny', 'GROUP_NOT_ALLOWED')},"sub":`;
   const write = (line: string): void => {
     try {
@@ -37,9 +41,10 @@ export function createDecisionLog(sink: LogSink = stdoutSink): DecisionLog {
     }
   };
   return {
-    decided(allowed, sub, groups, route, requestId) {
+    decided(allowed, sub, groups, route, requestId, unchecked = false) {
+      const verdict = !allowed ? deny : unchecked ? allowUnchecked : allow;
       write(
-        `${heads.INFO}${isoNow()}"${optional('requestId', requestId)}${allowed ? allow : deny}${JSON.stringify(sub)}` +
+        `${unchecked ? heads.WARN : heads.INFO}${isoNow()}"${optional('requestId', requestId)}${verdict}${JSON.stringify(sub)}` +
           `,"groups":${JSON.stringify(groups)},"route":${JSON.stringify(route)}}`,
       );
     },

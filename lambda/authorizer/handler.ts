@@ -1,5 +1,5 @@
 /**
- * The authorizer: parse → verify → decide → answer, one decision log line per call.
+ * The authorizer: parse → verify → revocation check → decide → answer, one decision log line per call.
  * Any failure is a 401 (API Gateway turns exactly `Error("Unauthorized")` into 401; every
  * other error would be a 500), so nothing here can answer with an internal error or allow
  * by mistake.
@@ -11,7 +11,9 @@ import { evaluatePolicy } from './iam-policy';
 import { parseAuthorizationHeader } from './parse';
 import { createPolicyBuilder, parseMethodArn, type MethodArnParts } from './policy';
 import { TokenRejectedError } from './reasons';
-import { settingsFromEnv, type AuthorizerSettings } from './settings';
+import { createRevocationFeed } from './revocation-feed';
+import { createRevocationCheck, type RevocationCheck, type RevocationVerdict } from './revocations';
+import { settingsFromEnv, type AuthorizerSettings, type RevocationCheckSettings } from './settings';
 import type { RuntimeEnv } from '../../lib/config/runtime-env';
 import { createTokenVerifier, type VerifiedClaims } from './verify';
 
@@ -31,23 +33,37 @@ export type AuthorizerHandler = ((event: APIGatewayTokenAuthorizerEvent, context
    * a failure is logged (`JWKS_PREFETCH_FAILED`) and the first request fetches again.
    */
   prefetch(): Promise<void>;
+  /** Revocation store requests made so far by this instance (0 with the check off): what the benchmark counts. */
+  revocationReads(): number;
 };
 
 export interface AuthorizerOptions {
   readonly logSink?: LogSink;
+  /** The revocation check's clock, epoch milliseconds (tests move it instead of waiting). @default Date.now */
+  readonly now?: () => number;
 }
+
+type Answer = APIGatewayAuthorizerResult | Promise<APIGatewayAuthorizerResult>;
 
 export function createAuthorizer(settings: AuthorizerSettings, options: AuthorizerOptions = {}): AuthorizerHandler {
   const log = createDecisionLog(options.logSink);
   const verifier = createTokenVerifier(settings);
   const policies = createPolicyBuilder(settings.routes, settings.groupPrecedence);
+  const revocations = settings.revocation && revocationCheck(settings.revocation, options.now);
 
-  /** After verification: the policy for the caller's groups, the decision line, the answer. */
-  const answer = (claims: VerifiedClaims, methodArn: string, target: MethodArnParts, requestId: string | undefined): APIGatewayAuthorizerResult => {
+  /** After the checks: the policy for the caller's groups, the decision line, the answer. */
+  const answer = (claims: VerifiedClaims, methodArn: string, target: MethodArnParts, requestId: string | undefined, verdict: RevocationVerdict): APIGatewayAuthorizerResult => {
     const policyDocument = policies.policyFor(target.apiPrefix, claims.groups);
     const groups = joinGroups(claims.groups);
-    log.decided(evaluatePolicy(policyDocument, methodArn) === 'allow', claims.sub, groups, routeOf(target), requestId);
+    log.decided(evaluatePolicy(policyDocument, methodArn) === 'allow', claims.sub, groups, routeOf(target), requestId, verdict === 'unchecked');
     return { principalId: claims.sub, policyDocument, context: contextFor(claims, groups, settings.groupPrecedence) };
+  };
+  /** A verified token: revoked or not (synchronously while the in-memory copy is fresh), then the answer. */
+  const decide = (claims: VerifiedClaims, methodArn: string, target: MethodArnParts, requestId: string | undefined): Answer => {
+    if (!revocations) return answer(claims, methodArn, target, requestId, 'current');
+    const verdict = revocations.check(claims);
+    if (typeof verdict === 'string') return answer(claims, methodArn, target, requestId, verdict);
+    return verdict.then((checked) => answer(claims, methodArn, target, requestId, checked));
   };
   /** Any failure: logged with its reason, answered with exactly `Error("Unauthorized")`. */
   const unauthorized = (error: unknown, target: MethodArnParts | undefined, requestId: string | undefined): Error => {
@@ -67,11 +83,10 @@ export function createAuthorizer(settings: AuthorizerSettings, options: Authoriz
       target = parseMethodArn(event?.methodArn);
       if (!target) throw new TokenRejectedError('INTERNAL_ERROR', 'Event has no valid methodArn');
       const verified = verifier.verify(parseAuthorizationHeader(event.authorizationToken, settings.maxHeaderBytes));
-      if (!(verified instanceof Promise)) return Promise.resolve(answer(verified, event.methodArn, target, requestId));
       const found = target;
-      return verified
-        .then((claims) => answer(claims, event.methodArn, found, requestId))
-        .catch((error: unknown) => Promise.reject(unauthorized(error, found, requestId)));
+      const decided = verified instanceof Promise ? verified.then((claims) => decide(claims, event.methodArn, found, requestId)) : decide(verified, event.methodArn, found, requestId);
+      if (!(decided instanceof Promise)) return Promise.resolve(decided);
+      return decided.catch((error: unknown) => Promise.reject(unauthorized(error, found, requestId)));
     } catch (error) {
       return Promise.reject(unauthorized(error, target, requestId));
     }
@@ -82,7 +97,7 @@ export function createAuthorizer(settings: AuthorizerSettings, options: Authoriz
     hydrate().catch((error: unknown) => {
       logger.log('WARN', 'JWKS prefetch failed', { reason: 'JWKS_PREFETCH_FAILED', detail: describe(error).slice(0, 200) });
     });
-  return Object.assign(handler, { hydrate, prefetch });
+  return Object.assign(handler, { hydrate, prefetch, revocationReads: () => revocations?.reads ?? 0 });
 }
 
 /**
@@ -106,11 +121,20 @@ export function createFailClosedAuthorizer(configError: unknown, options: Author
     return Promise.reject(new Error('Unauthorized'));
   };
   const nothingToFetch = () => Promise.resolve();
-  return Object.assign(handler, { hydrate: nothingToFetch, prefetch: nothingToFetch });
+  return Object.assign(handler, { hydrate: nothingToFetch, prefetch: nothingToFetch, revocationReads: () => 0 });
 }
 
-/** Context values must be strings, numbers or booleans: groups are comma-joined. */
-function contextFor(claims: VerifiedClaims, groups: string, groupPrecedence: readonly string[]): Record<string, string> {
+/** The check against the revocation store, reading it through the feed index. */
+function revocationCheck(settings: RevocationCheckSettings, now: (() => number) | undefined): RevocationCheck {
+  const feed = createRevocationFeed({ tableName: settings.tableName, env: settings.env, timeoutMs: settings.readTimeoutMs });
+  return createRevocationCheck(settings, feed, now);
+}
+
+/**
+ * Context values must be strings, numbers or booleans: groups are comma-joined. `exp` lets every
+ * backend refuse a request that arrives, through a cached Allow, after the token has expired.
+ */
+function contextFor(claims: VerifiedClaims, groups: string, groupPrecedence: readonly string[]): Record<string, string | number> {
   return {
     sub: claims.sub,
     username: claims.username,
@@ -118,6 +142,7 @@ function contextFor(claims: VerifiedClaims, groups: string, groupPrecedence: rea
     primaryGroup: primaryGroup(claims.groups, groupPrecedence),
     clientId: claims.clientId,
     tokenUse: claims.tokenUse,
+    exp: claims.expiresAt,
   };
 }
 

@@ -7,6 +7,12 @@ import { TokenRejectedError } from './reasons';
 
 const SCHEME = 'bearer ';
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
+/** The signature's characters, matched in place from `lastIndex` to the end (no copy of the part). */
+const SIGNATURE_CHARACTERS = /[A-Za-z0-9_-]+$/y;
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+/** Each base64url character's 6-bit value by char code; -1 for anything else. */
+const SEXTET = new Int8Array(128).fill(-1);
+for (let value = 0; value < ALPHABET.length; value++) SEXTET[ALPHABET.charCodeAt(value)] = value;
 /** Cognito signs with RS256 only; anything else (none, HS*, ES*, PS*) is an attack or a foreign issuer. */
 const ALLOWED_ALG = 'RS256';
 /** Header parameters that point at keys other than the pool's JWKS: never honoured, so never accepted. */
@@ -20,9 +26,14 @@ const acceptedHeaders = new Set<string>();
 const MAX_ACCEPTED_HEADERS = 16;
 
 /**
- * Extracts the token from `Bearer <token>` (scheme case-insensitive, exactly one space) and checks
- * its JOSE header. The rest of the token's shape is checked by aws-jwt-verify, which parses it
- * anyway: scanning a kilobyte twice per request is measurable.
+ * Extracts the token from `Bearer <token>` (scheme case-insensitive, exactly one space), checks its
+ * JOSE header, and that it is spelled the one canonical way: no `=` padding, and no bits set in a
+ * part's last character that decoding drops. Otherwise `token + "="` or a changed last signature
+ * character would verify as the same token under another spelling, and pass API Gateway's cache and
+ * any list keyed on the token string. The signature's characters are checked here too (they decode
+ * to the same bytes whatever their spelling); any other character in the header or payload changes
+ * the signed text, so aws-jwt-verify, which parses the payload anyway, rejects it: scanning a
+ * kilobyte twice per request is measurable.
  */
 export function parseAuthorizationHeader(header: unknown, maxHeaderBytes: number): string {
   if (typeof header !== 'string' || header.length === 0) {
@@ -41,11 +52,37 @@ export function parseAuthorizationHeader(header: unknown, maxHeaderBytes: number
   const headerEnd = token.indexOf('.');
   const encodedHeader = headerEnd > 0 ? token.slice(0, headerEnd) : '';
   if (!acceptedHeaders.has(encodedHeader)) {
-    if (!BASE64URL.test(encodedHeader)) throw new TokenRejectedError('MALFORMED_TOKEN', 'Token is not three base64url parts');
+    if (!BASE64URL.test(encodedHeader) || !canonicalEnd(token, 0, headerEnd)) throw new TokenRejectedError('MALFORMED_TOKEN', 'Token is not three base64url parts');
     assertJwtHeader(encodedHeader);
     if (acceptedHeaders.size < MAX_ACCEPTED_HEADERS) acceptedHeaders.add(encodedHeader);
   }
+  assertCanonicalBody(token, headerEnd);
   return token;
+}
+
+/** Payload and signature: three parts, no padding, canonical last characters, a base64url signature. */
+function assertCanonicalBody(token: string, headerEnd: number): void {
+  const payloadEnd = token.indexOf('.', headerEnd + 1);
+  if (payloadEnd < 0 || token.includes('.', payloadEnd + 1)) throw new TokenRejectedError('MALFORMED_TOKEN', 'Token is not three base64url parts');
+  if (token.includes('=')) throw new TokenRejectedError('MALFORMED_TOKEN', 'Token is padded: base64url parts carry no "="');
+  SIGNATURE_CHARACTERS.lastIndex = payloadEnd + 1;
+  if (!SIGNATURE_CHARACTERS.test(token) || !canonicalEnd(token, headerEnd + 1, payloadEnd) || !canonicalEnd(token, payloadEnd + 1, token.length)) {
+    throw new TokenRejectedError('MALFORMED_TOKEN', 'Token is not spelled as canonical base64url');
+  }
+}
+
+/**
+ * Whether the base64url part `token[start, end)` ends the one way an encoder writes it: a length
+ * that is not 1 more than a multiple of 4, and a last character without the bits decoding drops
+ * (4 of them when the length leaves 2 characters over, 2 when it leaves 3).
+ */
+function canonicalEnd(token: string, start: number, end: number): boolean {
+  const over = (end - start) % 4;
+  if (end <= start || over === 1) return false;
+  if (over === 0) return true;
+  const code = token.charCodeAt(end - 1);
+  const value = code < 128 ? SEXTET[code] : -1;
+  return value >= 0 && (value & (over === 2 ? 0x0f : 0x03)) === 0;
 }
 
 function assertJwtHeader(encodedHeader: string): void {

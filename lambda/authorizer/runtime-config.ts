@@ -6,7 +6,7 @@
  */
 import { HTTP_METHODS, ROUTE_PATH_PATTERN, type HttpMethod, type RouteAccess } from '../../lib/config/access-map';
 import type { VerificationLimits } from '../../lib/config/app-config';
-import type { AuthorizerRuntimeConfig } from '../../lib/config/function-environment';
+import type { AuthorizerRuntimeConfig, RevocationRuntimeConfig } from '../../lib/config/function-environment';
 import { ENV } from '../../lib/config/runtime-env';
 import { isJsonObject, parseJsonObject, type JsonObject } from '../shared/json';
 
@@ -21,11 +21,12 @@ class RuntimeConfigError extends Error {
 export function parseAuthorizerRuntimeConfig(text: string): AuthorizerRuntimeConfig {
   const value = parseJsonObject(text);
   if (!value) throw new RuntimeConfigError('is not a JSON object');
-  const { routes, groupPrecedence, limits } = value;
+  const { routes, groupPrecedence, limits, revocation } = value;
   if (!Array.isArray(routes)) throw new RuntimeConfigError('.routes must be an array');
   if (!isStringArray(groupPrecedence)) throw new RuntimeConfigError('.groupPrecedence must be an array of group names');
   if (!isJsonObject(limits)) throw new RuntimeConfigError('.limits must be an object');
-  return { routes: routes.map(toRoute), groupPrecedence, limits: toLimits(limits) };
+  if (!isJsonObject(revocation)) throw new RuntimeConfigError('.revocation must be an object');
+  return { routes: routes.map(toRoute), groupPrecedence, limits: toLimits(limits), revocation: toRevocation(revocation) };
 }
 
 function toRoute(value: unknown, index: number): RouteAccess {
@@ -56,6 +57,25 @@ function toLimits(limits: JsonObject): VerificationLimits {
     jwksPenaltySeconds: number('jwksPenaltySeconds'),
     maxHeaderBytes: number('maxHeaderBytes'),
   };
+}
+
+function toRevocation(revocation: JsonObject): RevocationRuntimeConfig {
+  const { enabled, failOpen } = revocation;
+  if (typeof enabled !== 'boolean') throw new RuntimeConfigError('.revocation.enabled must be true or false');
+  if (typeof failOpen !== 'boolean') throw new RuntimeConfigError('.revocation.failOpen must be true or false');
+  return {
+    enabled,
+    failOpen,
+    refreshMs: wholeNumber(revocation, 'refreshMs', '.revocation', 0),
+    readTimeoutMs: wholeNumber(revocation, 'readTimeoutMs', '.revocation', 1),
+    retentionSeconds: wholeNumber(revocation, 'retentionSeconds', '.revocation', 1),
+  };
+}
+
+function wholeNumber(object: JsonObject, name: string, where: string, min: number): number {
+  const value = object[name];
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) throw new RuntimeConfigError(`${where}.${name} must be a whole number, ${min} or more`);
+  return value;
 }
 
 function isHttpMethod(value: unknown): value is HttpMethod {

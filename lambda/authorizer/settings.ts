@@ -1,11 +1,12 @@
 /**
  * What the authorizer needs to know, read once per cold start from the Lambda environment
- * (lib/config/runtime-env.ts is the contract): the pool, and AUTHORIZER_CONFIG with the routes,
- * group precedence and limits of the construct that deployed it.
+ * (lib/config/runtime-env.ts is the contract): the pool, AUTHORIZER_CONFIG with the routes, group
+ * precedence, limits and revocation check of the construct that deployed it, and the revocation
+ * store's table (REVOCATIONS_TABLE_NAME) when the check is on.
  */
 import { accessMap, type Route, type RouteAccess } from '../../lib/config/access-map';
 import type { AppConfig, VerificationLimits } from '../../lib/config/app-config';
-import { authorizerRuntimeConfig, type AuthorizerRuntimeConfig } from '../../lib/config/function-environment';
+import { authorizerRuntimeConfig, type AuthorizerRuntimeConfig, type RevocationRuntimeConfig } from '../../lib/config/function-environment';
 import {
   ENV,
   cognitoIssuer,
@@ -25,6 +26,14 @@ export interface AuthorizerSettings extends VerificationLimits {
   /** Group names, lowest precedence number first: decides `primaryGroup`. */
   readonly groupPrecedence: readonly string[];
   readonly routes: readonly RouteAccess[];
+  /** The revocation check; absent when it is off. */
+  readonly revocation?: RevocationCheckSettings;
+}
+
+/** The check's settings, its table, and the environment its store client is configured from (region, local endpoint). */
+export interface RevocationCheckSettings extends Omit<RevocationRuntimeConfig, 'enabled'> {
+  readonly tableName: string;
+  readonly env: RuntimeEnv;
 }
 
 interface PoolSettings {
@@ -33,9 +42,18 @@ interface PoolSettings {
   readonly clientId: string;
 }
 
-/** Settings as a construct built with `config` and `routes` hands them to its authorizer (tests, bench). */
-export function settingsFromConfig(config: AppConfig, pool: PoolSettings, routes: readonly Route[] = accessMap): AuthorizerSettings {
-  return settingsFrom(authorizerRuntimeConfig(config, routes), pool);
+/**
+ * Settings as a construct built with `config` and `routes` hands them to its authorizer (tests,
+ * bench). The revocation check is on when `store` names its table (and the config enables it).
+ */
+export function settingsFromConfig(
+  config: AppConfig,
+  pool: PoolSettings,
+  routes: readonly Route[] = accessMap,
+  store?: { readonly tableName: string; readonly env: RuntimeEnv },
+): AuthorizerSettings {
+  const runtime = authorizerRuntimeConfig(config, routes);
+  return settingsFrom(runtime, pool, store && revocationSettings(runtime.revocation, store.tableName, store.env));
 }
 
 /**
@@ -47,14 +65,18 @@ export function settingsFromEnv(env: RuntimeEnv): AuthorizerSettings {
   const issuer =
     loopbackOverride(env, ENV.issuerOverride) ??
     cognitoIssuer(requireEnv(env, ENV.region), requireEnv(env, ENV.userPoolId));
-  return settingsFrom(runtime, {
-    issuer,
-    jwksUri: loopbackOverride(env, ENV.jwksUriOverride),
-    clientId: requireEnv(env, ENV.userPoolClientId),
-  });
+  const pool = { issuer, jwksUri: loopbackOverride(env, ENV.jwksUriOverride), clientId: requireEnv(env, ENV.userPoolClientId) };
+  // On, the check needs its table: a missing one is a configuration error (every request rejected), never a silent skip.
+  return settingsFrom(runtime, pool, runtime.revocation.enabled ? revocationSettings(runtime.revocation, requireEnv(env, ENV.revocationsTable), env) : undefined);
 }
 
-function settingsFrom(runtime: AuthorizerRuntimeConfig, pool: PoolSettings): AuthorizerSettings {
+function revocationSettings(runtime: RevocationRuntimeConfig, tableName: string, env: RuntimeEnv): RevocationCheckSettings | undefined {
+  if (!runtime.enabled) return undefined;
+  const { refreshMs, readTimeoutMs, failOpen, retentionSeconds } = runtime;
+  return { refreshMs, readTimeoutMs, failOpen, retentionSeconds, tableName, env };
+}
+
+function settingsFrom(runtime: AuthorizerRuntimeConfig, pool: PoolSettings, revocation: RevocationCheckSettings | undefined): AuthorizerSettings {
   return {
     ...runtime.limits,
     issuer: pool.issuer,
@@ -62,5 +84,6 @@ function settingsFrom(runtime: AuthorizerRuntimeConfig, pool: PoolSettings): Aut
     clientId: pool.clientId,
     groupPrecedence: runtime.groupPrecedence,
     routes: runtime.routes,
+    revocation,
   };
 }

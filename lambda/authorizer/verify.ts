@@ -21,6 +21,7 @@ import {
 } from 'aws-jwt-verify/error';
 import { SimpleJwksCache, SimplePenaltyBox } from 'aws-jwt-verify/jwk';
 import type { JwtPayload } from 'aws-jwt-verify/jwt-model';
+import { sessionIdOf } from '../../lib/config/revocation';
 import { BoundedJwksFetcher, JwksFetchError } from './jwks-fetcher';
 import { TokenRejectedError, type RejectionReason } from './reasons';
 import type { AuthorizerSettings } from './settings';
@@ -32,6 +33,12 @@ export interface VerifiedClaims {
   readonly groups: readonly string[];
   readonly clientId: string;
   readonly tokenUse: 'access' | 'id';
+  /** `iat`, epoch seconds: the revocation check compares it with a user's cut-off. */
+  readonly issuedAt: number;
+  /** `exp`, epoch seconds: handed to the backends, which refuse the request once it has passed. */
+  readonly expiresAt: number;
+  /** The session the token belongs to (lib/config/revocation.ts › sessionIdOf). */
+  readonly sessionId: string | undefined;
 }
 
 export interface TokenVerifier {
@@ -119,6 +126,9 @@ function cognitoClaims(payload: JwtPayload, settings: AuthorizerSettings): Verif
     groups: groups ?? NO_GROUPS,
     clientId: settings.clientId,
     tokenUse,
+    issuedAt: iat,
+    expiresAt: exp,
+    sessionId: sessionIdOf(payload),
   };
 }
 

@@ -3,6 +3,8 @@
  * `{id}` names the user as Cognito's admin API does: the username, or the email (the pool signs in by
  * email). The caller comes from the authorizer's context, never from the request: an admin cannot
  * delete their own account (the target is looked up and compared by `sub`, whatever name `{id}` used).
+ * Before the user is deleted, every token they hold is recorded as revoked (by `sub`, in the
+ * revocation store): the authorizer rejects them within the bound instead of until they expire.
  * Every call writes one audit line: who, what, whom, how it ended.
  */
 import {
@@ -21,10 +23,13 @@ import { createCognitoClient } from '../shared/cognito-client';
 import { cognitoErrorResult } from '../shared/cognito-errors';
 import { badRequest, json } from '../shared/http';
 import type { Logger } from '../shared/logger';
+import { revocationStoreFromEnv, type RevocationStore } from '../shared/revocation-store';
+import { StoreError, storeErrorResult } from '../shared/store-error';
 
 interface AdminUsersDeps {
   readonly userPoolId: string;
   readonly cognito: CognitoIdentityProviderClient;
+  readonly revocations: RevocationStore;
 }
 
 /** Who is calling, as the authorizer verified them. */
@@ -40,7 +45,7 @@ const USERNAME_PATTERN = /^[\p{L}\p{M}\p{S}\p{N}\p{P}]{1,128}$/u;
 
 export const adminUsersBackend: BackendDefinition<AdminUsersDeps> = {
   service: 'admin-users',
-  init: (env) => ({ userPoolId: readBackendEnv(env).userPoolId, cognito: createCognitoClient(env) }),
+  init: (env) => ({ userPoolId: readBackendEnv(env).userPoolId, cognito: createCognitoClient(env), revocations: revocationStoreFromEnv(env) }),
   async handle(event, deps, { logger }) {
     const deleting = event.httpMethod === 'DELETE';
     const action = deleting ? 'admin.delete_user' : 'admin.list_users';
@@ -76,7 +81,7 @@ async function listUsers({ cognito, userPoolId }: AdminUsersDeps, logger: Logger
   return { result: json(200, { users }) };
 }
 
-async function deleteUser({ cognito, userPoolId }: AdminUsersDeps, logger: Logger, caller: Caller, id: string): Promise<Audited> {
+async function deleteUser({ cognito, userPoolId, revocations }: AdminUsersDeps, logger: Logger, caller: Caller, id: string): Promise<Audited> {
   if (!USERNAME_PATTERN.test(id)) return { result: badRequest('id must be a username of 1 to 128 characters') };
   let user: AdminGetUserCommandOutput;
   try {
@@ -87,6 +92,15 @@ async function deleteUser({ cognito, userPoolId }: AdminUsersDeps, logger: Logge
   const sub = user.UserAttributes?.find((attribute) => attribute.Name === 'sub')?.Value;
   if (sub === caller.sub || (caller.username !== '' && user.Username === caller.username)) {
     return { result: badRequest('An admin cannot delete their own account through the API: ask another admin'), reason: 'SELF_DELETE' };
+  }
+  if (!sub) return { result: json(502, { message: 'Identity service returned a user without a sub' }) };
+  try {
+    // Recorded first: if the store fails, nothing is deleted and the admin can retry.
+    await revocations.revokeUser(sub);
+  } catch (error) {
+    if (!(error instanceof StoreError)) throw error;
+    logger.log('ERROR', 'revocation store failed', { operation: error.operation, error: error.errorName });
+    return storeErrorResult(error, 'Revocation store unavailable: the user was not deleted, retry');
   }
   try {
     await cognito.send(new AdminDeleteUserCommand({ UserPoolId: userPoolId, Username: user.Username ?? id }));

@@ -4,7 +4,8 @@
  *   POST /auth/login    { username, password }                  → { access_token, id_token, refresh_token, expires_in, token_type }
  *   POST /auth/refresh  { refresh_token } or the refresh cookie → { access_token, id_token, expires_in, token_type }
  *   POST /auth/token    { code, code_verifier, redirect_uri }   → { access_token, id_token, expires_in, token_type } + the refresh cookie
- * Each writes one audit line (who logged in, how it ended). Never logs passwords, codes, verifiers or tokens.
+ *   POST /auth/logout   Bearer access token; { refreshToken?, everywhere? } → { revoked } (lambda/auth/logout.ts)
+ * Each writes one audit line (who logged in or out, how it ended). Never logs passwords, codes, verifiers or tokens.
  */
 import {
   InitiateAuthCommand,
@@ -12,19 +13,24 @@ import {
   type CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import type { RuntimeEnv } from '../../lib/config/runtime-env';
+import { ENV, loopbackOverride, type RuntimeEnv } from '../../lib/config/runtime-env';
+import { logout, type LogoutDeps } from '../auth/logout';
+import { REFRESH_REFUSED, refusedAfterSignOut } from '../auth/refresh-check';
+import { createSessionVerifier } from '../auth/session-verifier';
+import { refreshCookieFrom, setRefreshCookie } from '../auth/refresh-cookie';
 import { createBackend, type BackendDefinition } from '../shared/backend';
 import { readAuthEnv } from '../shared/backend-env';
 import { boundedRequest } from '../shared/bounded-request';
 import { createCognitoClient } from '../shared/cognito-client';
 import { cognitoErrorResult } from '../shared/cognito-errors';
 import { audit, type AuditAction, type Audited } from '../shared/audit';
-import { badRequest, headerValue, isResult, json, parseJsonBody, stringField, type ProxyResult } from '../shared/http';
+import { badRequest, isResult, json, parseJsonBody, stringField, type ProxyResult } from '../shared/http';
 import { parseJsonObject, type JsonObject } from '../shared/json';
 import type { Logger } from '../shared/logger';
+import { revocationStoreFromEnv } from '../shared/revocation-store';
 import { decodeClaims, expiresAt } from '../shared/unverified-claims';
 
-interface AuthDeps {
+interface AuthDeps extends LogoutDeps {
   readonly cognito: CognitoIdentityProviderClient;
   readonly userPoolClientId: string;
   /** The Hosted UI token endpoint; undefined when the Hosted UI is not configured. */
@@ -36,11 +42,20 @@ interface AuthDeps {
 
 function readAuthDeps(env: RuntimeEnv): AuthDeps {
   const { userPoolClientId, tokenEndpoint, callbackUrls, refreshTokenDays } = readAuthEnv(env);
-  return { cognito: createCognitoClient(env), userPoolClientId, tokenEndpoint, callbackUrls, refreshTokenDays };
+  return {
+    cognito: createCognitoClient(env),
+    userPoolClientId,
+    tokenEndpoint,
+    callbackUrls,
+    refreshTokenDays,
+    verifySession: createSessionVerifier(env),
+    revocations: revocationStoreFromEnv(env),
+    identityServiceIsEmulator: loopbackOverride(env, ENV.cognitoEndpoint) !== undefined,
+    now: Date.now,
+  };
 }
 
 const TOKEN_ENDPOINT_TIMEOUT_MS = 5000;
-const REFRESH_COOKIE = 'refresh_token';
 /** RFC 7636 §4.1: 43–128 characters of [A-Z] / [a-z] / [0-9] / "-" / "." / "_" / "~". */
 const VERIFIER_PATTERN = /^[A-Za-z0-9\-._~]{43,128}$/;
 /** Cognito codes are opaque; bound them to a sane size and alphabet. */
@@ -53,8 +68,8 @@ const BAD_CREDENTIALS: Readonly<Record<string, [number, string]>> = {
   InvalidPasswordException: [401, 'Incorrect username or password'],
 };
 const BAD_REFRESH: Readonly<Record<string, [number, string]>> = {
-  NotAuthorizedException: [401, 'Refresh token is invalid, expired or revoked'],
-  UserNotFoundException: [401, 'Refresh token is invalid, expired or revoked'],
+  NotAuthorizedException: [401, REFRESH_REFUSED],
+  UserNotFoundException: [401, REFRESH_REFUSED],
 };
 
 /** RFC 6749 §5.1: token answers must not be stored by caches; nor are the errors of these routes. */
@@ -66,6 +81,7 @@ const ROUTES: ReadonlyMap<string, [AuditAction, AuthRoute]> = new Map([
   ['/auth/login', ['login', login]],
   ['/auth/refresh', ['refresh', refresh]],
   ['/auth/token', ['code_exchange', exchangeCode]],
+  ['/auth/logout', ['logout', logout]],
 ]);
 
 export const authBackend: BackendDefinition<AuthDeps> = {
@@ -120,9 +136,11 @@ function login(event: APIGatewayProxyEvent, deps: AuthDeps, logger: Logger): Pro
 function refresh(event: APIGatewayProxyEvent, deps: AuthDeps, logger: Logger): Promise<Audited> {
   const body: JsonObject | ProxyResult = event.body ? parseJsonBody(event) : {};
   if (isResult(body)) return Promise.resolve({ result: body });
-  const refreshToken = stringField(body, 'refresh_token', 8192) ?? stringField(body, 'refreshToken', 8192) ?? cookie(event, REFRESH_COOKIE);
+  const refreshToken = stringField(body, 'refresh_token', 8192) ?? stringField(body, 'refreshToken', 8192) ?? refreshCookieFrom(event);
   if (!refreshToken) return Promise.resolve({ result: badRequest('refresh_token is required (in the body, or the refresh cookie)') });
-  return initiateAuth(deps, logger, 'REFRESH_TOKEN_AUTH', { REFRESH_TOKEN: refreshToken }, BAD_REFRESH);
+  return initiateAuth(deps, logger, 'REFRESH_TOKEN_AUTH', { REFRESH_TOKEN: refreshToken }, BAD_REFRESH, (accessToken) =>
+    refusedAfterSignOut(deps, logger, refreshToken, accessToken),
+  );
 }
 
 async function initiateAuth(
@@ -131,6 +149,8 @@ async function initiateAuth(
   flow: 'USER_PASSWORD_AUTH' | 'REFRESH_TOKEN_AUTH',
   parameters: Record<string, string>,
   errors: Readonly<Record<string, [number, string]>>,
+  /** Runs on the tokens Cognito issued before they are handed out; an answer it returns replaces them. */
+  refuse: (accessToken: string) => Promise<Audited | undefined> = () => Promise.resolve(undefined),
 ): Promise<Audited> {
   let result: AuthenticationResultType | undefined;
   try {
@@ -145,6 +165,8 @@ async function initiateAuth(
     return { result: cognitoErrorResult(error, logger, flow, errors) };
   }
   if (!result?.AccessToken) return { result: json(502, { message: 'Identity service returned no tokens' }) };
+  const refused = await refuse(result.AccessToken);
+  if (refused) return refused;
   return issued({
     access_token: result.AccessToken,
     id_token: result.IdToken,
@@ -189,18 +211,15 @@ async function exchangeCode(event: APIGatewayProxyEvent, deps: AuthDeps, logger:
     logger.log('ERROR', 'token endpoint unreachable', { reason: error instanceof Error ? error.message : 'Unknown' });
     return { result: json(502, { message: 'Identity service unavailable' }) };
   }
-  return tokenEndpointResult(logger, status, answer, deps.refreshTokenDays, event.requestContext.path);
+  return tokenEndpointResult(event, logger, status, answer, deps.refreshTokenDays);
 }
 
-function tokenEndpointResult(logger: Logger, status: number, answer: JsonObject, refreshDays: number, requestPath: string): Audited {
+function tokenEndpointResult(event: APIGatewayProxyEvent, logger: Logger, status: number, answer: JsonObject, refreshDays: number): Audited {
   const error = typeof answer.error === 'string' ? answer.error : undefined;
   if (status === 200 && typeof answer.access_token === 'string') {
     const headers: Record<string, string> = {};
-    if (typeof answer.refresh_token === 'string') {
-      // The refresh token never reaches page scripts: HttpOnly, sent only to the refresh route.
-      const path = requestPath.replace(/\/auth\/token$/, '/auth/refresh');
-      headers['Set-Cookie'] = `${REFRESH_COOKIE}=${answer.refresh_token}; HttpOnly; Secure; SameSite=Strict; Path=${path}; Max-Age=${refreshDays * 86400}`;
-    }
+    // The refresh token never reaches page scripts: HttpOnly, sent only to the auth routes.
+    if (typeof answer.refresh_token === 'string') headers['Set-Cookie'] = setRefreshCookie(event, answer.refresh_token, refreshDays);
     const tokens = {
       access_token: answer.access_token,
       id_token: typeof answer.id_token === 'string' ? answer.id_token : undefined,
@@ -216,14 +235,6 @@ function tokenEndpointResult(logger: Logger, status: number, answer: JsonObject,
   }
   const message = 'The code is invalid, expired or already used, or the verifier or redirect_uri does not match';
   return { result: json(400, { message, error: error ?? 'invalid_request' }), reason: 'CODE_REJECTED' };
-}
-
-function cookie(event: APIGatewayProxyEvent, name: string): string | undefined {
-  for (const part of headerValue(event, 'cookie')?.split(';') ?? []) {
-    const [key, ...value] = part.trim().split('=');
-    if (key === name && value.length > 0) return value.join('=');
-  }
-  return undefined;
 }
 
 export const handler = createBackend(authBackend);

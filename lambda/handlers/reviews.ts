@@ -16,7 +16,8 @@ import type { Logger } from '../shared/logger';
 import { encodeCursor } from '../reviews/cursor';
 import { callerOf, parseIfMatch, parseListQuery, parseReviewContent, parseReviewId } from '../reviews/input';
 import { etagOf, type Review } from '../reviews/review';
-import { ReviewStoreError, createReviewStore, type ReviewStore } from '../reviews/store';
+import { createReviewStore, type ReviewStore } from '../reviews/store';
+import { StoreError, storeErrorResult } from '../shared/store-error';
 
 export interface ReviewsDeps {
   readonly store: ReviewStore;
@@ -61,11 +62,9 @@ export async function handleReviews(event: APIGatewayProxyEvent, deps: ReviewsDe
         return decide('UNKNOWN_ROUTE', json(404, { message: 'Not found' }));
     }
   } catch (error) {
-    if (!(error instanceof ReviewStoreError)) throw error;
-    const fields = { operation: error.operation, error: error.errorName };
-    return error.throttled
-      ? decide('STORE_THROTTLED', json(503, { message: 'Too many requests: retry later' }, { 'Retry-After': '1' }), fields)
-      : decide('STORE_UNAVAILABLE', json(502, { message: 'Review store unavailable' }), fields);
+    if (!(error instanceof StoreError)) throw error;
+    const { reason, result } = storeErrorResult(error, 'Review store unavailable');
+    return decide(reason, result, { operation: error.operation, error: error.errorName });
   }
 }
 

@@ -7,6 +7,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { REVIEWS_NEWEST_FIRST } from '../../lib/config/tables';
+import { callStore, StoreError } from '../shared/store-error';
 import { createdKeyOf, type ListPosition } from './cursor';
 import type { IfMatch, ReviewContent } from './input';
 import { reviewFromItem, type Review } from './review';
@@ -40,38 +41,13 @@ export interface ReviewStore {
   list(limit: number, after?: ListPosition): Promise<ReviewPage>;
 }
 
-/** DynamoDB failed or could not be reached (not a failed condition: those are outcomes). */
-export class ReviewStoreError extends Error {
-  readonly name = 'ReviewStoreError';
-  constructor(
-    readonly operation: string,
-    /** The SDK's error name, e.g. `ProvisionedThroughputExceededException`, `TimeoutError`. */
-    readonly errorName: string,
-    /** DynamoDB asked the caller to slow down: worth a retry later. */
-    readonly throttled: boolean,
-  ) {
-    super(`${operation} failed: ${errorName}`);
-  }
-}
-
-const THROTTLING = new Set(['ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded']);
 /** The value of `listKey` on every review: the newest-first index has one partition. */
 const LIST_PARTITION = 'review';
 const { partitionKey: LIST_KEY, sortKey: CREATED_KEY } = REVIEWS_NEWEST_FIRST;
 
 export function createReviewStore(client: DynamoDBDocumentClient, tableName: string): ReviewStore {
-  const call = async <T>(operation: string, send: () => Promise<T>): Promise<T> => {
-    try {
-      return await send();
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) throw error;
-      const name = error instanceof Error ? error.name : 'UnknownError';
-      throw new ReviewStoreError(operation, name, THROTTLING.has(name));
-    }
-  };
-
   const get = async (id: string): Promise<Review | undefined> => {
-    const answer = await call('GetItem', () => client.send(new GetCommand({ TableName: tableName, Key: { id }, ConsistentRead: true })));
+    const answer = await callStore('GetItem', () => client.send(new GetCommand({ TableName: tableName, Key: { id }, ConsistentRead: true })));
     return answer.Item ? storedReview(answer.Item) : undefined;
   };
 
@@ -86,10 +62,10 @@ export function createReviewStore(client: DynamoDBDocumentClient, tableName: str
   return {
     async create(review) {
       const item = { ...review, [LIST_KEY.name]: LIST_PARTITION, [CREATED_KEY.name]: createdKeyOf(review.createdAt, review.id) };
-      await call('PutItem', () =>
+      await callStore('PutItem', () =>
         client.send(new PutCommand({ TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(id)' })),
       ).catch((error: unknown) => {
-        throw error instanceof ConditionalCheckFailedException ? new ReviewStoreError('PutItem', 'DuplicateId', false) : error;
+        throw error instanceof ConditionalCheckFailedException ? new StoreError('PutItem', 'DuplicateId', false) : error;
       });
     },
 
@@ -100,7 +76,7 @@ export function createReviewStore(client: DynamoDBDocumentClient, tableName: str
       // Only tags that cannot match any version (weak ones, foreign values): nothing to try.
       if (ifMatch?.kind === 'versions' && ifMatch.versions.length === 0) return explain(request.id, request.authorSub);
       try {
-        const answer = await call('UpdateItem', () => client.send(new UpdateCommand(updateCommandInput(tableName, request))));
+        const answer = await callStore('UpdateItem', () => client.send(new UpdateCommand(updateCommandInput(tableName, request))));
         return { kind: 'updated', review: storedReview(answer.Attributes) };
       } catch (error) {
         if (error instanceof ConditionalCheckFailedException) return explain(request.id, request.authorSub);
@@ -110,7 +86,7 @@ export function createReviewStore(client: DynamoDBDocumentClient, tableName: str
 
     async list(limit, after) {
       // One more than asked: its presence says whether a next page exists.
-      const answer = await call('Query', () =>
+      const answer = await callStore('Query', () =>
         client.send(
           new QueryCommand({
             TableName: tableName,
@@ -168,6 +144,6 @@ function updateCommandInput(tableName: string, request: UpdateRequest): Construc
 /** An item of our own table that is not a review means the table holds foreign data: a store failure, not bad input. */
 function storedReview(item: unknown): Review {
   const review = reviewFromItem(item);
-  if (!review) throw new ReviewStoreError('read', 'MalformedItem', false);
+  if (!review) throw new StoreError('read', 'MalformedItem', false);
   return review;
 }

@@ -15,6 +15,8 @@ export interface CliContext {
   readonly outputsExplicit: boolean;
   readonly store: TokenStore;
   readonly print: (text: string) => void;
+  /** One line on stderr: something went wrong that does not stop the command. */
+  readonly warn: (text: string) => void;
 }
 
 /** Refresh this long before the access token's expiry, so a call does not race it. */
@@ -111,8 +113,44 @@ export async function call(context: CliContext, method: string, path: string, op
   return response.status;
 }
 
-export function logout(context: CliContext): void {
-  context.print(context.store.clear() ? `Logged out; removed ${context.store.file}` : 'Not logged in');
+/**
+ * Revokes the session at the API (`POST /auth/logout`; `everywhere`: every session of the user),
+ * then deletes the saved tokens whatever the API answered: a failure to revoke is one warning line.
+ */
+export async function logout(context: CliContext, everywhere: boolean): Promise<void> {
+  let saved: SavedTokens | undefined;
+  try {
+    saved = context.store.load();
+  } catch {
+    // No file, or one that cannot be read: nothing to send, only something to delete.
+    if (!context.store.clear()) {
+      context.print('Not logged in');
+      return;
+    }
+    context.warn(`warning: ${context.store.file} could not be read; it is deleted, but no session could be revoked`);
+  }
+  const problem = saved && (await revokeAtApi(context, saved, everywhere));
+  context.store.clear();
+  if (problem && saved) {
+    context.warn(`warning: ${problem}; the local tokens are deleted, but the access token stays valid until ${new Date(saved.expiresAt * 1000).toISOString()}`);
+  }
+  const revoked = saved && !problem ? (everywhere ? 'signed out of every session' : 'session revoked') : 'local tokens only';
+  context.print(`Logged out (${revoked}); removed ${context.store.file}`);
+}
+
+/** Calls POST /auth/logout (refreshing an expired access token first); what went wrong, or `undefined`. */
+async function revokeAtApi(context: CliContext, saved: SavedTokens, everywhere: boolean): Promise<string | undefined> {
+  const what = everywhere ? 'could not sign out everywhere' : 'could not revoke the session';
+  try {
+    const current = saved.expiresAt - EXPIRY_MARGIN_SECONDS <= Date.now() / 1000 && saved.refreshToken ? await refresh(context, saved) : saved;
+    const body = { ...(current.refreshToken ? { refreshToken: current.refreshToken } : {}), ...(everywhere ? { everywhere: true } : {}) };
+    const response = await request(current.apiUrl, 'POST', '/auth/logout', { body, bearer: current.accessToken });
+    if (response.status === 200) return undefined;
+    if (response.status === 401) return `${what}: the API no longer accepts the saved access token (expired, or already revoked)`;
+    return `${what}: ${errorMessage(response)}`;
+  } catch (error) {
+    return `${what} (${error instanceof Error ? error.message : String(error)})`;
+  }
 }
 
 /**

@@ -26,7 +26,9 @@ commands:
   call METHOD PATH [--data JSON] [--header 'Name: value']...
                                     call the API with the saved access token (refreshed first when expired);
                                     prints the answer's ETag, if any, then its body; --header may repeat
-  logout                            delete the saved tokens
+  logout [--everywhere]             revoke the session at the API (POST /auth/logout; --everywhere: every
+                                    session of the user), then delete the saved tokens (even if the API
+                                    cannot be reached: a one-line warning says so)
   help                              this text (also --help)
 
 options:
@@ -43,7 +45,7 @@ interface ParsedArgs {
 
 const VALUE_FLAGS = new Set(['username', 'password', 'data', 'outputs', 'token-file', 'port', 'timeout']);
 const REPEATABLE_FLAGS = new Set(['header']);
-const BOOLEAN_FLAGS = new Set(['hosted', 'help']);
+const BOOLEAN_FLAGS = new Set(['hosted', 'help', 'everywhere']);
 
 export function parseArgs(argv: readonly string[]): ParsedArgs {
   const positional: string[] = [];
@@ -82,6 +84,7 @@ function contextFrom(flag: (name: string) => string | undefined): CliContext {
       process.stderr.write(`${message}\n`),
     ),
     print: (text) => process.stdout.write(`${text}\n`),
+    warn: (text) => process.stderr.write(`${text}\n`),
   };
 }
 
@@ -140,7 +143,7 @@ async function run(argv: readonly string[]): Promise<void> {
       return;
     }
     case 'logout':
-      return logout(context);
+      return logout(context, flags.has('everywhere'));
     default:
       throw new CliError(`Unknown command "${command}" (see --help)`);
   }

@@ -33,12 +33,21 @@ export interface RouteAccess {
 export interface Route extends RouteAccess {
   readonly access: Access;
   readonly handler: HandlerName;
+  /**
+   * Public at the gateway, but the handler itself requires and verifies a Bearer access token, and
+   * a call ends the session it names (POST /auth/logout). The smoke run expects a 401 without a
+   * valid token, and calls it last with one.
+   * @default false
+   */
+  readonly endsSession?: boolean;
 }
 
 export const accessMap: readonly Route[] = [
   { method: 'POST', path: '/auth/login', access: 'public', handler: 'auth' },
   { method: 'POST', path: '/auth/refresh', access: 'public', handler: 'auth' },
   { method: 'POST', path: '/auth/token', access: 'public', handler: 'auth' },
+  // Public to the gateway: the handler verifies the Bearer token itself (a revoked one may log out again).
+  { method: 'POST', path: '/auth/logout', access: 'public', handler: 'auth', endsSession: true },
   { method: 'GET', path: '/api/profile', access: 'authenticated', handler: 'profile' },
   { method: 'GET', path: '/api/admin/users', access: ['admin-group'], handler: 'adminUsers' },
   { method: 'DELETE', path: '/api/admin/users/{id}', access: ['admin-group'], handler: 'adminUsers' },

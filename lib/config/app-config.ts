@@ -34,7 +34,11 @@ export interface TokenLifetimes {
 }
 
 export interface AuthorizerConfig {
-  /** API Gateway authorizer result cache TTL (0 disables; API Gateway allows at most 3600). */
+  /**
+   * API Gateway authorizer result cache TTL (0 disables; API Gateway allows at most 3600). Part of
+   * how long a revoked token can still pass (lib/config/revocation.ts): a cached Allow outlives a
+   * revocation by up to this long.
+   */
   readonly resultsCacheTtlSeconds: number;
   /** Accept ID tokens as Bearer tokens (checked by `aud`). Access tokens only by default. */
   readonly acceptIdTokens: boolean;
@@ -52,6 +56,30 @@ export interface AuthorizerConfig {
 
 /** The authorizer part of the config, minus what only API Gateway uses (its cache TTL). */
 export type VerificationLimits = Omit<AuthorizerConfig, 'resultsCacheTtlSeconds'>;
+
+/**
+ * Sign-out and revocation that take effect: the authorizer checks every verified token against the
+ * revocation store (a DynamoDB table, lib/config/tables.ts). Each warm authorizer keeps the live
+ * revocations in memory and pulls what is new with one Query every `refreshSeconds`, so store reads
+ * grow with warm instances, not with requests.
+ */
+export interface RevocationConfig {
+  /**
+   * Check verified tokens against the store. Off: a revoked (logged-out, signed-out, deleted)
+   * user's access token passes until its `exp` (up to the access token lifetime); logout then only
+   * revokes the refresh token.
+   */
+  readonly enabled: boolean;
+  /** How often each warm authorizer pulls new revocations (1–300 s): part of the bound. */
+  readonly refreshSeconds: number;
+  /** Time allowed for one read of the store (10–5000 ms) before the decision fails closed (or open, see `failOpen`). */
+  readonly readTimeoutMs: number;
+  /**
+   * When the store cannot be read in time: false rejects the token (401, `REVOCATION_UNAVAILABLE`);
+   * true lets a verified token pass unchecked (a WARN line says so).
+   */
+  readonly failOpen: boolean;
+}
 
 export interface ApiConfig {
   readonly stageName: string;
@@ -106,6 +134,7 @@ export interface AppConfig {
   readonly groups: readonly GroupConfig[];
   readonly tokens: TokenLifetimes;
   readonly authorizer: AuthorizerConfig;
+  readonly revocation: RevocationConfig;
   readonly api: ApiConfig;
   readonly hostedUi: HostedUiConfig;
   readonly identityPool: IdentityPoolConfig;
@@ -140,7 +169,9 @@ const baseConfig: AppConfig = {
   ],
   tokens: { accessTokenMinutes: 60, idTokenMinutes: 60, refreshTokenDays: 30 },
   authorizer: {
-    resultsCacheTtlSeconds: 300,
+    // 45 s, not API Gateway's 300: with the revocation refresh (5 s) it bounds how long a revoked
+    // token can pass (50 s); README › Revocation says what the shorter cache costs.
+    resultsCacheTtlSeconds: 45,
     acceptIdTokens: false,
     clockSkewSeconds: 5,
     maxTokenLifetimeSeconds: 24 * 60 * 60,
@@ -148,6 +179,7 @@ const baseConfig: AppConfig = {
     jwksPenaltySeconds: 10,
     maxHeaderBytes: 8192,
   },
+  revocation: { enabled: true, refreshSeconds: 5, readTimeoutMs: 1000, failOpen: false },
   api: {
     stageName: 'v1',
     throttlingRateLimit: 100,

@@ -35,9 +35,15 @@ export function nodeOptionsFor(bundling: FunctionBundling): string | undefined {
 export const HANDLER_BUNDLING: FunctionBundling = { ...LAMBDA_BUNDLING, externalModules: ['@aws-sdk/*'] };
 
 /**
- * The authorizer: self-contained (aws-jwt-verify inside; it uses no AWS SDK), and without a source
- * map. It never prints a stack trace (every failure becomes a reason code in its decision line),
- * while --enable-source-maps costs every cold start ≈ 6–10 ms of CPU (`npm run bench`, the
- * "with source maps" variant of cold_first_decision_ms).
+ * The authorizer: aws-jwt-verify inside, the AWS SDK left out (the Lambda runtime ships it; only
+ * the revocation check uses it, and loads it on its first read: `import()` is bundled as a
+ * `require` made at that moment), and without a source map. It never prints a stack trace (every
+ * failure becomes a reason code in its decision line), while --enable-source-maps costs every cold
+ * start ≈ 6–10 ms of CPU (`npm run bench`, the "with source maps" variant of cold_first_decision_ms).
  */
-export const AUTHORIZER_BUNDLING: FunctionBundling = { ...LAMBDA_BUNDLING, sourceMap: false, externalModules: [] };
+export const AUTHORIZER_BUNDLING: FunctionBundling = {
+  ...LAMBDA_BUNDLING,
+  sourceMap: false,
+  externalModules: ['@aws-sdk/*'],
+  esbuildArgs: { '--supported:dynamic-import': 'false' },
+};

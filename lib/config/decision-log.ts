@@ -14,7 +14,12 @@ export const DECISIONS = ['allow', 'deny', 'unauthorized'] as const;
 export type Decision = (typeof DECISIONS)[number];
 
 /** `reason` of an allow or deny. */
-export const DECISION_REASONS = ['ALLOWED', 'GROUP_NOT_ALLOWED'] as const;
+export const DECISION_REASONS = [
+  'ALLOWED',
+  /** Allowed without the revocation check: the store could not be read and the check fails open (`revocation.failOpen`). */
+  'ALLOWED_UNCHECKED',
+  'GROUP_NOT_ALLOWED',
+] as const;
 
 /** `reason` of an unauthorized decision (a 401 at API Gateway). */
 export const REJECTION_REASONS = [
@@ -34,9 +39,13 @@ export const REJECTION_REASONS = [
   'WRONG_TOKEN_USE',
   'BAD_CLAIMS',
   'JWKS_UNAVAILABLE',
+  /** A verified token that was revoked: logged out, signed out everywhere, or its user deleted. */
+  'REVOKED',
+  /** The revocation store could not be read in time, and the check fails closed (lib/config/app-config.ts › revocation). */
+  'REVOCATION_UNAVAILABLE',
   'CONFIG_ERROR',
   'INTERNAL_ERROR',
 ] as const;
 
 /** Reasons that mean the authorizer itself (or its configuration or key source) is failing: each one is alarmed. */
-export const ALARMED_REASONS = ['INTERNAL_ERROR', 'CONFIG_ERROR', 'JWKS_UNAVAILABLE'] as const satisfies ReadonlyArray<(typeof REJECTION_REASONS)[number]>;
+export const ALARMED_REASONS = ['INTERNAL_ERROR', 'CONFIG_ERROR', 'JWKS_UNAVAILABLE', 'REVOCATION_UNAVAILABLE'] as const satisfies ReadonlyArray<(typeof REJECTION_REASONS)[number]>;

@@ -7,7 +7,20 @@
  */
 import { isPublic, type HandlerName, type Route, type RouteAccess } from './access-map';
 import { groupsByPrecedence, type AppConfig, type VerificationLimits } from './app-config';
+import { revocationRetentionSeconds } from './revocation';
 import { ENV } from './runtime-env';
+import { TABLES, type TableDefinition } from './tables';
+
+/** How the authorizer checks verified tokens against the revocation store (its table comes in REVOCATIONS_TABLE_NAME). */
+export interface RevocationRuntimeConfig {
+  readonly enabled: boolean;
+  /** At most this old, the in-memory copy of the revocations answers without a read (0: a read per decision). */
+  readonly refreshMs: number;
+  readonly readTimeoutMs: number;
+  readonly failOpen: boolean;
+  /** How long a revocation lives: the first read of a cold start reaches this far back. */
+  readonly retentionSeconds: number;
+}
 
 /** The JSON in AUTHORIZER_CONFIG: everything the authorizer decides with, besides the pool. */
 export interface AuthorizerRuntimeConfig {
@@ -16,6 +29,7 @@ export interface AuthorizerRuntimeConfig {
   /** Group names, lowest precedence number first: decides `primaryGroup`. */
   readonly groupPrecedence: readonly string[];
   readonly limits: VerificationLimits;
+  readonly revocation: RevocationRuntimeConfig;
 }
 
 export interface PoolIds {
@@ -38,6 +52,13 @@ export function authorizerRuntimeConfig(config: AppConfig, routes: readonly Rout
     groupPrecedence: groupsByPrecedence(config).map((group) => group.name),
     // Not the cache TTL: only API Gateway uses it.
     limits: { acceptIdTokens, clockSkewSeconds, maxTokenLifetimeSeconds, jwksFetchTimeoutMs, jwksPenaltySeconds, maxHeaderBytes },
+    revocation: {
+      enabled: config.revocation.enabled,
+      refreshMs: config.revocation.refreshSeconds * 1000,
+      readTimeoutMs: config.revocation.readTimeoutMs,
+      failOpen: config.revocation.failOpen,
+      retentionSeconds: revocationRetentionSeconds(config),
+    },
   };
 }
 
@@ -49,16 +70,32 @@ export function authorizerEnvironment(config: AppConfig, routes: readonly Route[
   };
 }
 
-/** Every backend gets the pool and the CORS origins; the auth handler also the Hosted UI endpoints and the refresh lifetime. */
-export function handlerEnvironment(handler: HandlerName, config: AppConfig, pool: PoolIds, settings: BackendSettings): Record<string, string> {
+/** Whether a backend writes to the revocation store (its table definition lets it put items). */
+function recordsRevocations(handler: HandlerName): boolean {
+  const access: TableDefinition['access'] = TABLES.revocations.access;
+  return access[handler]?.items.includes('PutItem') ?? false;
+}
+
+/**
+ * Every backend gets the pool, the CORS origins and the clock skew (it rejects expired tokens the
+ * authorizer's cached answer still carries); those that record revocations also how long to keep
+ * them; the auth handler also the Hosted UI endpoints, the refresh lifetime and the authorizer's
+ * settings (AUTHORIZER_CONFIG), to verify the logout route's token exactly as the authorizer does.
+ */
+export function handlerEnvironment(handler: HandlerName, config: AppConfig, routes: readonly Route[], pool: PoolIds, settings: BackendSettings): Record<string, string> {
   const common = {
     [ENV.userPoolId]: pool.userPoolId,
     [ENV.userPoolClientId]: pool.userPoolClientId,
     [ENV.allowedOrigins]: settings.allowedOrigins.join(','),
+    [ENV.clockSkewSeconds]: String(config.authorizer.clockSkewSeconds),
+    ...(recordsRevocations(handler) ? { [ENV.revocationRetentionSeconds]: String(revocationRetentionSeconds(config)) } : {}),
   };
   if (handler !== 'auth') return common;
   return {
     ...common,
+    // POST /auth/logout verifies its Bearer token as the authorizer does, from the authorizer's own
+    // settings (the same value: the local system hosts every function in one environment).
+    [ENV.authorizerConfig]: JSON.stringify(authorizerRuntimeConfig(config, routes)),
     [ENV.tokenEndpoint]: settings.tokenEndpoint,
     [ENV.callbackUrls]: settings.callbackUrls.join(','),
     [ENV.refreshTokenDays]: String(config.tokens.refreshTokenDays),

@@ -36,6 +36,18 @@ export const ENV = {
   allowedOrigins: 'ALLOWED_ORIGINS',
   /** The reviews table (lib/config/tables.ts), set on the functions its definition grants access to. */
   reviewsTable: 'REVIEWS_TABLE_NAME',
+  /** The revocation store (lib/config/tables.ts): read by the authorizer, written by logout and user deletion. */
+  revocationsTable: 'REVOCATIONS_TABLE_NAME',
+  /**
+   * How long a revocation is kept, in seconds: the longest lifetime of a token it may cover, plus
+   * the clock skew (lib/config/revocation.ts). Set on the functions that record revocations.
+   */
+  revocationRetentionSeconds: 'REVOCATION_RETENTION_SECONDS',
+  /**
+   * The clock skew the authorizer tolerates, in seconds: every backend rejects a request whose
+   * token (`exp` in the authorizer's context) has expired by more than this.
+   */
+  clockSkewSeconds: 'CLOCK_SKEW_SECONDS',
   /** Local only: the local DynamoDB's endpoint (dynalite). Accepted only for a loopback host. */
   dynamodbEndpoint: 'DYNAMODB_ENDPOINT',
 } as const;

@@ -22,6 +22,9 @@ export interface IndexDefinition {
   readonly sortKey?: KeyAttribute;
 }
 
+/** A function that may be given a table: a backend, or the authorizer. */
+export type FunctionName = HandlerName | 'authorizer';
+
 /** Item-level actions, granted on the table itself. */
 export type ItemAction = 'GetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem';
 
@@ -36,12 +39,18 @@ export interface TableDefinition {
   readonly partitionKey: KeyAttribute;
   readonly sortKey?: KeyAttribute;
   readonly indexes: readonly IndexDefinition[];
+  /**
+   * The number attribute (epoch seconds) after which DynamoDB may delete an item. Readers must
+   * still check it: deletion lags by up to days in AWS, and the local DynamoDB never deletes.
+   * @default none: items stay until deleted
+   */
+  readonly timeToLiveAttribute?: string;
   /** The environment variable that hands the table's name to the functions of `access`. */
   readonly envVar: string;
   /** The stack output with the table's name (also a key of the local outputs.json). */
   readonly outputName: string;
-  /** Which backend may do what; nobody else gets anything. */
-  readonly access: Readonly<Partial<Record<HandlerName, TableAccess>>>;
+  /** Which function may do what; nobody else gets anything. */
+  readonly access: Readonly<Partial<Record<FunctionName, TableAccess>>>;
 }
 
 /**
@@ -56,6 +65,18 @@ export const REVIEWS_NEWEST_FIRST = {
   sortKey: { name: 'createdKey', type: 'S' },
 } as const satisfies IndexDefinition;
 
+/**
+ * Revocations newest last: one partition (`feedKey` is the same on every item) sorted by
+ * `revokedAt` (epoch milliseconds), so an authorizer pulls what is new with one Query
+ * (lib/config/revocation.ts). Revocations are rare (logouts, sign-outs, deleted users): one
+ * partition takes about 1,000 writes/s.
+ */
+export const REVOCATION_FEED = {
+  name: 'feed',
+  partitionKey: { name: 'feedKey', type: 'S' },
+  sortKey: { name: 'revokedAt', type: 'N' },
+} as const satisfies IndexDefinition;
+
 export const TABLES = {
   reviews: {
     partitionKey: { name: 'id', type: 'S' },
@@ -64,6 +85,21 @@ export const TABLES = {
     outputName: 'ReviewsTableName',
     // No Scan and no Query on the table: listing is a Query on the index.
     access: { reviews: { items: ['GetItem', 'PutItem', 'UpdateItem'], queryIndexes: [REVIEWS_NEWEST_FIRST.name] } },
+  },
+  revocations: {
+    partitionKey: { name: 'id', type: 'S' },
+    indexes: [REVOCATION_FEED],
+    timeToLiveAttribute: 'expiresAt',
+    envVar: ENV.revocationsTable,
+    outputName: 'RevocationsTableName',
+    access: {
+      // The authorizer only pulls the feed: no item reads, no Scan.
+      authorizer: { items: [], queryIndexes: [REVOCATION_FEED.name] },
+      // Logout records sessions and sign-outs; a refresh checks its user's sign-out.
+      auth: { items: ['GetItem', 'PutItem'] },
+      // Deleting a user records the user's revocation first.
+      adminUsers: { items: ['PutItem'] },
+    },
   },
 } as const satisfies Readonly<Record<string, TableDefinition>>;
 
@@ -101,6 +137,10 @@ export function tableDefinitionProblems(definitions: Readonly<Record<string, Tab
     const keys = [definition.partitionKey, definition.sortKey, ...definition.indexes.flatMap((index) => [index.partitionKey, index.sortKey])];
     for (const attribute of keys) {
       if (attribute && !ATTRIBUTE.test(attribute.name)) problems.push(`table "${key}": key attribute "${attribute.name}" is not a valid name`);
+    }
+    const ttl = definition.timeToLiveAttribute;
+    if (ttl !== undefined && (!ATTRIBUTE.test(ttl) || keys.some((attribute) => attribute?.name === ttl))) {
+      problems.push(`table "${key}": timeToLiveAttribute "${ttl}" must be a valid attribute name that is not a key`);
     }
     for (const name of indexNames) {
       if (!NAME.test(name)) problems.push(`table "${key}": index "${name}" must be 3 to 255 letters, digits, _ . or -`);

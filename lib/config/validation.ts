@@ -31,6 +31,7 @@ export function validateConfig(config: AppConfig): string[] {
     ...names,
     ...tokenProblems(config),
     ...authorizerProblems(config),
+    ...revocationProblems(config),
     ...throttlingProblems(config),
     ...groupProblems(config),
     ...stageUrlProblems(config),
@@ -85,6 +86,16 @@ function authorizerProblems(config: AppConfig): string[] {
     [isWhole(jwksFetchTimeoutMs, 1, 10_000), `config.authorizer.jwksFetchTimeoutMs must be a whole number from 1 to 10000 (the function's timeout); got ${jwksFetchTimeoutMs}`],
     [isWhole(jwksPenaltySeconds, 0), `config.authorizer.jwksPenaltySeconds must be a whole number of seconds, 0 or more; got ${jwksPenaltySeconds}`],
     [isWhole(maxHeaderBytes, 1, 10_240), `config.authorizer.maxHeaderBytes must be a whole number from 1 to 10240 (API Gateway's header limit); got ${maxHeaderBytes}`],
+  ];
+  return checks.filter(([ok]) => !ok).map(([, problem]) => problem);
+}
+
+/** How often an authorizer pulls revocations and how long one read may take: both keep the bound and the cost predictable. */
+function revocationProblems(config: AppConfig): string[] {
+  const { refreshSeconds, readTimeoutMs } = config.revocation;
+  const checks: Array<[boolean, string]> = [
+    [isWhole(refreshSeconds, 1, 300), `config.revocation.refreshSeconds must be a whole number from 1 to 300 (each warm authorizer reads the store once per interval); got ${refreshSeconds}`],
+    [isWhole(readTimeoutMs, 10, 5000), `config.revocation.readTimeoutMs must be a whole number from 10 to 5000; got ${readTimeoutMs}`],
   ];
   return checks.filter(([ok]) => !ok).map(([, problem]) => problem);
 }

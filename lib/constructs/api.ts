@@ -26,7 +26,7 @@ export interface AuthorizedApiProps {
   readonly userPoolClient: IUserPoolClient;
   /** The Hosted UI token endpoint `/auth/token` exchanges codes at. */
   readonly tokenEndpoint: string;
-  /** The tables the backends use: each function gets the variables naming its tables and its grants on them. */
+  /** The tables the functions use: each gets the variables naming its tables and its grants on them (the authorizer: the revocation feed). */
   readonly tables: HandlerDataAccess;
   /**
    * Which group may call which route: API Gateway's resources and methods, and exactly what the
@@ -110,7 +110,11 @@ export class AuthorizedApi extends Construct {
     const cors = corsPolicy(config.api.allowedOrigins, routes);
     const pool = { userPoolId: props.userPool.userPoolId, userPoolClientId: props.userPoolClient.userPoolClientId };
     const authorizerMemory = validMemorySize(props.authorizerMemorySize ?? AUTHORIZER_MEMORY_MB, 'authorizerMemorySize');
-    this.authorizerFunction = this.lambdaFunction('Authorizer', 'authorizer/index.ts', authorizerEnvironment(config, routes, pool), AUTHORIZER_BUNDLING, authorizerMemory);
+    // The revocation check reads the store's feed (lib/config/tables.ts); switched off, the authorizer gets no table at all.
+    const revocationTables = config.revocation.enabled ? props.tables.environmentFor('authorizer') : {};
+    const authorizerVariables = { ...authorizerEnvironment(config, routes, pool), ...revocationTables };
+    this.authorizerFunction = this.lambdaFunction('Authorizer', 'authorizer/index.ts', authorizerVariables, AUTHORIZER_BUNDLING, authorizerMemory);
+    if (config.revocation.enabled) props.tables.grantTo('authorizer', this.authorizerFunction);
     this.authorizerLogGroup = this.authorizerFunction.logGroup;
     // Backends send the CORS headers of their own answers: API Gateway adds none to proxy integrations.
     this.handlers = this.handlerFunctions(routes, config, pool, props.tables, {
@@ -190,7 +194,7 @@ export class AuthorizedApi extends Construct {
   ): Record<HandlerName, NodejsFunction> {
     const names = [...new Set(routes.map((route) => route.handler))];
     const functions = names.map((name) => {
-      const environment = { ...handlerEnvironment(name, config, pool, settings), ...tables.environmentFor(name) };
+      const environment = { ...handlerEnvironment(name, config, routes, pool, settings), ...tables.environmentFor(name) };
       const handler = this.lambdaFunction(`${name[0].toUpperCase()}${name.slice(1)}Handler`, `handlers/${name}.ts`, environment, HANDLER_BUNDLING, HANDLER_MEMORY_MB);
       tables.grantTo(name, handler);
       return [name, handler] as const;

@@ -39,13 +39,14 @@ const ALARM_MEANINGS: Readonly<Record<(typeof ALARMED_REASONS)[number] | 'API_5X
   INTERNAL_ERROR: 'The authorizer failed unexpectedly on a request and answered 401: a bug; its log line has the detail',
   CONFIG_ERROR: 'The authorizer could not read its configuration at cold start and rejects every request (401): fix its environment and redeploy',
   JWKS_UNAVAILABLE: "The authorizer could not fetch the user pool's JWKS and rejected valid tokens (401): Cognito or the network is failing",
+  REVOCATION_UNAVAILABLE: 'The authorizer could not read the revocation store in time and rejected valid tokens (401, failing closed): DynamoDB, its throttling or the function\'s network',
   API_5XX: 'The API answered 5xx: a backend Lambda failed, or the authorizer failed instead of answering 401 or 403',
 };
 
 /**
  * Makes the authorizer operable from what it already writes (nothing on its hot path): metric
  * filters counting decision lines by decision and by reason, an alarm on any INTERNAL_ERROR,
- * CONFIG_ERROR or JWKS_UNAVAILABLE and on API 5xx, and a dashboard.
+ * CONFIG_ERROR, JWKS_UNAVAILABLE or REVOCATION_UNAVAILABLE and on API 5xx, and a dashboard.
  */
 export class AuthorizerMonitoring extends Construct {
   /** By what they watch: INTERNAL_ERROR, CONFIG_ERROR, JWKS_UNAVAILABLE, API_5XX. Add actions (e.g. SNS) per deployment. */
@@ -88,6 +89,7 @@ export class AuthorizerMonitoring extends Construct {
       INTERNAL_ERROR: alarm('INTERNAL_ERROR', this.reasonMetric('INTERNAL_ERROR', period)),
       CONFIG_ERROR: alarm('CONFIG_ERROR', this.reasonMetric('CONFIG_ERROR', period)),
       JWKS_UNAVAILABLE: alarm('JWKS_UNAVAILABLE', this.reasonMetric('JWKS_UNAVAILABLE', period)),
+      REVOCATION_UNAVAILABLE: alarm('REVOCATION_UNAVAILABLE', this.reasonMetric('REVOCATION_UNAVAILABLE', period)),
       API_5XX: alarm('API_5XX', props.stage.metricServerError({ period, statistic: cloudwatch.Stats.SUM })),
     };
     this.dashboard = this.createDashboard(props);

@@ -2,16 +2,15 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import type { HandlerName } from '../config/access-map';
 import type { AppConfig } from '../config/app-config';
-import { assertValidTables, TABLES, type KeyAttribute, type TableAccess, type TableDefinition } from '../config/tables';
+import { assertValidTables, TABLES, type FunctionName, type KeyAttribute, type TableAccess, type TableDefinition } from '../config/tables';
 
-/** What the API construct needs from the tables: for each backend, the variables naming its tables and its grants. */
+/** What the API construct needs from the tables: for each function, the variables naming its tables and its grants. */
 export interface HandlerDataAccess {
-  /** The variables that name the tables `handler` may use (none if it uses none). */
-  environmentFor(handler: HandlerName): Record<string, string>;
-  /** Grants `grantee` exactly what the table definitions allow `handler`, on those tables only. */
-  grantTo(handler: HandlerName, grantee: iam.IGrantable): void;
+  /** The variables that name the tables `user` (a backend or the authorizer) may use (none if it uses none). */
+  environmentFor(user: FunctionName): Record<string, string>;
+  /** Grants `grantee` exactly what the table definitions allow `user`, on those tables only. */
+  grantTo(user: FunctionName, grantee: iam.IGrantable): void;
 }
 
 export interface AppTablesProps {
@@ -66,6 +65,7 @@ export class AppTables extends Construct implements HandlerDataAccess {
           pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true, recoveryPeriodInDays },
           deletionProtection: !isDev,
           removalPolicy,
+          timeToLiveAttribute: definition.timeToLiveAttribute,
         });
         for (const index of definition.indexes) {
           table.addGlobalSecondaryIndex({
@@ -87,12 +87,12 @@ export class AppTables extends Construct implements HandlerDataAccess {
     return table;
   }
 
-  environmentFor(handler: HandlerName): Record<string, string> {
-    return Object.fromEntries(this.usedBy(handler).map(({ key, definition }) => [definition.envVar, this.table(key).tableName]));
+  environmentFor(user: FunctionName): Record<string, string> {
+    return Object.fromEntries(this.usedBy(user).map(({ key, definition }) => [definition.envVar, this.table(key).tableName]));
   }
 
-  grantTo(handler: HandlerName, grantee: iam.IGrantable): void {
-    for (const { key, access } of this.usedBy(handler)) {
+  grantTo(user: FunctionName, grantee: iam.IGrantable): void {
+    for (const { key, access } of this.usedBy(user)) {
       const { items, queryIndexes = [] } = access;
       const { tableArn } = this.table(key);
       if (items.length > 0) iam.Grant.addToPrincipal({ grantee, actions: items.map((action) => `dynamodb:${action}`), resourceArns: [tableArn] });
@@ -102,10 +102,10 @@ export class AppTables extends Construct implements HandlerDataAccess {
     }
   }
 
-  /** The tables `handler` may use, with what it may do. */
-  private usedBy(handler: HandlerName): Array<{ key: string; definition: TableDefinition; access: TableAccess }> {
+  /** The tables `user` may use, with what it may do. */
+  private usedBy(user: FunctionName): Array<{ key: string; definition: TableDefinition; access: TableAccess }> {
     return Object.entries(this.definitions).flatMap(([key, definition]) => {
-      const access = definition.access[handler];
+      const access = definition.access[user];
       return access ? [{ key, definition, access }] : [];
     });
   }

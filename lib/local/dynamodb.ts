@@ -4,7 +4,8 @@
  *
  * Facts this relies on (dynalite 4): data written before a request is answered is in LevelDB's
  * log, so it survives the process being stopped or killed; CreateTable of an existing table is
- * `ResourceInUseException`; UpdateTimeToLive is not supported (nothing here uses it); a second
+ * `ResourceInUseException`; UpdateTimeToLive is not supported, so nothing expires here (readers
+ * check an item's expiry attribute themselves, as they must in AWS, where deletion lags); a second
  * process opening the same data directory fails on its first request with an uncaught error, so
  * the directory's lock is checked before dynalite starts.
  */
@@ -24,7 +25,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { resourceName, type AppConfig } from '../config/app-config';
-import { ENV } from '../config/runtime-env';
+import { ENV, isLoopbackUrl } from '../config/runtime-env';
 import { assertValidTables, TABLES, type TableDefinition, type TableKey } from '../config/tables';
 import { createDynamoClient } from '../../lambda/shared/dynamodb-client';
 import { isJsonObject } from '../../lambda/shared/json';
@@ -32,9 +33,15 @@ import { isJsonObject } from '../../lambda/shared/json';
 export interface LocalDynamo {
   /** e.g. `http://127.0.0.1:8000` */
   readonly endpoint: string;
-  /** Where the data lives (`<state dir>/dynamodb`). */
-  readonly dataDir: string;
+  /** Where the data lives (`<state dir>/dynamodb`); `undefined` for a DynamoDB this process did not start. */
+  readonly dataDir: string | undefined;
   stop(): Promise<void>;
+}
+
+/** A loopback DynamoDB someone else runs (e.g. dynalite or DynamoDB Local): used as it is, never stopped. */
+export function externalDynamo(endpoint: string): LocalDynamo {
+  if (!isLoopbackUrl(endpoint)) throw new LocalDynamoError(`${ENV.dynamodbEndpoint} must be a loopback URL such as http://127.0.0.1:8000; got "${endpoint}"`);
+  return { endpoint, dataDir: undefined, stop: () => Promise.resolve() };
 }
 
 export interface LocalDynamoOptions {
@@ -127,7 +134,7 @@ export async function ensureTables(
     const names: Array<[TableKey, string]> = [];
     for (const [key, definition] of Object.entries(definitions) as Array<[TableKey, TableDefinition]>) {
       const name = resourceName(config, key);
-      await ensureTable(client, createTableInput(name, definition), dynamo.dataDir);
+      await ensureTable(client, createTableInput(name, definition), dynamo);
       names.push([key, name]);
     }
     return Object.fromEntries(names) as Record<TableKey, string>;
@@ -136,7 +143,7 @@ export async function ensureTables(
   }
 }
 
-async function ensureTable(client: DynamoDBClient, input: CreateTableCommandInput, dataDir: string): Promise<void> {
+async function ensureTable(client: DynamoDBClient, input: CreateTableCommandInput, dynamo: LocalDynamo): Promise<void> {
   try {
     await client.send(new CreateTableCommand(input));
   } catch (error) {
@@ -146,9 +153,8 @@ async function ensureTable(client: DynamoDBClient, input: CreateTableCommandInpu
   for (;;) {
     const { Table } = await client.send(new DescribeTableCommand({ TableName: input.TableName }));
     if (Table && schemaOf(Table) !== schemaOf(input)) {
-      throw new LocalDynamoError(
-        `The local table ${input.TableName} has other keys or indexes than lib/config/tables.ts defines: delete ${dataDir} to recreate it (its data is lost)`,
-      );
+      const remedy = dynamo.dataDir ? `delete ${dynamo.dataDir} to recreate it` : `delete that table at ${dynamo.endpoint} to recreate it`;
+      throw new LocalDynamoError(`The local table ${input.TableName} has other keys or indexes than lib/config/tables.ts defines: ${remedy} (its data is lost)`);
     }
     if (Table?.TableStatus === 'ACTIVE') return;
     if (Date.now() > deadline) throw new LocalDynamoError(`The local table ${input.TableName} did not become ACTIVE`);

@@ -117,6 +117,8 @@ export interface ProvisionOptions {
   readonly users: readonly SeedUser[];
   /** Callback URLs to register besides the configured ones (e.g. the actual local port). */
   readonly extraCallbackUrls?: readonly string[];
+  /** Sign-out URLs to register besides the configured ones (the demo page on the actual local port). */
+  readonly extraLogoutUrls?: readonly string[];
   /** Access token lifetime in seconds instead of the configured minutes (expiry tests). */
   readonly accessTokenSeconds?: number;
 }
@@ -186,7 +188,7 @@ async function ensureAppClient(client: CognitoIdentityProviderClient, userPoolId
       RefreshToken: 'days',
     },
     CallbackURLs: [...new Set([...config.hostedUi.callbackUrls, ...(options.extraCallbackUrls ?? [])])],
-    LogoutURLs: [...config.hostedUi.logoutUrls],
+    LogoutURLs: [...new Set([...config.hostedUi.logoutUrls, ...(options.extraLogoutUrls ?? [])])],
     AllowedOAuthFlows: ['code'],
     AllowedOAuthScopes: [...config.hostedUi.scopes],
     AllowedOAuthFlowsUserPoolClient: true,

@@ -104,7 +104,7 @@ export function createLocalGateway(props: LocalGatewayProps): { listen(port: num
     const { decision, unsupported } = evaluateGatewayPolicy(outcome.result.policyDocument, arn);
     for (const statement of unsupported) warnUnsupported(logger, statement, arn);
     if (decision !== 'allow') return { reply: gatewayResponse('accessDenied', outcome.source) };
-    return { context: { ...outcome.result.context, principalId: outcome.result.principalId }, source: outcome.source };
+    return { context: backendContext(outcome.result), source: outcome.source };
   }
 
   async function integrate(route: Route, event: APIGatewayProxyEvent, source: AuthorizerUse): Promise<Reply> {
@@ -194,6 +194,15 @@ function warnUnsupported(logger: Logger, statement: ReturnType<typeof evaluateGa
     treatedAs: statement.treatedAs,
     methodArn: arn,
   });
+}
+
+/**
+ * The authorizer's context as API Gateway (REST) hands it to a backend: every value a string (a
+ * number `exp` arrives as `"1700000000"`, a boolean as `"true"`), plus the `principalId`.
+ */
+function backendContext(result: { readonly principalId: string; readonly context?: Readonly<Record<string, unknown>> | null }): Record<string, string> {
+  const values = Object.entries(result.context ?? {}).map(([name, value]) => [name, String(value)] as const);
+  return { ...Object.fromEntries(values), principalId: result.principalId };
 }
 
 /** A proxy result's header map with its values made strings; `undefined` when it has none. */

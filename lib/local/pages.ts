@@ -2,24 +2,32 @@
  * The Hosted UI demo page the local system serves at `/` and `/callback`: it runs the real
  * authorization-code + PKCE flow in the browser (seed 001) against the emulator's
  * /oauth2/authorize, exchanges the code through the API's POST /auth/token, then calls
- * /api/profile with the access token.
+ * /api/profile with the access token. Its sign-out revokes the session (POST /auth/logout, the
+ * refresh cookie included), then goes to the Hosted UI's /logout with a registered logout URL —
+ * served here at `/logout`, because the emulator has none.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { DescribeUserPoolClientCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { configFor } from '../config/app-config';
+import { ENV } from '../config/runtime-env';
+import { createCognitoClient } from '../../lambda/shared/cognito-client';
 import type { StaticRoute } from './gateway';
 import { parseRequestTarget } from './routing';
 import type { LocalOutputs } from './system';
 
 const PAGE_PATHS = new Set(['/', '/callback']);
+const HOSTED_UI_LOGOUT_PATH = '/logout';
 
 export function staticPages(outputs: LocalOutputs): readonly StaticRoute[] {
   const settings = {
     authorizeUrl: `${outputs.HostedUiUrl}/oauth2/authorize`,
+    logoutUrl: `${outputs.ApiUrl}${HOSTED_UI_LOGOUT_PATH}`,
     clientId: outputs.UserPoolClientId,
     scopes: configFor('dev').hostedUi.scopes.join(' '),
   };
   const html = renderPage(settings);
   return [
+    hostedUiLogout(outputs),
     (request: IncomingMessage, response: ServerResponse): boolean => {
       const target = parseRequestTarget(request.url);
       if (request.method !== 'GET' || !target || !PAGE_PATHS.has(target.path)) return false;
@@ -34,7 +42,47 @@ export function staticPages(outputs: LocalOutputs): readonly StaticRoute[] {
   ];
 }
 
-function renderPage(settings: { authorizeUrl: string; clientId: string; scopes: string }): string {
+/**
+ * The Hosted UI's `GET /logout?client_id=…&logout_uri=…` as Cognito answers it: a redirect to
+ * `logout_uri` if it is one of the app client's registered logout URLs, else a 400. (Cognito also
+ * ends its own Hosted UI session; the emulator's sign-in form keeps none.)
+ */
+function hostedUiLogout(outputs: LocalOutputs): StaticRoute {
+  return (request, response) => {
+    const target = parseRequestTarget(request.url);
+    if (request.method !== 'GET' || target?.path !== HOSTED_UI_LOGOUT_PATH) return false;
+    const clientId = target.query.get('client_id') ?? '';
+    const logoutUri = target.query.get('logout_uri') ?? '';
+    const refuse = (description: string): void => {
+      response.writeHead(400, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' }).end(JSON.stringify({ error: 'invalid_request', error_description: description }));
+    };
+    if (clientId !== outputs.UserPoolClientId) {
+      refuse('client_id is not this pool\'s app client');
+      return true;
+    }
+    registeredLogoutUrls(outputs).then(
+      (urls) => {
+        if (!urls.includes(logoutUri)) refuse('logout_uri is not a registered logout URL of the app client');
+        else response.writeHead(302, { Location: logoutUri, 'Cache-Control': 'no-store' }).end();
+      },
+      () => response.writeHead(502, { 'Content-Type': 'application/json' }).end(JSON.stringify({ error: 'server_error' })),
+    );
+    return true;
+  };
+}
+
+/** The app client's logout URLs, as registered in the emulator. */
+async function registeredLogoutUrls(outputs: LocalOutputs): Promise<string[]> {
+  const client = createCognitoClient({ [ENV.cognitoEndpoint]: outputs.HostedUiUrl });
+  try {
+    const { UserPoolClient } = await client.send(new DescribeUserPoolClientCommand({ UserPoolId: outputs.UserPoolId, ClientId: outputs.UserPoolClientId }));
+    return UserPoolClient?.LogoutURLs ?? [];
+  } finally {
+    client.destroy();
+  }
+}
+
+function renderPage(settings: { authorizeUrl: string; logoutUrl: string; clientId: string; scopes: string }): string {
   return `<!doctype html>
 <html lang="en">
 <head><meta charset="utf-8"><title>Cognito JWT API — local Hosted UI demo</title>
@@ -45,12 +93,23 @@ function renderPage(settings: { authorizeUrl: string; clientId: string; scopes: 
 <p>Sign in through the emulator's Hosted UI with PKCE; the page exchanges the code via <code>POST /auth/token</code>
 and calls <code>GET /api/profile</code> with the access token.</p>
 <button id="login">Sign in with the Hosted UI</button>
+<button id="logout" hidden>Sign out</button>
 <pre id="out">Not signed in.</pre>
 <script>
 const settings = ${JSON.stringify(settings)};
 const out = document.getElementById('out');
 const b64url = (bytes) => btoa(String.fromCharCode(...new Uint8Array(bytes))).replace(/\\+/g, '-').replace(/\\//g, '_').replace(/=+$/, '');
 const redirectUri = location.origin + '/callback';
+let accessToken;
+
+// Sign-out: revoke the session (the access token names it; the refresh cookie goes along and is
+// cleared), then end the Hosted UI session and come back to a registered logout URL.
+document.getElementById('logout').onclick = async () => {
+  const answer = await fetch('/auth/logout', { method: 'POST', headers: { Authorization: 'Bearer ' + accessToken } }).catch(() => undefined);
+  sessionStorage.setItem('logout', answer ? String(answer.status) : 'unreachable');
+  accessToken = undefined;
+  location.assign(settings.logoutUrl + '?' + new URLSearchParams({ client_id: settings.clientId, logout_uri: location.origin + '/' }));
+};
 
 document.getElementById('login').onclick = async () => {
   const verifier = b64url(crypto.getRandomValues(new Uint8Array(32)));
@@ -63,6 +122,9 @@ document.getElementById('login').onclick = async () => {
 };
 
 (async () => {
+  const loggedOut = sessionStorage.getItem('logout');
+  sessionStorage.removeItem('logout');
+  if (loggedOut) { out.textContent = 'Signed out (POST /auth/logout → ' + loggedOut + ').'; out.dataset.logout = loggedOut; }
   const params = new URLSearchParams(location.search);
   const code = params.get('code');
   if (!code) return;
@@ -74,9 +136,11 @@ document.getElementById('login').onclick = async () => {
     body: JSON.stringify({ code, code_verifier: saved.verifier, redirect_uri: redirectUri }) });
   const tokens = await exchange.json();
   if (!exchange.ok) { out.textContent = 'Token exchange failed: ' + JSON.stringify(tokens); return; }
-  const profile = await fetch('/api/profile', { headers: { Authorization: 'Bearer ' + tokens.access_token } });
+  accessToken = tokens.access_token;
+  const profile = await fetch('/api/profile', { headers: { Authorization: 'Bearer ' + accessToken } });
   out.textContent = 'GET /api/profile → ' + profile.status + '\\n' + JSON.stringify(await profile.json(), null, 2);
   out.dataset.status = String(profile.status);
+  document.getElementById('logout').hidden = false;
 })();
 </script>
 </body>

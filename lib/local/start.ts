@@ -1,7 +1,10 @@
 /**
  * `npm start`: runs the local system until SIGINT/SIGTERM.
  * Environment: API_PORT (default 3000), COGNITO_PORT (default 9229), DYNAMODB_PORT (default 8000),
- * LOCAL_DIR (default .local). It runs the dev stage: its localhost URLs are the ones the local system serves.
+ * LOCAL_DIR (default .local); AUTHORIZER_CACHE_TTL (seconds, 0–3600; default the config's, as
+ * deployed), REVOCATION_REFRESH_SECONDS (0–300; 0 reads the store for every decision; default the
+ * config's); DYNAMODB_ENDPOINT (a loopback DynamoDB to use instead of starting dynalite).
+ * It runs the dev stage: its localhost URLs are the ones the local system serves.
  */
 import { configFor } from '../config/app-config';
 import { seedUsers } from './seed-users';
@@ -14,15 +17,16 @@ const SHUTDOWN_LIMIT_MS = 2000;
 // pins the SDK and Lambda runs Node 24, so the warning only adds noise to the local console.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-function portFrom(variable: string, fallback: number): number {
+/** A whole number from the environment within [min, max], the fallback when unset; else one line naming the variable. */
+function wholeNumberFrom(variable: string, fallback: number, [min, max]: [number, number], what: string): number {
   const raw = process.env[variable];
   if (raw === undefined || raw === '') return fallback;
-  const port = Number(raw);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new Error(`${variable} must be a port number from 1 to 65535; got "${raw}"`);
-  }
-  return port;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || value < min || value > max) throw new Error(`${variable} must be ${what} from ${min} to ${max}; got "${raw}"`);
+  return value;
 }
+
+const portFrom = (variable: string, fallback: number): number => wholeNumberFrom(variable, fallback, [1, 65535], 'a port number');
 
 async function main(): Promise<void> {
   const config = configFor('dev');
@@ -31,6 +35,9 @@ async function main(): Promise<void> {
     apiPort: portFrom('API_PORT', config.local.apiPort),
     cognitoPort: portFrom('COGNITO_PORT', config.local.cognitoPort),
     dynamodbPort: portFrom('DYNAMODB_PORT', config.local.dynamodbPort),
+    dynamodbEndpoint: process.env.DYNAMODB_ENDPOINT || undefined,
+    authorizerCacheTtlSeconds: wholeNumberFrom('AUTHORIZER_CACHE_TTL', config.authorizer.resultsCacheTtlSeconds, [0, 3600], 'a whole number of seconds'),
+    revocationRefreshSeconds: wholeNumberFrom('REVOCATION_REFRESH_SECONDS', config.revocation.refreshSeconds, [0, 300], 'a whole number of seconds'),
     dir: process.env.LOCAL_DIR || config.local.dir,
     accessLog: (line) => process.stdout.write(`${line}\n`),
     staticRoutes: staticPages,
@@ -52,6 +59,12 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => shutdown('SIGTERM'));
 }
 
+function revocationLine(boundSeconds: number | undefined): string {
+  return boundSeconds === undefined
+    ? 'check off (a revoked token passes until it expires)'
+    : `a revoked token passes for at most ${boundSeconds} s (authorizer cache + refresh; AUTHORIZER_CACHE_TTL, REVOCATION_REFRESH_SECONDS)`;
+}
+
 function printBanner(system: LocalSystem): void {
   const { outputs } = system;
   const lines = [
@@ -60,7 +73,8 @@ function printBanner(system: LocalSystem): void {
     `  Hosted UI demo:  ${outputs.ApiUrl}/`,
     `  Cognito emulator ${outputs.UserPoolProviderUrl}`,
     `  JWKS:            ${outputs.JwksUri}`,
-    `  DynamoDB (local) ${system.dynamodb.endpoint}, data in ${system.dynamodb.dataDir}`,
+    `  DynamoDB (local) ${system.dynamodb.endpoint}${system.dynamodb.dataDir ? `, data in ${system.dynamodb.dataDir}` : ' (DYNAMODB_ENDPOINT)'}`,
+    `  Revocation:      ${revocationLine(system.revocationBoundSeconds)}`,
     `  Outputs:         ${system.outputsFile}`,
     '  Seeded users (local emulator only):',
     ...seedUsers.map((user) => `    ${user.email.padEnd(22)} ${user.password.padEnd(18)} ${user.groups.join(', ') || '(no group)'}`),

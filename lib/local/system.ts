@@ -12,9 +12,10 @@ import { accessMap, type HandlerName } from '../config/access-map';
 import { configFor, resourceName, type AppConfig } from '../config/app-config';
 import { corsPolicy, localAllowedOrigins, type CorsPolicy } from '../config/cors';
 import { authorizerEnvironment, handlerEnvironment } from '../config/function-environment';
+import { revocationBoundSeconds } from '../config/revocation';
 import { ENV } from '../config/runtime-env';
 import { tableEnvironment, tableOutputs, type TableKey, type TableOutputs } from '../config/tables';
-import { ensureTables, startLocalDynamo, type LocalDynamo } from './dynamodb';
+import { ensureTables, externalDynamo, startLocalDynamo, type LocalDynamo } from './dynamodb';
 import { provision, startEmulator, type Emulator, type ProvisionedPool } from './emulator';
 import { createLocalGateway, type AuthorizerFunction, type LocalGateway, type ProxyHandler, type StaticRoute } from './gateway';
 import { seedUsers } from './seed-users';
@@ -25,6 +26,22 @@ export interface LocalSystemOptions {
   readonly apiPort: number;
   readonly cognitoPort: number;
   readonly dynamodbPort: number;
+  /**
+   * A loopback DynamoDB to use instead of starting dynalite on `dynamodbPort` (its tables are
+   * created there as well).
+   * @default none: dynalite runs in this process, its data in `<dir>/dynamodb`
+   */
+  readonly dynamodbEndpoint?: string;
+  /**
+   * The local gateway's authorizer cache TTL, 0 to 3600 s (0: the authorizer runs for every request).
+   * @default the config's (`authorizer.resultsCacheTtlSeconds`), as deployed
+   */
+  readonly authorizerCacheTtlSeconds?: number;
+  /**
+   * How often the authorizer pulls new revocations, in seconds; 0 reads the store for every decision (tests).
+   * @default the config's (`revocation.refreshSeconds`)
+   */
+  readonly revocationRefreshSeconds?: number;
   /** State directory (emulator and DynamoDB data, outputs.json, logs). */
   readonly dir: string;
   /** Names of the variables that set the ports, for error messages. */
@@ -48,8 +65,10 @@ export interface LocalSystem {
   readonly outputs: LocalOutputs;
   readonly outputsFile: string;
   readonly gateway: LocalGateway;
-  /** The local DynamoDB's endpoint and data directory. */
-  readonly dynamodb: { readonly endpoint: string; readonly dataDir: string };
+  /** The local DynamoDB's endpoint and data directory (none when `dynamodbEndpoint` named one). */
+  readonly dynamodb: { readonly endpoint: string; readonly dataDir: string | undefined };
+  /** How long a revoked token can still pass here: the gateway's cache TTL plus the revocation refresh. */
+  readonly revocationBoundSeconds: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -66,22 +85,30 @@ const HANDLER_MODULES: Record<HandlerName, () => Promise<{ handler: ProxyHandler
 
 const HANDLER_NAMES = Object.keys(HANDLER_MODULES) as HandlerName[];
 
-export async function startLocalSystem(options: LocalSystemOptions): Promise<LocalSystem> {
+/** The config with what this run overrides: the gateway's cache TTL and the revocation refresh. */
+function localConfig(options: LocalSystemOptions): AppConfig {
   const config = options.config ?? configFor('dev');
+  return {
+    ...config,
+    authorizer: { ...config.authorizer, resultsCacheTtlSeconds: options.authorizerCacheTtlSeconds ?? config.authorizer.resultsCacheTtlSeconds },
+    revocation: { ...config.revocation, refreshSeconds: options.revocationRefreshSeconds ?? config.revocation.refreshSeconds },
+  };
+}
+
+export async function startLocalSystem(options: LocalSystemOptions): Promise<LocalSystem> {
+  const config = localConfig(options);
   const host = options.host ?? config.local.host;
   const variables = options.portVariables ?? { api: 'API_PORT', cognito: 'COGNITO_PORT', dynamodb: 'DYNAMODB_PORT' };
   await assertPortFree(host, options.apiPort, variables.api);
   await assertPortFree(host, options.cognitoPort, variables.cognito);
-  await assertPortFree(host, options.dynamodbPort, variables.dynamodb);
+  if (!options.dynamodbEndpoint) await assertPortFree(host, options.dynamodbPort, variables.dynamodb);
 
   const dir = path.resolve(options.dir);
   mkdirSync(dir, { recursive: true });
   const emulator = await startEmulator({ dir, host, port: options.cognitoPort });
   let dynamo: LocalDynamo | undefined;
   try {
-    dynamo = await startLocalDynamo({ dir, host, port: options.dynamodbPort }).catch((error: NodeJS.ErrnoException) => {
-      throw error.code === 'EADDRINUSE' ? portInUse(options.dynamodbPort, variables.dynamodb) : error;
-    });
+    dynamo = await startDynamo(options, dir, host, variables.dynamodb);
     const tables = await ensureTables(dynamo, config);
     const extraCallbackUrls = callbackUrlsFor(options.apiPort);
     const pool = await provision({
@@ -89,6 +116,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       config,
       users: seedUsers,
       extraCallbackUrls,
+      extraLogoutUrls: logoutUrlsFor(options.apiPort),
     });
     const cors = corsPolicy(localAllowedOrigins(config.api.allowedOrigins, options.apiPort), accessMap);
     configureLambdaEnvironment(config, { emulatorEndpoint: emulator.endpoint, dynamodbEndpoint: dynamo.endpoint, pool, tables }, {
@@ -119,6 +147,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       outputsFile,
       gateway,
       dynamodb: { endpoint: dynamo.endpoint, dataDir: dynamo.dataDir },
+      revocationBoundSeconds: revocationBoundSeconds(config),
       async stop() {
         await gateway.close();
         await stopServices(services);
@@ -128,6 +157,14 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     await stopServices({ emulator, dynamo });
     throw error;
   }
+}
+
+/** dynalite in this process, or the loopback DynamoDB the options name. */
+function startDynamo(options: LocalSystemOptions, dir: string, host: string, portVariable: string): Promise<LocalDynamo> {
+  if (options.dynamodbEndpoint) return Promise.resolve(externalDynamo(options.dynamodbEndpoint));
+  return startLocalDynamo({ dir, host, port: options.dynamodbPort }).catch((error: NodeJS.ErrnoException) => {
+    throw error.code === 'EADDRINUSE' ? portInUse(options.dynamodbPort, portVariable) : error;
+  });
 }
 
 /** Loads the Lambdas (after their environment is set) and serves them. */
@@ -184,7 +221,7 @@ function configureLambdaEnvironment(config: AppConfig, endpoints: LambdaEndpoint
   Object.assign(
     process.env,
     authorizerEnvironment(config, accessMap, pool),
-    ...HANDLER_NAMES.map((name) => handlerEnvironment(name, config, pool, settings)),
+    ...HANDLER_NAMES.map((name) => handlerEnvironment(name, config, accessMap, pool, settings)),
     tableEnvironment(endpoints.tables),
     {
       [ENV.region]: config.env.region,
@@ -199,6 +236,11 @@ function configureLambdaEnvironment(config: AppConfig, endpoints: LambdaEndpoint
 /** The demo page's redirect URIs on the port actually used (registered besides the configured ones). */
 export function callbackUrlsFor(apiPort: number): string[] {
   return [`http://localhost:${apiPort}/callback`, `http://127.0.0.1:${apiPort}/callback`];
+}
+
+/** Where the Hosted UI's sign-out may send the demo page back to, on the port actually used. */
+export function logoutUrlsFor(apiPort: number): string[] {
+  return [`http://localhost:${apiPort}/`, `http://127.0.0.1:${apiPort}/`];
 }
 
 /** The shape `cdk deploy --outputs-file` writes: outputs grouped by stack name. */

@@ -24,6 +24,8 @@ export interface Cell {
 }
 
 export function expectationFor(route: Route, caller: Caller): Expectation {
+  // Logout checks the token itself: without a valid one it is a 401 like any protected route.
+  if (route.endsSession && caller.kind !== 'user') return 'unauthorized';
   if (isPublic(route)) return 'reachable';
   if (caller.kind !== 'user') return 'unauthorized';
   return grants(route, caller.groups) ? 'allowed' : 'forbidden';
@@ -41,8 +43,18 @@ export function matches(expected: Expectation, status: number): boolean {
 }
 
 /**
- * A request that changes nothing: path parameters name nothing that exists, and every body is `{}`,
- * which each handler refuses (400) before it would write.
+ * The order to call the routes in: as listed, but those that end the caller's session (logout)
+ * last, so the token still works for every other route. Indexes into `routes`.
+ */
+export function callOrder(routes: readonly Route[]): number[] {
+  const indexes = routes.map((_, index) => index);
+  return [...indexes.filter((index) => !routes[index].endsSession), ...indexes.filter((index) => routes[index].endsSession)];
+}
+
+/**
+ * A request that changes nothing but the caller's own session (logout, called last): path
+ * parameters name nothing that exists, and every body is `{}`, which each handler refuses (400)
+ * before it would write.
  */
 export function harmlessRequest(route: Route, nothing: string): { path: string; body?: unknown } {
   const path = route.path.replace(/\{[^}]+\}/g, encodeURIComponent(nothing));

@@ -10,7 +10,7 @@ import { configFor } from '../config/app-config';
 import { request, type ApiResponse } from '../cli/http';
 import { isJsonObject } from '../../lambda/shared/json';
 import { SmokeError } from './errors';
-import { expectationFor, harmlessRequest, matches, renderTable, type Caller, type Cell } from './matrix';
+import { callOrder, expectationFor, harmlessRequest, matches, renderTable, type Caller, type Cell } from './matrix';
 import { targetFromOutputs, type SmokeTarget } from './target';
 import { TEMPORARY_USER_PREFIX, createUser, deleteUsers, planUsers, type TemporaryUser } from './temporary-users';
 
@@ -94,12 +94,13 @@ class RouteProbe {
   /** `bearer`: the token to send as `Authorization: Bearer <token>`, if any. */
   async callEveryRoute(caller: Caller, bearer?: string): Promise<Cell[]> {
     const cells: Cell[] = [];
-    for (const route of this.routes) {
+    for (const index of callOrder(this.routes)) {
       this.signal?.throwIfAborted();
+      const route = this.routes[index];
       const { path, body } = harmlessRequest(route, this.nothing);
       const response = await request(this.target.apiUrl, route.method, path, { body, bearer, signal: this.signal });
       const expected = expectationFor(route, caller);
-      cells.push({ expected, outcome: response.status, matched: matches(expected, response.status) });
+      cells[index] = { expected, outcome: response.status, matched: matches(expected, response.status) };
     }
     return cells;
   }

@@ -6,8 +6,9 @@
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { seedUsers } from '../../lib/local/seed-users';
+import { send } from '../support/http';
 import { startLocalProcess, type LocalProcess } from '../support/local-process';
 
 jest.setTimeout(90_000);
@@ -21,7 +22,8 @@ if (!available) process.stdout.write(`browser test skipped: no Chromium at ${CHR
   let browser: Browser;
 
   beforeAll(async () => {
-    local = await startLocalProcess();
+    // The bound at 0, so the sign-out test sees the revoked token refused at once.
+    local = await startLocalProcess({ env: { AUTHORIZER_CACHE_TTL: '0', REVOCATION_REFRESH_SECONDS: '0' } });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
@@ -32,9 +34,8 @@ if (!available) process.stdout.write(`browser test skipped: no Chromium at ${CHR
     await local?.stop();
   });
 
-  it('signs in with PKCE through the Hosted UI stand-in and shows the profile', async () => {
-    const user = seedUsers.find((candidate) => candidate.groups.includes('admin-group'))!;
-    const page = await browser.newPage();
+  /** The demo page's sign-in, as a user clicks through it, until the profile call has answered. */
+  async function signIn(page: Page, user: (typeof seedUsers)[number]): Promise<void> {
     await page.goto(`http://localhost:${local.apiPort}/`);
     await page.click('#login');
     await page.waitForURL(/\/oauth2\/authorize/);
@@ -42,8 +43,41 @@ if (!available) process.stdout.write(`browser test skipped: no Chromium at ${CHR
     await page.fill('input[name=password]', user.password);
     await page.click('button[type=submit]');
     await page.waitForSelector('#out[data-status]');
+  }
+
+  it('signs in with PKCE through the Hosted UI stand-in and shows the profile', async () => {
+    const user = seedUsers.find((candidate) => candidate.groups.includes('admin-group'))!;
+    const page = await browser.newPage();
+    await signIn(page, user);
     expect(await page.getAttribute('#out', 'data-status')).toBe('200');
     expect(await page.textContent('#out')).toContain('"primaryGroup": "admin-group"');
+  });
+
+  it("signs out: revokes the session (the refresh cookie goes along and is cleared), then comes back through the Hosted UI's /logout", async () => {
+    const user = seedUsers.find((candidate) => candidate.groups.includes('reviewers-group'))!;
+    const page = await browser.newPage();
+    let accessToken = '';
+    page.on('response', (response) => {
+      if (response.url().endsWith('/auth/token')) void response.json().then((body: { access_token: string }) => (accessToken = body.access_token));
+    });
+    const origin = `http://localhost:${local.apiPort}`;
+    await signIn(page, user);
+    expect(await page.getAttribute('#out', 'data-status')).toBe('200');
+    expect((await page.context().cookies()).map((cookie) => [cookie.name, cookie.path, cookie.httpOnly])).toEqual([['refresh_token', '/auth', true]]);
+    const logout = page.waitForRequest((request) => request.url().includes('/logout?'));
+    await page.click('#logout');
+    const hostedUiLogout = new URL((await logout).url());
+    expect([hostedUiLogout.origin, hostedUiLogout.pathname, hostedUiLogout.searchParams.get('client_id'), hostedUiLogout.searchParams.get('logout_uri')]).toEqual([
+      local.apiUrl,
+      '/logout',
+      local.outputs.UserPoolClientId,
+      `${origin}/`,
+    ]);
+    await page.waitForSelector('#out[data-logout="200"]');
+    expect(page.url()).toBe(`${origin}/`);
+    expect(await page.context().cookies()).toEqual([]);
+    expect(accessToken).not.toBe('');
+    expect((await send(`${local.apiUrl}/api/profile`, { headers: { Authorization: `Bearer ${accessToken}` } })).status).toBe(401);
   });
 
   it('lets a browser app on another allowed origin log in and call the API (CORS), and keeps one on an origin not allowed out', async () => {

@@ -96,6 +96,29 @@ describe('POST /auth/token against the local Hosted UI stand-in', () => {
   });
 });
 
+describe('signing out of a Hosted UI session', () => {
+  it('revokes the refresh token the cookie carries to POST /auth/logout (the cookie is sent to /auth), and clears the cookie', async () => {
+    const verifier = createVerifier();
+    const tokens = await exchange({ code: await codeFor(verifier), code_verifier: verifier, redirect_uri: CLI_REDIRECT });
+    const cookie = tokens.cookies.find((value) => value.startsWith('refresh_token='))!;
+    expect(cookie).toMatch(/; Path=\/auth;/);
+    const pair = cookie.split(';')[0];
+    const logout = await send(`${local.apiUrl}/auth/logout`, { method: 'POST', headers: { Authorization: `Bearer ${tokens.body.access_token}`, Cookie: pair } });
+    expect([logout.status, logout.json]).toEqual([200, { revoked: 'session' }]);
+    expect(logout.cookies).toEqual(['refresh_token=; HttpOnly; Secure; SameSite=Strict; Path=/auth; Max-Age=0']);
+    expect((await send(`${local.apiUrl}/auth/refresh`, { method: 'POST', headers: { Cookie: pair } })).status).toBe(401);
+  });
+
+  it("then sends the browser to the Hosted UI's /logout, which redirects only to a registered logout URL of this client", async () => {
+    const logoutUrl = (clientId: string, logoutUri: string) => `${local.apiUrl}/logout?${new URLSearchParams({ client_id: clientId, logout_uri: logoutUri }).toString()}`;
+    const registered = `http://localhost:${local.apiPort}/`;
+    const ok = await send(logoutUrl(local.outputs.UserPoolClientId, registered));
+    expect([ok.status, ok.headers.location]).toEqual([302, registered]);
+    expect((await send(logoutUrl(local.outputs.UserPoolClientId, 'https://evil.example/'))).status).toBe(400);
+    expect((await send(logoutUrl('another-client', registered))).status).toBe(400);
+  });
+});
+
 describe('cli login --hosted', () => {
   it('completes the PKCE flow through a loopback redirect and saves tokens that work', async () => {
     const env = { ...process.env, LOCAL_DIR: local.dir };

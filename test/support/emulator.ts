@@ -2,6 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { accessMap } from '../../lib/config/access-map';
 import { configFor } from '../../lib/config/app-config';
 import { handlerEnvironment } from '../../lib/config/function-environment';
 import { ENV } from '../../lib/config/runtime-env';
@@ -33,13 +34,16 @@ export async function startTestEmulator(): Promise<TestEmulator> {
 export function backendEnv(emulator: TestEmulator, extra: Record<string, string> = {}): Record<string, string> {
   const config = configFor('dev');
   return {
-    ...handlerEnvironment('auth', config, emulator.pool, {
+    ...handlerEnvironment('auth', config, accessMap, emulator.pool, {
       tokenEndpoint: `${emulator.endpoint}/oauth2/token`,
       callbackUrls: config.hostedUi.callbackUrls,
       allowedOrigins: [], // no CORS headers: handler tests call without a browser
     }),
     [ENV.region]: 'us-east-1',
     [ENV.cognitoEndpoint]: emulator.endpoint,
+    // The logout route verifies tokens as the authorizer does: against the emulator's issuer and keys.
+    [ENV.issuerOverride]: emulator.pool.issuer,
+    [ENV.jwksUriOverride]: emulator.pool.jwksUri,
     ...extra,
   };
 }

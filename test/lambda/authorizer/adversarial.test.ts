@@ -126,7 +126,8 @@ function mutate(token: string, how: CorpusCase['mutate']): string {
     case 'strip-signature':
       return `${header}.${payload}.`;
     case 'truncate-signature':
-      return `${header}.${payload}.${signature.slice(0, signature.length / 2)}`;
+      // Half, cut at a multiple of 4 characters: still canonical base64url (a non-canonical end is MALFORMED_TOKEN).
+      return `${header}.${payload}.${signature.slice(0, Math.floor(signature.length / 8) * 4)}`;
     case 'foreign-signature':
       return `${header}.${payload}.${accessToken({ issuer: jwks.issuer, clientId: CLIENT_ID, key: poolKey }).split('.')[2]}`;
     case 'tamper-payload': {

@@ -98,8 +98,9 @@ describe('group × route decisions', () => {
 });
 
 describe('context for backends', () => {
-  it('passes strings only, with primaryGroup by configured precedence, not token order', async () => {
-    const result = await invoke(`Bearer ${token(['user-group', 'reviewers-group'], { sub: 'sub-1', username: 'multi' })}`);
+  it("passes strings and the token's exp only, with primaryGroup by configured precedence, not token order", async () => {
+    const jwt = token(['user-group', 'reviewers-group'], { sub: 'sub-1', username: 'multi' });
+    const result = await invoke(`Bearer ${jwt}`);
     if (result === 'Unauthorized') throw new Error('expected a policy');
     expect(result.principalId).toBe('sub-1');
     expect(result.context).toEqual({
@@ -109,6 +110,8 @@ describe('context for backends', () => {
       primaryGroup: 'reviewers-group',
       clientId: CLIENT_ID,
       tokenUse: 'access',
+      // Backends refuse the request once it has passed, even through a cached Allow.
+      exp: JSON.parse(Buffer.from(jwt.split('.')[1], 'base64url').toString('utf8')).exp,
     });
   });
 

@@ -12,7 +12,13 @@ import { settingsFromConfig, settingsFromEnv } from '../../../lambda/authorizer/
 
 const config = configFor('dev');
 const POOL = { userPoolId: 'eu-west-1_Pool1', userPoolClientId: 'client-1' };
-const env = (overrides: Record<string, string | undefined> = {}) => ({ ...authorizerEnvironment(config, accessMap, POOL), [ENV.region]: 'eu-west-1', ...overrides });
+const TABLE = 'CognitoJwtApi-dev-revocations';
+const env = (overrides: Record<string, string | undefined> = {}) => ({
+  ...authorizerEnvironment(config, accessMap, POOL),
+  [ENV.region]: 'eu-west-1',
+  [ENV.revocationsTable]: TABLE,
+  ...overrides,
+});
 const runtime = authorizerRuntimeConfig(config, accessMap);
 const withConfig = (change: (value: Record<string, unknown>) => void) => {
   const value = JSON.parse(JSON.stringify(runtime)) as Record<string, unknown>;
@@ -22,7 +28,9 @@ const withConfig = (change: (value: Record<string, unknown>) => void) => {
 
 it('reads exactly what the construct (or the local system) put into the environment', () => {
   const issuer = 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Pool1';
-  expect(settingsFromEnv(env())).toEqual(settingsFromConfig(config, { issuer, clientId: 'client-1' }));
+  const variables = env();
+  expect(settingsFromEnv(variables)).toEqual(settingsFromConfig(config, { issuer, clientId: 'client-1' }, accessMap, { tableName: TABLE, env: variables }));
+  expect(settingsFromEnv(variables).revocation).toEqual({ refreshMs: 5000, readTimeoutMs: 1000, failOpen: false, retentionSeconds: 3605, tableName: TABLE, env: variables });
   expect(settingsFromEnv(env()).routes).toEqual(runtime.routes);
   expect(runtime.routes.map((route) => `${route.method} ${route.path}`)).not.toContain('POST /auth/login'); // public: never authorized
 });
@@ -46,8 +54,19 @@ it.each([
   ['acceptIdTokens not a boolean', (value: Record<string, unknown>) => ((value.limits as Record<string, unknown>).acceptIdTokens = 'yes'), 'AUTHORIZER_CONFIG .limits.acceptIdTokens must be true or false'],
   ['a negative limit', (value: Record<string, unknown>) => ((value.limits as Record<string, unknown>).clockSkewSeconds = -1), 'AUTHORIZER_CONFIG .limits.clockSkewSeconds must be a number, 0 or more'],
   ['a limit missing', (value: Record<string, unknown>) => delete (value.limits as Record<string, unknown>).maxHeaderBytes, 'AUTHORIZER_CONFIG .limits.maxHeaderBytes must be a number, 0 or more'],
+  ['revocation missing', (value: Record<string, unknown>) => delete value.revocation, 'AUTHORIZER_CONFIG .revocation must be an object'],
+  ['revocation check neither on nor off', (value: Record<string, unknown>) => ((value.revocation as Record<string, unknown>).enabled = 'on'), 'AUTHORIZER_CONFIG .revocation.enabled must be true or false'],
+  ['failOpen not a boolean', (value: Record<string, unknown>) => ((value.revocation as Record<string, unknown>).failOpen = 1), 'AUTHORIZER_CONFIG .revocation.failOpen must be true or false'],
+  ['a fractional refresh', (value: Record<string, unknown>) => ((value.revocation as Record<string, unknown>).refreshMs = 1.5), 'AUTHORIZER_CONFIG .revocation.refreshMs must be a whole number, 0 or more'],
+  ['no read time-out', (value: Record<string, unknown>) => ((value.revocation as Record<string, unknown>).readTimeoutMs = 0), 'AUTHORIZER_CONFIG .revocation.readTimeoutMs must be a whole number, 1 or more'],
 ])('names the field: %s', (_name, change, message) => {
   expect(() => settingsFromEnv(withConfig(change))).toThrow(message);
+});
+
+it('needs the revocation table when the check is on (a configuration error, never a silent skip), and nothing of it when off', () => {
+  expect(() => settingsFromEnv(env({ [ENV.revocationsTable]: undefined }))).toThrow('Environment variable REVOCATIONS_TABLE_NAME is not set');
+  const off = withConfig((value) => ((value.revocation as Record<string, unknown>).enabled = false));
+  expect(settingsFromEnv({ ...off, [ENV.revocationsTable]: undefined }).revocation).toBeUndefined();
 });
 
 it('still refuses an issuer override that is not on this machine', () => {

@@ -32,8 +32,23 @@ function rejection(jwt: string): TokenRejectedError {
 }
 
 it('returns the claims the authorizer relies on, synchronously once the keys are cached', () => {
-  const claims = verifier.verify(token({ sub: 'sub-9', username: 'ann', groups: ['user-group'] }));
-  expect(claims).toEqual({ sub: 'sub-9', username: 'ann', groups: ['user-group'], clientId: CLIENT_ID, tokenUse: 'access' });
+  const iat = Math.floor(Date.now() / 1000) - 10;
+  const claims = verifier.verify(token({ sub: 'sub-9', username: 'ann', groups: ['user-group'], claims: { iat, exp: iat + 3600, origin_jti: 'session-9' } }));
+  expect(claims).toEqual({
+    sub: 'sub-9',
+    username: 'ann',
+    groups: ['user-group'],
+    clientId: CLIENT_ID,
+    tokenUse: 'access',
+    issuedAt: iat,
+    expiresAt: iat + 3600,
+    sessionId: 'session-9',
+  });
+});
+
+it("names the session by Cognito's origin_jti, or by the token's own jti when it has none (the emulator's tokens)", () => {
+  expect(verifier.verify(token({ claims: { origin_jti: 'origin-7', jti: 'jti-7' } }))).toMatchObject({ sessionId: 'origin-7' });
+  expect(verifier.verify(token({ claims: { origin_jti: undefined, jti: 'jti-8' } }))).toMatchObject({ sessionId: 'jti-8' });
 });
 
 it('gives a user in no group an empty, shared group list', () => {

@@ -10,6 +10,7 @@ import { createBackend, type BackendHandler } from '../../../lambda/shared/backe
 import type { ProxyResult } from '../../../lambda/shared/http';
 import { challengeFor, createVerifier } from '../../../lib/cli/pkce';
 import { configFor } from '../../../lib/config/app-config';
+import { startTestDynamo, type TestDynamo } from '../../support/dynamodb';
 import { backendEnv, startTestEmulator, type TestEmulator } from '../../support/emulator';
 import { proxyEvent } from '../../support/proxy-event';
 
@@ -19,7 +20,10 @@ const config = configFor('dev');
 const REDIRECT = config.hostedUi.callbackUrls[0];
 const ADMIN = { username: 'admin@example.com', password: 'Admin-Passw0rd!' };
 let emulator: TestEmulator;
+let dynamo: TestDynamo;
 let auth: Handler;
+/** The auth function's environment: the emulator, and the local DynamoDB with the revocation store. */
+const authEnv = (extra: Record<string, string> = {}) => backendEnv(emulator, { ...dynamo.env, ...extra });
 const logs: string[] = [];
 const servers: Server[] = [];
 
@@ -39,12 +43,12 @@ async function tokenEndpoint(status: number, body: unknown): Promise<string> {
 }
 
 beforeAll(async () => {
-  emulator = await startTestEmulator();
-  auth = loadHandler(backendEnv(emulator));
+  [emulator, dynamo] = await Promise.all([startTestEmulator(), startTestDynamo()]);
+  auth = loadHandler(authEnv());
 });
 afterAll(async () => {
   servers.forEach((server) => server.close());
-  await emulator.stop();
+  await Promise.all([emulator.stop(), dynamo.stop()]);
 });
 
 const post = (resource: string, body?: unknown, headers?: Record<string, string>) => auth(proxyEvent('POST', resource, { body, headers }));
@@ -102,7 +106,7 @@ it('answers 502 in one clear message when the identity service is down', async (
     servers.pop()!.close();
     return new URL(url).origin;
   });
-  const handler = loadHandler(backendEnv(emulator, { COGNITO_ENDPOINT: closedPort }));
+  const handler = loadHandler(authEnv({ COGNITO_ENDPOINT: closedPort }));
   const result = await handler(proxyEvent('POST', '/auth/login', { body: ADMIN }));
   expect([result.statusCode, JSON.parse(result.body).message]).toEqual([502, 'Identity service unavailable']);
 });
@@ -201,7 +205,7 @@ describe('POST /auth/token', () => {
     [500, { error: 'server_error' }, 502],
     [503, 'unavailable', 502],
   ])('maps a token endpoint answer %i %j to %i', async (endpointStatus, body, expected) => {
-    const handler = loadHandler(backendEnv(emulator, { TOKEN_ENDPOINT: await tokenEndpoint(endpointStatus, body) }));
+    const handler = loadHandler(authEnv({ TOKEN_ENDPOINT: await tokenEndpoint(endpointStatus, body) }));
     const result = await handler(proxyEvent('POST', '/auth/token', { body: { code: 'c0de', code_verifier: verifier, redirect_uri: REDIRECT } }));
     expect(result.statusCode).toBe(expected);
   });
@@ -209,19 +213,19 @@ describe('POST /auth/token', () => {
   it('answers 502 when the token endpoint is unreachable', async () => {
     const closed = await tokenEndpoint(200, {});
     servers.pop()!.close();
-    const handler = loadHandler(backendEnv(emulator, { TOKEN_ENDPOINT: closed }));
+    const handler = loadHandler(authEnv({ TOKEN_ENDPOINT: closed }));
     const result = await handler(proxyEvent('POST', '/auth/token', { body: { code: 'c0de', code_verifier: verifier, redirect_uri: REDIRECT } }));
     expect(result.statusCode).toBe(502);
   });
 
   it('sets the refresh token only as an HttpOnly, Secure, SameSite=Strict cookie scoped to the refresh path', async () => {
     const endpoint = await tokenEndpoint(200, { access_token: 'a.b.c', id_token: 'd.e.f', refresh_token: 'refresh-secret', expires_in: 3600, token_type: 'Bearer' });
-    const handler = loadHandler(backendEnv(emulator, { TOKEN_ENDPOINT: endpoint }));
+    const handler = loadHandler(authEnv({ TOKEN_ENDPOINT: endpoint }));
     const result = await handler(proxyEvent('POST', '/auth/token', { body: { code: 'c0de', code_verifier: verifier, redirect_uri: REDIRECT } }));
     expect(JSON.parse(result.body)).toEqual({ access_token: 'a.b.c', id_token: 'd.e.f', expires_in: 3600, token_type: 'Bearer' });
     expect(result.headers).toMatchObject({ 'Cache-Control': 'no-store', Pragma: 'no-cache' });
     expect(result.headers?.['Set-Cookie']).toBe(
-      `refresh_token=refresh-secret; HttpOnly; Secure; SameSite=Strict; Path=/v1/auth/refresh; Max-Age=${config.tokens.refreshTokenDays * 86400}`,
+      `refresh_token=refresh-secret; HttpOnly; Secure; SameSite=Strict; Path=/v1/auth; Max-Age=${config.tokens.refreshTokenDays * 86400}`,
     );
   });
 });

@@ -4,12 +4,17 @@ import type { APIGatewayProxyResult } from 'aws-lambda';
 import { adminUsersBackend } from '../../../lambda/handlers/adminUsers';
 import { profileBackend } from '../../../lambda/handlers/profile';
 import { createBackend, type BackendHandler } from '../../../lambda/shared/backend';
+import { revocationStoreFromEnv } from '../../../lambda/shared/revocation-store';
+import { ENV } from '../../../lib/config/runtime-env';
+import { startTestDynamo, type TestDynamo } from '../../support/dynamodb';
 import { backendEnv, startTestEmulator, type TestEmulator } from '../../support/emulator';
+import { freePort } from '../../support/local-process';
 import { proxyEvent } from '../../support/proxy-event';
 
 type Handler = BackendHandler;
 
 let emulator: TestEmulator;
+let dynamo: TestDynamo;
 let adminUsers: Handler;
 let profile: Handler;
 
@@ -20,8 +25,8 @@ const logs: string[] = [];
 let admin: Record<string, string>;
 
 beforeAll(async () => {
-  emulator = await startTestEmulator();
-  const env = backendEnv(emulator);
+  [emulator, dynamo] = await Promise.all([startTestEmulator(), startTestDynamo()]);
+  const env = backendEnv(emulator, dynamo.env);
   const logSink = () => undefined;
   adminUsers = createBackend(adminUsersBackend, { env, logSink: (line) => logs.push(line) });
   const cognito = new CognitoIdentityProviderClient({ endpoint: emulator.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'l', secretAccessKey: 'l' } });
@@ -31,7 +36,7 @@ beforeAll(async () => {
   admin = { principalId: sub, sub, username: user.Username!, groups: 'admin-group', primaryGroup: 'admin-group', clientId: 'c', tokenUse: 'access' };
   profile = createBackend(profileBackend, { env, logSink });
 });
-afterAll(() => emulator.stop());
+afterAll(() => Promise.all([emulator.stop(), dynamo.stop()]));
 
 const body = (result: APIGatewayProxyResult) => JSON.parse(result.body);
 
@@ -73,6 +78,25 @@ describe('admin users', () => {
       expect.objectContaining({ level: 'INFO', action: 'admin.delete_user', actor: admin.sub, target: 'nogroup@example.com', result: 'success', status: 200 }),
       expect.objectContaining({ level: 'WARN', action: 'admin.delete_user', actor: admin.sub, target: 'nogroup@example.com', result: 'rejected', status: 404, reason: 'NOT_FOUND' }),
     ]);
+  });
+
+  it("records every token of the deleted user as revoked (by sub, looked up before the delete) before it answers", async () => {
+    const cognito = new CognitoIdentityProviderClient({ endpoint: emulator.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'l', secretAccessKey: 'l' } });
+    const user = await cognito.send(new AdminGetUserCommand({ UserPoolId: emulator.pool.userPoolId, Username: 'multi@example.com' }));
+    cognito.destroy();
+    const sub = user.UserAttributes!.find((attribute) => attribute.Name === 'sub')!.Value!;
+    expect((await remove('multi@example.com')).statusCode).toBe(200);
+    const revocations = revocationStoreFromEnv({ ...dynamo.env, [ENV.revocationRetentionSeconds]: '3605' });
+    // Every token the user still holds: the cut-off lies beyond the end of any token's life.
+    expect(await revocations.userRevokedBefore(sub)).toBeGreaterThan(Date.now() / 1000 + 3600);
+  });
+
+  it('deletes nobody when the revocation store cannot record the revocation (502, retry), never a 500', async () => {
+    const down = createBackend(adminUsersBackend, { env: backendEnv(emulator, { ...dynamo.env, [ENV.dynamodbEndpoint]: `http://127.0.0.1:${await freePort()}` }), logSink: () => undefined });
+    const result = await down(proxyEvent('DELETE', '/api/admin/users/{id}', { pathParameters: { id: 'reviewer@example.com' }, authorizer: admin }));
+    expect([result.statusCode, body(result).message]).toEqual([502, 'Revocation store unavailable: the user was not deleted, retry']);
+    const users = body(await adminUsers(proxyEvent('GET', '/api/admin/users', { authorizer: admin }))).users;
+    expect(users).toContainEqual(expect.objectContaining({ username: 'reviewer@example.com' }));
   });
 
   it('refuses an admin deleting their own account (400), found by sub whatever the context’s username says', async () => {

@@ -2,7 +2,8 @@
 import { createDocumentClient } from '../../../lambda/shared/dynamodb-client';
 import type { ListPosition } from '../../../lambda/reviews/cursor';
 import type { Review } from '../../../lambda/reviews/review';
-import { ReviewStoreError, createReviewStore, type ReviewStore } from '../../../lambda/reviews/store';
+import { createReviewStore, type ReviewStore } from '../../../lambda/reviews/store';
+import { StoreError } from '../../../lambda/shared/store-error';
 import { startTestDynamo, type TestDynamo } from '../../support/dynamodb';
 
 let dynamo: TestDynamo;
@@ -37,6 +38,6 @@ it("pages where DynamoDB stops at 1 MB, before the limit, without losing or repe
 it('refuses to store a second review with an existing id (no overwrite)', async () => {
   const original = review(99, 'first');
   await store.create(original);
-  await expect(store.create({ ...original, body: 'second' })).rejects.toThrow(ReviewStoreError);
+  await expect(store.create({ ...original, body: 'second' })).rejects.toThrow(StoreError);
   expect((await store.get(original.id))?.body).toBe('first');
 });

@@ -78,3 +78,50 @@ describe('CORS on every answer (API Gateway adds none to a proxy integration’s
     expect((await handler(withOrigin('http://localhost:3000'))).headers).toEqual({ 'Content-Type': 'application/json' });
   });
 });
+
+describe('expiry means expiry: a token that expired after the gateway cached its Allow', () => {
+  const EXP = 1_700_000_000;
+  const handled = jest.fn();
+  const echo: BackendDefinition<object> = {
+    service: 'echo',
+    init: () => ({}),
+    handle: () => {
+      handled();
+      return Promise.resolve(json(200, { ok: true }));
+    },
+  };
+  const at = (seconds: number, env: Record<string, string> = { CLOCK_SKEW_SECONDS: '5', ALLOWED_ORIGINS: 'https://app.example.com' }) =>
+    createBackend(echo, { env, logSink: () => undefined, now: () => seconds * 1000 });
+  const withExp = (exp: string) => proxyEvent('GET', '/x', { authorizer: { sub: 's', exp }, headers: { origin: 'https://app.example.com' } });
+
+  beforeEach(() => handled.mockClear());
+
+  it('is answered 401 with the gateway’s own body (and CORS) once exp plus the clock skew has passed, before the handler runs', async () => {
+    const result = await at(EXP + 6)(withExp(String(EXP)));
+    expect([result.statusCode, JSON.parse(result.body)]).toEqual([401, { message: 'Unauthorized' }]);
+    expect(result.headers).toMatchObject({ 'Content-Type': 'application/json', 'Access-Control-Allow-Origin': 'https://app.example.com' });
+    expect(handled).not.toHaveBeenCalled();
+  });
+
+  it('is still served within the skew the authorizer tolerates (inclusive), as the authorizer would have', async () => {
+    expect((await at(EXP + 5)(withExp(String(EXP)))).statusCode).toBe(200);
+    expect((await at(EXP - 100)(withExp(String(EXP)))).statusCode).toBe(200);
+    expect(handled).toHaveBeenCalledTimes(2);
+  });
+
+  it('reads exp as API Gateway sends it (a string) or as a number, and refuses one that is not a time', async () => {
+    const numeric = { ...withExp('0'), requestContext: { ...withExp('0').requestContext, authorizer: { sub: 's', exp: EXP } } };
+    expect((await at(EXP + 6)(numeric)).statusCode).toBe(401);
+    for (const exp of ['soon', '-1', '1e9', '']) expect((await at(EXP)(withExp(exp))).statusCode).toBe(401);
+  });
+
+  it('uses no skew when CLOCK_SKEW_SECONDS is unset, and refuses to start with a malformed one', async () => {
+    expect((await at(EXP + 1, {})(withExp(String(EXP)))).statusCode).toBe(401);
+    expect((await at(EXP, { CLOCK_SKEW_SECONDS: 'five' })(withExp(String(EXP)))).statusCode).toBe(500);
+  });
+
+  it('lets a request through whose context carries no exp (an answer cached from an older authorizer), and one without a context (public routes)', async () => {
+    expect((await at(EXP)(proxyEvent('GET', '/x', { authorizer: { sub: 's' } }))).statusCode).toBe(200);
+    expect((await at(EXP)(proxyEvent('GET', '/x'))).statusCode).toBe(200);
+  });
+});

@@ -2,10 +2,11 @@
  * The CLI as a user runs it, under bad input: every failure is exactly one line on stderr
  * starting with "cli: " and a non-zero exit, never a stack trace.
  */
-import { chmodSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { send } from '../../support/http';
 import { freePort, runCli, type CliResult } from '../../support/local-process';
 
 jest.setTimeout(60_000);
@@ -18,8 +19,10 @@ let apiUrl: string;
  * A stand-in API in its own process, as a deployed API would be. Login answers in RFC 6749 names: an
  * already expired access token for user "expired", a fresh one otherwise, nothing usable for user
  * "broken". Refresh is refused; /api/rejected answers 401 as the gateway does for a rejected token.
+ * Logout answers as the API does and keeps what it was sent, for GET /last-logout.
  */
 const STAND_IN_API = `
+let lastLogout = null;
 const token = (exp) => 'e30.' + Buffer.from(JSON.stringify({ sub: 's', username: 'u', exp })).toString('base64url') + '.c2ln';
 const server = require('node:http').createServer((request, response) => {
   const reply = (status, body) => response.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
@@ -32,6 +35,10 @@ const server = require('node:http').createServer((request, response) => {
       reply(200, { access_token: access, id_token: access, refresh_token: 'r', expires_in: 3600, token_type: 'Bearer' });
     } else if (request.url === '/auth/refresh') reply(401, { message: 'Refresh token is invalid, expired or revoked' });
     else if (request.url === '/api/rejected') reply(401, { message: 'Unauthorized' });
+    else if (request.url === '/auth/logout') {
+      lastLogout = { authorization: request.headers.authorization, body: JSON.parse(body) };
+      reply(200, { revoked: lastLogout.body.everywhere ? 'everywhere' : 'session' });
+    } else if (request.url === '/last-logout') reply(200, lastLogout);
     else reply(200, { ok: true });
   });
 });
@@ -140,6 +147,57 @@ describe('saved tokens', () => {
 
   it('refuses a token answer without access_token in one line', async () => {
     await expectOneLineFailure(runCli(['login', '--username', 'broken', '--password', 'p'], env(goodOutputs(), path.join(dir, 'tokens-broken.json'))), /without an access_token/);
+  });
+});
+
+describe('logout', () => {
+  const loggedIn = async (name: string, username = 'u') => {
+    const tokenFile = path.join(dir, name);
+    expect((await runCli(['login', '--username', username, '--password', 'p'], env(goodOutputs(), tokenFile))).status).toBe(0);
+    return tokenFile;
+  };
+
+  it.each([
+    [[], 'session revoked', {}],
+    [['--everywhere'], 'signed out of every session', { everywhere: true }],
+  ])('logout %j revokes at the API with the saved tokens, then deletes them', async (flags, said, extra) => {
+    const tokenFile = await loggedIn(`tokens-logout${flags.length}.json`);
+    const saved = JSON.parse(readFileSync(tokenFile, 'utf8')) as { accessToken: string };
+    const result = await runCli(['logout', ...flags], env(goodOutputs(), tokenFile));
+    expect([result.status, result.stderr]).toEqual([0, '']);
+    expect(result.stdout.trim()).toBe(`Logged out (${said}); removed ${tokenFile}`);
+    expect(existsSync(tokenFile)).toBe(false);
+    expect((await send(`${apiUrl}/last-logout`)).json).toEqual({ authorization: `Bearer ${saved.accessToken}`, body: { refreshToken: 'r', ...extra } });
+  });
+
+  it('deletes the local tokens even when the API is down, with one warning line saying until when the token stays valid', async () => {
+    const tokenFile = await loggedIn('tokens-down.json');
+    const saved = JSON.parse(readFileSync(tokenFile, 'utf8')) as Record<string, unknown>;
+    writeFileSync(tokenFile, JSON.stringify({ ...saved, apiUrl: `http://127.0.0.1:${await freePort()}` }));
+    const result = await runCli(['logout'], env(goodOutputs(), tokenFile));
+    expect(result.status).toBe(0);
+    expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^warning: could not revoke the session \(Cannot reach the API at .*\); the local tokens are deleted, but the access token stays valid until \d{4}-\d\d-\d\dT/)]);
+    expect(result.stdout.trim()).toBe(`Logged out (local tokens only); removed ${tokenFile}`);
+    expect(existsSync(tokenFile)).toBe(false);
+  });
+
+  it('refreshes an expired access token first, and still deletes the tokens when the refresh is refused', async () => {
+    const tokenFile = await loggedIn('tokens-logout-expired.json', 'expired');
+    const result = await runCli(['logout', '--everywhere'], env(goodOutputs(), tokenFile));
+    expect(result.status).toBe(0);
+    expect(result.stderr.trim()).toMatch(/^warning: could not sign out everywhere \(Refresh failed.*\); the local tokens are deleted/);
+    expect(existsSync(tokenFile)).toBe(false);
+  });
+
+  it('says so when not logged in, and removes a corrupted token file with a warning', async () => {
+    const none = await runCli(['logout'], env(goodOutputs(), path.join(dir, 'never.json')));
+    expect([none.status, none.stdout.trim()]).toEqual([0, 'Not logged in']);
+    const corrupted = file('corrupt-logout.json', '{"apiUrl":');
+    chmodSync(corrupted, 0o600);
+    const result = await runCli(['logout'], env(goodOutputs(), corrupted));
+    expect(result.status).toBe(0);
+    expect(result.stderr.trim()).toBe(`warning: ${corrupted} could not be read; it is deleted, but no session could be revoked`);
+    expect(existsSync(corrupted)).toBe(false);
   });
 });
 

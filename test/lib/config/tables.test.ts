@@ -9,9 +9,24 @@ it('are sound as written', () => {
   expect(() => assertValidTables(TABLES)).not.toThrow();
 });
 
-it('give the reviews table its output and variable names', () => {
-  expect(tableOutputs({ reviews: 'T' })).toEqual({ ReviewsTableName: 'T' });
-  expect(tableEnvironment({ reviews: 'T' })).toEqual({ [ENV.reviewsTable]: 'T' });
+it('give each table its output and variable names', () => {
+  expect(tableOutputs({ reviews: 'T', revocations: 'R' })).toEqual({ ReviewsTableName: 'T', RevocationsTableName: 'R' });
+  expect(tableEnvironment({ reviews: 'T', revocations: 'R' })).toEqual({ [ENV.reviewsTable]: 'T', [ENV.revocationsTable]: 'R' });
+});
+
+it('keep revocations for as long as DynamoDB\'s TTL attribute says, readable by the authorizer through the feed index only', () => {
+  expect(TABLES.revocations.timeToLiveAttribute).toBe('expiresAt');
+  expect(TABLES.revocations.access).toEqual({
+    authorizer: { items: [], queryIndexes: ['feed'] },
+    auth: { items: ['GetItem', 'PutItem'] },
+    adminUsers: { items: ['PutItem'] },
+  });
+});
+
+it('refuse a TTL attribute that is a key or not a valid name', () => {
+  const revocations: TableDefinition = TABLES.revocations;
+  expect(tableDefinitionProblems({ a: { ...revocations, timeToLiveAttribute: 'id' } })).toEqual(['table "a": timeToLiveAttribute "id" must be a valid attribute name that is not a key']);
+  expect(tableDefinitionProblems({ a: { ...revocations, timeToLiveAttribute: 'bad name' } })).toEqual(['table "a": timeToLiveAttribute "bad name" must be a valid attribute name that is not a key']);
 });
 
 it('name each problem, one line each', () => {

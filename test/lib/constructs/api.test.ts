@@ -16,6 +16,7 @@ import { AppTables } from '../../../lib/constructs/tables';
 import { createAuthorizer } from '../../../lambda/authorizer/handler';
 import { evaluatePolicy } from '../../../lambda/authorizer/iam-policy';
 import { settingsFromEnv } from '../../../lambda/authorizer/settings';
+import { startTestDynamo, type TestDynamo } from '../../support/dynamodb';
 import { accessToken, makeSigningKey, startJwksServer, type JwksServer, type SigningKey } from '../../../fixtures/token-factory';
 import { configProblems } from '../../support/config-error';
 
@@ -66,6 +67,24 @@ it('turns on X-Ray tracing on the stage when asked', () => {
   template.hasResourceProperties('AWS::ApiGateway::Stage', { TracingEnabled: true });
 });
 
+it('gives the authorizer the revocation feed (its table, Query on the index) only while the check is on', () => {
+  const authorizerOf = (built: Template) => {
+    const [[, fn]] = Object.entries(built.findResources('AWS::Lambda::Function')).filter(([logicalId]) => logicalId.startsWith('ApiAuthorizer'));
+    const role = fn.Properties.Role['Fn::GetAtt'][0] as string;
+    const statements = Object.values(built.findResources('AWS::IAM::Policy'))
+      .filter((policy) => JSON.stringify(policy.Properties.Roles).includes(role))
+      .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Array<{ Action: unknown }>);
+    return { variables: fn.Properties.Environment.Variables as Record<string, unknown>, dynamo: statements.filter((statement) => JSON.stringify(statement.Action).includes('dynamodb')) };
+  };
+  const on = authorizerOf(template);
+  expect(on.variables[ENV.revocationsTable]).toBeDefined();
+  expect(on.dynamo.map((statement) => statement.Action)).toEqual(['dynamodb:Query']);
+  const off = authorizerOf(synth({ config: { ...config, revocation: { ...config.revocation, enabled: false } } }));
+  expect(off.variables[ENV.revocationsTable]).toBeUndefined();
+  expect(off.dynamo).toEqual([]);
+  expect(JSON.parse(off.variables[ENV.authorizerConfig] as string).revocation.enabled).toBe(false);
+});
+
 it('grants no Cognito permissions when no route uses the admin users handler', () => {
   expect(JSON.stringify(template.findResources('AWS::IAM::Policy'))).not.toContain('cognito-idp');
 });
@@ -75,17 +94,28 @@ describe('the authorizer it deploys', () => {
   const arn = (method: string, path: string): string => `${API_PREFIX}/${method}${path}`;
   let key: SigningKey;
   let jwks: JwksServer;
+  let dynamo: TestDynamo;
   beforeAll(async () => {
     key = makeSigningKey('construct-key');
-    jwks = await startJwksServer([key]);
+    [jwks, dynamo] = await Promise.all([startJwksServer([key]), startTestDynamo()]);
   });
-  afterAll(() => jwks.close());
+  afterAll(() => Promise.all([jwks.close(), dynamo.stop()]));
 
-  /** The authorizer as its Lambda starts from the template's variables (issuer pointed at a loopback JWKS). */
+  /**
+   * The authorizer as its Lambda starts from the template's variables (issuer pointed at a loopback
+   * JWKS; its revocation table, a deploy-time reference in the template, a local DynamoDB's).
+   */
   function deployedAuthorizer(built: Template) {
     const [fn] = Object.entries(built.findResources('AWS::Lambda::Function')).filter(([id]) => id.startsWith('ApiAuthorizer'));
-    const variables: Record<string, string> = fn[1].Properties.Environment.Variables;
-    const settings = settingsFromEnv({ ...variables, [ENV.region]: 'us-east-1', [ENV.issuerOverride]: jwks.issuer, [ENV.jwksUriOverride]: jwks.jwksUri });
+    const variables: Record<string, unknown> = fn[1].Properties.Environment.Variables;
+    expect(variables[ENV.revocationsTable]).toEqual({ Ref: expect.stringMatching(/^TablesRevocationsTable/) });
+    const settings = settingsFromEnv({
+      ...(variables as Record<string, string>),
+      ...dynamo.env,
+      [ENV.region]: 'us-east-1',
+      [ENV.issuerOverride]: jwks.issuer,
+      [ENV.jwksUriOverride]: jwks.jwksUri,
+    });
     const authorize = createAuthorizer(settings, { logSink: () => undefined });
     return (groups: string[], methodArn: string): Promise<APIGatewayAuthorizerResult> =>
       authorize({ type: 'TOKEN', authorizationToken: `Bearer ${accessToken({ issuer: jwks.issuer, clientId: CLIENT_ID, key, groups })}`, methodArn });

@@ -84,7 +84,7 @@ describe('alarms', () => {
     expect(serverErrors[0].Dimensions.map((dimension: { Name: string }) => dimension.Name).sort()).toEqual(['ApiName', 'Stage']);
   });
 
-  it('are only these four', () => {
+  it('are only these five', () => {
     expect(alarms()).toHaveLength(ALARMED_REASONS.length + 1);
   });
 });

@@ -6,7 +6,7 @@ import { DescribeTableCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/c
 import { createDynamoClient } from '../../../lambda/shared/dynamodb-client';
 import { configFor } from '../../../lib/config/app-config';
 import { ENV } from '../../../lib/config/runtime-env';
-import { REVIEWS_NEWEST_FIRST, TABLES, type TableDefinition } from '../../../lib/config/tables';
+import { REVIEWS_NEWEST_FIRST, TABLES, type TableDefinition, type TableKey } from '../../../lib/config/tables';
 import { createTableInput, ensureTables, startLocalDynamo, type LocalDynamo } from '../../../lib/local/dynamodb';
 import { freePort } from '../../support/local-process';
 
@@ -36,7 +36,7 @@ afterEach(async () => {
 it('creates the reviews table with the defined key and newest-first index, on demand', async () => {
   const dynamo = await start();
   const names = await ensureTables(dynamo, config);
-  expect(names).toEqual({ reviews: 'CognitoJwtApi-dev-reviews' });
+  expect(names).toEqual({ reviews: 'CognitoJwtApi-dev-reviews', revocations: 'CognitoJwtApi-dev-revocations' });
   const { Table } = await client(dynamo).send(new DescribeTableCommand({ TableName: names.reviews }));
   expect(Table).toMatchObject({
     TableStatus: 'ACTIVE',
@@ -60,7 +60,7 @@ it('is idempotent, and keeps the data across a stop and a start on the same dire
   await client(dynamo).send(new PutItemCommand({ TableName: reviews, Item: { id: { S: 'kept' } } }));
   await stop(dynamo);
   dynamo = await start();
-  expect(await ensureTables(dynamo, config)).toEqual({ reviews });
+  expect(await ensureTables(dynamo, config)).toEqual({ reviews, revocations: 'CognitoJwtApi-dev-revocations' });
   const { Item } = await client(dynamo).send(new GetItemCommand({ TableName: reviews, Key: { id: { S: 'kept' } } }));
   expect(Item).toEqual({ id: { S: 'kept' } });
 });
@@ -68,7 +68,7 @@ it('is idempotent, and keeps the data across a stop and a start on the same dire
 it('refuses an existing table whose keys differ from the definition, saying what to delete', async () => {
   const dynamo = await start();
   await ensureTables(dynamo, config);
-  const changed: Record<'reviews', TableDefinition> = { reviews: { ...TABLES.reviews, indexes: [], access: {} } };
+  const changed: Record<TableKey, TableDefinition> = { ...TABLES, reviews: { ...TABLES.reviews, indexes: [], access: {} } };
   await expect(ensureTables(dynamo, config, changed)).rejects.toThrow(
     `The local table CognitoJwtApi-dev-reviews has other keys or indexes than lib/config/tables.ts defines: delete ${path.join(dir, 'dynamodb')} to recreate it (its data is lost)`,
   );

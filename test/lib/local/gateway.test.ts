@@ -95,6 +95,13 @@ describe('like API Gateway', () => {
     expect(typeof response.json.authorizer.principalId).toBe('string');
   });
 
+  it('hands the backend every context value as a string, as API Gateway does (a number exp arrives as "1700000000")', async () => {
+    const policyDocument = { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow' as const, Resource: 'arn:aws:execute-api:us-east-1:000000000000:local/v1/*' }] };
+    const typed = await startGateway({ authorizer: () => Promise.resolve({ principalId: 'p-1', policyDocument, context: { sub: 's', exp: 1_700_000_000, admin: false } }) });
+    const response = await call(typed, 'GET', '/api/profile', 'Bearer x');
+    expect(response.json.authorizer).toEqual({ sub: 's', exp: '1700000000', admin: 'false', principalId: 'p-1' });
+  });
+
   it('caches the answer per token: the policy cached from one route decides every other route', async () => {
     const matrix: Array<[string[] | undefined, Array<[string, string, number]>]> = [
       [['admin-group'], [['GET', '/api/profile', 200], ['GET', '/api/admin/users', 200], ['DELETE', '/api/admin/users/x', 200], ['POST', '/api/reviews', 403], ['PUT', '/api/reviews/r', 403]]],

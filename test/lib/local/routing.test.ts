@@ -18,7 +18,7 @@ it.each(['http://evil.com/api/profile', 'evil.com:443', '*', '', undefined])('ro
 
 it('builds the resource tree: the root, every route and every prefix', () => {
   expect(resourcePaths(accessMap).sort()).toEqual(
-    ['/', '/api', '/api/admin', '/api/admin/users', '/api/admin/users/{id}', '/api/profile', '/api/reviews', '/api/reviews/{id}', '/auth', '/auth/login', '/auth/refresh', '/auth/token'].sort(),
+    ['/', '/api', '/api/admin', '/api/admin/users', '/api/admin/users/{id}', '/api/profile', '/api/reviews', '/api/reviews/{id}', '/auth', '/auth/login', '/auth/logout', '/auth/refresh', '/auth/token'].sort(),
   );
   const resources = resourcePaths(accessMap);
   expect(['/', '/api', '/api/admin/users/x%20y'].map((path) => isResource(resources, path))).toEqual([true, true, true]);

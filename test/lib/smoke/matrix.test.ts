@@ -1,6 +1,6 @@
 /** What the smoke run expects per caller and route, the requests it sends, and its table. */
 import { accessMap, type Route } from '../../../lib/config/access-map';
-import { expectationFor, harmlessRequest, matches, renderTable, type Caller } from '../../../lib/smoke/matrix';
+import { callOrder, expectationFor, harmlessRequest, matches, renderTable, type Caller } from '../../../lib/smoke/matrix';
 import { planUsers } from '../../../lib/smoke/temporary-users';
 
 const route = (method: Route['method'], path: string): Route => accessMap.find((candidate) => candidate.method === method && candidate.path === path)!;
@@ -13,6 +13,16 @@ it('expects what the access map says, per caller', () => {
   expect(expectationFor(route('GET', '/api/profile'), user())).toBe('allowed');
   expect(expectationFor(route('GET', '/api/profile'), { kind: 'garbage-token', label: 'g' })).toBe('unauthorized');
   expect(expectationFor(route('POST', '/auth/login'), { kind: 'no-token', label: 'n' })).toBe('reachable');
+});
+
+it('expects logout (public, but the handler checks the token) to refuse callers without a valid token and to answer users, called last', () => {
+  const logout = route('POST', '/auth/logout');
+  expect(expectationFor(logout, { kind: 'no-token', label: 'n' })).toBe('unauthorized');
+  expect(expectationFor(logout, { kind: 'garbage-token', label: 'g' })).toBe('unauthorized');
+  expect(expectationFor(logout, user('user-group'))).toBe('reachable');
+  const order = callOrder(accessMap);
+  expect([...order].sort((a, b) => a - b)).toEqual(accessMap.map((_, index) => index));
+  expect(accessMap[order.at(-1)!]).toBe(logout);
 });
 
 it.each([

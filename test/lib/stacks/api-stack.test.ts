@@ -90,18 +90,28 @@ describe('authorizer', () => {
     });
   });
 
-  it('is bundled self-contained: aws-jwt-verify inside, no AWS SDK, no source map (lib/config/bundling.ts)', () => {
+  it('is bundled with aws-jwt-verify inside, the AWS SDK left to the runtime (DynamoDB only, for the revocation check), no source map (lib/config/bundling.ts)', () => {
     const { code, hasSourceMap } = bundle('Authorizer');
     const requires = [...code.matchAll(/require\("([^"]+)"\)/g)].map((match) => match[1]);
     expect(requires.length).toBeGreaterThan(0);
-    for (const required of requires) expect(required).toMatch(/^(node:)?[a-z_]+$/); // Node built-ins only
+    // Node built-ins, and the one SDK client the revocation check loads on its first read.
+    for (const required of requires) expect(required).toMatch(/^((node:)?[a-z_]+|@aws-sdk\/client-dynamodb)$/);
+    expect(requires).toContain('@aws-sdk/client-dynamodb');
     expect(code).toContain('JwksNotAvailableInCacheError'); // aws-jwt-verify's (class names are kept)
     expect(hasSourceMap).toBe(false);
     expect(code).not.toContain('sourceMappingURL');
   });
 
-  it('as bundled, starts the JWKS download during Init and still verifies: allows a valid token, rejects a forged one', async () => {
-    expect(await checkBundle(bundle('Authorizer').file)).toEqual({ authorizes: true, rejectsForeignKey: true, jwksFetchStartedAtInit: true, jwksRequests: 1 });
+  it('as bundled, starts the JWKS download during Init, leaves the SDK unloaded, and still verifies and checks: allows a valid token, rejects a forged or revoked one', async () => {
+    expect(await checkBundle(bundle('Authorizer').file)).toEqual({
+      authorizes: true,
+      rejectsForeignKey: true,
+      rejectsRevoked: true,
+      jwksFetchStartedAtInit: true,
+      // The revocation check loads the AWS SDK on its first read, never at Init.
+      sdkLoadedAtInit: false,
+      jwksRequests: 1,
+    });
   });
 
   it('runs on a current Node.js runtime on arm64; source maps for the backends, not the authorizer', () => {
@@ -118,15 +128,17 @@ describe('authorizer', () => {
 });
 
 describe('environment', () => {
-  it('gives every function the pool and client ids; only auth the token endpoint, callbacks and refresh lifetime; only backends the CORS origins', () => {
+  it('gives every function the pool and client ids; only auth the token endpoint, callbacks and refresh lifetime; only backends the CORS origins and the clock skew', () => {
     const functions = template.findResources('AWS::Lambda::Function');
     for (const [logicalId, fn] of Object.entries(functions)) {
       const variables = fn.Properties.Environment.Variables;
       expect(Object.keys(variables)).toEqual(expect.arrayContaining([ENV.userPoolId, ENV.userPoolClientId]));
       const isAuth = logicalId.startsWith('ApiAuthHandler');
       for (const name of [ENV.tokenEndpoint, ENV.callbackUrls, ENV.refreshTokenDays]) expect(variables[name] !== undefined).toBe(isAuth);
-      expect(variables[ENV.authorizerConfig] !== undefined).toBe(logicalId.startsWith('ApiAuthorizer'));
+      // The auth handler verifies logout's token as the authorizer does.
+      expect(variables[ENV.authorizerConfig] !== undefined).toBe(logicalId.startsWith('ApiAuthorizer') || isAuth);
       expect(variables[ENV.allowedOrigins]).toBe(logicalId.startsWith('ApiAuthorizer') ? undefined : config.api.allowedOrigins.join(','));
+      expect(variables[ENV.clockSkewSeconds]).toBe(logicalId.startsWith('ApiAuthorizer') ? undefined : String(config.authorizer.clockSkewSeconds));
     }
     const auth = functions[functionLogicalId('AuthHandler')].Properties.Environment.Variables;
     expect(JSON.stringify(auth[ENV.tokenEndpoint])).toContain(`.auth.${config.env.region}.amazoncognito.com/oauth2/token`);
@@ -140,16 +152,32 @@ describe('environment', () => {
       routes: accessMap.filter((route) => !isPublic(route)).map(({ method, path, access }) => ({ method, path, access })),
       groupPrecedence: ['admin-group', 'reviewers-group', 'user-group'],
       limits: { acceptIdTokens: false, clockSkewSeconds: 5, maxTokenLifetimeSeconds: 86400, jwksFetchTimeoutMs: 1500, jwksPenaltySeconds: 10, maxHeaderBytes: 8192 },
+      revocation: { enabled: true, refreshMs: 5000, readTimeoutMs: 1000, failOpen: false, retentionSeconds: 3605 },
     });
+    // The logout route verifies its token with exactly these settings.
+    const auth = template.findResources('AWS::Lambda::Function')[functionLogicalId('AuthHandler')].Properties.Environment.Variables;
+    expect(auth[ENV.authorizerConfig]).toBe(variables[ENV.authorizerConfig]);
   });
 });
 
-describe('reviews table', () => {
-  it('is one on-demand table with point-in-time recovery, encrypted, deleted with the dev stack', () => {
+describe('tables', () => {
+  it('are on-demand tables with point-in-time recovery, encrypted, deleted with the dev stack', () => {
     const tables = Object.values(template.findResources('AWS::DynamoDB::Table'));
     expect(tables.map((table) => [table.DeletionPolicy, table.Properties.BillingMode, table.Properties.PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled, table.Properties.SSESpecification])).toEqual([
       ['Delete', 'PAY_PER_REQUEST', true, { SSEEnabled: true }],
+      ['Delete', 'PAY_PER_REQUEST', true, { SSEEnabled: true }],
     ]);
+  });
+
+  it('name the revocation store to the authorizer, the auth and the admin backends only; the writers also learn how long to keep revocations', () => {
+    const tableRef = { Ref: expect.stringMatching(/^TablesRevocationsTable/) };
+    for (const [logicalId, fn] of Object.entries(template.findResources('AWS::Lambda::Function'))) {
+      const variables = fn.Properties.Environment.Variables;
+      const writer = ['ApiAuthHandler', 'ApiAdminUsersHandler'].some((prefix) => logicalId.startsWith(prefix));
+      expect(variables[ENV.revocationsTable]).toEqual(writer || logicalId.startsWith('ApiAuthorizer') ? tableRef : undefined);
+      // 60-minute access tokens plus the 5 s skew.
+      expect(variables[ENV.revocationRetentionSeconds]).toBe(writer ? '3605' : undefined);
+    }
   });
 
   it('reaches the reviews handler (only) through REVIEWS_TABLE_NAME, and is output as ReviewsTableName', () => {
@@ -203,7 +231,7 @@ describe('least privilege', () => {
     });
   });
 
-  it('lets only the reviews handler use DynamoDB: item actions on the reviews table, Query on its index, no Scan, no wildcard', () => {
+  it('gives DynamoDB access as the table definitions say: reviews to its handler, the revocation feed to the authorizer, revocation writes to logout and user deletion; no Scan, no wildcard', () => {
     const policies = Object.values(template.findResources('AWS::IAM::Policy')).map((policy) => policy.Properties);
     const dynamoStatements = policies.flatMap((policy) =>
       policy.PolicyDocument.Statement.filter((statement: { Action: string | string[] }) => JSON.stringify(statement.Action).includes('dynamodb:')).map(
@@ -211,13 +239,18 @@ describe('least privilege', () => {
       ),
     );
     const tableArn = { 'Fn::GetAtt': [expect.stringMatching(/^TablesReviewsTable/), 'Arn'] };
-    expect(dynamoStatements).toEqual([
-      { roles: [{ Ref: expect.stringMatching(/ReviewsHandlerRole/) }], statement: { Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], Resource: tableArn } },
-      {
-        roles: [{ Ref: expect.stringMatching(/ReviewsHandlerRole/) }],
-        statement: { Effect: 'Allow', Action: 'dynamodb:Query', Resource: { 'Fn::Join': ['', [tableArn, '/index/newestFirst']] } },
-      },
-    ]);
+    const revocationsArn = { 'Fn::GetAtt': [expect.stringMatching(/^TablesRevocationsTable/), 'Arn'] };
+    const role = (name: string) => [{ Ref: expect.stringMatching(new RegExp(`^Api${name}Role`)) }];
+    expect(dynamoStatements).toEqual(
+      expect.arrayContaining([
+        { roles: role('Authorizer'), statement: { Effect: 'Allow', Action: 'dynamodb:Query', Resource: { 'Fn::Join': ['', [revocationsArn, '/index/feed']] } } },
+        { roles: role('AuthHandler'), statement: { Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:PutItem'], Resource: revocationsArn } },
+        { roles: role('AdminUsersHandler'), statement: { Effect: 'Allow', Action: 'dynamodb:PutItem', Resource: revocationsArn } },
+        { roles: role('ReviewsHandler'), statement: { Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], Resource: tableArn } },
+        { roles: role('ReviewsHandler'), statement: { Effect: 'Allow', Action: 'dynamodb:Query', Resource: { 'Fn::Join': ['', [tableArn, '/index/newestFirst']] } } },
+      ]),
+    );
+    expect(dynamoStatements).toHaveLength(5);
     expect(JSON.stringify(dynamoStatements)).not.toMatch(/dynamodb:\*|dynamodb:Scan|kms:/);
   });
 
@@ -252,5 +285,9 @@ describe('stage', () => {
 
   it('outputs ApiUrl', () => {
     expect(Object.keys(template.findOutputs('ApiUrl'))).toEqual(['ApiUrl']);
+  });
+
+  it('outputs RevocationsTableName beside ReviewsTableName', () => {
+    expect(Object.keys(template.findOutputs('*')).filter((name) => name.endsWith('TableName')).sort()).toEqual(['ReviewsTableName', 'RevocationsTableName']);
   });
 });

@@ -1,0 +1,23 @@
+/**
+ * Verifies the Bearer access token of POST /auth/logout exactly as the authorizer does (the same
+ * parser, verifier, keys and limits, from the same AUTHORIZER_CONFIG), so logout accepts what the
+ * API accepts. It does not ask the revocation store: logging out twice is not an error.
+ */
+import type { RuntimeEnv } from '../../lib/config/runtime-env';
+import { parseAuthorizationHeader } from '../authorizer/parse';
+import { TokenRejectedError } from '../authorizer/reasons';
+import { settingsFromEnv } from '../authorizer/settings';
+import { createTokenVerifier } from '../authorizer/verify';
+import type { SessionVerifier } from './logout';
+
+export function createSessionVerifier(env: RuntimeEnv): SessionVerifier {
+  const settings = settingsFromEnv(env);
+  const verifier = createTokenVerifier(settings);
+  return async (header) => {
+    const accessToken = parseAuthorizationHeader(header, settings.maxHeaderBytes);
+    const claims = await verifier.verify(accessToken);
+    // GlobalSignOut takes an access token; an ID token (if the API accepts them) names no session to end there.
+    if (claims.tokenUse !== 'access') throw new TokenRejectedError('WRONG_TOKEN_USE', 'Logout needs the access token');
+    return { sub: claims.sub, username: claims.username, sessionId: claims.sessionId, accessToken };
+  };
+}

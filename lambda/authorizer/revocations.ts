@@ -1,0 +1,140 @@
+/**
+ * Step 2½: is a verified token revoked? Each warm instance keeps the live revocations in memory
+ * and pulls what is new from the feed at most once per `refreshMs`, on the request that finds its
+ * copy older than that (Lambda freezes an instance between requests, so nothing runs in the
+ * background). Store reads therefore grow with warm instances and time, never with requests;
+ * between pulls the check is two Map lookups.
+ *
+ * A pull re-reads a short look-back window (the feed index is eventually consistent and writers'
+ * clocks differ) and, every few minutes, everything still live, so a revocation the index showed
+ * late is never missed for long. When the store cannot be read in time the check fails closed
+ * (`REVOCATION_UNAVAILABLE`), or lets the token pass unchecked with `failOpen`; after a failed
+ * read the next one waits a second, so a store outage does not turn into a read per request.
+ */
+import type { Revocation } from '../../lib/config/revocation';
+import { TokenRejectedError } from './reasons';
+import type { RevocationFeed } from './revocation-feed';
+
+export interface RevocationSettings {
+  /** At most this old, the in-memory copy answers without a read (0: read for every decision). */
+  readonly refreshMs: number;
+  /** How long a revocation lives (the first pull reads this far back). */
+  readonly retentionSeconds: number;
+  /** When the store cannot be read: true lets verified tokens pass unchecked, false rejects them. */
+  readonly failOpen: boolean;
+}
+
+/** What the check needs from a verified token. */
+export interface TokenSession {
+  readonly sub: string;
+  /** `iat`, epoch seconds. */
+  readonly issuedAt: number;
+  readonly sessionId: string | undefined;
+}
+
+/** `current`: not revoked. `unchecked`: the store could not be read and `failOpen` let it pass. */
+export type RevocationVerdict = 'current' | 'unchecked';
+
+export interface RevocationCheck {
+  /** Synchronous while the in-memory copy is fresh. Throws (or rejects with) TokenRejectedError `REVOKED` or `REVOCATION_UNAVAILABLE`. */
+  check(token: TokenSession): RevocationVerdict | Promise<RevocationVerdict>;
+  /** Query requests made so far (the benchmark's reads per 1,000 decisions). */
+  readonly reads: number;
+}
+
+/** Re-read on every pull: the feed index's propagation and the writers' clocks stay within it. */
+export const LOOKBACK_MS = 30_000;
+/** Everything live is read again this often (and on the first pull). */
+export const FULL_RELOAD_MS = 10 * 60_000;
+/** After a failed read, the next waits this long; requests in between fail (or pass) at once. */
+export const RETRY_AFTER_FAILURE_MS = 1000;
+
+interface UserCutOff {
+  readonly before: number;
+  readonly expiresAt: number;
+}
+
+export function createRevocationCheck(settings: RevocationSettings, feed: RevocationFeed, now: () => number = Date.now): RevocationCheck {
+  const sessions = new Map<string, number>();
+  const users = new Map<string, UserCutOff>();
+  let pulledAt = -Infinity;
+  let fullAt = -Infinity;
+  let failedAt = -Infinity;
+  let failure = '';
+  let reads = 0;
+  let pending: { readonly startedAt: number; readonly done: Promise<boolean> } | undefined;
+
+  const isRevoked = (token: TokenSession, nowMs: number): boolean => {
+    const nowSeconds = nowMs / 1000;
+    const user = users.get(token.sub);
+    if (user !== undefined && token.issuedAt < user.before && user.expiresAt >= nowSeconds) return true;
+    if (token.sessionId === undefined) return false;
+    const expiresAt = sessions.get(token.sessionId);
+    return expiresAt !== undefined && expiresAt >= nowSeconds;
+  };
+
+  const apply = (revocations: readonly Revocation[], nowSeconds: number): void => {
+    for (const revocation of revocations) {
+      if (revocation.expiresAt < nowSeconds) continue;
+      if (revocation.kind === 'session') sessions.set(revocation.sessionId, revocation.expiresAt);
+      else if ((users.get(revocation.sub)?.before ?? -Infinity) < revocation.revokedBefore) users.set(revocation.sub, { before: revocation.revokedBefore, expiresAt: revocation.expiresAt });
+    }
+    for (const [id, expiresAt] of sessions) if (expiresAt < nowSeconds) sessions.delete(id);
+    for (const [sub, user] of users) if (user.expiresAt < nowSeconds) users.delete(sub);
+  };
+
+  const pull = async (startedAt: number): Promise<boolean> => {
+    const full = startedAt - fullAt >= FULL_RELOAD_MS;
+    const sinceMs = full ? startedAt - settings.retentionSeconds * 1000 : pulledAt - LOOKBACK_MS;
+    try {
+      const page = await feed.since(sinceMs);
+      reads += page.reads;
+      if (full) {
+        sessions.clear();
+        users.clear();
+        fullAt = startedAt;
+      }
+      apply(page.revocations, now() / 1000);
+      pulledAt = Math.max(pulledAt, startedAt);
+      return true;
+    } catch (error) {
+      reads++;
+      failedAt = now();
+      failure = error instanceof Error ? error.message : 'Revocation store read failed';
+      return false;
+    }
+  };
+
+  const unavailable = (): RevocationVerdict => {
+    if (settings.failOpen) return 'unchecked';
+    throw new TokenRejectedError('REVOCATION_UNAVAILABLE', failure);
+  };
+  const verdict = (token: TokenSession, nowMs: number): RevocationVerdict => {
+    if (isRevoked(token, nowMs)) throw new TokenRejectedError('REVOKED', 'Token was revoked');
+    return 'current';
+  };
+
+  /** Waits for a pull that started recently enough for this request (joining one in flight), then decides. */
+  const refreshThenCheck = async (token: TokenSession, arrivedAt: number): Promise<RevocationVerdict> => {
+    if (!pending || pending.startedAt < arrivedAt - settings.refreshMs) {
+      if (arrivedAt - failedAt < RETRY_AFTER_FAILURE_MS) return unavailable();
+      const current = { startedAt: arrivedAt, done: pull(arrivedAt) };
+      pending = current;
+      void current.done.finally(() => {
+        if (pending === current) pending = undefined;
+      });
+    }
+    return (await pending.done) ? verdict(token, now()) : unavailable();
+  };
+
+  return {
+    check(token) {
+      const nowMs = now();
+      // One clock read per decision, shared by the freshness test and the entries' expiry.
+      return nowMs - pulledAt < settings.refreshMs ? verdict(token, nowMs) : refreshThenCheck(token, nowMs);
+    },
+    get reads() {
+      return reads;
+    },
+  };
+}

@@ -1,0 +1,130 @@
+/**
+ * The authorizer with its revocation check on, against a real local DynamoDB (dynalite) behind a
+ * TCP proxy, real RS256 tokens of both shapes (Cognito's, with `origin_jti`; the emulator's, with
+ * only `jti`), and the check's clock injected: what is revoked, what is not, and what happens when
+ * the store cannot be read.
+ */
+import { accessMap } from '../../../lib/config/access-map';
+import { configFor, type AppConfig } from '../../../lib/config/app-config';
+import { ENV } from '../../../lib/config/runtime-env';
+import { createAuthorizer, type AuthorizerHandler } from '../../../lambda/authorizer/handler';
+import { settingsFromConfig } from '../../../lambda/authorizer/settings';
+import { createDocumentClient } from '../../../lambda/shared/dynamodb-client';
+import { createRevocationStore, type RevocationStore } from '../../../lambda/shared/revocation-store';
+import { accessToken, makeSigningKey, startJwksServer, type JwksServer, type SigningKey } from '../../../fixtures/token-factory';
+import { startTestDynamo, type TestDynamo } from '../../support/dynamodb';
+import { startTcpProxy, type TcpProxy } from '../../support/tcp-proxy';
+
+const CLIENT_ID = 'revocation-client';
+const METHOD_ARN = 'arn:aws:execute-api:eu-west-1:123456789012:abc123/v1/GET/api/profile';
+const REFRESH_MS = configFor('dev').revocation.refreshSeconds * 1000;
+
+let key: SigningKey;
+let jwks: JwksServer;
+let dynamo: TestDynamo;
+let proxy: TcpProxy;
+let clock: number;
+let writer: RevocationStore;
+let lines: Array<Record<string, unknown>>;
+
+beforeAll(async () => {
+  key = makeSigningKey('revocation-key');
+  [jwks, dynamo] = await Promise.all([startJwksServer([key]), startTestDynamo()]);
+  proxy = await startTcpProxy(Number(new URL(dynamo.endpoint).port));
+});
+afterAll(async () => {
+  await proxy.close();
+  await Promise.all([jwks.close(), dynamo.stop()]);
+});
+beforeEach(() => {
+  proxy.set('pass');
+  lines = [];
+  clock = Date.now();
+  writer = createRevocationStore({ client: createDocumentClient(dynamo.env), tableName: dynamo.tables.revocations, retentionSeconds: 3605, now: () => clock });
+});
+
+function authorizer(revocation: Partial<AppConfig['revocation']> = {}): AuthorizerHandler {
+  const config = configFor('dev');
+  const settings = settingsFromConfig({ ...config, revocation: { ...config.revocation, ...revocation } }, { issuer: jwks.issuer, clientId: CLIENT_ID }, accessMap, {
+    tableName: dynamo.tables.revocations,
+    env: { ...dynamo.env, [ENV.dynamodbEndpoint]: proxy.url },
+  });
+  return createAuthorizer(settings, { logSink: (line) => lines.push(JSON.parse(line) as Record<string, unknown>), now: () => clock });
+}
+
+let sessions = 0;
+/** A token of `sub`; Cognito's shape names its session in `origin_jti`, the emulator's does not. */
+function token(sub: string, shape: 'cognito' | 'emulator', claims: Record<string, unknown> = {}): string {
+  sessions++;
+  const session = shape === 'cognito' ? { origin_jti: `origin-${sessions}`, jti: `jti-${sessions}` } : { origin_jti: undefined, jti: `jti-${sessions}` };
+  return accessToken({ issuer: jwks.issuer, clientId: CLIENT_ID, key, sub, groups: ['user-group'], claims: { ...session, ...claims } });
+}
+const claim = (jwt: string, name: string) => (JSON.parse(Buffer.from(jwt.split('.')[1], 'base64url').toString('utf8')) as Record<string, unknown>)[name] as string;
+
+/** The decision line's reason for one call (ALLOWED or the rejection's code); one call at a time. */
+async function reasonFor(authorize: AuthorizerHandler, jwt: string): Promise<unknown> {
+  const from = lines.length;
+  await authorize({ type: 'TOKEN', authorizationToken: `Bearer ${jwt}`, methodArn: METHOD_ARN }).catch((error: unknown) => expect(error).toEqual(new Error('Unauthorized')));
+  return lines.slice(from).find((line) => line.message === 'authorization decision')?.reason;
+}
+
+it("rejects every token of a revoked Cognito session (origin_jti), a refreshed one too, and no other of the user's sessions", async () => {
+  const authorize = authorizer();
+  const first = token('ann', 'cognito');
+  const refreshed = token('ann', 'cognito', { origin_jti: claim(first, 'origin_jti') }); // a new jti, the same session
+  const other = token('ann', 'cognito');
+  expect(await reasonFor(authorize, first)).toBe('ALLOWED');
+  await writer.revokeSession('ann', claim(first, 'origin_jti'));
+  clock += REFRESH_MS;
+  expect([await reasonFor(authorize, first), await reasonFor(authorize, refreshed), await reasonFor(authorize, other)]).toEqual(['REVOKED', 'REVOKED', 'ALLOWED']);
+});
+
+it("rejects the revoked emulator token (named by its own jti), and not another of the same session: the emulator's tokens carry no session id", async () => {
+  const authorize = authorizer();
+  const presented = token('bob', 'emulator');
+  const earlier = token('bob', 'emulator');
+  await writer.revokeSession('bob', claim(presented, 'jti'));
+  expect([await reasonFor(authorize, presented), await reasonFor(authorize, earlier)]).toEqual(['REVOKED', 'ALLOWED']);
+});
+
+it("rejects a signed-out user's tokens issued before the cut-off, of either shape, and accepts a later login", async () => {
+  const authorize = authorizer();
+  const nowSeconds = Math.floor(Date.now() / 1000);
+  await writer.revokeUser('cat', nowSeconds);
+  const before = [token('cat', 'cognito', { iat: nowSeconds - 1 }), token('cat', 'emulator', { iat: nowSeconds - 1 })];
+  const after = token('cat', 'cognito', { iat: nowSeconds });
+  const reasons: unknown[] = [];
+  for (const jwt of [...before, after]) reasons.push(await reasonFor(authorize, jwt));
+  expect(reasons).toEqual(['REVOKED', 'REVOKED', 'ALLOWED']);
+});
+
+it('never reads the store for a token it has not verified', async () => {
+  const authorize = authorizer();
+  const forged = accessToken({ issuer: jwks.issuer, clientId: CLIENT_ID, key: makeSigningKey('revocation-key'), sub: 'dan' });
+  for (const jwt of ['not.a.token', forged, `${token('dan', 'cognito')}=`]) expect(await reasonFor(authorize, jwt)).not.toBe('ALLOWED');
+  expect(authorize.revocationReads()).toBe(0);
+  expect(await reasonFor(authorize, token('dan', 'cognito'))).toBe('ALLOWED');
+  expect(authorize.revocationReads()).toBe(1);
+});
+
+it('hands the backends the token’s exp in the context', async () => {
+  const jwt = token('eve', 'cognito');
+  const answer = await authorizer()({ type: 'TOKEN', authorizationToken: `Bearer ${jwt}`, methodArn: METHOD_ARN });
+  expect(answer.context?.exp).toBe(Number(claim(jwt, 'exp')));
+});
+
+describe('when the store cannot be read', () => {
+  it('fails closed: REVOCATION_UNAVAILABLE, a 401 like every rejection', async () => {
+    const authorize = authorizer();
+    proxy.set('refuse');
+    expect(await reasonFor(authorize, token('fay', 'cognito'))).toBe('REVOCATION_UNAVAILABLE');
+    expect(lines.at(-1)).toMatchObject({ level: 'WARN', decision: 'unauthorized', reason: 'REVOCATION_UNAVAILABLE' });
+  });
+
+  it('lets verified tokens pass unchecked with failOpen, and says so in a WARN decision line', async () => {
+    const authorize = authorizer({ failOpen: true });
+    proxy.set('refuse');
+    expect(await reasonFor(authorize, token('gus', 'cognito'))).toBe('ALLOWED_UNCHECKED');
+    expect(lines.at(-1)).toMatchObject({ level: 'WARN', decision: 'allow', reason: 'ALLOWED_UNCHECKED' });
+  });
+});

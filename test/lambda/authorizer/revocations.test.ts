@@ -1,0 +1,140 @@
+/**
+ * The revocation check against a real local DynamoDB (dynalite): revocations recorded by the
+ * writers' store, read through the real feed, with one injected clock for writers and reader. A
+ * TCP proxy in front of the store takes it down (connections reset) or makes it hang.
+ */
+import { createRevocationStore, type RevocationStore } from '../../../lambda/shared/revocation-store';
+import { createDocumentClient } from '../../../lambda/shared/dynamodb-client';
+import { createRevocationFeed } from '../../../lambda/authorizer/revocation-feed';
+import { LOOKBACK_MS, RETRY_AFTER_FAILURE_MS, createRevocationCheck, type RevocationCheck, type RevocationSettings, type TokenSession } from '../../../lambda/authorizer/revocations';
+import { TokenRejectedError } from '../../../lambda/authorizer/reasons';
+import { ENV } from '../../../lib/config/runtime-env';
+import { startTestDynamo, type TestDynamo } from '../../support/dynamodb';
+import { startTcpProxy, type TcpProxy } from '../../support/tcp-proxy';
+
+const RETENTION = 3605;
+const SETTINGS: RevocationSettings = { refreshMs: 5000, retentionSeconds: RETENTION, failOpen: false };
+let dynamo: TestDynamo;
+let proxy: TcpProxy;
+let clock: number;
+let writer: RevocationStore;
+let run = 0;
+
+beforeAll(async () => {
+  dynamo = await startTestDynamo();
+  proxy = await startTcpProxy(Number(new URL(dynamo.endpoint).port));
+});
+afterAll(async () => {
+  await proxy.close();
+  await dynamo.stop();
+});
+beforeEach(() => {
+  proxy.set('pass');
+  // Each test lives in its own hour, far from the others' revocations.
+  clock = 1_800_000_000_000 + ++run * 10 * RETENTION * 1000;
+  writer = createRevocationStore({ client: createDocumentClient(dynamo.env), tableName: dynamo.tables.revocations, retentionSeconds: RETENTION, now: () => clock });
+});
+
+function reader(settings: Partial<RevocationSettings> = {}, timeoutMs = 2000): RevocationCheck {
+  const feed = createRevocationFeed({ tableName: dynamo.tables.revocations, env: { ...dynamo.env, [ENV.dynamodbEndpoint]: proxy.url }, timeoutMs });
+  return createRevocationCheck({ ...SETTINGS, ...settings }, feed, () => clock);
+}
+
+const seconds = () => Math.floor(clock / 1000);
+const token = (sub: string, sessionId: string, issuedAt = seconds() - 60): TokenSession => ({ sub, sessionId, issuedAt });
+
+/** The verdict, or the reason code it was rejected with. */
+async function decide(check: RevocationCheck, session: TokenSession): Promise<string> {
+  try {
+    return await check.check(session);
+  } catch (error) {
+    if (error instanceof TokenRejectedError) return error.reason;
+    throw error;
+  }
+}
+
+it('rejects the tokens of a revoked session, and only those', async () => {
+  await writer.revokeSession('alice', `s-${run}`);
+  const check = reader();
+  expect(await decide(check, token('alice', `s-${run}`))).toBe('REVOKED');
+  expect(await decide(check, token('alice', `other-${run}`))).toBe('current');
+  expect(await decide(check, token('bob', `b-${run}`))).toBe('current');
+});
+
+it("rejects a user's tokens issued before the cut-off, and not those issued at or after it", async () => {
+  await writer.revokeUser('carol', seconds());
+  const check = reader();
+  expect(await decide(check, token('carol', 'c1', seconds() - 1))).toBe('REVOKED');
+  expect(await decide(check, token('carol', 'c2', seconds()))).toBe('current');
+  expect(await decide(check, token('dave', 'd1', seconds() - 1))).toBe('current');
+});
+
+it('learns of a new revocation at its next pull, at most refreshMs later: reads grow with time, not with decisions', async () => {
+  const check = reader();
+  const session = token('erin', `e-${run}`);
+  expect(await decide(check, session)).toBe('current');
+  const readsAfterFirstPull = check.reads;
+  clock += 1000;
+  await writer.revokeSession('erin', `e-${run}`);
+  // Within the refresh interval the in-memory copy answers, synchronously and without a read.
+  for (let i = 0; i < 1000; i++) expect(check.check(session)).toBe('current');
+  expect(check.reads).toBe(readsAfterFirstPull);
+  clock += SETTINGS.refreshMs - 1000;
+  expect(await decide(check, session)).toBe('REVOKED');
+  expect(check.reads).toBe(readsAfterFirstPull + 1);
+});
+
+it('reads the store for every decision with refreshMs 0 (the bound is then the gateway cache alone)', async () => {
+  const check = reader({ refreshMs: 0 });
+  const session = token('frank', `f-${run}`);
+  expect(await decide(check, session)).toBe('current');
+  await writer.revokeSession('frank', `f-${run}`);
+  expect(await decide(check, session)).toBe('REVOKED');
+  expect(check.reads).toBe(2);
+});
+
+it("still picks up a revocation recorded behind the reader's clock (index lag, writers' clocks), within the look-back", async () => {
+  const check = reader();
+  expect(await decide(check, token('gina', `g-${run}`))).toBe('current');
+  const readerTime = clock;
+  clock -= LOOKBACK_MS / 2; // a writer whose clock is 15 s behind
+  await writer.revokeSession('gina', `g-${run}`);
+  clock = readerTime + SETTINGS.refreshMs;
+  expect(await decide(check, token('gina', `g-${run}`))).toBe('REVOKED');
+});
+
+it('forgets a revocation once every token it covers has expired', async () => {
+  await writer.revokeSession('hank', `h-${run}`);
+  const check = reader();
+  expect(await decide(check, token('hank', `h-${run}`))).toBe('REVOKED');
+  clock += (RETENTION + 2) * 1000;
+  expect(await decide(check, token('hank', `h-${run}`))).toBe('current');
+});
+
+describe('when the store cannot be read', () => {
+  it('fails closed with REVOCATION_UNAVAILABLE, reads at most once a second meanwhile, and recovers when the store is back', async () => {
+    await writer.revokeSession('ivy', `i-${run}`);
+    const check = reader({ refreshMs: 0 });
+    proxy.set('refuse');
+    expect(await decide(check, token('jim', `j-${run}`))).toBe('REVOCATION_UNAVAILABLE');
+    const reads = check.reads;
+    for (let i = 0; i < 100; i++) expect(await decide(check, token('jim', `j-${run}`))).toBe('REVOCATION_UNAVAILABLE');
+    expect(check.reads).toBe(reads);
+    proxy.set('pass');
+    clock += RETRY_AFTER_FAILURE_MS;
+    expect(await decide(check, token('jim', `j-${run}`))).toBe('current');
+    expect(await decide(check, token('ivy', `i-${run}`))).toBe('REVOKED');
+  });
+
+  it('gives up on a store that does not answer within the read time-out', async () => {
+    const check = reader({}, 300);
+    proxy.set('hang');
+    expect(await decide(check, token('kim', `k-${run}`))).toBe('REVOCATION_UNAVAILABLE');
+  });
+
+  it('lets a verified token pass unchecked with failOpen, and says so', async () => {
+    const check = reader({ failOpen: true });
+    proxy.set('refuse');
+    expect(await decide(check, token('lee', `l-${run}`))).toBe('unchecked');
+  });
+});
