@@ -176,8 +176,7 @@ describe('as API consumers meet it', () => {
     const self = await api('DELETE', '/api/admin/users/admin@example.com', bearer('admin@example.com'));
     expect([self.status, self.body]).toEqual([400, { message: 'An admin cannot delete their own account through the API: ask another admin' }]);
     // The JSON log lines of the gateway and the Lambdas (the banner lists the seeded passwords on purpose).
-    const logLines = local
-      .stdout()
+    const logLines = (await local.untilStdout((stdout) => stdout.includes('"reason":"SELF_DELETE"')))
       .split('\n')
       .filter((line) => line.startsWith('{'));
     const audit = logLines.map((line) => JSON.parse(line)).filter((line) => line.message === 'audit');

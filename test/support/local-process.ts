@@ -37,6 +37,11 @@ export interface LocalProcess {
   /** Outputs merged across stacks. */
   readonly outputs: Record<string, string>;
   readonly stdout: () => string;
+  /**
+   * Resolves with stdout once `done(stdout)` holds; rejects after `limitMs`. Log lines travel through a
+   * pipe, so one may arrive after the HTTP answer that caused it: wait for it rather than read at once.
+   */
+  untilStdout(done: (stdout: string) => boolean, limitMs?: number): Promise<string>;
   /** SIGTERM, then resolves with how long the process took to exit. */
   stop(): Promise<{ exitCode: number | null; ms: number }>;
   /** Ctrl-C in a terminal: SIGINT to the whole process group; resolves when it has exited. */
@@ -136,6 +141,22 @@ export async function startLocalProcess(options: StartOptions = {}): Promise<Loc
     apiUrl: outputs.ApiUrl,
     outputs,
     stdout: () => stdout,
+    untilStdout(done, limitMs = 10_000) {
+      return new Promise((resolve, reject) => {
+        const finish = (error?: Error): void => {
+          clearTimeout(timer);
+          child.stdout.off('data', check);
+          if (error) reject(error);
+          else resolve(stdout);
+        };
+        const check = (): void => {
+          if (done(stdout)) finish();
+        };
+        const timer = setTimeout(() => finish(new Error(`expected output did not appear within ${limitMs} ms:\n${stdout.slice(-2000)}`)), limitMs);
+        child.stdout.on('data', check);
+        check();
+      });
+    },
     async stop() {
       const started = Date.now();
       if (child.exitCode === null) child.kill('SIGTERM');
