@@ -3,6 +3,7 @@
  * directory, the way a user runs it, and stops it again. Never leaves a process behind.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomInt } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -17,15 +18,40 @@ export const PROJECT_ROOT = path.resolve(__dirname, '../..');
 export const RUN_TS = ['--import', 'tsx'];
 const START_TIMEOUT_MS = 40_000;
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/**
+ * The kernel hands out ports from its ephemeral range both to `listen(0)` and to every outgoing
+ * connection, so a port found free there and handed to a child can be taken, before the child binds
+ * it, by any connection another test worker opens. Ports below that range are only ever taken on
+ * purpose: pick one there at random (workers pick independently) and check it is free.
+ */
+const EPHEMERAL_LOW = (() => {
+  try {
+    return Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]) || 32768;
+  } catch {
+    return 32768;
+  }
+})();
+const PICK_LOW = 20_000;
+
+function canListen(port: number): Promise<number | undefined> {
+  return new Promise((resolve) => {
     const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
+    server.once('error', () => resolve(undefined));
+    server.listen(port, '127.0.0.1', () => {
+      const { port: bound } = server.address() as { port: number };
+      server.close(() => resolve(bound));
     });
   });
+}
+
+export async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 50 && EPHEMERAL_LOW > PICK_LOW + 1_000; attempt++) {
+    const port = await canListen(PICK_LOW + randomInt(EPHEMERAL_LOW - PICK_LOW));
+    if (port) return port;
+  }
+  const port = await canListen(0);
+  if (!port) throw new Error('no free port on 127.0.0.1');
+  return port;
 }
 
 export interface LocalProcess {
@@ -94,11 +120,30 @@ async function groupGone(child: ChildProcess, limitMs = Infinity): Promise<boole
   }
 }
 
+/**
+ * Starts the local system; a port this helper picked that something else took before the system
+ * bound it (see `freePort`) is picked again, up to three tries. A port the caller gave is never retried.
+ */
 export async function startLocalProcess(options: StartOptions = {}): Promise<LocalProcess> {
+  for (let attempt = 1; ; attempt++) {
+    const picked = {
+      apiPort: options.apiPort ?? (await freePort()),
+      cognitoPort: options.cognitoPort ?? (await freePort()),
+      dynamodbPort: options.dynamodbPort ?? (await freePort()),
+    };
+    try {
+      return await startOnce({ ...options, ...picked });
+    } catch (error) {
+      const taken = /Port (\d+) is already in use/.exec(String(error))?.[1];
+      const given = [options.apiPort, options.cognitoPort, options.dynamodbPort];
+      if (attempt >= 3 || !taken || given.includes(Number(taken))) throw error;
+    }
+  }
+}
+
+async function startOnce(options: StartOptions & { apiPort: number; cognitoPort: number; dynamodbPort: number }): Promise<LocalProcess> {
+  const { apiPort, cognitoPort, dynamodbPort } = options;
   const dir = options.dir ?? mkdtempSync(path.join(tmpdir(), 'local-system-'));
-  const apiPort = options.apiPort ?? (await freePort());
-  const cognitoPort = options.cognitoPort ?? (await freePort());
-  const dynamodbPort = options.dynamodbPort ?? (await freePort());
   const [command, args] = options.viaNpm ? ['npm', ['start']] : [process.execPath, [...RUN_TS, 'lib/local/start.ts']];
   const child = spawn(command, args, {
     cwd: PROJECT_ROOT,
