@@ -3,7 +3,7 @@
  * and pulls what is new from the feed at most once per `refreshMs`, on the request that finds its
  * copy older than that (Lambda freezes an instance between requests, so nothing runs in the
  * background). Store reads therefore grow with warm instances and time, never with requests;
- * between pulls the check is two Map lookups.
+ * between pulls the check is two Map lookups, each skipped when a key filter rules the key out.
  *
  * A pull re-reads a short look-back window (the feed index is eventually consistent and writers'
  * clocks differ) and, every few minutes, everything still live, so a revocation the index showed
@@ -12,6 +12,7 @@
  * read the next one waits a second, so a store outage does not turn into a read per request.
  */
 import type { Revocation } from '../../lib/config/revocation';
+import { createKeyFilter } from './key-filter';
 import { TokenRejectedError } from './reasons';
 import type { RevocationFeed } from './revocation-feed';
 
@@ -57,6 +58,8 @@ interface UserCutOff {
 export function createRevocationCheck(settings: RevocationSettings, feed: RevocationFeed, now: () => number = Date.now): RevocationCheck {
   const sessions = new Map<string, number>();
   const users = new Map<string, UserCutOff>();
+  const sessionKeys = createKeyFilter();
+  const userKeys = createKeyFilter();
   let pulledAt = -Infinity;
   let fullAt = -Infinity;
   let failedAt = -Infinity;
@@ -66,9 +69,9 @@ export function createRevocationCheck(settings: RevocationSettings, feed: Revoca
 
   const isRevoked = (token: TokenSession, nowMs: number): boolean => {
     const nowSeconds = nowMs / 1000;
-    const user = users.get(token.sub);
+    const user = userKeys.mayHave(token.sub) ? users.get(token.sub) : undefined;
     if (user !== undefined && token.issuedAt < user.before && user.expiresAt >= nowSeconds) return true;
-    if (token.sessionId === undefined) return false;
+    if (token.sessionId === undefined || !sessionKeys.mayHave(token.sessionId)) return false;
     const expiresAt = sessions.get(token.sessionId);
     return expiresAt !== undefined && expiresAt >= nowSeconds;
   };
@@ -81,6 +84,8 @@ export function createRevocationCheck(settings: RevocationSettings, feed: Revoca
     }
     for (const [id, expiresAt] of sessions) if (expiresAt < nowSeconds) sessions.delete(id);
     for (const [sub, user] of users) if (user.expiresAt < nowSeconds) users.delete(sub);
+    sessionKeys.rebuild(sessions.keys());
+    userKeys.rebuild(users.keys());
   };
 
   const pull = async (startedAt: number): Promise<boolean> => {
