@@ -9,7 +9,7 @@ import { createBackend, type BackendHandler } from '../../../lambda/shared/backe
 import { createDocumentClient } from '../../../lambda/shared/dynamodb-client';
 import { ENV } from '../../../lib/config/runtime-env';
 import { accessToken, makeSigningKey } from '../../../fixtures/token-factory';
-import { startTestDynamo, type TestDynamo } from '../../support/dynamodb';
+import { startLocalStore, type LocalStore } from '../../../fixtures/local-dynamo';
 import { backendEnv, startTestEmulator, type TestEmulator } from '../../support/emulator';
 import { freePort } from '../../support/local-process';
 import { proxyEvent } from '../../support/proxy-event';
@@ -17,13 +17,13 @@ import { proxyEvent } from '../../support/proxy-event';
 jest.setTimeout(30_000);
 
 let emulator: TestEmulator;
-let dynamo: TestDynamo;
+let dynamo: LocalStore;
 let auth: BackendHandler;
 const logs: string[] = [];
 const USER = { username: 'user@example.com', password: 'User-Passw0rd!' };
 
 beforeAll(async () => {
-  [emulator, dynamo] = await Promise.all([startTestEmulator(), startTestDynamo()]);
+  [emulator, dynamo] = await Promise.all([startTestEmulator(), startLocalStore()]);
   auth = createBackend(authBackend, { env: backendEnv(emulator, dynamo.env), logSink: (line) => logs.push(line) });
 });
 afterAll(() => Promise.all([emulator.stop(), dynamo.stop()]));

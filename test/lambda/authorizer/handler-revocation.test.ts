@@ -12,7 +12,7 @@ import { settingsFromConfig } from '../../../lambda/authorizer/settings';
 import { createDocumentClient } from '../../../lambda/shared/dynamodb-client';
 import { createRevocationStore, type RevocationStore } from '../../../lambda/shared/revocation-store';
 import { accessToken, makeSigningKey, startJwksServer, type JwksServer, type SigningKey } from '../../../fixtures/token-factory';
-import { startTestDynamo, type TestDynamo } from '../../support/dynamodb';
+import { startLocalStore, type LocalStore } from '../../../fixtures/local-dynamo';
 import { startTcpProxy, type TcpProxy } from '../../support/tcp-proxy';
 
 const CLIENT_ID = 'revocation-client';
@@ -21,7 +21,7 @@ const REFRESH_MS = configFor('dev').revocation.refreshSeconds * 1000;
 
 let key: SigningKey;
 let jwks: JwksServer;
-let dynamo: TestDynamo;
+let dynamo: LocalStore;
 let proxy: TcpProxy;
 let clock: number;
 let writer: RevocationStore;
@@ -29,7 +29,7 @@ let lines: Array<Record<string, unknown>>;
 
 beforeAll(async () => {
   key = makeSigningKey('revocation-key');
-  [jwks, dynamo] = await Promise.all([startJwksServer([key]), startTestDynamo()]);
+  [jwks, dynamo] = await Promise.all([startJwksServer([key]), startLocalStore()]);
   proxy = await startTcpProxy(Number(new URL(dynamo.endpoint).port));
 });
 afterAll(async () => {

@@ -9,19 +9,19 @@ import { createRevocationFeed } from '../../../lambda/authorizer/revocation-feed
 import { LOOKBACK_MS, RETRY_AFTER_FAILURE_MS, createRevocationCheck, type RevocationCheck, type RevocationSettings, type TokenSession } from '../../../lambda/authorizer/revocations';
 import { TokenRejectedError } from '../../../lambda/authorizer/reasons';
 import { ENV } from '../../../lib/config/runtime-env';
-import { startTestDynamo, type TestDynamo } from '../../support/dynamodb';
+import { startLocalStore, type LocalStore } from '../../../fixtures/local-dynamo';
 import { startTcpProxy, type TcpProxy } from '../../support/tcp-proxy';
 
 const RETENTION = 3605;
 const SETTINGS: RevocationSettings = { refreshMs: 5000, retentionSeconds: RETENTION, failOpen: false };
-let dynamo: TestDynamo;
+let dynamo: LocalStore;
 let proxy: TcpProxy;
 let clock: number;
 let writer: RevocationStore;
 let run = 0;
 
 beforeAll(async () => {
-  dynamo = await startTestDynamo();
+  dynamo = await startLocalStore();
   proxy = await startTcpProxy(Number(new URL(dynamo.endpoint).port));
 });
 afterAll(async () => {

@@ -10,7 +10,7 @@ import { createBackend, type BackendHandler } from '../../../lambda/shared/backe
 import type { ProxyResult } from '../../../lambda/shared/http';
 import { challengeFor, createVerifier } from '../../../lib/cli/pkce';
 import { configFor } from '../../../lib/config/app-config';
-import { startTestDynamo, type TestDynamo } from '../../support/dynamodb';
+import { startLocalStore, type LocalStore } from '../../../fixtures/local-dynamo';
 import { backendEnv, startTestEmulator, type TestEmulator } from '../../support/emulator';
 import { proxyEvent } from '../../support/proxy-event';
 
@@ -20,7 +20,7 @@ const config = configFor('dev');
 const REDIRECT = config.hostedUi.callbackUrls[0];
 const ADMIN = { username: 'admin@example.com', password: 'Admin-Passw0rd!' };
 let emulator: TestEmulator;
-let dynamo: TestDynamo;
+let dynamo: LocalStore;
 let auth: Handler;
 /** The auth function's environment: the emulator, and the local DynamoDB with the revocation store. */
 const authEnv = (extra: Record<string, string> = {}) => backendEnv(emulator, { ...dynamo.env, ...extra });
@@ -43,7 +43,7 @@ async function tokenEndpoint(status: number, body: unknown): Promise<string> {
 }
 
 beforeAll(async () => {
-  [emulator, dynamo] = await Promise.all([startTestEmulator(), startTestDynamo()]);
+  [emulator, dynamo] = await Promise.all([startTestEmulator(), startLocalStore()]);
   auth = loadHandler(authEnv());
 });
 afterAll(async () => {

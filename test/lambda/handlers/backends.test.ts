@@ -6,7 +6,7 @@ import { profileBackend } from '../../../lambda/handlers/profile';
 import { createBackend, type BackendHandler } from '../../../lambda/shared/backend';
 import { revocationStoreFromEnv } from '../../../lambda/shared/revocation-store';
 import { ENV } from '../../../lib/config/runtime-env';
-import { startTestDynamo, type TestDynamo } from '../../support/dynamodb';
+import { startLocalStore, type LocalStore } from '../../../fixtures/local-dynamo';
 import { backendEnv, startTestEmulator, type TestEmulator } from '../../support/emulator';
 import { freePort } from '../../support/local-process';
 import { proxyEvent } from '../../support/proxy-event';
@@ -14,7 +14,7 @@ import { proxyEvent } from '../../support/proxy-event';
 type Handler = BackendHandler;
 
 let emulator: TestEmulator;
-let dynamo: TestDynamo;
+let dynamo: LocalStore;
 let adminUsers: Handler;
 let profile: Handler;
 
@@ -25,7 +25,7 @@ const logs: string[] = [];
 let admin: Record<string, string>;
 
 beforeAll(async () => {
-  [emulator, dynamo] = await Promise.all([startTestEmulator(), startTestDynamo()]);
+  [emulator, dynamo] = await Promise.all([startTestEmulator(), startLocalStore()]);
   const env = backendEnv(emulator, dynamo.env);
   const logSink = () => undefined;
   adminUsers = createBackend(adminUsersBackend, { env, logSink: (line) => logs.push(line) });

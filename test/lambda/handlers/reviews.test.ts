@@ -8,7 +8,7 @@ import type { APIGatewayProxyResult } from 'aws-lambda';
 import { FORBIDDEN_NOT_AUTHOR, reviewsBackend } from '../../../lambda/handlers/reviews';
 import { createBackend, type BackendHandler } from '../../../lambda/shared/backend';
 import { ENV } from '../../../lib/config/runtime-env';
-import { startTestDynamo, type TestDynamo } from '../../support/dynamodb';
+import { startLocalStore, type LocalStore } from '../../../fixtures/local-dynamo';
 import { freePort } from '../../support/local-process';
 import { proxyEvent } from '../../support/proxy-event';
 
@@ -41,10 +41,10 @@ const body = (result: APIGatewayProxyResult) => JSON.parse(result.body);
 const JSON_TYPE = { 'Content-Type': 'application/json' };
 const lastLog = (logs: string[]) => JSON.parse(logs[logs.length - 1]);
 
-let dynamo: TestDynamo;
+let dynamo: LocalStore;
 let reviews: Backend;
 beforeAll(async () => {
-  dynamo = await startTestDynamo();
+  dynamo = await startLocalStore();
   reviews = backend(dynamo.env);
 });
 afterAll(() => dynamo.stop());
@@ -248,10 +248,10 @@ describe('DynamoDB down', () => {
 
 describe('GET /api/reviews', () => {
   // A table of its own: these tests state exactly what the list holds.
-  let listDynamo: TestDynamo;
+  let listDynamo: LocalStore;
   let lister: Backend;
   beforeAll(async () => {
-    listDynamo = await startTestDynamo();
+    listDynamo = await startLocalStore();
     lister = backend(listDynamo.env);
   });
   afterAll(() => listDynamo.stop());

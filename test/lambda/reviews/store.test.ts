@@ -4,12 +4,12 @@ import type { ListPosition } from '../../../lambda/reviews/cursor';
 import type { Review } from '../../../lambda/reviews/review';
 import { createReviewStore, type ReviewStore } from '../../../lambda/reviews/store';
 import { StoreError } from '../../../lambda/shared/store-error';
-import { startTestDynamo, type TestDynamo } from '../../support/dynamodb';
+import { startLocalStore, type LocalStore } from '../../../fixtures/local-dynamo';
 
-let dynamo: TestDynamo;
+let dynamo: LocalStore;
 let store: ReviewStore;
 beforeAll(async () => {
-  dynamo = await startTestDynamo();
+  dynamo = await startLocalStore();
   store = createReviewStore(createDocumentClient(dynamo.env), dynamo.tables.reviews);
 });
 afterAll(() => dynamo.stop());

@@ -4,15 +4,15 @@ import { createDocumentClient } from '../../../lambda/shared/dynamodb-client';
 import { createRevocationStore, revocationStoreFromEnv } from '../../../lambda/shared/revocation-store';
 import { StoreError } from '../../../lambda/shared/store-error';
 import { ENV } from '../../../lib/config/runtime-env';
-import { startTestDynamo, type TestDynamo } from '../../support/dynamodb';
+import { startLocalStore, type LocalStore } from '../../../fixtures/local-dynamo';
 import { freePort } from '../../support/local-process';
 
-let dynamo: TestDynamo;
+let dynamo: LocalStore;
 let clock = 1_700_000_000_250;
 const RETENTION = 3605;
 
 beforeAll(async () => {
-  dynamo = await startTestDynamo();
+  dynamo = await startLocalStore();
 });
 afterAll(() => dynamo.stop());
 

@@ -16,7 +16,7 @@ import { AppTables } from '../../../lib/constructs/tables';
 import { createAuthorizer } from '../../../lambda/authorizer/handler';
 import { evaluatePolicy } from '../../../lambda/authorizer/iam-policy';
 import { settingsFromEnv } from '../../../lambda/authorizer/settings';
-import { startTestDynamo, type TestDynamo } from '../../support/dynamodb';
+import { startLocalStore, type LocalStore } from '../../../fixtures/local-dynamo';
 import { accessToken, makeSigningKey, startJwksServer, type JwksServer, type SigningKey } from '../../../fixtures/token-factory';
 import { configProblems } from '../../support/config-error';
 
@@ -94,10 +94,10 @@ describe('the authorizer it deploys', () => {
   const arn = (method: string, path: string): string => `${API_PREFIX}/${method}${path}`;
   let key: SigningKey;
   let jwks: JwksServer;
-  let dynamo: TestDynamo;
+  let dynamo: LocalStore;
   beforeAll(async () => {
     key = makeSigningKey('construct-key');
-    [jwks, dynamo] = await Promise.all([startJwksServer([key]), startTestDynamo()]);
+    [jwks, dynamo] = await Promise.all([startJwksServer([key]), startLocalStore()]);
   });
   afterAll(() => Promise.all([jwks.close(), dynamo.stop()]));
 
