@@ -1,6 +1,6 @@
 /**
  * One token, one spelling: a base64url part with `=` padding, with bits set in its last character
- * that decoding drops, or with characters of the standard alphabet decodes to the same bytes as the
+ * that decoding drops, with characters of the standard alphabet or with characters the decoder skips decodes to the same bytes as the
  * token it was made from, and would pass API Gateway's cache (keyed on the header's text) and any
  * list keyed on the token string. Every such spelling is MALFORMED_TOKEN (401); the token as issued
  * is allowed. Property-tested over random tokens with the real authorizer.
@@ -60,6 +60,10 @@ const RESPELLINGS: Record<string, Respelling> = {
   'standard alphabet (+ and /) in the signature': (parts) => {
     if (!/[-_]/.test(parts[2])) return undefined;
     return [parts[0], parts[1], parts[2].replace(/-/g, '+').replace(/_/g, '/')];
+  },
+  'a character outside the alphabet inside the signature (the decoder skips it)': (parts, _part, choice) => {
+    const at = 1 + ((choice * 37) % (parts[2].length - 1));
+    return [parts[0], parts[1], `${parts[2].slice(0, at)}${'!~*%'[choice % 4]}${parts[2].slice(at)}`];
   },
 };
 
