@@ -6,6 +6,7 @@
  * config's); DYNAMODB_ENDPOINT (a loopback DynamoDB to use instead of starting dynalite).
  * It runs the dev stage: its localhost URLs are the ones the local system serves.
  */
+import { stdoutSink } from '../../lambda/shared/logger';
 import { configFor } from '../config/app-config';
 import { seedUsers } from './seed-users';
 import { startLocalSystem, type LocalSystem } from './system';
@@ -39,7 +40,8 @@ async function main(): Promise<void> {
     authorizerCacheTtlSeconds: wholeNumberFrom('AUTHORIZER_CACHE_TTL', config.authorizer.resultsCacheTtlSeconds, [0, 3600], 'a whole number of seconds'),
     revocationRefreshSeconds: wholeNumberFrom('REVOCATION_REFRESH_SECONDS', config.revocation.refreshSeconds, [0, 300], 'a whole number of seconds'),
     dir: process.env.LOCAL_DIR || config.local.dir,
-    accessLog: (line) => process.stdout.write(`${line}\n`),
+    // The same sink as the Lambdas' lines, so access and decision lines keep their order.
+    accessLog: stdoutSink,
     staticRoutes: staticPages,
   });
   printBanner(system);

@@ -3,6 +3,7 @@
  * AUTHORIZER_CONFIG round-trips, and every malformed field is an error that names it, which the
  * Lambda entry turns into CONFIG_ERROR rejections rather than an init failure.
  */
+import fs from 'node:fs';
 import type { APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
 import { accessMap } from '../../../lib/config/access-map';
 import { configFor } from '../../../lib/config/app-config';
@@ -86,7 +87,9 @@ it('the Lambda entry rejects every request with CONFIG_ERROR when the variable i
   } finally {
     process.env = saved;
   }
-  const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => lines.push(String(chunk)) > 0);
+  // The Lambda's log lines go to fd 1 in one write each (lambda/shared/logger.ts › stdoutSink).
+  const capture = ((fd: number, text: string): number => (fd === 1 ? lines.push(text) : 0)) as typeof fs.writeSync;
+  const write = jest.spyOn(fs, 'writeSync').mockImplementation(capture);
   try {
     await expect(handler({ type: 'TOKEN', authorizationToken: 'Bearer x', methodArn: 'arn:aws:execute-api:eu-west-1:1:a/v1/GET/x' })).rejects.toEqual(new Error('Unauthorized'));
   } finally {
