@@ -7,7 +7,6 @@
 import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
 import { createLogger, type LogSink } from '../shared/logger';
 import { createDecisionLog } from './decision-log';
-import { evaluatePolicy } from './iam-policy';
 import { parseAuthorizationHeader } from './parse';
 import { createPolicyBuilder, parseMethodArn, type MethodArnParts } from './policy';
 import { TokenRejectedError } from './reasons';
@@ -53,10 +52,10 @@ export function createAuthorizer(settings: AuthorizerSettings, options: Authoriz
 
   /** After the checks: the policy for the caller's groups, the decision line, the answer. */
   const answer = (claims: VerifiedClaims, methodArn: string, target: MethodArnParts, requestId: string | undefined, verdict: RevocationVerdict): APIGatewayAuthorizerResult => {
-    const policyDocument = policies.policyFor(target.apiPrefix, claims.groups);
+    const policy = policies.policyFor(target.apiPrefix, claims.groups);
     const groups = joinGroups(claims.groups);
-    log.decided(evaluatePolicy(policyDocument, methodArn) === 'allow', claims.sub, groups, routeOf(target), requestId, verdict === 'unchecked');
-    return { principalId: claims.sub, policyDocument, context: contextFor(claims, groups, settings.groupPrecedence) };
+    log.decided(policy.decide(methodArn) === 'allow', claims.sub, groups, routeOf(target), requestId, verdict === 'unchecked');
+    return { principalId: claims.sub, policyDocument: policy.document, context: contextFor(claims, groups, settings.groupPrecedence) };
   };
   /** A verified token: revoked or not (synchronously while the in-memory copy is fresh), then the answer. */
   const decide = (claims: VerifiedClaims, methodArn: string, target: MethodArnParts, requestId: string | undefined): Answer => {

@@ -5,7 +5,7 @@
  * built once per cold start per combination and reused.
  */
 import { grants, isPublic, type RouteAccess } from '../../lib/config/access-map';
-import { evaluatePolicy, resourceMatches, type PolicyDocument, type PolicyStatement } from './iam-policy';
+import { compilePolicy, resourceMatches, type PolicyDocument, type PolicyEvaluator, type PolicyStatement } from './iam-policy';
 
 export interface MethodArnParts {
   /** `arn:<partition>:execute-api:<region>:<account>:<apiId>/<stage>` */
@@ -43,9 +43,15 @@ function sampleArn(apiPrefix: string, route: RouteAccess): string {
   return `${apiPrefix}/${route.method}${route.path.replace(/\{[^}]+\}/g, 'x')}`;
 }
 
+/** A caller's policy: the document API Gateway gets, and how API Gateway will decide a method ARN with it. */
+export interface Policy {
+  readonly document: PolicyDocument;
+  readonly decide: PolicyEvaluator;
+}
+
 export interface PolicyBuilder {
   /** The policy for a caller with these (verified) groups on the API of `apiPrefix`. */
-  policyFor(apiPrefix: string, groups: readonly string[]): PolicyDocument;
+  policyFor(apiPrefix: string, groups: readonly string[]): Policy;
 }
 
 const MAX_API_PREFIXES = 64;
@@ -56,7 +62,10 @@ export function createPolicyBuilder(routes: readonly RouteAccess[], knownGroups:
   // caller is in: a bit mask, or for unusually many groups their names. Only configured groups can
   // grant anything, so they alone key the cache (bounded size). API Gateway writes the prefix, one
   // per API stage; the cap only keeps a misconfigured caller from growing the map without bound.
-  const byPrefix = new Map<string, Map<number | string, PolicyDocument>>();
+  const byPrefix = new Map<string, Map<number | string, Policy>>();
+  // The last prefix asked for: comparing a fresh string costs less than hashing it for the map.
+  let lastPrefix = '';
+  let lastPolicies = new Map<number | string, Policy>();
   const membershipKey =
     knownGroups.length <= 30
       ? (groups: readonly string[]): number | string => {
@@ -68,17 +77,22 @@ export function createPolicyBuilder(routes: readonly RouteAccess[], knownGroups:
 
   return {
     policyFor(apiPrefix, groups) {
-      let policies = byPrefix.get(apiPrefix);
-      if (!policies) {
-        if (byPrefix.size >= MAX_API_PREFIXES) byPrefix.clear();
-        policies = new Map();
-        byPrefix.set(apiPrefix, policies);
+      if (apiPrefix !== lastPrefix) {
+        let policies = byPrefix.get(apiPrefix);
+        if (!policies) {
+          if (byPrefix.size >= MAX_API_PREFIXES) byPrefix.clear();
+          policies = new Map();
+          byPrefix.set(apiPrefix, policies);
+        }
+        lastPrefix = apiPrefix;
+        lastPolicies = policies;
       }
       const key = membershipKey(groups);
-      let policy = policies.get(key);
+      let policy = lastPolicies.get(key);
       if (!policy) {
-        policy = buildPolicy(apiPrefix, protectedRoutes, knownGroups.filter((group) => groups.includes(group)));
-        policies.set(key, policy);
+        const document = buildPolicy(apiPrefix, protectedRoutes, knownGroups.filter((group) => groups.includes(group)));
+        policy = { document, decide: compilePolicy(document) };
+        lastPolicies.set(key, policy);
       }
       return policy;
     },
@@ -104,8 +118,9 @@ function buildPolicy(apiPrefix: string, routes: readonly RouteAccess[], groups: 
 
 /** Built once per group set, so this self-check costs nothing per request and catches map mistakes early. */
 function assertDecidesEveryRoute(policy: PolicyDocument, apiPrefix: string, routes: readonly RouteAccess[], groups: readonly string[]): void {
+  const decide = compilePolicy(policy);
   for (const route of routes) {
-    const allowed = evaluatePolicy(policy, sampleArn(apiPrefix, route)) === 'allow';
+    const allowed = decide(sampleArn(apiPrefix, route)) === 'allow';
     if (allowed !== grants(route, groups)) {
       throw new Error(`Policy for [${groups.join(',')}] decides ${route.method} ${route.path} wrongly`);
     }

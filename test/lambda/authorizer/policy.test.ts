@@ -1,6 +1,13 @@
 import type { Route } from '../../../lib/config/access-map';
 import { evaluatePolicy } from '../../../lambda/authorizer/iam-policy';
-import { createPolicyBuilder, parseMethodArn } from '../../../lambda/authorizer/policy';
+import { createPolicyBuilder, parseMethodArn, type Policy } from '../../../lambda/authorizer/policy';
+
+/** The policy's own decision, checked against evaluating its document (what the local gateway does). */
+function decided(policy: Policy, methodArn: string): string {
+  const decision = policy.decide(methodArn);
+  expect(evaluatePolicy(policy.document, methodArn)).toBe(decision);
+  return decision;
+}
 
 describe('parseMethodArn', () => {
   it.each([
@@ -38,14 +45,14 @@ describe('policies for a map where a wildcard reaches further than its route', (
 
   it('denies the deeper route explicitly to callers who may not call it', () => {
     const policy = builder.policyFor(prefix, ['user-group']);
-    expect(evaluatePolicy(policy, `${prefix}/GET/items/42`)).toBe('allow');
-    expect(evaluatePolicy(policy, `${prefix}/GET/items/42/secret`)).toBe('explicit-deny');
+    expect(decided(policy, `${prefix}/GET/items/42`)).toBe('allow');
+    expect(decided(policy, `${prefix}/GET/items/42/secret`)).toBe('explicit-deny');
   });
 
   it('allows both to a caller who may call both', () => {
     const policy = builder.policyFor(prefix, ['admin-group']);
-    expect(evaluatePolicy(policy, `${prefix}/GET/items/42`)).toBe('allow');
-    expect(evaluatePolicy(policy, `${prefix}/GET/items/42/secret`)).toBe('allow');
+    expect(decided(policy, `${prefix}/GET/items/42`)).toBe('allow');
+    expect(decided(policy, `${prefix}/GET/items/42/secret`)).toBe('allow');
   });
 
   it('builds one policy per API and group set, whatever else the token carries', () => {
@@ -67,11 +74,11 @@ describe.each([3, 31, 40])('policy cache with %i configured groups', (groupCount
     const firstAndLast = builder.policyFor(prefix, ['group-0', last]);
     const lastOnly = builder.policyFor(prefix, [last]);
     const none = builder.policyFor(prefix, []);
-    expect(evaluatePolicy(firstAndLast, `${prefix}/GET/g/0`)).toBe('allow');
-    expect(evaluatePolicy(firstAndLast, `${prefix}/GET/g/${groupCount - 1}`)).toBe('allow');
-    expect(evaluatePolicy(lastOnly, `${prefix}/GET/g/0`)).not.toBe('allow');
-    expect(evaluatePolicy(lastOnly, `${prefix}/GET/g/${groupCount - 1}`)).toBe('allow');
-    expect(evaluatePolicy(none, `${prefix}/GET/g/${groupCount - 1}`)).not.toBe('allow');
+    expect(decided(firstAndLast, `${prefix}/GET/g/0`)).toBe('allow');
+    expect(decided(firstAndLast, `${prefix}/GET/g/${groupCount - 1}`)).toBe('allow');
+    expect(decided(lastOnly, `${prefix}/GET/g/0`)).not.toBe('allow');
+    expect(decided(lastOnly, `${prefix}/GET/g/${groupCount - 1}`)).toBe('allow');
+    expect(decided(none, `${prefix}/GET/g/${groupCount - 1}`)).not.toBe('allow');
   });
 
   it('reuses the policy of a group set, in any order', () => {
