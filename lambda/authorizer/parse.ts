@@ -22,6 +22,9 @@ const KEY_SOURCE_HEADERS = ['jku', 'x5u', 'jwk', 'x5c', 'crit'];
  */
 const acceptedHeaders = new Set<string>();
 const MAX_ACCEPTED_HEADERS = 16;
+/** The encoded header of the last token that passed (one of acceptedHeaders); at first '.', which no header holds. */
+let lastHeader = '.';
+const PADDING = '='.charCodeAt(0);
 
 /**
  * Extracts the token from `Bearer <token>` (scheme case-insensitive, exactly one space), checks its
@@ -49,23 +52,30 @@ export function parseAuthorizationHeader(header: unknown, maxHeaderBytes: number
     throw new TokenRejectedError('BAD_SCHEME', 'Authorization header is not "Bearer <token>"');
   }
   const headerEnd = token.indexOf('.');
-  const encodedHeader = headerEnd > 0 ? token.slice(0, headerEnd) : '';
-  if (!acceptedHeaders.has(encodedHeader)) {
-    if (!BASE64URL.test(encodedHeader) || !canonicalEnd(token, 0, headerEnd)) throw new TokenRejectedError('MALFORMED_TOKEN', 'Token is not three base64url parts');
-    assertJwtHeader(encodedHeader);
-    if (acceptedHeaders.size < MAX_ACCEPTED_HEADERS) acceptedHeaders.add(encodedHeader);
+  // The header the last token had (nearly every token has it) is compared in place: no copy, no hash.
+  if (headerEnd !== lastHeader.length || !token.startsWith(lastHeader)) {
+    const encodedHeader = headerEnd > 0 ? token.slice(0, headerEnd) : '';
+    if (!acceptedHeaders.has(encodedHeader)) {
+      if (!BASE64URL.test(encodedHeader) || !canonicalEnd(token, 0, headerEnd)) throw new TokenRejectedError('MALFORMED_TOKEN', 'Token is not three base64url parts');
+      assertJwtHeader(encodedHeader);
+      if (acceptedHeaders.size < MAX_ACCEPTED_HEADERS) acceptedHeaders.add(encodedHeader);
+    }
+    lastHeader = encodedHeader;
   }
   assertCanonicalBody(token, headerEnd);
   return token;
 }
 
-/** Payload and signature: three parts, no padding, canonical last characters. */
+/**
+ * Payload and signature: three parts, each ending in a canonical last character. aws-jwt-verify
+ * refuses `=` anywhere but at the end of a part, so a part's last character also finds any padding.
+ */
 function assertCanonicalBody(token: string, headerEnd: number): void {
   const payloadEnd = token.indexOf('.', headerEnd + 1);
   if (payloadEnd < 0 || token.includes('.', payloadEnd + 1)) throw new TokenRejectedError('MALFORMED_TOKEN', 'Token is not three base64url parts');
-  if (token.includes('=')) throw new TokenRejectedError('MALFORMED_TOKEN', 'Token is padded: base64url parts carry no "="');
   if (!canonicalEnd(token, headerEnd + 1, payloadEnd) || !canonicalEnd(token, payloadEnd + 1, token.length)) {
-    throw new TokenRejectedError('MALFORMED_TOKEN', 'Token is not spelled as canonical base64url');
+    const padded = token.charCodeAt(payloadEnd - 1) === PADDING || token.charCodeAt(token.length - 1) === PADDING;
+    throw new TokenRejectedError('MALFORMED_TOKEN', padded ? 'Token is padded: base64url parts carry no "="' : 'Token is not spelled as canonical base64url');
   }
 }
 
@@ -77,10 +87,9 @@ function assertCanonicalBody(token: string, headerEnd: number): void {
 function canonicalEnd(token: string, start: number, end: number): boolean {
   const over = (end - start) % 4;
   if (end <= start || over === 1) return false;
-  if (over === 0) return true;
   const code = token.charCodeAt(end - 1);
   const value = code < 128 ? SEXTET[code] : -1;
-  return value >= 0 && (value & (over === 2 ? 0x0f : 0x03)) === 0;
+  return value >= 0 && (over === 0 || (value & (over === 2 ? 0x0f : 0x03)) === 0);
 }
 
 function assertJwtHeader(encodedHeader: string): void {
