@@ -75,6 +75,19 @@ export function isoTimestamp(epochMs: number): string {
   );
 }
 
+/** Characters JSON.stringify writes as escapes (and every surrogate, which it escapes when unpaired). */
+// eslint-disable-next-line no-control-regex -- the control characters are exactly what must be found
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/**
+ * `JSON.stringify` of a string. Most values in log lines (ids, group names, routes) need no escape,
+ * and for those a regular expression's test is cheaper than JSON.stringify's call into the runtime
+ * (≈ 0.1–0.2 µs each, four per decision line).
+ */
+export function jsonString(value: string): string {
+  return NEEDS_ESCAPE.test(value) ? JSON.stringify(value) : `"${value}"`;
+}
+
 /** The fixed start of a line, `{"level":…,"message":…,"service":…` (no closing brace), for writers that build lines from parts. */
 export function lineHead(level: LogLevel, message: string, service: string): string {
   return JSON.stringify({ level, message, service }).slice(0, -1);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { buildSync } from 'esbuild';
 import fc from 'fast-check';
-import { createLogger, isoTimestamp } from '../../../lambda/shared/logger';
+import { createLogger, isoTimestamp, jsonString } from '../../../lambda/shared/logger';
 import { PROJECT_ROOT } from '../../support/local-process';
 
 it('writes one JSON object per line in the Powertools shape, with or without fields', () => {
@@ -44,6 +44,16 @@ it('formats timestamps exactly as Date#toISOString does, for every millisecond o
   for (const epochMs of [Date.UTC(1000, 0, 1), Date.UTC(2026, 0, 1, 0, 0, 0, 7), Date.UTC(2026, 8, 9, 9, 9, 9, 99), Date.UTC(2026, 11, 31, 23, 59, 59, 999), Date.UTC(2024, 1, 29)]) {
     expect(isoTimestamp(epochMs)).toBe(new Date(epochMs).toISOString());
   }
+});
+
+it('quotes strings exactly as JSON.stringify does, escapes, control characters and lone surrogates included', () => {
+  const anyCodeUnits = fc.string({ unit: 'binary' });
+  const codeUnit = fc.integer({ min: 0, max: 0xffff }).map((code) => String.fromCharCode(code));
+  const nearEscapes = fc.string({ unit: fc.constantFrom('"', '\\', '\n', '\u0000', '\u001f', '\u007f', '\u2028', '\ud800', '\udc00', 'a', 'é') });
+  for (const strings of [anyCodeUnits, fc.string({ unit: codeUnit }), nearEscapes]) {
+    fc.assert(fc.property(strings, (value) => jsonString(value) === JSON.stringify(value)), { numRuns: 2000 });
+  }
+  expect(jsonString('user-group')).toBe('"user-group"');
 });
 
 describe('stdoutSink', () => {
