@@ -27,20 +27,33 @@ const MAX_COMPILED = 10_000;
 
 /**
  * A pattern as a test: most resources in our policies are exact ARNs or end in one `*`, and those
- * need no regular expression (this runs for every statement of every request).
+ * need no regular expression. `known`: how many leading characters of every ARN it will be asked
+ * about are already known to equal the pattern's (they are not compared again).
  */
-function compile(pattern: string): Matcher {
+function compile(pattern: string, known = 0): Matcher {
   const star = pattern.indexOf('*');
   if (!pattern.includes('?')) {
-    if (star < 0) return (arn) => arn === pattern;
+    if (star < 0) {
+      const rest = pattern.slice(known);
+      return (arn) => arn.length === pattern.length && arn.startsWith(rest, known);
+    }
     if (star === pattern.length - 1) {
-      const prefix = pattern.slice(0, -1);
-      return (arn) => arn.startsWith(prefix);
+      const rest = pattern.slice(known, -1);
+      return (arn) => arn.startsWith(rest, known);
     }
   }
   const source = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
   const regex = new RegExp(`^${source}$`);
   return (arn) => regex.test(arn);
+}
+
+/** The longest start all patterns share before any wildcard (a policy's resources share the API's ARN prefix). */
+function sharedLiteralStart(patterns: readonly string[]): string {
+  if (patterns.length === 0) return '';
+  const first = patterns[0];
+  let length = 0;
+  while (length < first.length && first[length] !== '*' && first[length] !== '?' && patterns.every((pattern) => pattern[length] === first[length])) length++;
+  return first.slice(0, length);
 }
 
 function matcherFor(pattern: string): Matcher {
@@ -73,6 +86,21 @@ function actionMatches(action: string | readonly string[] | undefined): boolean 
 /** Decides a method ARN against one policy. */
 export type PolicyEvaluator = (methodArn: string) => PolicyDecision;
 
+interface InvokeStatement {
+  readonly deny: boolean;
+  readonly resources: readonly string[];
+}
+
+/** The statements that can decide an Invoke: Allow or Deny, an Invoke action, resources. */
+function invokeStatements(policy: EvaluablePolicy): InvokeStatement[] {
+  const statements: InvokeStatement[] = [];
+  for (const { Effect, Action, Resource } of policy.Statement) {
+    if ((Effect !== 'Allow' && Effect !== 'Deny') || !actionMatches(Action) || Resource === undefined) continue;
+    statements.push({ deny: Effect === 'Deny', resources: typeof Resource === 'string' ? [Resource] : Resource });
+  }
+  return statements;
+}
+
 interface CompiledStatement {
   readonly deny: boolean;
   readonly matchers: readonly Matcher[];
@@ -83,29 +111,31 @@ function anyMatches(matchers: readonly Matcher[], arn: string): boolean {
   return false;
 }
 
-/**
- * The policy with its Invoke statements picked out and their resources' matchers looked up once,
- * for a policy decided again and again (the authorizer's, per group set): deciding then costs no
- * map lookups, only the comparisons. Indexed loops: a for-of here allocated iterator results.
- */
-export function compilePolicy(policy: EvaluablePolicy): PolicyEvaluator {
-  const statements: CompiledStatement[] = [];
-  for (const { Effect, Action, Resource } of policy.Statement) {
-    if ((Effect !== 'Allow' && Effect !== 'Deny') || !actionMatches(Action) || Resource === undefined) continue;
-    statements.push({ deny: Effect === 'Deny', matchers: (typeof Resource === 'string' ? [Resource] : Resource).map(matcherFor) });
+// Indexed loops: a for-of here allocated iterator results on every request.
+function decide(statements: readonly CompiledStatement[], methodArn: string): PolicyDecision {
+  let allowed = false;
+  for (let index = 0; index < statements.length; index++) {
+    const statement = statements[index];
+    if (!anyMatches(statement.matchers, methodArn)) continue;
+    if (statement.deny) return 'explicit-deny';
+    allowed = true;
   }
-  return (methodArn) => {
-    let allowed = false;
-    for (let index = 0; index < statements.length; index++) {
-      const statement = statements[index];
-      if (!anyMatches(statement.matchers, methodArn)) continue;
-      if (statement.deny) return 'explicit-deny';
-      allowed = true;
-    }
-    return allowed ? 'allow' : 'implicit-deny';
-  };
+  return allowed ? 'allow' : 'implicit-deny';
 }
 
+/**
+ * The policy with its matchers built once, for a policy decided again and again (the authorizer's,
+ * per group set). Its resources share the API's ARN prefix, so that start is compared once per
+ * decision, not once per resource; an ARN without it matches none.
+ */
+export function compilePolicy(policy: EvaluablePolicy): PolicyEvaluator {
+  const invokes = invokeStatements(policy);
+  const shared = sharedLiteralStart(invokes.flatMap((statement) => statement.resources));
+  const statements = invokes.map(({ deny, resources }) => ({ deny, matchers: resources.map((pattern) => compile(pattern, shared.length)) }));
+  return (methodArn) => (methodArn.startsWith(shared) ? decide(statements, methodArn) : 'implicit-deny');
+}
+
+/** Decides a method ARN against any policy once (matchers come from a bounded cache). */
 export function evaluatePolicy(policy: EvaluablePolicy, methodArn: string): PolicyDecision {
-  return compilePolicy(policy)(methodArn);
+  return decide(invokeStatements(policy).map(({ deny, resources }) => ({ deny, matchers: resources.map(matcherFor) })), methodArn);
 }

@@ -1,6 +1,6 @@
-/** IAM resource matching: the fast paths (exact ARN, one trailing `*`) agree with the general rule. */
+/** IAM resource matching: the fast paths (exact ARN, one trailing `*`, a compiled policy) agree with the general rule. */
 import fc from 'fast-check';
-import { evaluatePolicy, resourceMatches } from '../../../lambda/authorizer/iam-policy';
+import { compilePolicy, evaluatePolicy, resourceMatches, type PolicyDecision } from '../../../lambda/authorizer/iam-policy';
 
 /** The rule as IAM states it: `*` is any run of characters (`/` included), `?` exactly one. */
 function reference(pattern: string, arn: string): boolean {
@@ -40,4 +40,29 @@ it('lets an explicit Deny win over an Allow', () => {
   expect(evaluatePolicy(policy, 'arn:x/open')).toBe('allow');
   expect(evaluatePolicy(policy, 'arn:x/secret')).toBe('explicit-deny');
   expect(evaluatePolicy(policy, 'arn:y')).toBe('implicit-deny');
+});
+
+/** The decision as IAM states it, from the reference matcher. */
+function referenceDecision(statements: ReadonlyArray<{ Effect: string; Resource: string[] }>, arn: string): PolicyDecision {
+  const matching = statements.filter((statement) => statement.Resource.some((pattern) => reference(pattern, arn)));
+  if (matching.some((statement) => statement.Effect === 'Deny')) return 'explicit-deny';
+  return matching.some((statement) => statement.Effect === 'Allow') ? 'allow' : 'implicit-deny';
+}
+
+it('decides as the IAM rule, compiled once or evaluated each time, resources sharing a start or not', () => {
+  // Resources that mostly share a start (as a policy's share the API's ARN prefix), with wildcards anywhere.
+  const resource = fc.tuple(fc.constantFrom('arn:x/', 'arn:x/ab', 'arn:', ''), text(['a', 'b', '/', '*', '?'])).map(([start, rest]) => start + rest);
+  const statement = fc.record({ Effect: fc.constantFrom('Allow', 'Deny'), Action: fc.constant('execute-api:Invoke'), Resource: fc.array(resource, { maxLength: 4 }) });
+  const arn = fc.tuple(fc.constantFrom('arn:x/', 'arn:x/ab', 'arn:y/', ''), text(['a', 'b', '/'])).map(([start, rest]) => start + rest);
+  fc.assert(
+    fc.property(fc.array(statement, { maxLength: 4 }), fc.array(arn, { minLength: 1, maxLength: 5 }), (statements, arns) => {
+      const decide = compilePolicy({ Statement: statements });
+      for (const methodArn of arns) {
+        const expected = referenceDecision(statements, methodArn);
+        expect(decide(methodArn)).toBe(expected);
+        expect(evaluatePolicy({ Statement: statements }, methodArn)).toBe(expected);
+      }
+    }),
+    { numRuns: 3000 },
+  );
 });
