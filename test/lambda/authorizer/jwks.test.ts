@@ -114,6 +114,17 @@ describe('prefetch (what the Lambda entry starts during Init)', () => {
     expect(server.requests - before).toBe(1);
   });
 
+  it('warms the decision code while the download waits, writing no line and deciding nothing', async () => {
+    const authorize = freshAuthorizer();
+    const prefetched = authorize.prefetch();
+    await new Promise((resolve) => setImmediate(resolve)); // the warm-up has run (it was queued first)
+    expect(reasons).toEqual([]);
+    await prefetched;
+    expect(reasons).toEqual([]);
+    expect(await outcome(authorize, oldKey)).toBe('allow');
+    expect(reasons).toEqual(['ALLOWED']);
+  });
+
   it('never rejects: a failed download is logged, and the first request fetches again and is allowed', async () => {
     const authorize = freshAuthorizer();
     server.respondWith({ status: 503 });
