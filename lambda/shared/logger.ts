@@ -29,22 +29,25 @@ let queue: NodeJS.WriteStream | undefined;
 /**
  * Writes each line to fd 1 with one write(2). Not through `process.stdout` first: creating that
  * stream (and its first write) costs ≈ 0.9 ms of a cold start's first log line on Node 20, where
- * one write(2) costs ≈ 0.1 ms. A line that cannot go whole in one write (longer than PIPE_BUF, or
- * the pipe full: EAGAIN) goes through process.stdout, which queues it, and so do the lines after it
- * until that queue is empty, so lines never overtake each other.
+ * one write(2) costs ≈ 0.1 ms. A line that cannot go whole in one write (longer than PIPE_BUF, the
+ * pipe full: EAGAIN, or cut short, as a stream socket may) goes, or goes on, through process.stdout,
+ * which queues it, and so do the lines after it until that queue is empty: no line overtakes another.
  */
 export const stdoutSink: LogSink = (line) => {
   const text = `${line}\n`;
+  let rest: string | Buffer = text;
   if ((queue === undefined || queue.writableLength === 0) && text.length <= ATOMIC_LINE_UNITS) {
     try {
-      writeSync(1, text);
-      return;
+      const written = writeSync(1, text);
+      // ASCII lines (nearly all) are as many bytes as units; only others need counting.
+      if (written === text.length || written === Buffer.byteLength(text)) return;
+      rest = Buffer.from(text).subarray(written);
     } catch (error) {
       if (!isWouldBlock(error)) throw error;
     }
   }
   queue = process.stdout;
-  queue.write(text);
+  queue.write(rest);
 };
 
 /** ISO time of the current millisecond, formatted once per millisecond (many log lines share one). */

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import fs, { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { buildSync } from 'esbuild';
@@ -57,6 +57,28 @@ it('quotes strings exactly as JSON.stringify does, escapes, control characters a
 });
 
 describe('stdoutSink', () => {
+  it('sends the rest of a line that a write cut short through process.stdout, counting non-ASCII lines in bytes', () => {
+    const direct: string[] = [];
+    const queued: string[] = [];
+    jest.isolateModules(() => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- a fresh module: the sink remembers whether it has queued
+      const { stdoutSink: sink } = require('../../../lambda/shared/logger') as { stdoutSink: (line: string) => void };
+      const cutShort = ((_fd: number, text: string): number => (direct.push(text), text.startsWith('cut') ? 3 : Buffer.byteLength(text))) as typeof fs.writeSync;
+      const write = jest.spyOn(fs, 'writeSync').mockImplementation(cutShort);
+      const stream = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => queued.push(Buffer.from(chunk).toString()) > 0);
+      try {
+        sink('é ünïcode, whole');
+        sink('cut short');
+        sink('after');
+      } finally {
+        write.mockRestore();
+        stream.mockRestore();
+      }
+    });
+    expect(direct).toEqual(['é ünïcode, whole\n', 'cut short\n', 'after\n']);
+    expect(queued).toEqual([' short\n']);
+  });
+
   interface Report {
     readonly streamWrites: number;
     readonly directBytes: number;
