@@ -5,11 +5,12 @@
  * monitoring construct (lib/config/decision-log.ts).
  *
  * It is the authorizer's one inherent per-request cost beyond verification, so it is assembled
- * from parts serialized once (head, decision and reason) plus `jsonString` of each variable
- * string, instead of building and serializing a fields object per request (≈ 30 % less).
+ * from parts serialized once (head, decision and reason) and the variable strings between quotes
+ * written into it (`jsonInner`: escaped only when they need it), instead of building and
+ * serializing a fields object per request (≈ 30 % less).
  */
 import { DECISION_LINE } from '../../lib/config/decision-log';
-import { isoNow, jsonString, lineHead, stdoutSink, type LogLevel, type LogSink } from '../shared/logger';
+import { isoNow, jsonInner, lineHead, stdoutSink, type LogLevel, type LogSink } from '../shared/logger';
 import type { RejectionReason } from './reasons';
 
 export interface DecisionLog {
@@ -26,13 +27,13 @@ const MAX_DETAIL = 200;
 
 const headOf = (level: LogLevel): string => `${lineHead(level, DECISION_LINE.message, DECISION_LINE.service)},"timestamp":"`;
 const outcome = (decision: string, reason: string): string => `,"decision":"${decision}","reason":"${reason}"`;
-const optional = (name: string, value: string | undefined): string => (value === undefined ? '' : `,"${name}":${jsonString(value)}`);
+const optional = (name: string, value: string | undefined): string => (value === undefined ? '' : `,"${name}":"${jsonInner(value)}"`);
 
 export function createDecisionLog(sink: LogSink = stdoutSink): DecisionLog {
   const heads = { INFO: headOf('INFO'), WARN: headOf('WARN'), ERROR: headOf('ERROR') };
-  const allow = `${outcome('allow', 'ALLOWED')},"sub":`;
-  const allowUnchecked = `${outcome('allow', 'ALLOWED_UNCHECKED')},"sub":`;
-  const deny = `${outcome('deny', 'GROUP_NOT_ALLOWED')},"sub":`;
+  const allow = `${outcome('allow', 'ALLOWED')},"sub":"`;
+  const allowUnchecked = `${outcome('allow', 'ALLOWED_UNCHECKED')},"sub":"`;
+  const deny = `${outcome('deny', 'GROUP_NOT_ALLOWED')},"sub":"`;
   const write = (line: string): void => {
     try {
       sink(line);
@@ -44,15 +45,15 @@ export function createDecisionLog(sink: LogSink = stdoutSink): DecisionLog {
     decided(allowed, sub, groups, route, requestId, unchecked = false) {
       const verdict = !allowed ? deny : unchecked ? allowUnchecked : allow;
       write(
-        `${unchecked ? heads.WARN : heads.INFO}${isoNow()}"${optional('requestId', requestId)}${verdict}${jsonString(sub)}` +
-          `,"groups":${jsonString(groups)},"route":${jsonString(route)}}`,
+        `${unchecked ? heads.WARN : heads.INFO}${isoNow()}"${optional('requestId', requestId)}${verdict}${jsonInner(sub)}"` +
+          `,"groups":"${jsonInner(groups)}","route":"${jsonInner(route)}"}`,
       );
     },
     unauthorized(reason, detail, route, requestId) {
       const level = reason === 'INTERNAL_ERROR' || reason === 'CONFIG_ERROR' ? 'ERROR' : 'WARN';
       write(
         `${heads[level]}${isoNow()}"${optional('requestId', requestId)}${outcome('unauthorized', reason)}` +
-          `,"detail":${jsonString(detail.slice(0, MAX_DETAIL))}${optional('route', route)}}`,
+          `,"detail":"${jsonInner(detail.slice(0, MAX_DETAIL))}"${optional('route', route)}}`,
       );
     },
   };
