@@ -5,8 +5,8 @@
  *
  * - `fd-only <count>`: short lines only; process.stdout is never opened.
  * - `stream-opened <count>`: first a banner through process.stdout, the way `npm start` prints, which
- *   makes fd 1 non-blocking when it is a pipe. Then short lines until one has had to go through
- *   process.stdout (the pipe is full: nobody reads it yet) and a long one; report; then wait, blocked
+ *   makes fd 1 non-blocking when it is a pipe. Then short lines until one waits in process.stdout's
+ *   queue (the pipe is full: nobody reads it yet) and a long one; report; then wait, blocked
  *   in a read of stdin, so this process cannot flush what process.stdout holds, until the reader has
  *   emptied the pipe and writes a line; then `count` more lines (every 10th long) and a last report.
  */
@@ -45,7 +45,8 @@ if (mode === 'fd-only') {
     streamBytes += chunk.length;
     return streamWrite(chunk);
   };
-  while (streamWrites === 0) write(false);
+  // Until a line sits in process.stdout's queue (the reader may take some lines out of the pipe meanwhile).
+  while (stream.writableLength === 0) write(false);
   write(true);
   report();
   readSync(0, Buffer.alloc(16));

@@ -142,8 +142,9 @@ describe('stdoutSink', () => {
   it('sends a line through process.stdout when the pipe is full or the line too long, and then no line overtakes the queued ones', async () => {
     const { lines, reports } = await runWriter('stream-opened', 200);
     const [full, end] = reports;
-    // The line the full pipe refused (EAGAIN) and the long one: both queued in process.stdout.
-    expect(full).toMatchObject({ streamWrites: 2, blocking: false });
+    // The line(s) the full pipe refused (EAGAIN), the last of them still queued, and the long one.
+    expect(full.blocking).toBe(false);
+    expect(full.streamWrites).toBeGreaterThanOrEqual(2);
     // The pipe was emptied before the last 200 lines, yet they all followed the queue.
     expect(end.streamWrites).toBe(full.streamWrites + 200);
     expect(lines[0]).toBe('banner');
