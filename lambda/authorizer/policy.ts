@@ -90,8 +90,7 @@ export function createPolicyBuilder(routes: readonly RouteAccess[], knownGroups:
       const key = membershipKey(groups);
       let policy = lastPolicies.get(key);
       if (!policy) {
-        const document = buildPolicy(apiPrefix, protectedRoutes, knownGroups.filter((group) => groups.includes(group)));
-        policy = { document, decide: compilePolicy(document) };
+        policy = buildPolicy(apiPrefix, protectedRoutes, knownGroups.filter((group) => groups.includes(group)));
         lastPolicies.set(key, policy);
       }
       return policy;
@@ -99,7 +98,7 @@ export function createPolicyBuilder(routes: readonly RouteAccess[], knownGroups:
   };
 }
 
-function buildPolicy(apiPrefix: string, routes: readonly RouteAccess[], groups: readonly string[]): PolicyDocument {
+function buildPolicy(apiPrefix: string, routes: readonly RouteAccess[], groups: readonly string[]): Policy {
   const allowed = routes.filter((route) => grants(route, groups));
   const denied = routes.filter((route) => !grants(route, groups));
   const allowResources = allowed.map((route) => routeResource(apiPrefix, route));
@@ -111,14 +110,17 @@ function buildPolicy(apiPrefix: string, routes: readonly RouteAccess[], groups: 
   if (allowResources.length > 0) statements.push(statement('Allow', allowResources));
   if (shadowed.length > 0) statements.push(statement('Deny', shadowed.map((route) => routeResource(apiPrefix, route))));
   if (statements.length === 0) statements.push(statement('Deny', [`${apiPrefix}/*`]));
-  const policy: PolicyDocument = { Version: '2012-10-17', Statement: statements };
-  assertDecidesEveryRoute(policy, apiPrefix, routes, groups);
-  return deepFreeze(policy);
+  const document: PolicyDocument = deepFreeze({ Version: '2012-10-17', Statement: statements });
+  const decide = compilePolicy(document);
+  assertDecidesEveryRoute(decide, apiPrefix, routes, groups);
+  return { document, decide };
 }
 
-/** Built once per group set, so this self-check costs nothing per request and catches map mistakes early. */
-function assertDecidesEveryRoute(policy: PolicyDocument, apiPrefix: string, routes: readonly RouteAccess[], groups: readonly string[]): void {
-  const decide = compilePolicy(policy);
+/**
+ * Built once per group set, so this self-check costs nothing per request and catches map mistakes
+ * early. It checks the very evaluator the decision lines use.
+ */
+function assertDecidesEveryRoute(decide: PolicyEvaluator, apiPrefix: string, routes: readonly RouteAccess[], groups: readonly string[]): void {
   for (const route of routes) {
     const allowed = decide(sampleArn(apiPrefix, route)) === 'allow';
     if (allowed !== grants(route, groups)) {

@@ -48,7 +48,7 @@ export const AUTHORIZER_BUNDLING: FunctionBundling = {
   ...LAMBDA_BUNDLING,
   sourceMap: false,
   // Names are for stack traces too, and `keepNames` wraps every function and class in a naming call
-  // at load: ≈ 3.5 KB more to compile and ≈ 0.9 ms more per cold start (bench/README, "Cold start").
+  // at load: ≈ 3.5 KB more to compile and ≈ 0.6–0.9 ms more per cold start (bench/README, "Cold start").
   keepNames: false,
   externalModules: ['@aws-sdk/*'],
   esbuildArgs: { '--supported:dynamic-import': 'false' },
