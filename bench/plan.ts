@@ -30,5 +30,5 @@ export function parseFlags(argv: readonly string[]): Flags {
 export function planFor(flags: Flags): Plan {
   return flags.quick
     ? { tokens: 4000, rounds: 7, batch: 100, warmup: { rounds: 1, ms: 500 }, coldRuns: 6, memory: { warmup: 500, decisions: 5_000 }, gatewaySeconds: 2, revocation: { pulls: 10, storedSessions: 100, storedUsers: 10, ratePerInstance: 100 } }
-    : { tokens: 4000, rounds: 41, batch: 300, warmup: { rounds: 3, ms: 3000 }, coldRuns: 40, memory: { warmup: 2_000, decisions: 100_000 }, gatewaySeconds: 5, revocation: { pulls: 50, storedSessions: 1000, storedUsers: 100, ratePerInstance: 100 } };
+    : { tokens: 4000, rounds: 201, batch: 300, warmup: { rounds: 3, ms: 3000 }, coldRuns: 40, memory: { warmup: 2_000, decisions: 100_000 }, gatewaySeconds: 5, revocation: { pulls: 50, storedSessions: 1000, storedUsers: 100, ratePerInstance: 100 } };
 }
