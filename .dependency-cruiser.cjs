@@ -7,7 +7,8 @@ module.exports = {
   forbidden: [
     {
       name: 'lambda-imports-lambda-and-config-only',
-      comment: 'Lambda code is bundled on its own: it may import lambda/ and lib/config/ (and packages), nothing else of ours.',
+      comment:
+        'Lambda code is bundled on its own: it may import lambda/ and lib/config/ (and packages), nothing else of ours.',
       severity: 'error',
       from: { path: '^lambda/' },
       to: { path: '^(bin|lib|test|bench|fixtures)/', pathNot: '^lib/config/' },
@@ -21,7 +22,8 @@ module.exports = {
     },
     {
       name: 'config-imports-no-upper-layer',
-      comment: 'lib/config/ is the bottom layer: it imports nothing from constructs, stacks, the local system or the CLI.',
+      comment:
+        'lib/config/ is the bottom layer: it imports nothing from constructs, stacks, the local system or the CLI.',
       severity: 'error',
       from: { path: '^lib/config/' },
       to: { path: '^lib/(constructs|stacks|local|cli)/' },

@@ -12,9 +12,9 @@ export default tseslint.config(
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
   },
   {
-    // Small functions with one job (tests excluded: a describe block is long by nature).
+    // Small functions with one job, counted in Prettier's lines (tests excluded: a describe block is long by nature).
     files: ['bin/**/*.ts', 'lib/**/*.ts', 'lambda/**/*.ts', 'bench/**/*.ts', 'fixtures/**/*.ts'],
-    rules: { 'max-lines-per-function': ['error', { max: 80, skipBlankLines: true, skipComments: true }] },
+    rules: { 'max-lines-per-function': ['error', { max: 100, skipBlankLines: true, skipComments: true }] },
   },
   {
     // Tests parse response bodies and templates (JSON.parse → any) and state their shape with Jest

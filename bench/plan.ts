@@ -18,17 +18,45 @@ export interface Plan {
   readonly memory: { readonly warmup: number; readonly decisions: number };
   readonly gatewaySeconds: number;
   /** Decisions that pull right after a new revocation, and the revocations the store holds meanwhile. */
-  readonly revocation: { readonly pulls: number; readonly storedSessions: number; readonly storedUsers: number; readonly ratePerInstance: number };
+  readonly revocation: {
+    readonly pulls: number;
+    readonly storedSessions: number;
+    readonly storedUsers: number;
+    readonly ratePerInstance: number;
+  };
 }
 
 export function parseFlags(argv: readonly string[]): Flags {
   const unknown = argv.filter((arg) => !KNOWN_FLAGS.has(arg));
   if (unknown.length > 0) throw new Error(`unknown option ${unknown.join(' ')} (known: ${[...KNOWN_FLAGS].join(' ')})`);
-  return { json: argv.includes('--json'), quick: argv.includes('--quick'), withSynth: argv.includes('--with-synth'), withTests: argv.includes('--with-tests') };
+  return {
+    json: argv.includes('--json'),
+    quick: argv.includes('--quick'),
+    withSynth: argv.includes('--with-synth'),
+    withTests: argv.includes('--with-tests'),
+  };
 }
 
 export function planFor(flags: Flags): Plan {
   return flags.quick
-    ? { tokens: 4000, rounds: 7, batch: 100, warmup: { rounds: 1, ms: 500 }, coldRuns: 6, memory: { warmup: 500, decisions: 5_000 }, gatewaySeconds: 2, revocation: { pulls: 10, storedSessions: 100, storedUsers: 10, ratePerInstance: 100 } }
-    : { tokens: 4000, rounds: 201, batch: 300, warmup: { rounds: 3, ms: 3000 }, coldRuns: 40, memory: { warmup: 2_000, decisions: 100_000 }, gatewaySeconds: 5, revocation: { pulls: 50, storedSessions: 1000, storedUsers: 100, ratePerInstance: 100 } };
+    ? {
+        tokens: 4000,
+        rounds: 7,
+        batch: 100,
+        warmup: { rounds: 1, ms: 500 },
+        coldRuns: 6,
+        memory: { warmup: 500, decisions: 5_000 },
+        gatewaySeconds: 2,
+        revocation: { pulls: 10, storedSessions: 100, storedUsers: 10, ratePerInstance: 100 },
+      }
+    : {
+        tokens: 4000,
+        rounds: 201,
+        batch: 300,
+        warmup: { rounds: 3, ms: 3000 },
+        coldRuns: 40,
+        memory: { warmup: 2_000, decisions: 100_000 },
+        gatewaySeconds: 5,
+        revocation: { pulls: 50, storedSessions: 1000, storedUsers: 100, ratePerInstance: 100 },
+      };
 }

@@ -25,7 +25,11 @@ export interface Measurements {
   readonly coldInit: Record<string, ColdInit>;
   readonly firstDecision: Record<string, FirstDecision>;
   readonly memory: MemoryRun;
-  readonly gateway: { readonly options: { readonly connections: number; readonly tokens: number }; readonly cacheOn: GatewayRun; readonly cacheOff: GatewayRun };
+  readonly gateway: {
+    readonly options: { readonly connections: number; readonly tokens: number };
+    readonly cacheOn: GatewayRun;
+    readonly cacheOff: GatewayRun;
+  };
   readonly reviews: { readonly post: ReviewsRun; readonly get: ReviewsRun };
   readonly synth: CommandRun | null;
   readonly tests: CommandRun | null;
@@ -36,7 +40,10 @@ const FULL_VCPU_MB = 1769;
 const FULL_RUN_DECISIONS = 100_000;
 
 const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
-const quartiles = (summary: Summary, digits = 2): [number, number] => [round(summary.p25, digits), round(summary.p75, digits)];
+const quartiles = (summary: Summary, digits = 2): [number, number] => [
+  round(summary.p25, digits),
+  round(summary.p75, digits),
+];
 const byName = <T, R>(record: Record<string, T>, value: (item: T) => R): Record<string, R> =>
   Object.fromEntries(Object.entries(record).map(([name, item]) => [name, value(item)]));
 
@@ -85,7 +92,8 @@ function gatewayKeys(gateway: Measurements['gateway']) {
     gateway_rps_cache_on: cacheOn.rps,
     gateway_rps_cache_off: cacheOff.rps,
     gateway_errors: cacheOn.errors + cacheOff.errors,
-    gateway_unexpected_status: cacheOn.unexpectedStatus + cacheOff.unexpectedStatus + cacheOn.unauthorized401 + cacheOff.unauthorized401,
+    gateway_unexpected_status:
+      cacheOn.unexpectedStatus + cacheOff.unexpectedStatus + cacheOn.unauthorized401 + cacheOff.unauthorized401,
     gateway_403: cacheOn.forbidden403 + cacheOff.forbidden403,
   };
 }
@@ -95,7 +103,12 @@ function details(m: Measurements) {
   const first = m.firstDecision.authorizer;
   return {
     // Load averages (1, 5, 15 min) at the end of the run: above ≈ 1 on this 2-CPU machine, other work competed.
-    machine: { cpus: cpus().length, cpu_model: cpus()[0]?.model ?? 'unknown', node: process.version, load_average_at_end: loadavg().map((load) => round(load)) },
+    machine: {
+      cpus: cpus().length,
+      cpu_model: cpus()[0]?.model ?? 'unknown',
+      node: process.version,
+      load_average_at_end: loadavg().map((load) => round(load)),
+    },
     plan: { ...m.plan, token_bytes: v.tokenBytes, log_sink: 'line built in full, then discarded' },
     ns_median: byName(v.ns, (summary) => Math.round(summary.median)),
     vs_floor_median: byName(v.vsFloor, (summary) => round(summary.median)),
@@ -134,7 +147,12 @@ function details(m: Measurements) {
     bundle_check: m.bundleCheck,
     synth_exit_code: m.synth?.exitCode ?? null,
     test_exit_code: m.tests?.exitCode ?? null,
-    gateway: { cache_on: m.gateway.cacheOn, cache_off: m.gateway.cacheOff, connections: m.gateway.options.connections, tokens: m.gateway.options.tokens },
+    gateway: {
+      cache_on: m.gateway.cacheOn,
+      cache_off: m.gateway.cacheOff,
+      connections: m.gateway.options.connections,
+      tokens: m.gateway.options.tokens,
+    },
     reviews: m.reviews,
   };
 }
@@ -177,18 +195,58 @@ function verificationRows(r: Results): Row[] {
   };
   return [
     ['RS256 crypto.verify (floor)', ns('floor'), '1.00×', ''],
-    ['authorizer handler (revocation check on)', ns('authorizer'), vs('authorizer'), `≤ 2.0: ${mark(r.authorizer_vs_floor <= 2)}`],
+    [
+      'authorizer handler (revocation check on)',
+      ns('authorizer'),
+      vs('authorizer'),
+      `≤ 2.0: ${mark(r.authorizer_vs_floor <= 2)}`,
+    ],
     ['  revocation check off', ns('authorizerWithoutRevocation'), vs('authorizerWithoutRevocation'), ''],
-    ['  the check, warm (on − off)', `${r.revocation_check_ns} ns`, `p25–p75 ${d.revocation.revocation_check_ns_p25_p75.join('–')} ns`, ''],
+    [
+      '  the check, warm (on − off)',
+      `${r.revocation_check_ns} ns`,
+      `p25–p75 ${d.revocation.revocation_check_ns_p25_p75.join('–')} ns`,
+      '',
+    ],
     ['aws-jwt-verify verifySync', ns('awsJwtVerifyRaw'), vs('awsJwtVerifyRaw'), ''],
-    ['  its decomposeUnverifiedJwt (parse, before the signature)', ns('awsJwtVerifyDecompose'), vs('awsJwtVerifyDecompose'), ''],
-    ['authorizer ÷ aws-jwt-verify', '', `${r.authorizer_vs_aws_jwt_verify_raw.toFixed(2)}× (p25–p75 ${d.authorizer_vs_aws_jwt_verify_raw_p25_p75.join('–')})`, `≤ 1.10: ${mark(r.authorizer_vs_aws_jwt_verify_raw <= 1.1)}`],
-    ['  the same in process CPU time (a check)', '', `${d.authorizer_vs_aws_jwt_verify_raw_cpu_time.toFixed(2)}× (p25–p75 ${d.authorizer_vs_aws_jwt_verify_raw_cpu_time_p25_p75.join('–')})`, ''],
-    ['  our verify + Cognito checks ÷ aws-jwt-verify', ns('authorizerVerify'), `${r.authorizer_verify_vs_aws_jwt_verify_raw.toFixed(2)}×`, ''],
+    [
+      '  its decomposeUnverifiedJwt (parse, before the signature)',
+      ns('awsJwtVerifyDecompose'),
+      vs('awsJwtVerifyDecompose'),
+      '',
+    ],
+    [
+      'authorizer ÷ aws-jwt-verify',
+      '',
+      `${r.authorizer_vs_aws_jwt_verify_raw.toFixed(2)}× (p25–p75 ${d.authorizer_vs_aws_jwt_verify_raw_p25_p75.join('–')})`,
+      `≤ 1.10: ${mark(r.authorizer_vs_aws_jwt_verify_raw <= 1.1)}`,
+    ],
+    [
+      '  the same in process CPU time (a check)',
+      '',
+      `${d.authorizer_vs_aws_jwt_verify_raw_cpu_time.toFixed(2)}× (p25–p75 ${d.authorizer_vs_aws_jwt_verify_raw_cpu_time_p25_p75.join('–')})`,
+      '',
+    ],
+    [
+      '  our verify + Cognito checks ÷ aws-jwt-verify',
+      ns('authorizerVerify'),
+      `${r.authorizer_verify_vs_aws_jwt_verify_raw.toFixed(2)}×`,
+      '',
+    ],
     ['  decision log line (built, not written)', ns('decisionLine'), '', ''],
     ['jose jwtVerify (imported JWK)', ns('jose'), vs('jose'), ''],
-    ['authorizer speed-up vs jose', '', `${r.authorizer_speedup_vs_jose.toFixed(2)}× (p25–p75 ${d.authorizer_speedup_vs_jose_p25_p75.join('–')})`, `≥ 3: ${mark(r.authorizer_speedup_vs_jose >= 3)}`],
-    ['  aws-jwt-verify alone vs jose (the ceiling)', '', `${r.aws_jwt_verify_raw_speedup_vs_jose.toFixed(2)}× (p25–p75 ${d.aws_jwt_verify_raw_speedup_vs_jose_p25_p75.join('–')})`, ''],
+    [
+      'authorizer speed-up vs jose',
+      '',
+      `${r.authorizer_speedup_vs_jose.toFixed(2)}× (p25–p75 ${d.authorizer_speedup_vs_jose_p25_p75.join('–')})`,
+      `≥ 3: ${mark(r.authorizer_speedup_vs_jose >= 3)}`,
+    ],
+    [
+      '  aws-jwt-verify alone vs jose (the ceiling)',
+      '',
+      `${r.aws_jwt_verify_raw_speedup_vs_jose.toFixed(2)}× (p25–p75 ${d.aws_jwt_verify_raw_speedup_vs_jose_p25_p75.join('–')})`,
+      '',
+    ],
     ['jsonwebtoken verify (PEM)', ns('jsonwebtoken'), vs('jsonwebtoken'), ''],
     ['jsonwebtoken verify (KeyObject)', ns('jsonwebtokenKeyObject'), vs('jsonwebtokenKeyObject'), ''],
   ];
@@ -197,16 +255,53 @@ function verificationRows(r: Results): Row[] {
 function coldRows(r: Results): Row[] {
   const d = r.details;
   const first = (name: string) => d.cold_first_decision[name];
-  const variants = Object.keys(d.cold_first_decision).filter((name) => name !== 'authorizer' && name !== 'aws-jwt-verify only' && name !== WITH_REVOCATION);
+  const variants = Object.keys(d.cold_first_decision).filter(
+    (name) => name !== 'authorizer' && name !== 'aws-jwt-verify only' && name !== WITH_REVOCATION,
+  );
   const target = r.cold_first_decision_ms <= r.cold_first_decision_aws_jwt_verify_only_ms + 2;
   return [
-    ['bundle, minified', `${r.bundle_bytes.toLocaleString('en-US')} B`, `${r.bundle_gzip_bytes.toLocaleString('en-US')} B gzip`, `≤ 40 KB: ${mark(r.bundle_bytes <= 40 * 1024)}`],
-    ['cold init added', ms(r.cold_init_ms), `p25–p75 ${d.cold_init_ms_p25_p75.authorizer.join('–')} ms`, `≤ 12 ms: ${mark(r.cold_init_ms <= 12)}`],
-    ['cold init, aws-jwt-verify alone', ms(r.cold_init_aws_jwt_verify_only_ms), `p25–p75 ${d.cold_init_ms_p25_p75['aws-jwt-verify only'].join('–')} ms`, ''],
-    ['cold first decision (load + 1st answer, https)', ms(r.cold_first_decision_ms), `init ${first('authorizer').init_ms} + invoke ${first('authorizer').first_invoke_ms} ms, CPU ${first('authorizer').cpu_ms} ms`, `≤ alone + 2 ms: ${mark(target)}`],
-    ['cold first decision, aws-jwt-verify alone', ms(r.cold_first_decision_aws_jwt_verify_only_ms), `init ${first('aws-jwt-verify only').init_ms} + invoke ${first('aws-jwt-verify only').first_invoke_ms} ms`, ''],
-    ...variants.map((name): Row => [`  ${name}`, ms(first(name).total_ms), `init ${first(name).init_ms} + invoke ${first(name).first_invoke_ms} ms`, '']),
-    ['cold first decision, revocation check on', ms(r.cold_first_decision_with_revocation_ms), `init ${first(WITH_REVOCATION).init_ms} + invoke ${first(WITH_REVOCATION).first_invoke_ms} ms (SDK load + first read, local DynamoDB)`, ''],
+    [
+      'bundle, minified',
+      `${r.bundle_bytes.toLocaleString('en-US')} B`,
+      `${r.bundle_gzip_bytes.toLocaleString('en-US')} B gzip`,
+      `≤ 40 KB: ${mark(r.bundle_bytes <= 40 * 1024)}`,
+    ],
+    [
+      'cold init added',
+      ms(r.cold_init_ms),
+      `p25–p75 ${d.cold_init_ms_p25_p75.authorizer.join('–')} ms`,
+      `≤ 12 ms: ${mark(r.cold_init_ms <= 12)}`,
+    ],
+    [
+      'cold init, aws-jwt-verify alone',
+      ms(r.cold_init_aws_jwt_verify_only_ms),
+      `p25–p75 ${d.cold_init_ms_p25_p75['aws-jwt-verify only'].join('–')} ms`,
+      '',
+    ],
+    [
+      'cold first decision (load + 1st answer, https)',
+      ms(r.cold_first_decision_ms),
+      `init ${first('authorizer').init_ms} + invoke ${first('authorizer').first_invoke_ms} ms, CPU ${first('authorizer').cpu_ms} ms`,
+      `≤ alone + 2 ms: ${mark(target)}`,
+    ],
+    [
+      'cold first decision, aws-jwt-verify alone',
+      ms(r.cold_first_decision_aws_jwt_verify_only_ms),
+      `init ${first('aws-jwt-verify only').init_ms} + invoke ${first('aws-jwt-verify only').first_invoke_ms} ms`,
+      '',
+    ],
+    ...variants.map((name): Row => [
+      `  ${name}`,
+      ms(first(name).total_ms),
+      `init ${first(name).init_ms} + invoke ${first(name).first_invoke_ms} ms`,
+      '',
+    ]),
+    [
+      'cold first decision, revocation check on',
+      ms(r.cold_first_decision_with_revocation_ms),
+      `init ${first(WITH_REVOCATION).init_ms} + invoke ${first(WITH_REVOCATION).first_invoke_ms} ms (SDK load + first read, local DynamoDB)`,
+      '',
+    ],
   ];
 }
 
@@ -215,7 +310,12 @@ const WITH_REVOCATION = 'authorizer, revocation check on';
 function revocationRows(r: Results): Row[] {
   const { revocation } = r.details;
   return [
-    ['decision that pulls a new revocation', `${r.revocation_pull_decision_ms} ms`, `p25–p75 ${revocation.pull_decision_ms_p25_p75.join('–')} ms; warm ${revocation.warm_decision_ms} ms`, ''],
+    [
+      'decision that pulls a new revocation',
+      `${r.revocation_pull_decision_ms} ms`,
+      `p25–p75 ${revocation.pull_decision_ms_p25_p75.join('–')} ms; warm ${revocation.warm_decision_ms} ms`,
+      '',
+    ],
     [
       'store reads per 1,000 decisions',
       String(r.revocation_reads_per_1000_decisions),
@@ -227,26 +327,71 @@ function revocationRows(r: Results): Row[] {
 
 function memoryAndGatewayRows(r: Results): Row[] {
   const { memory, gateway } = r.details;
-  const note = (run: GatewayRun) => `${run.ok2xx} 2xx, ${run.forbidden403} 403 (expected), ${run.unauthorized401} 401, ${run.unexpectedStatus} other, ${run.errors} errors`;
-  const point = (label: string, at: MemoryRun['atEnd']) => [label, `${at.heapUsedMb} MB heap`, `RSS ${at.rssMb} MB after ${at.decisions.toLocaleString('en-US')} decisions`, ''] as Row;
+  const note = (run: GatewayRun) =>
+    `${run.ok2xx} 2xx, ${run.forbidden403} 403 (expected), ${run.unauthorized401} 401, ${run.unexpectedStatus} other, ${run.errors} errors`;
+  const point = (label: string, at: MemoryRun['atEnd']) =>
+    [
+      label,
+      `${at.heapUsedMb} MB heap`,
+      `RSS ${at.rssMb} MB after ${at.decisions.toLocaleString('en-US')} decisions`,
+      '',
+    ] as Row;
   return [
     point('memory after warm-up', memory.afterWarmup),
     point('memory half-way', memory.halfway),
     point('memory at the end', memory.atEnd),
-    ['authorizer memory size (construct default)', `${r.authorizer_memory_mb} MB`, `first decision's CPU at that size ≈ ${r.details.cold_first_decision_cpu_at_default_memory_ms} ms`, ''],
-    ['gateway, cache on (TTL 300)', `${r.gateway_rps_cache_on.toLocaleString('en-US')} req/s`, note(gateway.cache_on), `≥ 2,000: ${mark(r.gateway_rps_cache_on >= 2000)}`],
-    ['gateway, cache off (TTL 0)', `${r.gateway_rps_cache_off.toLocaleString('en-US')} req/s`, note(gateway.cache_off), ''],
+    [
+      'authorizer memory size (construct default)',
+      `${r.authorizer_memory_mb} MB`,
+      `first decision's CPU at that size ≈ ${r.details.cold_first_decision_cpu_at_default_memory_ms} ms`,
+      '',
+    ],
+    [
+      'gateway, cache on (TTL 300)',
+      `${r.gateway_rps_cache_on.toLocaleString('en-US')} req/s`,
+      note(gateway.cache_on),
+      `≥ 2,000: ${mark(r.gateway_rps_cache_on >= 2000)}`,
+    ],
+    [
+      'gateway, cache off (TTL 0)',
+      `${r.gateway_rps_cache_off.toLocaleString('en-US')} req/s`,
+      note(gateway.cache_off),
+      '',
+    ],
   ];
 }
 
 export function printTable(r: Results): void {
-  const rows = [...verificationRows(r), ...revocationRows(r), ...coldRows(r), ...memoryAndGatewayRows(r), ...reviewRows(r.details.reviews)];
-  if (r.synth_s !== null) rows.push(['npm run synth', `${r.synth_s} s`, r.details.synth_exit_code === 0 ? '' : `exit code ${r.details.synth_exit_code}`, '']);
-  if (r.test_s !== null) rows.push(['npm test', `${r.test_s} s`, r.details.test_exit_code === 0 ? '' : `exit code ${r.details.test_exit_code}`, '']);
+  const rows = [
+    ...verificationRows(r),
+    ...revocationRows(r),
+    ...coldRows(r),
+    ...memoryAndGatewayRows(r),
+    ...reviewRows(r.details.reviews),
+  ];
+  if (r.synth_s !== null)
+    rows.push([
+      'npm run synth',
+      `${r.synth_s} s`,
+      r.details.synth_exit_code === 0 ? '' : `exit code ${r.details.synth_exit_code}`,
+      '',
+    ]);
+  if (r.test_s !== null)
+    rows.push([
+      'npm test',
+      `${r.test_s} s`,
+      r.details.test_exit_code === 0 ? '' : `exit code ${r.details.test_exit_code}`,
+      '',
+    ]);
   const { machine } = r.details;
-  process.stdout.write(`Machine: ${machine.cpus} × ${machine.cpu_model}, Node ${machine.node}, load average ${machine.load_average_at_end.join(' ')}\n\n`);
+  process.stdout.write(
+    `Machine: ${machine.cpus} × ${machine.cpu_model}, Node ${machine.node}, load average ${machine.load_average_at_end.join(' ')}\n\n`,
+  );
   const widths = [0, 1, 2].map((column) => Math.max(...rows.map((row) => row[column].length)));
   for (const row of rows) {
-    process.stdout.write(`${row[0].padEnd(widths[0])}  ${row[1].padStart(widths[1])}  ${row[2].padEnd(widths[2])}  ${row[3]}`.trimEnd() + '\n');
+    process.stdout.write(
+      `${row[0].padEnd(widths[0])}  ${row[1].padStart(widths[1])}  ${row[2].padEnd(widths[2])}  ${row[3]}`.trimEnd() +
+        '\n',
+    );
   }
 }

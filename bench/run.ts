@@ -8,7 +8,13 @@ import { AUTHORIZER_ENV, checkBundle, revocationStoreEnv } from '../fixtures/bun
 import { seedRevocations, startLocalStore, type LocalStore } from '../fixtures/local-dynamo';
 import { AUTHORIZER_BUNDLING, nodeOptionsFor, type FunctionBundling } from '../lib/config/bundling';
 import { printTable, toResults, type Measurements } from './report';
-import { AUTHORIZER_ENTRY, AUTHORIZER_FIRST_USE_ENTRY, AWS_JWT_VERIFY_ONLY_ENTRY, buildBundle, type Bundle } from './tasks/bundle';
+import {
+  AUTHORIZER_ENTRY,
+  AUTHORIZER_FIRST_USE_ENTRY,
+  AWS_JWT_VERIFY_ONLY_ENTRY,
+  buildBundle,
+  type Bundle,
+} from './tasks/bundle';
 import { measureColdInit, measureFirstDecision, startHttpsIssuer, type ColdBundle } from './tasks/cold-start';
 import { timeNpmScript } from './tasks/commands';
 import { measureGateway } from './tasks/gateway';
@@ -37,30 +43,55 @@ function buildColdBundles(store: LocalStore): { bundles: Bundle[]; cold: ColdBun
     [WITH_REVOCATION, AUTHORIZER_ENTRY, AUTHORIZER_BUNDLING],
     ['aws-jwt-verify only', AWS_JWT_VERIFY_ONLY_ENTRY, AUTHORIZER_BUNDLING],
     ['authorizer, JWKS on first use', AUTHORIZER_FIRST_USE_ENTRY, AUTHORIZER_BUNDLING],
-    ['authorizer, JWKS on first use, https deferred (before)', AUTHORIZER_FIRST_USE_ENTRY, withHttpsDeferred(AUTHORIZER_BUNDLING)],
+    [
+      'authorizer, JWKS on first use, https deferred (before)',
+      AUTHORIZER_FIRST_USE_ENTRY,
+      withHttpsDeferred(AUTHORIZER_BUNDLING),
+    ],
     ['authorizer, with source maps', AUTHORIZER_ENTRY, { ...AUTHORIZER_BUNDLING, sourceMap: true }],
   ];
-  const bundles = variants.map(([, entry, bundling]) => buildBundle(entry, bundling, { sourceMap: bundling.sourceMap }));
+  const bundles = variants.map(([, entry, bundling]) =>
+    buildBundle(entry, bundling, { sourceMap: bundling.sourceMap }),
+  );
   // As deployed: the check on, its store a local DynamoDB (the AWS SDK where the runtime provides it).
   const revocationEnv = { ...AUTHORIZER_ENV, ...revocationStoreEnv(store) };
-  const cold = variants.map(([name, , bundling], index) => ({ name, file: bundles[index].file, nodeOptions: nodeOptionsFor(bundling), env: name === WITH_REVOCATION ? revocationEnv : undefined }));
+  const cold = variants.map(([name, , bundling], index) => ({
+    name,
+    file: bundles[index].file,
+    nodeOptions: nodeOptionsFor(bundling),
+    env: name === WITH_REVOCATION ? revocationEnv : undefined,
+  }));
   return { bundles, cold, withRevocation: cold[1] };
 }
 
 /** The deployed authorizer with its revocation check on (the other variants run with it off, as aws-jwt-verify alone has none). */
 const WITH_REVOCATION = 'authorizer, revocation check on';
 
-async function measureBundleAndColdStarts(plan: Plan, store: LocalStore): Promise<Pick<Measurements, 'bundle' | 'bundleCheck' | 'coldInit' | 'firstDecision' | 'memory'>> {
+async function measureBundleAndColdStarts(
+  plan: Plan,
+  store: LocalStore,
+): Promise<Pick<Measurements, 'bundle' | 'bundleCheck' | 'coldInit' | 'firstDecision' | 'memory'>> {
   const bundle = buildBundle(AUTHORIZER_ENTRY);
   const bundleCheck = await checkBundle(bundle.file).finally(() => bundle.remove());
-  const { authorizes, rejectsForeignKey, rejectsRevoked, jwksFetchStartedAtInit, sdkLoadedAtInit, jwksRequests } = bundleCheck;
-  if (!authorizes || !rejectsForeignKey || !rejectsRevoked || !jwksFetchStartedAtInit || sdkLoadedAtInit || jwksRequests !== 1) throw new Error(`the authorizer bundle failed its check: ${JSON.stringify(bundleCheck)}`);
+  const { authorizes, rejectsForeignKey, rejectsRevoked, jwksFetchStartedAtInit, sdkLoadedAtInit, jwksRequests } =
+    bundleCheck;
+  if (
+    !authorizes ||
+    !rejectsForeignKey ||
+    !rejectsRevoked ||
+    !jwksFetchStartedAtInit ||
+    sdkLoadedAtInit ||
+    jwksRequests !== 1
+  )
+    throw new Error(`the authorizer bundle failed its check: ${JSON.stringify(bundleCheck)}`);
   const { bundles, cold, withRevocation } = buildColdBundles(store);
   const issuer = await startHttpsIssuer();
   try {
     progress(`bench: cold load, ${plan.coldRuns} interleaved runs…`);
     const coldInit = await measureColdInit([cold[0], cold[2]], issuer, plan.coldRuns);
-    progress(`bench: first decision of a cold start (JWKS over https), ${plan.coldRuns} interleaved runs of ${cold.length} bundles…`);
+    progress(
+      `bench: first decision of a cold start (JWKS over https), ${plan.coldRuns} interleaved runs of ${cold.length} bundles…`,
+    );
     const firstDecision = await measureFirstDecision(cold, issuer, plan.coldRuns);
     progress(`bench: memory, ${plan.memory.decisions.toLocaleString('en-US')} decisions with distinct tokens…`);
     const memory = await measureMemory(withRevocation, issuer, plan.memory);
@@ -73,8 +104,13 @@ async function measureBundleAndColdStarts(plan: Plan, store: LocalStore): Promis
 
 async function measureAll(flags: Flags, plan: Plan, store: LocalStore): Promise<Measurements> {
   progress(`bench: verification, ${plan.rounds} interleaved rounds of ${plan.batch} calls per task…`);
-  const verification = await measureVerification({ tokens: plan.tokens, rounds: plan.rounds, batch: plan.batch, warmup: plan.warmup }, store);
-  progress(`bench: revocation check, ${plan.revocation.pulls} decisions right after a new revocation, store reads per 1,000 decisions…`);
+  const verification = await measureVerification(
+    { tokens: plan.tokens, rounds: plan.rounds, batch: plan.batch, warmup: plan.warmup },
+    store,
+  );
+  progress(
+    `bench: revocation check, ${plan.revocation.pulls} decisions right after a new revocation, store reads per 1,000 decisions…`,
+  );
   const revocation = await measureRevocation(store, plan.revocation);
   const coldStarts = await measureBundleAndColdStarts(plan, store);
   progress(`bench: local gateway, ${plan.gatewaySeconds} s per run (autocannon, 127.0.0.1)…`);

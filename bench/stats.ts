@@ -59,7 +59,10 @@ export interface InterleaveOptions {
  * Runs the tasks in interleaved rounds. A task may return a promise (awaited before the next
  * call) or a plain value (no await, so synchronous tasks pay no microtask per call).
  */
-export async function interleave<Name extends string>(tasks: Record<Name, Task>, options: InterleaveOptions): Promise<InterleavedSamples<Name>> {
+export async function interleave<Name extends string>(
+  tasks: Record<Name, Task>,
+  options: InterleaveOptions,
+): Promise<InterleavedSamples<Name>> {
   const names = Object.keys(tasks) as Name[];
   const empty = () => Object.fromEntries(names.map((name) => [name, [] as number[]])) as RoundSamples<Name>;
   const samples = { wall: empty(), cpu: empty() };

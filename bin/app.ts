@@ -11,7 +11,10 @@ import { ConfigError } from '../lib/config/config-error';
 try {
   buildApp().app.synth();
 } catch (error) {
-  const message = error instanceof ConfigError ? error.message : `${error instanceof Error ? error.message : String(error)}`.split('\n')[0];
+  const message =
+    error instanceof ConfigError
+      ? error.message
+      : `${error instanceof Error ? error.message : String(error)}`.split('\n')[0];
   process.stderr.write(`cdk: ${message}\n`);
   process.exit(1);
 }

@@ -26,7 +26,11 @@ export function buildApp(app: App = new App()): CognitoJwtApp {
     region: contextString(app, 'region') ?? process.env.CDK_DEFAULT_REGION ?? config.env.region,
   };
 
-  const identity = new IdentityStack(app, resourceName(config, 'Identity'), { env, config, description: 'Cognito user pool, groups and identity pool' });
+  const identity = new IdentityStack(app, resourceName(config, 'Identity'), {
+    env,
+    config,
+    description: 'Cognito user pool, groups and identity pool',
+  });
   const api = new ApiStack(app, resourceName(config, 'Api'), {
     env,
     config,
@@ -50,18 +54,22 @@ function applyNag(app: App, identity: IdentityStack, api: ApiStack): void {
   const pool = identity.identity.userPool;
   Validations.of(pool).acknowledge({
     id: 'AwsSolutions-COG2',
-    reason: 'MFA is optional (TOTP) as specified: enforcing it is a per-deployment policy decision; the password policy is strong',
+    reason:
+      'MFA is optional (TOTP) as specified: enforcing it is a per-deployment policy decision; the password policy is strong',
   });
   Validations.of(pool).acknowledge({
     id: 'AwsSolutions-COG8',
-    reason: 'The Plus feature plan (threat protection) is a paid tier; enable it per deployment in the config when required',
+    reason:
+      'The Plus feature plan (threat protection) is a paid tier; enable it per deployment in the config when required',
   });
   Validations.of(api.api.api).acknowledge({
     id: 'AwsSolutions-APIG3',
-    reason: 'WAF web ACLs are account- and traffic-specific; associate one per deployment (throttling is on by default)',
+    reason:
+      'WAF web ACLs are account- and traffic-specific; associate one per deployment (throttling is on by default)',
   });
   Validations.of(api.api.api).acknowledge({
     id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
-    reason: "API Gateway's account-level CloudWatch role needs the AWS-managed AmazonAPIGatewayPushToCloudWatchLogs policy for stage logging",
+    reason:
+      "API Gateway's account-level CloudWatch role needs the AWS-managed AmazonAPIGatewayPushToCloudWatchLogs policy for stage logging",
   });
 }

@@ -41,14 +41,20 @@ function esbuildArgsAsOptions(args: FunctionBundling['esbuildArgs']): Pick<Build
       continue;
     }
     if (flag !== '--alias') throw new Error(`bench: esbuild argument ${flag} is not mirrored by the benchmark`);
-    const entries = (Array.isArray(value) ? value : [String(value)]).map((entry) => entry.split('=', 2) as [string, string]);
+    const entries = (Array.isArray(value) ? value : [String(value)]).map(
+      (entry) => entry.split('=', 2) as [string, string],
+    );
     options.alias = { ...options.alias, ...Object.fromEntries(entries) };
   }
   return options;
 }
 
 /** Bundles like NodejsFunction does (everything but the function's `externalModules`). */
-export function buildBundle(entry: string, bundling: FunctionBundling = AUTHORIZER_BUNDLING, options: BundleOptions = {}): Bundle {
+export function buildBundle(
+  entry: string,
+  bundling: FunctionBundling = AUTHORIZER_BUNDLING,
+  options: BundleOptions = {},
+): Bundle {
   const dir = mkdtempSync(path.join(tmpdir(), 'lambda-bundle-'));
   const file = path.join(dir, 'index.js');
   const sourceMap = options.sourceMap === true && bundling.sourceMap;
@@ -69,5 +75,10 @@ export function buildBundle(entry: string, bundling: FunctionBundling = AUTHORIZ
     logLevel: 'silent',
   });
   const code = readFileSync(file);
-  return { file, bytes: code.length, gzipBytes: gzipSync(code).length, remove: () => rmSync(dir, { recursive: true, force: true }) };
+  return {
+    file,
+    bytes: code.length,
+    gzipBytes: gzipSync(code).length,
+    remove: () => rmSync(dir, { recursive: true, force: true }),
+  };
 }

@@ -38,10 +38,16 @@ function pinnableCpus(): number[] {
 
 function runChild(child: ChildScript, cpu: number | undefined): Promise<{ wallMs: number; report: string }> {
   const [command, args] =
-    cpu === undefined ? [process.execPath, ['-e', child.script]] : ['taskset', ['-c', String(cpu), process.execPath, '-e', child.script]];
+    cpu === undefined
+      ? [process.execPath, ['-e', child.script]]
+      : ['taskset', ['-c', String(cpu), process.execPath, '-e', child.script]];
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
-    const running = spawn(command, args, { env: child.env, stdio: ['ignore', 'ignore', 'pipe', 'pipe'], timeout: child.timeoutMs ?? 30_000 });
+    const running = spawn(command, args, {
+      env: child.env,
+      stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
+      timeout: child.timeoutMs ?? 30_000,
+    });
     let report = '';
     let errors = '';
     running.stdio[3]?.on('data', (chunk: Buffer) => (report += chunk.toString()));
@@ -50,7 +56,12 @@ function runChild(child: ChildScript, cpu: number | undefined): Promise<{ wallMs
     running.on('close', (code) => {
       const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
       if (code === 0) resolve({ wallMs, report });
-      else reject(new Error(`bench: the ${child.name} child ${code === null ? 'was stopped (time-out)' : `exited with ${code}`}: ${errors.trim().split('\n').slice(-1)[0] ?? ''}`));
+      else
+        reject(
+          new Error(
+            `bench: the ${child.name} child ${code === null ? 'was stopped (time-out)' : `exited with ${code}`}: ${errors.trim().split('\n').slice(-1)[0] ?? ''}`,
+          ),
+        );
     });
   });
 }

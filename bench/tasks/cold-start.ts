@@ -6,7 +6,13 @@
  */
 import { ENV } from '../../lib/config/runtime-env';
 import { AUTHORIZER_ENV_WITHOUT_REVOCATION } from '../../fixtures/bundle-check';
-import { accessToken, makeSigningKey, startJwksServer, type JwksServer, type SigningKey } from '../../fixtures/token-factory';
+import {
+  accessToken,
+  makeSigningKey,
+  startJwksServer,
+  type JwksServer,
+  type SigningKey,
+} from '../../fixtures/token-factory';
 import { summarize, type Summary } from '../stats';
 import { interleaveChildren, type ChildScript } from './child-runs';
 import { createLocalCa, type LocalCa } from './tls';
@@ -35,7 +41,12 @@ export async function startHttpsIssuer(): Promise<HttpsIssuer> {
   const ca = await createLocalCa();
   const key = makeSigningKey('cold-start');
   const jwks = await startJwksServer([key], 'us-east-1_Bench', ca.server);
-  const token = accessToken({ issuer: jwks.issuer, clientId: AUTHORIZER_ENV_WITHOUT_REVOCATION[ENV.userPoolClientId], key, groups: ['user-group'] });
+  const token = accessToken({
+    issuer: jwks.issuer,
+    clientId: AUTHORIZER_ENV_WITHOUT_REVOCATION[ENV.userPoolClientId],
+    key,
+    groups: ['user-group'],
+  });
   return { jwks, ca, key, token, close: async () => (await jwks.close(), await ca.remove()) };
 }
 
@@ -56,7 +67,11 @@ export function childEnv(issuer: HttpsIssuer, bundle: ColdBundle): NodeJS.Proces
 const EMPTY_NODE = 'empty node';
 
 /** `node -e ""` with the same environment (NODE_EXTRA_CA_CERTS, NODE_OPTIONS) as the bundles it is subtracted from. */
-const emptyNode = (issuer: HttpsIssuer, like: ColdBundle): ChildScript => ({ name: EMPTY_NODE, env: childEnv(issuer, like), script: '' });
+const emptyNode = (issuer: HttpsIssuer, like: ColdBundle): ChildScript => ({
+  name: EMPTY_NODE,
+  env: childEnv(issuer, like),
+  script: '',
+});
 
 export interface ColdInit {
   /** Median of (node requiring the bundle) − (empty node) over paired runs, ms. */
@@ -68,7 +83,11 @@ export interface ColdInit {
 }
 
 /** `node -e ""` against `node -e "require(bundle)"`, interleaved; the child exits right after the require. */
-export async function measureColdInit(bundles: readonly ColdBundle[], issuer: HttpsIssuer, runs: number): Promise<Record<string, ColdInit>> {
+export async function measureColdInit(
+  bundles: readonly ColdBundle[],
+  issuer: HttpsIssuer,
+  runs: number,
+): Promise<Record<string, ColdInit>> {
   const load = (bundle: ColdBundle): ChildScript => ({
     name: bundle.name,
     env: childEnv(issuer, bundle),
@@ -77,7 +96,10 @@ export async function measureColdInit(bundles: readonly ColdBundle[], issuer: Ht
       `const ms = Number(process.hrtime.bigint() - t) / 1e6; if (typeof h !== 'function') process.exit(1); ` +
       `require('fs').writeSync(3, String(ms)); process.exit(0);`,
   });
-  const { wallMs, reports, pinned } = await interleaveChildren([emptyNode(issuer, bundles[0]), ...bundles.map(load)], runs);
+  const { wallMs, reports, pinned } = await interleaveChildren(
+    [emptyNode(issuer, bundles[0]), ...bundles.map(load)],
+    runs,
+  );
   return Object.fromEntries(
     bundles.map((bundle) => [
       bundle.name,
@@ -136,8 +158,16 @@ function isReport(value: unknown): value is FirstDecisionReport {
   return typeof value === 'object' && value !== null && 'initMs' in value && 'invokeMs' in value && 'cpuMs' in value;
 }
 
-export async function measureFirstDecision(bundles: readonly ColdBundle[], issuer: HttpsIssuer, runs: number): Promise<Record<string, FirstDecision>> {
-  const children = bundles.map((bundle): ChildScript => ({ name: bundle.name, env: childEnv(issuer, bundle), script: firstDecisionScript(bundle.file) }));
+export async function measureFirstDecision(
+  bundles: readonly ColdBundle[],
+  issuer: HttpsIssuer,
+  runs: number,
+): Promise<Record<string, FirstDecision>> {
+  const children = bundles.map((bundle): ChildScript => ({
+    name: bundle.name,
+    env: childEnv(issuer, bundle),
+    script: firstDecisionScript(bundle.file),
+  }));
   const { wallMs, reports } = await interleaveChildren([emptyNode(issuer, bundles[0]), ...children], runs);
   return Object.fromEntries(
     bundles.map((bundle) => {

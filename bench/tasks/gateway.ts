@@ -43,13 +43,17 @@ export interface GatewayRun {
   readonly authorizerInvocations: number;
 }
 
-const echo = (event: APIGatewayProxyEvent) => Promise.resolve({ statusCode: 200, body: JSON.stringify({ path: event.path }) });
+const echo = (event: APIGatewayProxyEvent) =>
+  Promise.resolve({ statusCode: 200, body: JSON.stringify({ path: event.path }) });
 
 export async function measureGateway(options: GatewayOptions): Promise<GatewayRun> {
   const key = makeSigningKey('gateway-bench');
   const jwks = await startJwksServer([key]);
   // Decision lines are built and discarded, as in the verification benchmark.
-  const authorizer = createAuthorizer(settingsFromConfig(configFor('dev'), { issuer: jwks.issuer, clientId: CLIENT_ID }), { logSink: () => undefined });
+  const authorizer = createAuthorizer(
+    settingsFromConfig(configFor('dev'), { issuer: jwks.issuer, clientId: CLIENT_ID }),
+    { logSink: () => undefined },
+  );
   const handlers = Object.fromEntries(HANDLER_NAMES.map((name) => [name, echo])) as Record<HandlerName, typeof echo>;
   const gateway = await createLocalGateway({
     routes: accessMap,
@@ -61,13 +65,28 @@ export async function measureGateway(options: GatewayOptions): Promise<GatewayRu
 
   // Distinct tokens per group set: with the cache off, each request is a full verification.
   const requests = Array.from({ length: options.tokens }, (_, i) => {
-    const token = accessToken({ issuer: jwks.issuer, clientId: CLIENT_ID, key, groups: CALLER_GROUPS[i % CALLER_GROUPS.length] });
+    const token = accessToken({
+      issuer: jwks.issuer,
+      clientId: CLIENT_ID,
+      key,
+      groups: CALLER_GROUPS[i % CALLER_GROUPS.length],
+    });
     const [method, path] = MIXED_ROUTES[i % MIXED_ROUTES.length];
     const hasBody = method !== 'GET' && method !== 'DELETE';
-    return { method: method as autocannon.Request['method'], path, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: hasBody ? '{}' : undefined };
+    return {
+      method: method as autocannon.Request['method'],
+      path,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: hasBody ? '{}' : undefined,
+    };
   });
   try {
-    const result = await autocannon({ url: gateway.url, connections: options.connections, duration: options.durationSeconds, requests });
+    const result = await autocannon({
+      url: gateway.url,
+      connections: options.connections,
+      duration: options.durationSeconds,
+      requests,
+    });
     const count = (status: number) => result.statusCodeStats?.[`${status}`]?.count ?? 0;
     const answered = Object.values(result.statusCodeStats ?? {}).reduce((sum, { count: n = 0 }) => sum + n, 0);
     return {

@@ -23,7 +23,13 @@ export interface MemoryRun {
   readonly atEnd: MemoryPoint;
 }
 
-const ROUTES = ['GET/api/profile', 'GET/api/admin/users', 'DELETE/api/admin/users/', 'POST/api/reviews', 'PUT/api/reviews/'];
+const ROUTES = [
+  'GET/api/profile',
+  'GET/api/admin/users',
+  'DELETE/api/admin/users/',
+  'POST/api/reviews',
+  'PUT/api/reviews/',
+];
 const GROUP_SETS = [['admin-group'], ['reviewers-group'], ['user-group'], ['reviewers-group', 'user-group'], []];
 
 function memoryScript(file: string, warmup: number, decisions: number): string {
@@ -64,10 +70,16 @@ function memoryScript(file: string, warmup: number, decisions: number): string {
 }
 
 function isMemoryRun(value: unknown): value is MemoryRun {
-  return typeof value === 'object' && value !== null && 'afterWarmup' in value && 'halfway' in value && 'atEnd' in value;
+  return (
+    typeof value === 'object' && value !== null && 'afterWarmup' in value && 'halfway' in value && 'atEnd' in value
+  );
 }
 
-export async function measureMemory(bundle: ColdBundle, issuer: HttpsIssuer, options: { warmup: number; decisions: number }): Promise<MemoryRun> {
+export async function measureMemory(
+  bundle: ColdBundle,
+  issuer: HttpsIssuer,
+  options: { warmup: number; decisions: number },
+): Promise<MemoryRun> {
   const env = {
     ...childEnv(issuer, { ...bundle, nodeOptions: `${bundle.nodeOptions ?? ''} --expose-gc`.trim() }),
     BENCH_PRIVATE_KEY: issuer.key.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
@@ -76,7 +88,10 @@ export async function measureMemory(bundle: ColdBundle, issuer: HttpsIssuer, opt
   };
   // Signing dominates: ≈ 0.4–1 ms per token on the benchmark machine, so allow 10 ms per decision.
   const timeoutMs = 60_000 + (options.warmup + options.decisions) * 10;
-  const { reports } = await interleaveChildren([{ name: 'memory', env, script: memoryScript(bundle.file, options.warmup, options.decisions), timeoutMs }], 1);
+  const { reports } = await interleaveChildren(
+    [{ name: 'memory', env, script: memoryScript(bundle.file, options.warmup, options.decisions), timeoutMs }],
+    1,
+  );
   const run: unknown = JSON.parse(reports.memory[0]);
   if (!isMemoryRun(run)) throw new Error(`bench: the memory child reported ${reports.memory[0]}`);
   return run;

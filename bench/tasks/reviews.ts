@@ -22,7 +22,11 @@ import { accessToken, makeSigningKey, startJwksServer } from '../../fixtures/tok
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const CLIENT_ID = 'bench-client-id';
-const REVIEW = JSON.stringify({ title: 'Benchmark', body: 'A review of ordinary length, written by the benchmark.', rating: 4 });
+const REVIEW = JSON.stringify({
+  title: 'Benchmark',
+  body: 'A review of ordinary length, written by the benchmark.',
+  rating: 4,
+});
 
 export interface ReviewsOptions {
   readonly durationSeconds: number;
@@ -51,25 +55,46 @@ export async function measureReviews(options: ReviewsOptions): Promise<{ post: R
     const tables = await ensureTables(dynamo, config);
     const discard = () => undefined;
     const reviews = createBackend(reviewsBackend, {
-      env: { [ENV.region]: config.env.region, [ENV.dynamodbEndpoint]: dynamo.endpoint, [ENV.reviewsTable]: tables.reviews },
+      env: {
+        [ENV.region]: config.env.region,
+        [ENV.dynamodbEndpoint]: dynamo.endpoint,
+        [ENV.reviewsTable]: tables.reviews,
+      },
       logSink: discard,
     });
     const notUsed: ProxyHandler = () => Promise.reject(new Error('not part of this benchmark'));
-    const handlers: Record<HandlerName, ProxyHandler> = { auth: notUsed, profile: notUsed, adminUsers: notUsed, reviews };
+    const handlers: Record<HandlerName, ProxyHandler> = {
+      auth: notUsed,
+      profile: notUsed,
+      adminUsers: notUsed,
+      reviews,
+    };
     const gateway = await createLocalGateway({
       routes: accessMap,
-      authorizer: createAuthorizer(settingsFromConfig(config, { issuer: jwks.issuer, clientId: CLIENT_ID }), { logSink: discard }),
+      authorizer: createAuthorizer(settingsFromConfig(config, { issuer: jwks.issuer, clientId: CLIENT_ID }), {
+        logSink: discard,
+      }),
       handlers,
       resultsCacheTtlSeconds: config.authorizer.resultsCacheTtlSeconds,
       api: { region: config.env.region, accountId: '000000000000', apiId: 'bench', stage: 'v1' },
     }).listen(0, '127.0.0.1');
     try {
-      const headers = { authorization: `Bearer ${accessToken({ issuer: jwks.issuer, clientId: CLIENT_ID, key, groups: ['reviewers-group'] })}`, 'content-type': 'application/json' };
+      const headers = {
+        authorization: `Bearer ${accessToken({ issuer: jwks.issuer, clientId: CLIENT_ID, key, groups: ['reviewers-group'] })}`,
+        'content-type': 'application/json',
+      };
       const seeded = await fetch(`${gateway.url}/api/reviews`, { method: 'POST', headers, body: REVIEW });
       if (seeded.status !== 201) throw new Error(`seeding a review answered ${seeded.status}: ${await seeded.text()}`);
       const { id } = (await seeded.json()) as { id: string };
       const run = async (method: 'POST' | 'GET', routePath: string, body?: string): Promise<ReviewsRun> => {
-        const result = await autocannon({ url: `${gateway.url}${routePath}`, method, headers, body, connections: options.connections, duration: options.durationSeconds });
+        const result = await autocannon({
+          url: `${gateway.url}${routePath}`,
+          method,
+          headers,
+          body,
+          connections: options.connections,
+          duration: options.durationSeconds,
+        });
         const answered = Object.values(result.statusCodeStats ?? {}).reduce((sum, { count = 0 }) => sum + count, 0);
         return {
           route: `${method} ${method === 'GET' ? '/api/reviews/{id}' : routePath}`,

@@ -12,7 +12,13 @@ import { configFor } from '../../lib/config/app-config';
 import { createAuthorizer, type AuthorizerHandler } from '../../lambda/authorizer/handler';
 import { settingsFromConfig } from '../../lambda/authorizer/settings';
 import type { LocalStore } from '../../fixtures/local-dynamo';
-import { accessToken, makeSigningKey, startJwksServer, type JwksServer, type SigningKey } from '../../fixtures/token-factory';
+import {
+  accessToken,
+  makeSigningKey,
+  startJwksServer,
+  type JwksServer,
+  type SigningKey,
+} from '../../fixtures/token-factory';
 import { summarize, type Summary } from '../stats';
 
 const CLIENT_ID = 'bench-client-id';
@@ -47,7 +53,10 @@ interface Harness {
 async function harness(store: LocalStore): Promise<Harness> {
   const key = makeSigningKey('revocation-bench');
   const jwks = await startJwksServer([key]);
-  const settings = settingsFromConfig(configFor('dev'), { issuer: jwks.issuer, clientId: CLIENT_ID }, accessMap, { tableName: store.tables.revocations, env: store.env });
+  const settings = settingsFromConfig(configFor('dev'), { issuer: jwks.issuer, clientId: CLIENT_ID }, accessMap, {
+    tableName: store.tables.revocations,
+    env: store.env,
+  });
   return {
     jwks,
     key,
@@ -59,7 +68,11 @@ async function harness(store: LocalStore): Promise<Harness> {
   };
 }
 
-const event = (token: string): APIGatewayTokenAuthorizerEvent => ({ type: 'TOKEN', authorizationToken: `Bearer ${token}`, methodArn: METHOD_ARN });
+const event = (token: string): APIGatewayTokenAuthorizerEvent => ({
+  type: 'TOKEN',
+  authorizationToken: `Bearer ${token}`,
+  methodArn: METHOD_ARN,
+});
 
 async function timed(call: () => Promise<unknown>): Promise<number> {
   const started = process.hrtime.bigint();

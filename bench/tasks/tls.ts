@@ -25,7 +25,10 @@ async function openssl(dir: string, args: readonly string[]): Promise<void> {
   try {
     await run('openssl', args, { cwd: dir });
   } catch (error) {
-    throw new Error(`openssl ${args[0]} failed (is openssl installed?): ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new Error(
+      `openssl ${args[0]} failed (is openssl installed?): ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
   }
 }
 
@@ -34,12 +37,60 @@ export async function createLocalCa(): Promise<LocalCa> {
   const remove = () => rm(dir, { recursive: true, force: true });
   try {
     const oneDay = ['-days', '1'];
-    await openssl(dir, ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', ...oneDay,
-      '-subj', '/CN=cognito-jwt-api bench CA', '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign']);
-    await openssl(dir, ['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=127.0.0.1']);
-    await writeFile(path.join(dir, 'server.ext'), 'subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n');
-    await openssl(dir, ['x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.pem', ...oneDay, '-extfile', 'server.ext']);
-    const [cert, key] = await Promise.all([readFile(path.join(dir, 'server.pem'), 'utf8'), readFile(path.join(dir, 'server.key'), 'utf8')]);
+    await openssl(dir, [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      'ca.key',
+      '-out',
+      'ca.pem',
+      ...oneDay,
+      '-subj',
+      '/CN=cognito-jwt-api bench CA',
+      '-addext',
+      'basicConstraints=critical,CA:TRUE',
+      '-addext',
+      'keyUsage=critical,keyCertSign',
+    ]);
+    await openssl(dir, [
+      'req',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      'server.key',
+      '-out',
+      'server.csr',
+      '-subj',
+      '/CN=127.0.0.1',
+    ]);
+    await writeFile(
+      path.join(dir, 'server.ext'),
+      'subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n',
+    );
+    await openssl(dir, [
+      'x509',
+      '-req',
+      '-in',
+      'server.csr',
+      '-CA',
+      'ca.pem',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-out',
+      'server.pem',
+      ...oneDay,
+      '-extfile',
+      'server.ext',
+    ]);
+    const [cert, key] = await Promise.all([
+      readFile(path.join(dir, 'server.pem'), 'utf8'),
+      readFile(path.join(dir, 'server.key'), 'utf8'),
+    ]);
     return { caFile: path.join(dir, 'ca.pem'), server: { cert, key }, remove };
   } catch (error) {
     await remove();

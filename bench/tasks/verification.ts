@@ -24,9 +24,13 @@ import { interleave, pairedDifference, pairedRatio, summarize, type Summary, typ
 const CLIENT_ID = 'bench-client-id';
 const API_PREFIX = 'arn:aws:execute-api:us-east-1:123456789012:benchapi/v1';
 /** Allowed and denied routes for the callers below (the decision is logged either way). */
-const METHOD_ARNS = ['GET/api/profile', 'GET/api/admin/users', 'PUT/api/reviews/r-1', 'DELETE/api/admin/users/u-7', 'POST/api/reviews'].map(
-  (route) => `${API_PREFIX}/${route}`,
-);
+const METHOD_ARNS = [
+  'GET/api/profile',
+  'GET/api/admin/users',
+  'PUT/api/reviews/r-1',
+  'DELETE/api/admin/users/u-7',
+  'POST/api/reviews',
+].map((route) => `${API_PREFIX}/${route}`);
 
 /** Comma-joined group sets of the decision-line task, as the handler logs them. */
 const ROUTE_GROUPS = CALLER_GROUPS.map((groups) => (groups ?? []).join(','));
@@ -88,7 +92,13 @@ interface Fixtures {
 
 function makeFixtures(issuer: string, key: SigningKey, count: number): Fixtures {
   const tokens = Array.from({ length: count }, (_, i) =>
-    accessToken({ issuer, clientId: CLIENT_ID, key, groups: CALLER_GROUPS[i % CALLER_GROUPS.length], lifetimeSeconds: 24 * 3600 }),
+    accessToken({
+      issuer,
+      clientId: CLIENT_ID,
+      key,
+      groups: CALLER_GROUPS[i % CALLER_GROUPS.length],
+      lifetimeSeconds: 24 * 3600,
+    }),
   );
   const flat = (value: string) => JSON.parse(JSON.stringify(value)) as string;
   return {
@@ -99,7 +109,10 @@ function makeFixtures(issuer: string, key: SigningKey, count: number): Fixtures 
     requestIds: tokens.map(() => flat(randomUUID())),
     signingInputs: tokens.map((token) => {
       const signatureStart = token.lastIndexOf('.');
-      return { data: Buffer.from(token.slice(0, signatureStart)), signature: Buffer.from(token.slice(signatureStart + 1), 'base64url') };
+      return {
+        data: Buffer.from(token.slice(0, signatureStart)),
+        signature: Buffer.from(token.slice(signatureStart + 1), 'base64url'),
+      };
     }),
   };
 }
@@ -113,7 +126,13 @@ function makeFixtures(issuer: string, key: SigningKey, count: number): Fixtures 
 async function makeTasks(fixtures: Fixtures, store: LocalStore): Promise<Record<VerificationTask, Task>> {
   const { issuer, key, tokens, authorizationHeaders, requestIds, signingInputs } = fixtures;
   const settings = settingsFromConfig(configFor('dev'), { issuer, clientId: CLIENT_ID });
-  const authorize = createAuthorizer(settingsFromConfig(configFor('dev'), { issuer, clientId: CLIENT_ID }, accessMap, { tableName: store.tables.revocations, env: store.env }), { logSink: () => undefined });
+  const authorize = createAuthorizer(
+    settingsFromConfig(configFor('dev'), { issuer, clientId: CLIENT_ID }, accessMap, {
+      tableName: store.tables.revocations,
+      env: store.env,
+    }),
+    { logSink: () => undefined },
+  );
   const authorizeWithoutRevocation = createAuthorizer(settings, { logSink: () => undefined });
   const verifier = createTokenVerifier(settings);
   await Promise.all([authorize.hydrate(), authorizeWithoutRevocation.hydrate(), verifier.hydrate()]);
@@ -128,10 +147,18 @@ async function makeTasks(fixtures: Fixtures, store: LocalStore): Promise<Record<
   const next = () => (cursor = (cursor + 1) % tokens.length);
   // Every path must really verify: a task that throws ends the run.
   await authorize({ type: 'TOKEN', authorizationToken: authorizationHeaders[0], methodArn: METHOD_ARNS[0] });
-  await authorizeWithoutRevocation({ type: 'TOKEN', authorizationToken: authorizationHeaders[0], methodArn: METHOD_ARNS[0] });
+  await authorizeWithoutRevocation({
+    type: 'TOKEN',
+    authorizationToken: authorizationHeaders[0],
+    methodArn: METHOD_ARNS[0],
+  });
   const call = (handler: typeof authorize) => () => {
     const i = next();
-    const event: APIGatewayTokenAuthorizerEvent = { type: 'TOKEN', authorizationToken: authorizationHeaders[i], methodArn: METHOD_ARNS[i % METHOD_ARNS.length] };
+    const event: APIGatewayTokenAuthorizerEvent = {
+      type: 'TOKEN',
+      authorizationToken: authorizationHeaders[i],
+      methodArn: METHOD_ARNS[i % METHOD_ARNS.length],
+    };
     return handler(event, { awsRequestId: requestIds[i] });
   };
 
@@ -150,7 +177,13 @@ async function makeTasks(fixtures: Fixtures, store: LocalStore): Promise<Record<
     authorizerVerify: () => verifier.verify(authorizationHeaders[next()].slice('Bearer '.length)),
     decisionLine: () => {
       const i = next();
-      decisionLog.decided(i % 2 === 0, subs[i], ROUTE_GROUPS[i % ROUTE_GROUPS.length], 'GET /api/profile', requestIds[i]);
+      decisionLog.decided(
+        i % 2 === 0,
+        subs[i],
+        ROUTE_GROUPS[i % ROUTE_GROUPS.length],
+        'GET /api/profile',
+        requestIds[i],
+      );
     },
     jose: () => jose.jwtVerify(tokens[next()], joseKey, { issuer, algorithms: ['RS256'] }),
     jsonwebtoken: () => jsonwebtoken.verify(tokens[next()], publicPem, { issuer, algorithms: ['RS256'] }),
@@ -158,14 +191,22 @@ async function makeTasks(fixtures: Fixtures, store: LocalStore): Promise<Record<
   };
 }
 
-export async function measureVerification(options: VerificationOptions, store: LocalStore): Promise<VerificationResults> {
+export async function measureVerification(
+  options: VerificationOptions,
+  store: LocalStore,
+): Promise<VerificationResults> {
   const key = makeSigningKey('bench-key');
   const jwksServer = await startJwksServer([key]);
   const fixtures = makeFixtures(jwksServer.issuer, key, options.tokens);
   const tasks = await makeTasks(fixtures, store).finally(() => jwksServer.close());
-  const { wall: samples, cpu } = await interleave(tasks, { rounds: options.rounds, batch: options.batch, warmup: options.warmup });
+  const { wall: samples, cpu } = await interleave(tasks, {
+    rounds: options.rounds,
+    batch: options.batch,
+    warmup: options.warmup,
+  });
 
-  const byTask = <T>(value: (name: VerificationTask) => T) => Object.fromEntries(VERIFICATION_TASKS.map((name) => [name, value(name)])) as Record<VerificationTask, T>;
+  const byTask = <T>(value: (name: VerificationTask) => T) =>
+    Object.fromEntries(VERIFICATION_TASKS.map((name) => [name, value(name)])) as Record<VerificationTask, T>;
   return {
     ns: byTask((name) => summarize(samples[name])),
     vsFloor: byTask((name) => pairedRatio(samples[name], samples.floor)),

@@ -8,7 +8,11 @@
  *     token, and every token issued before now recorded as revoked.
  * 200 `{ "revoked": "session" | "everywhere" }` and the refresh cookie cleared; 401 for a bad token.
  */
-import { GlobalSignOutCommand, RevokeTokenCommand, type CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  GlobalSignOutCommand,
+  RevokeTokenCommand,
+  type CognitoIdentityProviderClient,
+} from '@aws-sdk/client-cognito-identity-provider';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { GATEWAY_RESPONSES } from '../../lib/config/gateway-responses';
 import type { Audited } from '../shared/audit';
@@ -50,7 +54,11 @@ export interface LogoutDeps {
 type Scope = 'session' | 'everywhere';
 
 /** Cognito's answers to a refresh token that is unknown, malformed or already revoked: nothing left to revoke. */
-const NOTHING_TO_REVOKE = new Set(['NotAuthorizedException', 'InvalidParameterException', 'UnsupportedTokenTypeException']);
+const NOTHING_TO_REVOKE = new Set([
+  'NotAuthorizedException',
+  'InvalidParameterException',
+  'UnsupportedTokenTypeException',
+]);
 const { unauthorized: UNAUTHORIZED } = GATEWAY_RESPONSES;
 
 export async function logout(event: APIGatewayProxyEvent, deps: LogoutDeps, logger: Logger): Promise<Audited> {
@@ -64,7 +72,10 @@ export async function logout(event: APIGatewayProxyEvent, deps: LogoutDeps, logg
   }
   const done = (result: Audited): Audited => ({ actor: session.sub, target: session.username, ...result });
   try {
-    const failed = request.scope === 'everywhere' ? await signOutEverywhere(deps, logger, session) : await revokeSession(deps, session);
+    const failed =
+      request.scope === 'everywhere'
+        ? await signOutEverywhere(deps, logger, session)
+        : await revokeSession(deps, session);
     if (failed) return done(failed);
     if (request.refreshToken) {
       const refused = await revokeRefreshToken(deps, logger, request.refreshToken);
@@ -73,18 +84,27 @@ export async function logout(event: APIGatewayProxyEvent, deps: LogoutDeps, logg
   } catch (error) {
     if (!(error instanceof StoreError)) throw error;
     logger.log('ERROR', 'revocation store failed', { operation: error.operation, error: error.errorName });
-    const { reason, result } = storeErrorResult(error, 'Revocation store unavailable: the session is not revoked yet, retry');
+    const { reason, result } = storeErrorResult(
+      error,
+      'Revocation store unavailable: the session is not revoked yet, retry',
+    );
     return done({ result, reason });
   }
-  return done({ result: json(200, { revoked: request.scope }, { 'Set-Cookie': clearRefreshCookie(event) }), reason: request.scope === 'everywhere' ? 'SIGNED_OUT_EVERYWHERE' : 'SESSION_REVOKED' });
+  return done({
+    result: json(200, { revoked: request.scope }, { 'Set-Cookie': clearRefreshCookie(event) }),
+    reason: request.scope === 'everywhere' ? 'SIGNED_OUT_EVERYWHERE' : 'SESSION_REVOKED',
+  });
 }
 
 /** The body (optional) and the refresh cookie: what to revoke. */
-function logoutRequest(event: APIGatewayProxyEvent): { scope: Scope; refreshToken?: string } | ReturnType<typeof badRequest> {
+function logoutRequest(
+  event: APIGatewayProxyEvent,
+): { scope: Scope; refreshToken?: string } | ReturnType<typeof badRequest> {
   const body: JsonObject | ReturnType<typeof badRequest> = event.body ? parseJsonBody(event) : {};
   if (isResult(body)) return body;
   const { everywhere } = body;
-  if (everywhere !== undefined && typeof everywhere !== 'boolean') return badRequest('everywhere must be true or false');
+  if (everywhere !== undefined && typeof everywhere !== 'boolean')
+    return badRequest('everywhere must be true or false');
   const given = body.refreshToken ?? body.refresh_token;
   const refreshToken = stringField(body, 'refreshToken', 8192) ?? stringField(body, 'refresh_token', 8192);
   if (given !== undefined && !refreshToken) return badRequest('refreshToken must be a non-empty string');
@@ -103,17 +123,25 @@ async function revokeSession(deps: LogoutDeps, session: VerifiedSession): Promis
  * the next whole second and the answer waits for it: every token issued before the sign-out is
  * revoked, and one issued after the answer (a fresh login) is not.
  */
-async function signOutEverywhere(deps: LogoutDeps, logger: Logger, session: VerifiedSession): Promise<Audited | undefined> {
+async function signOutEverywhere(
+  deps: LogoutDeps,
+  logger: Logger,
+  session: VerifiedSession,
+): Promise<Audited | undefined> {
   try {
     await deps.cognito.send(new GlobalSignOutCommand({ AccessToken: session.accessToken }));
   } catch (error) {
     const name = error instanceof Error ? error.name : 'UnknownError';
     if (deps.identityServiceIsEmulator && name === 'Unsupported') {
-      logger.log('WARN', 'global sign-out not supported by the identity service', { reason: 'GLOBAL_SIGN_OUT_UNSUPPORTED' });
+      logger.log('WARN', 'global sign-out not supported by the identity service', {
+        reason: 'GLOBAL_SIGN_OUT_UNSUPPORTED',
+      });
     } else if (name === 'NotAuthorizedException') {
       // The token was already signed out there (a repeated sign-out), or lacks the scope
       // aws.cognito.signin.user.admin (Hosted UI tokens): the store and the refresh check carry it.
-      logger.log('WARN', 'global sign-out refused by the identity service', { reason: 'GLOBAL_SIGN_OUT_NOT_AUTHORIZED' });
+      logger.log('WARN', 'global sign-out refused by the identity service', {
+        reason: 'GLOBAL_SIGN_OUT_NOT_AUTHORIZED',
+      });
     } else {
       return { result: cognitoErrorResult(error, logger, 'GlobalSignOut') };
     }
@@ -125,7 +153,11 @@ async function signOutEverywhere(deps: LogoutDeps, logger: Logger, session: Veri
   return undefined;
 }
 
-async function revokeRefreshToken(deps: LogoutDeps, logger: Logger, refreshToken: string): Promise<Audited | undefined> {
+async function revokeRefreshToken(
+  deps: LogoutDeps,
+  logger: Logger,
+  refreshToken: string,
+): Promise<Audited | undefined> {
   try {
     await deps.cognito.send(new RevokeTokenCommand({ ClientId: deps.userPoolClientId, Token: refreshToken }));
   } catch (error) {

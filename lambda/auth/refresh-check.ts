@@ -47,6 +47,8 @@ export async function refusedAfterSignOut(
   }
   if (revokedBefore === undefined || began >= revokedBefore) return undefined;
   // Cognito would keep accepting it (the emulator has no GlobalSignOut): revoke it there too.
-  await deps.cognito.send(new RevokeTokenCommand({ ClientId: deps.userPoolClientId, Token: refreshToken })).catch(() => undefined);
+  await deps.cognito
+    .send(new RevokeTokenCommand({ ClientId: deps.userPoolClientId, Token: refreshToken }))
+    .catch(() => undefined);
   return { result: json(401, { message: REFRESH_REFUSED }), actor: sub, reason: 'SIGNED_OUT' };
 }

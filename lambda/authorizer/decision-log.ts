@@ -18,16 +18,25 @@ export interface DecisionLog {
    * A verified caller: `allow`, or `deny` when the policy does not grant the route (403).
    * `unchecked`: the revocation store could not be read and the check fails open (ALLOWED_UNCHECKED, WARN).
    */
-  decided(allowed: boolean, sub: string, groups: string, route: string, requestId: string | undefined, unchecked?: boolean): void;
+  decided(
+    allowed: boolean,
+    sub: string,
+    groups: string,
+    route: string,
+    requestId: string | undefined,
+    unchecked?: boolean,
+  ): void;
   /** No trust (401), with the reason code and a short detail. */
   unauthorized(reason: RejectionReason, detail: string, route: string | undefined, requestId: string | undefined): void;
 }
 
 const MAX_DETAIL = 200;
 
-const headOf = (level: LogLevel): string => `${lineHead(level, DECISION_LINE.message, DECISION_LINE.service)},"timestamp":"`;
+const headOf = (level: LogLevel): string =>
+  `${lineHead(level, DECISION_LINE.message, DECISION_LINE.service)},"timestamp":"`;
 const outcome = (decision: string, reason: string): string => `,"decision":"${decision}","reason":"${reason}"`;
-const optional = (name: string, value: string | undefined): string => (value === undefined ? '' : `,"${name}":"${jsonInner(value)}"`);
+const optional = (name: string, value: string | undefined): string =>
+  value === undefined ? '' : `,"${name}":"${jsonInner(value)}"`;
 
 export function createDecisionLog(sink: LogSink = stdoutSink): DecisionLog {
   const heads = { INFO: headOf('INFO'), WARN: headOf('WARN'), ERROR: headOf('ERROR') };

@@ -24,7 +24,10 @@ export interface InvocationContext {
   readonly awsRequestId?: string;
 }
 
-export type AuthorizerHandler = ((event: APIGatewayTokenAuthorizerEvent, context?: InvocationContext) => Promise<APIGatewayAuthorizerResult>) & {
+export type AuthorizerHandler = ((
+  event: APIGatewayTokenAuthorizerEvent,
+  context?: InvocationContext,
+) => Promise<APIGatewayAuthorizerResult>) & {
   /** Fetches the JWKS ahead of the first request; rejects if the fetch fails. */
   hydrate(): Promise<void>;
   /**
@@ -51,14 +54,36 @@ export function createAuthorizer(settings: AuthorizerSettings, options: Authoriz
   const revocations = settings.revocation && revocationCheck(settings.revocation, options.now);
 
   /** After the checks: the policy for the caller's groups, the decision line, the answer. */
-  const answer = (claims: VerifiedClaims, methodArn: string, target: MethodArnParts, requestId: string | undefined, verdict: RevocationVerdict): APIGatewayAuthorizerResult => {
+  const answer = (
+    claims: VerifiedClaims,
+    methodArn: string,
+    target: MethodArnParts,
+    requestId: string | undefined,
+    verdict: RevocationVerdict,
+  ): APIGatewayAuthorizerResult => {
     const policy = policies.policyFor(target.apiPrefix, claims.groups);
     const groups = joinGroups(claims.groups);
-    log.decided(policy.decide(methodArn) === 'allow', claims.sub, groups, routeOf(target), requestId, verdict === 'unchecked');
-    return { principalId: claims.sub, policyDocument: policy.document, context: contextFor(claims, groups, settings.groupPrecedence) };
+    log.decided(
+      policy.decide(methodArn) === 'allow',
+      claims.sub,
+      groups,
+      routeOf(target),
+      requestId,
+      verdict === 'unchecked',
+    );
+    return {
+      principalId: claims.sub,
+      policyDocument: policy.document,
+      context: contextFor(claims, groups, settings.groupPrecedence),
+    };
   };
   /** A verified token: revoked or not (synchronously while the in-memory copy is fresh), then the answer. */
-  const decide = (claims: VerifiedClaims, methodArn: string, target: MethodArnParts, requestId: string | undefined): Answer => {
+  const decide = (
+    claims: VerifiedClaims,
+    methodArn: string,
+    target: MethodArnParts,
+    requestId: string | undefined,
+  ): Answer => {
     if (!revocations) return answer(claims, methodArn, target, requestId, 'current');
     const verdict = revocations.check(claims);
     if (typeof verdict === 'string') return answer(claims, methodArn, target, requestId, verdict);
@@ -66,7 +91,10 @@ export function createAuthorizer(settings: AuthorizerSettings, options: Authoriz
   };
   /** Any failure: logged with its reason, answered with exactly `Error("Unauthorized")`. */
   const unauthorized = (error: unknown, target: MethodArnParts | undefined, requestId: string | undefined): Error => {
-    const rejection = error instanceof TokenRejectedError ? error : new TokenRejectedError('INTERNAL_ERROR', describe(error), { cause: error });
+    const rejection =
+      error instanceof TokenRejectedError
+        ? error
+        : new TokenRejectedError('INTERNAL_ERROR', describe(error), { cause: error });
     log.unauthorized(rejection.reason, rejection.message, target && routeOf(target), requestId);
     return new Error('Unauthorized');
   };
@@ -74,7 +102,10 @@ export function createAuthorizer(settings: AuthorizerSettings, options: Authoriz
   // Not `async`: once the keys are cached a decision is synchronous, answered with one resolved
   // promise (an async function also allocated its suspendable frame on every call, ≈ 0.4 KB).
   // Only a JWKS download makes the caller wait. Never throws: every failure is a rejection.
-  const handler = (event: APIGatewayTokenAuthorizerEvent, context?: InvocationContext): Promise<APIGatewayAuthorizerResult> => {
+  const handler = (
+    event: APIGatewayTokenAuthorizerEvent,
+    context?: InvocationContext,
+  ): Promise<APIGatewayAuthorizerResult> => {
     let target: MethodArnParts | undefined;
     let requestId: string | undefined;
     try {
@@ -83,7 +114,10 @@ export function createAuthorizer(settings: AuthorizerSettings, options: Authoriz
       if (!target) throw new TokenRejectedError('INTERNAL_ERROR', 'Event has no valid methodArn');
       const verified = verifier.verify(parseAuthorizationHeader(event.authorizationToken, settings.maxHeaderBytes));
       const found = target;
-      const decided = verified instanceof Promise ? verified.then((claims) => decide(claims, event.methodArn, found, requestId)) : decide(verified, event.methodArn, found, requestId);
+      const decided =
+        verified instanceof Promise
+          ? verified.then((claims) => decide(claims, event.methodArn, found, requestId))
+          : decide(verified, event.methodArn, found, requestId);
       if (!(decided instanceof Promise)) return Promise.resolve(decided);
       return decided.catch((error: unknown) => Promise.reject(unauthorized(error, found, requestId)));
     } catch (error) {
@@ -94,7 +128,10 @@ export function createAuthorizer(settings: AuthorizerSettings, options: Authoriz
   const logger = createLogger('authorizer', options.logSink);
   const prefetch = () => {
     const download = hydrate().catch((error: unknown) => {
-      logger.log('WARN', 'JWKS prefetch failed', { reason: 'JWKS_PREFETCH_FAILED', detail: describe(error).slice(0, 200) });
+      logger.log('WARN', 'JWKS prefetch failed', {
+        reason: 'JWKS_PREFETCH_FAILED',
+        detail: describe(error).slice(0, 200),
+      });
     });
     // After the download's connection is opened, while it waits on the network: see warmUp.
     setImmediate(() => warmUp(settings));
@@ -119,7 +156,10 @@ export function createAuthorizerFromEnv(env: RuntimeEnv, options: AuthorizerOpti
 /** An authorizer whose configuration could not be read: rejects everything, with a reason in the log. */
 export function createFailClosedAuthorizer(configError: unknown, options: AuthorizerOptions = {}): AuthorizerHandler {
   const log = createDecisionLog(options.logSink);
-  const handler = (_event: APIGatewayTokenAuthorizerEvent, context?: InvocationContext): Promise<APIGatewayAuthorizerResult> => {
+  const handler = (
+    _event: APIGatewayTokenAuthorizerEvent,
+    context?: InvocationContext,
+  ): Promise<APIGatewayAuthorizerResult> => {
     log.unauthorized('CONFIG_ERROR', describe(configError), undefined, context?.awsRequestId);
     return Promise.reject(new Error('Unauthorized'));
   };
@@ -140,8 +180,17 @@ function warmUp(settings: AuthorizerSettings): void {
   try {
     const target = parseMethodArn(WARM_UP_ARN);
     if (!target) return;
-    const policy = createPolicyBuilder(settings.routes, settings.groupPrecedence).policyFor(target.apiPrefix, settings.groupPrecedence.slice(0, 1));
-    createDecisionLog(() => undefined).decided(policy.decide(WARM_UP_ARN) === 'allow', 'warm-up', joinGroups(settings.groupPrecedence), routeOf(target), 'warm-up');
+    const policy = createPolicyBuilder(settings.routes, settings.groupPrecedence).policyFor(
+      target.apiPrefix,
+      settings.groupPrecedence.slice(0, 1),
+    );
+    createDecisionLog(() => undefined).decided(
+      policy.decide(WARM_UP_ARN) === 'allow',
+      'warm-up',
+      joinGroups(settings.groupPrecedence),
+      routeOf(target),
+      'warm-up',
+    );
   } catch {
     // Only the first request's speed depended on it.
   }
@@ -149,7 +198,11 @@ function warmUp(settings: AuthorizerSettings): void {
 
 /** The check against the revocation store, reading it through the feed index. */
 function revocationCheck(settings: RevocationCheckSettings, now: (() => number) | undefined): RevocationCheck {
-  const feed = createRevocationFeed({ tableName: settings.tableName, env: settings.env, timeoutMs: settings.readTimeoutMs });
+  const feed = createRevocationFeed({
+    tableName: settings.tableName,
+    env: settings.env,
+    timeoutMs: settings.readTimeoutMs,
+  });
   return createRevocationCheck(settings, feed, now);
 }
 
@@ -157,7 +210,11 @@ function revocationCheck(settings: RevocationCheckSettings, now: (() => number) 
  * Context values must be strings, numbers or booleans: groups are comma-joined. `exp` lets every
  * backend refuse a request that arrives, through a cached Allow, after the token has expired.
  */
-function contextFor(claims: VerifiedClaims, groups: string, groupPrecedence: readonly string[]): Record<string, string | number> {
+function contextFor(
+  claims: VerifiedClaims,
+  groups: string,
+  groupPrecedence: readonly string[],
+): Record<string, string | number> {
   return {
     sub: claims.sub,
     username: claims.username,
@@ -171,14 +228,16 @@ function contextFor(claims: VerifiedClaims, groups: string, groupPrecedence: rea
 
 /** Token order is not a promise; configured precedence is. */
 function primaryGroup(groups: readonly string[], groupPrecedence: readonly string[]): string {
-  for (let index = 0; index < groupPrecedence.length; index++) if (groups.includes(groupPrecedence[index])) return groupPrecedence[index];
+  for (let index = 0; index < groupPrecedence.length; index++)
+    if (groups.includes(groupPrecedence[index])) return groupPrecedence[index];
   return '';
 }
 
 const routeOf = (target: MethodArnParts): string => `${target.method} ${target.path}`;
 
 /** Comma-joined for the context and the log line; most callers are in one group (or none), which needs no new string. */
-const joinGroups = (groups: readonly string[]): string => (groups.length === 0 ? '' : groups.length === 1 ? groups[0] : groups.join(','));
+const joinGroups = (groups: readonly string[]): string =>
+  groups.length === 0 ? '' : groups.length === 1 ? groups[0] : groups.join(',');
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : 'Unknown error';

@@ -42,7 +42,10 @@ function compile(pattern: string, known = 0): Matcher {
       return (arn) => arn.startsWith(rest, known);
     }
   }
-  const source = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const source = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   const regex = new RegExp(`^${source}$`);
   return (arn) => regex.test(arn);
 }
@@ -52,7 +55,13 @@ function sharedLiteralStart(patterns: readonly string[]): string {
   if (patterns.length === 0) return '';
   const first = patterns[0];
   let length = 0;
-  while (length < first.length && first[length] !== '*' && first[length] !== '?' && patterns.every((pattern) => pattern[length] === first[length])) length++;
+  while (
+    length < first.length &&
+    first[length] !== '*' &&
+    first[length] !== '?' &&
+    patterns.every((pattern) => pattern[length] === first[length])
+  )
+    length++;
   return first.slice(0, length);
 }
 
@@ -73,10 +82,15 @@ export function resourceMatches(pattern: string, arn: string): boolean {
 
 /** What API Gateway may receive: any statement shape (a NotAction/NotResource statement never matches here). */
 export interface EvaluablePolicy {
-  readonly Statement: ReadonlyArray<{ readonly Effect: string; readonly Action?: string | string[]; readonly Resource?: string | string[] }>;
+  readonly Statement: ReadonlyArray<{
+    readonly Effect: string;
+    readonly Action?: string | string[];
+    readonly Resource?: string | string[];
+  }>;
 }
 
-const isInvokeAction = (action: string): boolean => action === 'execute-api:Invoke' || action === 'execute-api:*' || action === '*';
+const isInvokeAction = (action: string): boolean =>
+  action === 'execute-api:Invoke' || action === 'execute-api:*' || action === '*';
 
 function actionMatches(action: string | readonly string[] | undefined): boolean {
   if (action === undefined) return false;
@@ -131,11 +145,17 @@ function decide(statements: readonly CompiledStatement[], methodArn: string): Po
 export function compilePolicy(policy: EvaluablePolicy): PolicyEvaluator {
   const invokes = invokeStatements(policy);
   const shared = sharedLiteralStart(invokes.flatMap((statement) => statement.resources));
-  const statements = invokes.map(({ deny, resources }) => ({ deny, matchers: resources.map((pattern) => compile(pattern, shared.length)) }));
+  const statements = invokes.map(({ deny, resources }) => ({
+    deny,
+    matchers: resources.map((pattern) => compile(pattern, shared.length)),
+  }));
   return (methodArn) => (methodArn.startsWith(shared) ? decide(statements, methodArn) : 'implicit-deny');
 }
 
 /** Decides a method ARN against any policy once (matchers come from a bounded cache). */
 export function evaluatePolicy(policy: EvaluablePolicy, methodArn: string): PolicyDecision {
-  return decide(invokeStatements(policy).map(({ deny, resources }) => ({ deny, matchers: resources.map(matcherFor) })), methodArn);
+  return decide(
+    invokeStatements(policy).map(({ deny, resources }) => ({ deny, matchers: resources.map(matcherFor) })),
+    methodArn,
+  );
 }

@@ -19,9 +19,15 @@ export class BoundedJwksFetcher implements Fetcher {
   async fetch(uri: string): Promise<ArrayBuffer> {
     let response;
     try {
-      response = await boundedRequest(uri, { method: 'GET', timeoutMs: this.timeoutMs, maxResponseBytes: MAX_JWKS_BYTES });
+      response = await boundedRequest(uri, {
+        method: 'GET',
+        timeoutMs: this.timeoutMs,
+        maxResponseBytes: MAX_JWKS_BYTES,
+      });
     } catch (error) {
-      throw new JwksFetchError(`JWKS fetch failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      throw new JwksFetchError(`JWKS fetch failed: ${error instanceof Error ? error.message : String(error)}`, {
+        cause: error,
+      });
     }
     if (response.status !== 200) throw new JwksFetchError(`JWKS answered ${response.status}`);
     // A copy of exactly the body's bytes (a Buffer may be a view into a larger shared pool).

@@ -56,7 +56,8 @@ export function parseAuthorizationHeader(header: unknown, maxHeaderBytes: number
   if (headerEnd !== lastHeader.length || !token.startsWith(lastHeader)) {
     const encodedHeader = headerEnd > 0 ? token.slice(0, headerEnd) : '';
     if (!acceptedHeaders.has(encodedHeader)) {
-      if (!BASE64URL.test(encodedHeader) || !canonicalEnd(token, 0, headerEnd)) throw new TokenRejectedError('MALFORMED_TOKEN', 'Token is not three base64url parts');
+      if (!BASE64URL.test(encodedHeader) || !canonicalEnd(token, 0, headerEnd))
+        throw new TokenRejectedError('MALFORMED_TOKEN', 'Token is not three base64url parts');
       assertJwtHeader(encodedHeader);
       if (acceptedHeaders.size < MAX_ACCEPTED_HEADERS) acceptedHeaders.add(encodedHeader);
     }
@@ -72,10 +73,14 @@ export function parseAuthorizationHeader(header: unknown, maxHeaderBytes: number
  */
 function assertCanonicalBody(token: string, headerEnd: number): void {
   const payloadEnd = token.indexOf('.', headerEnd + 1);
-  if (payloadEnd < 0 || token.includes('.', payloadEnd + 1)) throw new TokenRejectedError('MALFORMED_TOKEN', 'Token is not three base64url parts');
+  if (payloadEnd < 0 || token.includes('.', payloadEnd + 1))
+    throw new TokenRejectedError('MALFORMED_TOKEN', 'Token is not three base64url parts');
   if (!canonicalEnd(token, headerEnd + 1, payloadEnd) || !canonicalEnd(token, payloadEnd + 1, token.length)) {
     const padded = token.charCodeAt(payloadEnd - 1) === PADDING || token.charCodeAt(token.length - 1) === PADDING;
-    throw new TokenRejectedError('MALFORMED_TOKEN', padded ? 'Token is padded: base64url parts carry no "="' : 'Token is not spelled as canonical base64url');
+    throw new TokenRejectedError(
+      'MALFORMED_TOKEN',
+      padded ? 'Token is padded: base64url parts carry no "="' : 'Token is not spelled as canonical base64url',
+    );
   }
 }
 

@@ -5,7 +5,13 @@
  * built once per cold start per combination and reused.
  */
 import { grants, isPublic, type RouteAccess } from '../../lib/config/access-map';
-import { compilePolicy, resourceMatches, type PolicyDocument, type PolicyEvaluator, type PolicyStatement } from './iam-policy';
+import {
+  compilePolicy,
+  resourceMatches,
+  type PolicyDocument,
+  type PolicyEvaluator,
+  type PolicyStatement,
+} from './iam-policy';
 
 export interface MethodArnParts {
   /** `arn:<partition>:execute-api:<region>:<account>:<apiId>/<stage>` */
@@ -30,7 +36,11 @@ export function parseMethodArn(methodArn: unknown): MethodArnParts | undefined {
   const stageEnd = methodArn.indexOf('/', apiEnd + 1);
   const methodEnd = methodArn.indexOf('/', stageEnd + 1);
   if (apiEnd <= resourceStart || stageEnd <= apiEnd + 1 || methodEnd <= stageEnd + 1) return undefined;
-  return { apiPrefix: methodArn.slice(0, stageEnd), method: methodArn.slice(stageEnd + 1, methodEnd), path: methodArn.slice(methodEnd) };
+  return {
+    apiPrefix: methodArn.slice(0, stageEnd),
+    method: methodArn.slice(stageEnd + 1, methodEnd),
+    path: methodArn.slice(methodEnd),
+  };
 }
 
 /** The IAM resource for a route: path parameters become `*`. */
@@ -70,7 +80,8 @@ export function createPolicyBuilder(routes: readonly RouteAccess[], knownGroups:
     knownGroups.length <= 30
       ? (groups: readonly string[]): number | string => {
           let mask = 0;
-          for (let index = 0; index < knownGroups.length; index++) if (groups.includes(knownGroups[index])) mask |= 1 << index;
+          for (let index = 0; index < knownGroups.length; index++)
+            if (groups.includes(knownGroups[index])) mask |= 1 << index;
           return mask;
         }
       : (groups: readonly string[]): number | string => knownGroups.filter((group) => groups.includes(group)).join(',');
@@ -90,7 +101,11 @@ export function createPolicyBuilder(routes: readonly RouteAccess[], knownGroups:
       const key = membershipKey(groups);
       let policy = lastPolicies.get(key);
       if (!policy) {
-        policy = buildPolicy(apiPrefix, protectedRoutes, knownGroups.filter((group) => groups.includes(group)));
+        policy = buildPolicy(
+          apiPrefix,
+          protectedRoutes,
+          knownGroups.filter((group) => groups.includes(group)),
+        );
         lastPolicies.set(key, policy);
       }
       return policy;
@@ -108,7 +123,13 @@ function buildPolicy(apiPrefix: string, routes: readonly RouteAccess[], groups: 
   );
   const statements: PolicyStatement[] = [];
   if (allowResources.length > 0) statements.push(statement('Allow', allowResources));
-  if (shadowed.length > 0) statements.push(statement('Deny', shadowed.map((route) => routeResource(apiPrefix, route))));
+  if (shadowed.length > 0)
+    statements.push(
+      statement(
+        'Deny',
+        shadowed.map((route) => routeResource(apiPrefix, route)),
+      ),
+    );
   if (statements.length === 0) statements.push(statement('Deny', [`${apiPrefix}/*`]));
   const document: PolicyDocument = deepFreeze({ Version: '2012-10-17', Statement: statements });
   const decide = compilePolicy(document);
@@ -120,7 +141,12 @@ function buildPolicy(apiPrefix: string, routes: readonly RouteAccess[], groups: 
  * Built once per group set, so this self-check costs nothing per request and catches map mistakes
  * early. It checks the very evaluator the decision lines use.
  */
-function assertDecidesEveryRoute(decide: PolicyEvaluator, apiPrefix: string, routes: readonly RouteAccess[], groups: readonly string[]): void {
+function assertDecidesEveryRoute(
+  decide: PolicyEvaluator,
+  apiPrefix: string,
+  routes: readonly RouteAccess[],
+  groups: readonly string[],
+): void {
   for (const route of routes) {
     const allowed = decide(sampleArn(apiPrefix, route)) === 'allow';
     if (allowed !== grants(route, groups)) {

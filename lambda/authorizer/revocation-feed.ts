@@ -6,7 +6,12 @@
  * the first verified token.
  */
 import type { AttributeValue, DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
-import { fromRevocationItem, REVOCATION_ATTRIBUTES, REVOCATION_FEED_PARTITION, type Revocation } from '../../lib/config/revocation';
+import {
+  fromRevocationItem,
+  REVOCATION_ATTRIBUTES,
+  REVOCATION_FEED_PARTITION,
+  type Revocation,
+} from '../../lib/config/revocation';
 import { ENV, type RuntimeEnv } from '../../lib/config/runtime-env';
 import { REVOCATION_FEED } from '../../lib/config/tables';
 import { sdkClientConfig } from '../shared/sdk-client-config';
@@ -40,7 +45,12 @@ export function createRevocationFeed(options: RevocationFeedOptions): Revocation
   let sdk: Promise<Sdk> | undefined;
   const load = (): Promise<Sdk> =>
     (sdk ??= import('@aws-sdk/client-dynamodb').then(({ DynamoDBClient, QueryCommand }) => ({
-      client: new DynamoDBClient(sdkClientConfig(options.env, ENV.dynamodbEndpoint, { connectionTimeout: options.timeoutMs, requestTimeout: options.timeoutMs })),
+      client: new DynamoDBClient(
+        sdkClientConfig(options.env, ENV.dynamodbEndpoint, {
+          connectionTimeout: options.timeoutMs,
+          requestTimeout: options.timeoutMs,
+        }),
+      ),
       QueryCommand,
     })));
 
@@ -54,7 +64,9 @@ export function createRevocationFeed(options: RevocationFeedOptions): Revocation
       try {
         do {
           reads++;
-          const page = await client.send(new QueryCommand(queryInput(options.tableName, sinceMs, start)), { abortSignal: abort });
+          const page = await client.send(new QueryCommand(queryInput(options.tableName, sinceMs, start)), {
+            abortSignal: abort,
+          });
           for (const item of page.Items ?? []) {
             const revocation = fromRevocationItem(plain(item));
             if (revocation) revocations.push(revocation);
@@ -62,7 +74,10 @@ export function createRevocationFeed(options: RevocationFeedOptions): Revocation
           start = page.LastEvaluatedKey;
         } while (start);
       } catch (error) {
-        throw new RevocationFeedError(`Revocation store read failed after ${reads} request(s): ${error instanceof Error ? error.name : 'UnknownError'}`, { cause: error });
+        throw new RevocationFeedError(
+          `Revocation store read failed after ${reads} request(s): ${error instanceof Error ? error.name : 'UnknownError'}`,
+          { cause: error },
+        );
       }
       return { revocations, reads };
     },
@@ -75,7 +90,10 @@ function queryInput(tableName: string, sinceMs: number, start: Record<string, At
     IndexName: REVOCATION_FEED.name,
     KeyConditionExpression: '#feed = :feed AND #at >= :since',
     ExpressionAttributeNames: { '#feed': REVOCATION_ATTRIBUTES.feedKey, '#at': REVOCATION_ATTRIBUTES.revokedAt },
-    ExpressionAttributeValues: { ':feed': { S: REVOCATION_FEED_PARTITION }, ':since': { N: String(Math.floor(sinceMs)) } },
+    ExpressionAttributeValues: {
+      ':feed': { S: REVOCATION_FEED_PARTITION },
+      ':since': { N: String(Math.floor(sinceMs)) },
+    },
     ExclusiveStartKey: start,
   };
 }

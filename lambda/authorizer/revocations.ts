@@ -55,7 +55,11 @@ interface UserCutOff {
   readonly expiresAt: number;
 }
 
-export function createRevocationCheck(settings: RevocationSettings, feed: RevocationFeed, now: () => number = Date.now): RevocationCheck {
+export function createRevocationCheck(
+  settings: RevocationSettings,
+  feed: RevocationFeed,
+  now: () => number = Date.now,
+): RevocationCheck {
   const sessions = new Map<string, number>();
   const users = new Map<string, UserCutOff>();
   const sessionKeys = createKeyFilter();
@@ -80,7 +84,8 @@ export function createRevocationCheck(settings: RevocationSettings, feed: Revoca
     for (const revocation of revocations) {
       if (revocation.expiresAt < nowSeconds) continue;
       if (revocation.kind === 'session') sessions.set(revocation.sessionId, revocation.expiresAt);
-      else if ((users.get(revocation.sub)?.before ?? -Infinity) < revocation.revokedBefore) users.set(revocation.sub, { before: revocation.revokedBefore, expiresAt: revocation.expiresAt });
+      else if ((users.get(revocation.sub)?.before ?? -Infinity) < revocation.revokedBefore)
+        users.set(revocation.sub, { before: revocation.revokedBefore, expiresAt: revocation.expiresAt });
     }
     for (const [id, expiresAt] of sessions) if (expiresAt < nowSeconds) sessions.delete(id);
     for (const [sub, user] of users) if (user.expiresAt < nowSeconds) users.delete(sub);

@@ -10,7 +10,6 @@ import type { AuthorizerRuntimeConfig, RevocationRuntimeConfig } from '../../lib
 import { ENV } from '../../lib/config/runtime-env';
 import { isJsonObject, parseJsonObject, type JsonObject } from '../shared/json';
 
-
 class RuntimeConfigError extends Error {
   readonly name = 'RuntimeConfigError';
   constructor(detail: string) {
@@ -26,7 +25,12 @@ export function parseAuthorizerRuntimeConfig(text: string): AuthorizerRuntimeCon
   if (!isStringArray(groupPrecedence)) throw new RuntimeConfigError('.groupPrecedence must be an array of group names');
   if (!isJsonObject(limits)) throw new RuntimeConfigError('.limits must be an object');
   if (!isJsonObject(revocation)) throw new RuntimeConfigError('.revocation must be an object');
-  return { routes: routes.map(toRoute), groupPrecedence, limits: toLimits(limits), revocation: toRevocation(revocation) };
+  return {
+    routes: routes.map(toRoute),
+    groupPrecedence,
+    limits: toLimits(limits),
+    revocation: toRevocation(revocation),
+  };
 }
 
 function toRoute(value: unknown, index: number): RouteAccess {
@@ -34,7 +38,8 @@ function toRoute(value: unknown, index: number): RouteAccess {
   if (!isJsonObject(value)) throw new RuntimeConfigError(`${where} must be an object`);
   const { method, path, access } = value;
   if (!isHttpMethod(method)) throw new RuntimeConfigError(`${where}.method must be one of ${HTTP_METHODS.join(', ')}`);
-  if (typeof path !== 'string' || !ROUTE_PATH_PATTERN.test(path)) throw new RuntimeConfigError(`${where}.path must be a resource path like /api/items/{id}`);
+  if (typeof path !== 'string' || !ROUTE_PATH_PATTERN.test(path))
+    throw new RuntimeConfigError(`${where}.path must be a resource path like /api/items/{id}`);
   if (access !== 'public' && access !== 'authenticated' && !isStringArray(access)) {
     throw new RuntimeConfigError(`${where}.access must be "public", "authenticated" or a list of group names`);
   }
@@ -46,7 +51,8 @@ function toLimits(limits: JsonObject): VerificationLimits {
   if (typeof acceptIdTokens !== 'boolean') throw new RuntimeConfigError('.limits.acceptIdTokens must be true or false');
   const number = (name: keyof Omit<VerificationLimits, 'acceptIdTokens'>): number => {
     const value = limits[name];
-    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw new RuntimeConfigError(`.limits.${name} must be a number, 0 or more`);
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
+      throw new RuntimeConfigError(`.limits.${name} must be a number, 0 or more`);
     return value;
   };
   return {
@@ -74,7 +80,8 @@ function toRevocation(revocation: JsonObject): RevocationRuntimeConfig {
 
 function wholeNumber(object: JsonObject, name: string, where: string, min: number): number {
   const value = object[name];
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) throw new RuntimeConfigError(`${where}.${name} must be a whole number, ${min} or more`);
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min)
+    throw new RuntimeConfigError(`${where}.${name} must be a whole number, ${min} or more`);
   return value;
 }
 

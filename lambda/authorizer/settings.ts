@@ -6,7 +6,11 @@
  */
 import { accessMap, type Route, type RouteAccess } from '../../lib/config/access-map';
 import type { AppConfig, VerificationLimits } from '../../lib/config/app-config';
-import { authorizerRuntimeConfig, type AuthorizerRuntimeConfig, type RevocationRuntimeConfig } from '../../lib/config/function-environment';
+import {
+  authorizerRuntimeConfig,
+  type AuthorizerRuntimeConfig,
+  type RevocationRuntimeConfig,
+} from '../../lib/config/function-environment';
 import {
   ENV,
   cognitoIssuer,
@@ -65,18 +69,36 @@ export function settingsFromEnv(env: RuntimeEnv): AuthorizerSettings {
   const issuer =
     loopbackOverride(env, ENV.issuerOverride) ??
     cognitoIssuer(requireEnv(env, ENV.region), requireEnv(env, ENV.userPoolId));
-  const pool = { issuer, jwksUri: loopbackOverride(env, ENV.jwksUriOverride), clientId: requireEnv(env, ENV.userPoolClientId) };
+  const pool = {
+    issuer,
+    jwksUri: loopbackOverride(env, ENV.jwksUriOverride),
+    clientId: requireEnv(env, ENV.userPoolClientId),
+  };
   // On, the check needs its table: a missing one is a configuration error (every request rejected), never a silent skip.
-  return settingsFrom(runtime, pool, runtime.revocation.enabled ? revocationSettings(runtime.revocation, requireEnv(env, ENV.revocationsTable), env) : undefined);
+  return settingsFrom(
+    runtime,
+    pool,
+    runtime.revocation.enabled
+      ? revocationSettings(runtime.revocation, requireEnv(env, ENV.revocationsTable), env)
+      : undefined,
+  );
 }
 
-function revocationSettings(runtime: RevocationRuntimeConfig, tableName: string, env: RuntimeEnv): RevocationCheckSettings | undefined {
+function revocationSettings(
+  runtime: RevocationRuntimeConfig,
+  tableName: string,
+  env: RuntimeEnv,
+): RevocationCheckSettings | undefined {
   if (!runtime.enabled) return undefined;
   const { refreshMs, readTimeoutMs, failOpen, retentionSeconds } = runtime;
   return { refreshMs, readTimeoutMs, failOpen, retentionSeconds, tableName, env };
 }
 
-function settingsFrom(runtime: AuthorizerRuntimeConfig, pool: PoolSettings, revocation: RevocationCheckSettings | undefined): AuthorizerSettings {
+function settingsFrom(
+  runtime: AuthorizerRuntimeConfig,
+  pool: PoolSettings,
+  revocation: RevocationCheckSettings | undefined,
+): AuthorizerSettings {
   return {
     ...runtime.limits,
     issuer: pool.issuer,

@@ -102,8 +102,10 @@ function cognitoClaims(payload: JwtPayload, settings: AuthorizerSettings): Verif
   assertWholeSeconds(iat, 'iat');
   if (payload.nbf !== undefined) assertWholeSeconds(payload.nbf, 'nbf');
   if (payload.auth_time !== undefined) assertWholeSeconds(payload.auth_time, 'auth_time');
-  if (iat - settings.clockSkewSeconds > Date.now() / 1000) throw new TokenRejectedError('NOT_YET_VALID', 'Token iat is in the future');
-  if (exp - iat > settings.maxTokenLifetimeSeconds) throw new TokenRejectedError('BAD_CLAIMS', 'Token lifetime is longer than Cognito issues');
+  if (iat - settings.clockSkewSeconds > Date.now() / 1000)
+    throw new TokenRejectedError('NOT_YET_VALID', 'Token iat is in the future');
+  if (exp - iat > settings.maxTokenLifetimeSeconds)
+    throw new TokenRejectedError('BAD_CLAIMS', 'Token lifetime is longer than Cognito issues');
   const tokenUse = payload.token_use;
   if (!(tokenUse === 'access' || (tokenUse === 'id' && settings.acceptIdTokens))) {
     throw new TokenRejectedError('WRONG_TOKEN_USE', 'Token use is not accepted');

@@ -45,7 +45,11 @@ const USERNAME_PATTERN = /^[\p{L}\p{M}\p{S}\p{N}\p{P}]{1,128}$/u;
 
 export const adminUsersBackend: BackendDefinition<AdminUsersDeps> = {
   service: 'admin-users',
-  init: (env) => ({ userPoolId: readBackendEnv(env).userPoolId, cognito: createCognitoClient(env), revocations: revocationStoreFromEnv(env) }),
+  init: (env) => ({
+    userPoolId: readBackendEnv(env).userPoolId,
+    cognito: createCognitoClient(env),
+    revocations: revocationStoreFromEnv(env),
+  }),
   async handle(event, deps, { logger }) {
     const deleting = event.httpMethod === 'DELETE';
     const action = deleting ? 'admin.delete_user' : 'admin.list_users';
@@ -53,7 +57,11 @@ export const adminUsersBackend: BackendDefinition<AdminUsersDeps> = {
     const caller = callerOf(event);
     if (!caller) {
       // Behind the authorizer this cannot happen; without a caller, nothing is done on anyone's behalf.
-      return audit(logger, action, { result: json(403, { message: 'No caller identity from the authorizer' }), target, reason: 'CALLER_UNKNOWN' });
+      return audit(logger, action, {
+        result: json(403, { message: 'No caller identity from the authorizer' }),
+        target,
+        reason: 'CALLER_UNKNOWN',
+      });
     }
     const audited = deleting ? await deleteUser(deps, logger, caller, target) : await listUsers(deps, logger);
     return audit(logger, action, { actor: caller.sub, target, ...audited });
@@ -63,7 +71,9 @@ export const adminUsersBackend: BackendDefinition<AdminUsersDeps> = {
 function callerOf(event: APIGatewayProxyEvent): Caller | undefined {
   const context: Record<string, unknown> = event.requestContext.authorizer ?? {};
   const sub = context.sub ?? context.principalId;
-  return typeof sub === 'string' && sub !== '' ? { sub, username: typeof context.username === 'string' ? context.username : '' } : undefined;
+  return typeof sub === 'string' && sub !== ''
+    ? { sub, username: typeof context.username === 'string' ? context.username : '' }
+    : undefined;
 }
 
 async function listUsers({ cognito, userPoolId }: AdminUsersDeps, logger: Logger): Promise<Audited> {
@@ -71,7 +81,9 @@ async function listUsers({ cognito, userPoolId }: AdminUsersDeps, logger: Logger
   let paginationToken: string | undefined;
   try {
     do {
-      const page = await cognito.send(new ListUsersCommand({ UserPoolId: userPoolId, Limit: 60, PaginationToken: paginationToken }));
+      const page = await cognito.send(
+        new ListUsersCommand({ UserPoolId: userPoolId, Limit: 60, PaginationToken: paginationToken }),
+      );
       users.push(...(page.Users ?? []).map(summary));
       paginationToken = page.PaginationToken;
     } while (paginationToken && users.length < MAX_USERS);
@@ -81,7 +93,12 @@ async function listUsers({ cognito, userPoolId }: AdminUsersDeps, logger: Logger
   return { result: json(200, { users }) };
 }
 
-async function deleteUser({ cognito, userPoolId, revocations }: AdminUsersDeps, logger: Logger, caller: Caller, id: string): Promise<Audited> {
+async function deleteUser(
+  { cognito, userPoolId, revocations }: AdminUsersDeps,
+  logger: Logger,
+  caller: Caller,
+  id: string,
+): Promise<Audited> {
   if (!USERNAME_PATTERN.test(id)) return { result: badRequest('id must be a username of 1 to 128 characters') };
   let user: AdminGetUserCommandOutput;
   try {
@@ -91,7 +108,10 @@ async function deleteUser({ cognito, userPoolId, revocations }: AdminUsersDeps, 
   }
   const sub = user.UserAttributes?.find((attribute) => attribute.Name === 'sub')?.Value;
   if (sub === caller.sub || (caller.username !== '' && user.Username === caller.username)) {
-    return { result: badRequest('An admin cannot delete their own account through the API: ask another admin'), reason: 'SELF_DELETE' };
+    return {
+      result: badRequest('An admin cannot delete their own account through the API: ask another admin'),
+      reason: 'SELF_DELETE',
+    };
   }
   if (!sub) return { result: json(502, { message: 'Identity service returned a user without a sub' }) };
   try {

@@ -126,8 +126,15 @@ function login(event: APIGatewayProxyEvent, deps: AuthDeps, logger: Logger): Pro
   if (isResult(body)) return Promise.resolve({ result: body });
   const username = stringField(body, 'username', 128);
   const password = stringField(body, 'password', 256);
-  if (!username || !password) return Promise.resolve({ result: badRequest('username and password must be non-empty strings'), target: username });
-  return initiateAuth(deps, logger, 'USER_PASSWORD_AUTH', { USERNAME: username, PASSWORD: password }, BAD_CREDENTIALS).then((audited) => ({
+  if (!username || !password)
+    return Promise.resolve({ result: badRequest('username and password must be non-empty strings'), target: username });
+  return initiateAuth(
+    deps,
+    logger,
+    'USER_PASSWORD_AUTH',
+    { USERNAME: username, PASSWORD: password },
+    BAD_CREDENTIALS,
+  ).then((audited) => ({
     ...audited,
     target: audited.target ?? username,
   }));
@@ -136,8 +143,10 @@ function login(event: APIGatewayProxyEvent, deps: AuthDeps, logger: Logger): Pro
 function refresh(event: APIGatewayProxyEvent, deps: AuthDeps, logger: Logger): Promise<Audited> {
   const body: JsonObject | ProxyResult = event.body ? parseJsonBody(event) : {};
   if (isResult(body)) return Promise.resolve({ result: body });
-  const refreshToken = stringField(body, 'refresh_token', 8192) ?? stringField(body, 'refreshToken', 8192) ?? refreshCookieFrom(event);
-  if (!refreshToken) return Promise.resolve({ result: badRequest('refresh_token is required (in the body, or the refresh cookie)') });
+  const refreshToken =
+    stringField(body, 'refresh_token', 8192) ?? stringField(body, 'refreshToken', 8192) ?? refreshCookieFrom(event);
+  if (!refreshToken)
+    return Promise.resolve({ result: badRequest('refresh_token is required (in the body, or the refresh cookie)') });
   return initiateAuth(deps, logger, 'REFRESH_TOKEN_AUTH', { REFRESH_TOKEN: refreshToken }, BAD_REFRESH, (accessToken) =>
     refusedAfterSignOut(deps, logger, refreshToken, accessToken),
   );
@@ -154,7 +163,9 @@ async function initiateAuth(
 ): Promise<Audited> {
   let result: AuthenticationResultType | undefined;
   try {
-    const response = await cognito.send(new InitiateAuthCommand({ ClientId: userPoolClientId, AuthFlow: flow, AuthParameters: parameters }));
+    const response = await cognito.send(
+      new InitiateAuthCommand({ ClientId: userPoolClientId, AuthFlow: flow, AuthParameters: parameters }),
+    );
     result = response.AuthenticationResult;
     if (!result && response.ChallengeName) {
       logger.log('WARN', 'auth challenge not supported', { flow, challenge: response.ChallengeName });
@@ -179,11 +190,13 @@ async function initiateAuth(
 /** The code exchange's fields, checked before anything is sent to the token endpoint. */
 function codeExchangeFields(body: JsonObject, callbackUrls: ReadonlySet<string>): Record<string, string> | ProxyResult {
   const { code, code_verifier: verifier, redirect_uri: redirectUri } = body;
-  if (typeof code !== 'string' || !CODE_PATTERN.test(code)) return badRequest('code must be the authorization code from the redirect');
+  if (typeof code !== 'string' || !CODE_PATTERN.test(code))
+    return badRequest('code must be the authorization code from the redirect');
   if (typeof verifier !== 'string' || !VERIFIER_PATTERN.test(verifier)) {
     return badRequest('code_verifier must be 43 to 128 characters of A-Z a-z 0-9 - . _ ~ (RFC 7636)');
   }
-  if (typeof redirectUri !== 'string' || !callbackUrls.has(redirectUri)) return badRequest('redirect_uri is not a registered callback URL');
+  if (typeof redirectUri !== 'string' || !callbackUrls.has(redirectUri))
+    return badRequest('redirect_uri is not a registered callback URL');
   return { code, code_verifier: verifier, redirect_uri: redirectUri };
 }
 
@@ -193,7 +206,8 @@ async function exchangeCode(event: APIGatewayProxyEvent, deps: AuthDeps, logger:
   const fields = codeExchangeFields(body, deps.callbackUrls);
   if (isResult(fields)) return { result: fields };
   const { tokenEndpoint } = deps;
-  if (!tokenEndpoint) return { result: json(503, { message: 'Hosted UI is not configured' }), reason: 'HOSTED_UI_NOT_CONFIGURED' };
+  if (!tokenEndpoint)
+    return { result: json(503, { message: 'Hosted UI is not configured' }), reason: 'HOSTED_UI_NOT_CONFIGURED' };
 
   let status: number;
   let answer: JsonObject;
@@ -203,7 +217,11 @@ async function exchangeCode(event: APIGatewayProxyEvent, deps: AuthDeps, logger:
       timeoutMs: TOKEN_ENDPOINT_TIMEOUT_MS,
       maxResponseBytes: 64 * 1024,
       headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'authorization_code', client_id: deps.userPoolClientId, ...fields }).toString(),
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        client_id: deps.userPoolClientId,
+        ...fields,
+      }).toString(),
     });
     status = response.status;
     answer = parseJsonObject(response.body.toString('utf8')) ?? {};
@@ -214,12 +232,19 @@ async function exchangeCode(event: APIGatewayProxyEvent, deps: AuthDeps, logger:
   return tokenEndpointResult(event, logger, status, answer, deps.refreshTokenDays);
 }
 
-function tokenEndpointResult(event: APIGatewayProxyEvent, logger: Logger, status: number, answer: JsonObject, refreshDays: number): Audited {
+function tokenEndpointResult(
+  event: APIGatewayProxyEvent,
+  logger: Logger,
+  status: number,
+  answer: JsonObject,
+  refreshDays: number,
+): Audited {
   const error = typeof answer.error === 'string' ? answer.error : undefined;
   if (status === 200 && typeof answer.access_token === 'string') {
     const headers: Record<string, string> = {};
     // The refresh token never reaches page scripts: HttpOnly, sent only to the auth routes.
-    if (typeof answer.refresh_token === 'string') headers['Set-Cookie'] = setRefreshCookie(event, answer.refresh_token, refreshDays);
+    if (typeof answer.refresh_token === 'string')
+      headers['Set-Cookie'] = setRefreshCookie(event, answer.refresh_token, refreshDays);
     const tokens = {
       access_token: answer.access_token,
       id_token: typeof answer.id_token === 'string' ? answer.id_token : undefined,
@@ -231,7 +256,10 @@ function tokenEndpointResult(event: APIGatewayProxyEvent, logger: Logger, status
   logger.log('WARN', 'code exchange rejected', { status, error: error ?? 'none' });
   if (status >= 500 || status === 0) return { result: json(502, { message: 'Identity service unavailable' }) };
   if (error === 'invalid_client' || error === 'unauthorized_client') {
-    return { result: json(401, { message: 'Client is not allowed to exchange codes', error }), reason: 'CLIENT_NOT_ALLOWED' };
+    return {
+      result: json(401, { message: 'Client is not allowed to exchange codes', error }),
+      reason: 'CLIENT_NOT_ALLOWED',
+    };
   }
   const message = 'The code is invalid, expired or already used, or the verifier or redirect_uri does not match';
   return { result: json(400, { message, error: error ?? 'invalid_request' }), reason: 'CODE_REJECTED' };

@@ -40,10 +40,19 @@ export const reviewsBackend: BackendDefinition<ReviewsDeps> = {
 
 type Decide = (reason: string, result: ProxyResult, fields?: Record<string, string | number>) => ProxyResult;
 
-export async function handleReviews(event: APIGatewayProxyEvent, deps: ReviewsDeps, logger: Logger): Promise<ProxyResult> {
+export async function handleReviews(
+  event: APIGatewayProxyEvent,
+  deps: ReviewsDeps,
+  logger: Logger,
+): Promise<ProxyResult> {
   const route = `${event.httpMethod} ${event.resource}`;
   const decide: Decide = (reason, result, fields = {}) => {
-    logger.log(result.statusCode >= 500 ? 'ERROR' : 'INFO', 'reviews decision', { route, reason, status: result.statusCode, ...fields });
+    logger.log(result.statusCode >= 500 ? 'ERROR' : 'INFO', 'reviews decision', {
+      route,
+      reason,
+      status: result.statusCode,
+      ...fields,
+    });
     return result;
   };
   const caller = callerOf(event);
@@ -68,17 +77,36 @@ export async function handleReviews(event: APIGatewayProxyEvent, deps: ReviewsDe
   }
 }
 
-async function createReview(event: APIGatewayProxyEvent, deps: ReviewsDeps, sub: string, username: string, decide: Decide): Promise<ProxyResult> {
+async function createReview(
+  event: APIGatewayProxyEvent,
+  deps: ReviewsDeps,
+  sub: string,
+  username: string,
+  decide: Decide,
+): Promise<ProxyResult> {
   const content = parseReviewContent(event);
   if (isResult(content)) return decide('BAD_REQUEST', content);
   const now = new Date(deps.now()).toISOString();
-  const review: Review = { id: deps.newId(), ...content, author: username, authorSub: sub, version: 1, createdAt: now, updatedAt: now };
+  const review: Review = {
+    id: deps.newId(),
+    ...content,
+    author: username,
+    authorSub: sub,
+    version: 1,
+    createdAt: now,
+    updatedAt: now,
+  };
   await deps.store.create(review);
   const location = `${event.requestContext.path ?? event.path}/${review.id}`;
   return decide('CREATED', reviewResult(201, review, { Location: location }), { id: review.id });
 }
 
-async function updateReview(event: APIGatewayProxyEvent, deps: ReviewsDeps, sub: string, decide: Decide): Promise<ProxyResult> {
+async function updateReview(
+  event: APIGatewayProxyEvent,
+  deps: ReviewsDeps,
+  sub: string,
+  decide: Decide,
+): Promise<ProxyResult> {
   const id = parseReviewId(event);
   if (isResult(id)) return decide('BAD_REQUEST', id);
   const content = parseReviewContent(event);
@@ -97,7 +125,11 @@ async function updateReview(event: APIGatewayProxyEvent, deps: ReviewsDeps, sub:
     case 'versionMismatch':
       return decide(
         'VERSION_MISMATCH',
-        json(412, { message: `Precondition failed: the review is at version ${outcome.current.version}; fetch it and retry` }, { ETag: etagOf(outcome.current) }),
+        json(
+          412,
+          { message: `Precondition failed: the review is at version ${outcome.current.version}; fetch it and retry` },
+          { ETag: etagOf(outcome.current) },
+        ),
         { id, version: outcome.current.version },
       );
   }
@@ -114,7 +146,9 @@ async function listReviews(event: APIGatewayProxyEvent, deps: ReviewsDeps, decid
   const query = parseListQuery(event);
   if (isResult(query)) return decide('BAD_REQUEST', query);
   const page = await deps.store.list(query.limit, query.after);
-  return decide('LISTED', json(200, { reviews: page.reviews, next: page.next ? encodeCursor(page.next) : null }), { count: page.reviews.length });
+  return decide('LISTED', json(200, { reviews: page.reviews, next: page.next ? encodeCursor(page.next) : null }), {
+    count: page.reviews.length,
+  });
 }
 
 function reviewResult(statusCode: number, review: Review, headers: Record<string, string> = {}): ProxyResult {

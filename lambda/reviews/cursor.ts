@@ -25,7 +25,9 @@ export function createdKeyOf(createdAt: string, id: string): string {
 }
 
 export function encodeCursor(position: ListPosition): string {
-  return Buffer.from(JSON.stringify({ id: position.id, createdKey: position.createdKey }), 'utf8').toString('base64url');
+  return Buffer.from(JSON.stringify({ id: position.id, createdKey: position.createdKey }), 'utf8').toString(
+    'base64url',
+  );
 }
 
 /** The position a cursor names, or `undefined` for anything this API did not issue. */
@@ -36,6 +38,7 @@ export function decodeCursor(cursor: string): ListPosition | undefined {
   const { id, createdKey } = decoded;
   if (typeof id !== 'string' || typeof createdKey !== 'string' || !isReviewId(id)) return undefined;
   const separator = createdKey.indexOf('#');
-  const valid = separator > 0 && CREATED_AT.test(createdKey.slice(0, separator)) && createdKey.slice(separator + 1) === id;
+  const valid =
+    separator > 0 && CREATED_AT.test(createdKey.slice(0, separator)) && createdKey.slice(separator + 1) === id;
   return valid ? { id, createdKey } : undefined;
 }

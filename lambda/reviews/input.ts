@@ -14,7 +14,14 @@ export interface ReviewContent {
   readonly rating: number;
 }
 
-export const LIMITS = { title: 200, body: 5000, minRating: 1, maxRating: 5, defaultPageSize: 20, maxPageSize: 100 } as const;
+export const LIMITS = {
+  title: 200,
+  body: 5000,
+  minRating: 1,
+  maxRating: 5,
+  defaultPageSize: 20,
+  maxPageSize: 100,
+} as const;
 
 /** `If-Match`: `*` (any current version) or the versions of the listed strong entity tags. */
 export type IfMatch = { readonly kind: 'any' } | { readonly kind: 'versions'; readonly versions: readonly number[] };
@@ -37,7 +44,9 @@ export function parseReviewId(event: Pick<APIGatewayProxyEvent, 'pathParameters'
   return isReviewId(id) ? id : badRequest('id must be 1 to 64 letters, digits, - or _');
 }
 
-export function parseReviewContent(event: Pick<APIGatewayProxyEvent, 'body' | 'isBase64Encoded' | 'headers'>): ReviewContent | ProxyResult {
+export function parseReviewContent(
+  event: Pick<APIGatewayProxyEvent, 'body' | 'isBase64Encoded' | 'headers'>,
+): ReviewContent | ProxyResult {
   const body = parseJsonBody(event);
   if (isResult(body)) return body;
   const title = stringField(body, 'title', LIMITS.title);
@@ -45,7 +54,12 @@ export function parseReviewContent(event: Pick<APIGatewayProxyEvent, 'body' | 'i
   const rating = body.rating;
   if (!title) return badRequest(`title must be a string of 1 to ${LIMITS.title} characters`);
   if (!text) return badRequest(`body must be a string of 1 to ${LIMITS.body} characters`);
-  if (typeof rating !== 'number' || !Number.isInteger(rating) || rating < LIMITS.minRating || rating > LIMITS.maxRating) {
+  if (
+    typeof rating !== 'number' ||
+    !Number.isInteger(rating) ||
+    rating < LIMITS.minRating ||
+    rating > LIMITS.maxRating
+  ) {
     return badRequest(`rating must be an integer from ${LIMITS.minRating} to ${LIMITS.maxRating}`);
   }
   return { title, body: text, rating };
@@ -55,7 +69,9 @@ export function parseReviewContent(event: Pick<APIGatewayProxyEvent, 'body' | 'i
  * `If-Match` (RFC 9110): absent → `undefined`; `*`; or a list of entity tags compared strongly, so
  * a weak tag or one that is not a version we issue matches nothing (the PUT then answers 412).
  */
-export function parseIfMatch(event: Pick<APIGatewayProxyEvent, 'headers' | 'multiValueHeaders'>): IfMatch | undefined | ProxyResult {
+export function parseIfMatch(
+  event: Pick<APIGatewayProxyEvent, 'headers' | 'multiValueHeaders'>,
+): IfMatch | undefined | ProxyResult {
   const value = headerValue(event, 'If-Match');
   if (value === undefined) return undefined;
   const invalid = badRequest('If-Match must be * or a list of entity tags like "3"');
@@ -84,7 +100,8 @@ export function parseListQuery(event: Pick<APIGatewayProxyEvent, 'queryStringPar
   let limit: number = LIMITS.defaultPageSize;
   if (rawLimit !== undefined) {
     limit = /^\d{1,3}$/.test(rawLimit) ? Number(rawLimit) : 0;
-    if (limit < 1 || limit > LIMITS.maxPageSize) return badRequest(`limit must be an integer from 1 to ${LIMITS.maxPageSize}`);
+    if (limit < 1 || limit > LIMITS.maxPageSize)
+      return badRequest(`limit must be an integer from 1 to ${LIMITS.maxPageSize}`);
   }
   if (next === undefined) return { limit };
   const after = decodeCursor(next);

@@ -5,7 +5,13 @@
  * When the condition fails, a consistent read says which part failed; it never leads to a write.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import { REVIEWS_NEWEST_FIRST } from '../../lib/config/tables';
 import { callStore, StoreError } from '../shared/store-error';
 import { createdKeyOf, type ListPosition } from './cursor';
@@ -47,7 +53,9 @@ const { partitionKey: LIST_KEY, sortKey: CREATED_KEY } = REVIEWS_NEWEST_FIRST;
 
 export function createReviewStore(client: DynamoDBDocumentClient, tableName: string): ReviewStore {
   const get = async (id: string): Promise<Review | undefined> => {
-    const answer = await callStore('GetItem', () => client.send(new GetCommand({ TableName: tableName, Key: { id }, ConsistentRead: true })));
+    const answer = await callStore('GetItem', () =>
+      client.send(new GetCommand({ TableName: tableName, Key: { id }, ConsistentRead: true })),
+    );
     return answer.Item ? storedReview(answer.Item) : undefined;
   };
 
@@ -61,11 +69,19 @@ export function createReviewStore(client: DynamoDBDocumentClient, tableName: str
 
   return {
     async create(review) {
-      const item = { ...review, [LIST_KEY.name]: LIST_PARTITION, [CREATED_KEY.name]: createdKeyOf(review.createdAt, review.id) };
+      const item = {
+        ...review,
+        [LIST_KEY.name]: LIST_PARTITION,
+        [CREATED_KEY.name]: createdKeyOf(review.createdAt, review.id),
+      };
       await callStore('PutItem', () =>
-        client.send(new PutCommand({ TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(id)' })),
+        client.send(
+          new PutCommand({ TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(id)' }),
+        ),
       ).catch((error: unknown) => {
-        throw error instanceof ConditionalCheckFailedException ? new StoreError('PutItem', 'DuplicateId', false) : error;
+        throw error instanceof ConditionalCheckFailedException
+          ? new StoreError('PutItem', 'DuplicateId', false)
+          : error;
       });
     },
 
@@ -76,7 +92,9 @@ export function createReviewStore(client: DynamoDBDocumentClient, tableName: str
       // Only tags that cannot match any version (weak ones, foreign values): nothing to try.
       if (ifMatch?.kind === 'versions' && ifMatch.versions.length === 0) return explain(request.id, request.authorSub);
       try {
-        const answer = await callStore('UpdateItem', () => client.send(new UpdateCommand(updateCommandInput(tableName, request))));
+        const answer = await callStore('UpdateItem', () =>
+          client.send(new UpdateCommand(updateCommandInput(tableName, request))),
+        );
         return { kind: 'updated', review: storedReview(answer.Attributes) };
       } catch (error) {
         if (error instanceof ConditionalCheckFailedException) return explain(request.id, request.authorSub);
@@ -96,7 +114,11 @@ export function createReviewStore(client: DynamoDBDocumentClient, tableName: str
             ExpressionAttributeValues: { ':list': LIST_PARTITION },
             ScanIndexForward: false,
             Limit: limit + 1,
-            ExclusiveStartKey: after && { id: after.id, [LIST_KEY.name]: LIST_PARTITION, [CREATED_KEY.name]: after.createdKey },
+            ExclusiveStartKey: after && {
+              id: after.id,
+              [LIST_KEY.name]: LIST_PARTITION,
+              [CREATED_KEY.name]: after.createdKey,
+            },
           }),
         ),
       );
@@ -104,7 +126,9 @@ export function createReviewStore(client: DynamoDBDocumentClient, tableName: str
       // More items than asked, or DynamoDB stopped early at its 1 MB page size: there is a next page.
       const more = (answer.Items?.length ?? 0) > limit || answer.LastEvaluatedKey !== undefined;
       const last = reviews.at(-1);
-      return last && more ? { reviews, next: { id: last.id, createdKey: createdKeyOf(last.createdAt, last.id) } } : { reviews };
+      return last && more
+        ? { reviews, next: { id: last.id, createdKey: createdKeyOf(last.createdAt, last.id) } }
+        : { reviews };
     },
   };
 }
@@ -117,7 +141,8 @@ function updateCommandInput(tableName: string, request: UpdateRequest): Construc
   return {
     TableName: tableName,
     Key: { id: request.id },
-    UpdateExpression: 'SET #title = :title, #body = :body, #rating = :rating, #updatedAt = :updatedAt, #version = #version + :one',
+    UpdateExpression:
+      'SET #title = :title, #body = :body, #rating = :rating, #updatedAt = :updatedAt, #version = #version + :one',
     ConditionExpression: `attribute_exists(#id) AND #authorSub = :authorSub${versionCondition}`,
     ExpressionAttributeNames: {
       '#id': 'id',

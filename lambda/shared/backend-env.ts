@@ -22,7 +22,8 @@ export function readBackendEnv(env: RuntimeEnv): BackendEnv {
 
 export function readAuthEnv(env: RuntimeEnv): AuthEnv {
   const refreshTokenDays = Number(requireEnv(env, ENV.refreshTokenDays));
-  if (!Number.isFinite(refreshTokenDays) || refreshTokenDays <= 0) throw new Error(`Environment variable ${ENV.refreshTokenDays} must be a positive number of days`);
+  if (!Number.isFinite(refreshTokenDays) || refreshTokenDays <= 0)
+    throw new Error(`Environment variable ${ENV.refreshTokenDays} must be a positive number of days`);
   return {
     ...readBackendEnv(env),
     tokenEndpoint: env[ENV.tokenEndpoint] || undefined,

@@ -56,7 +56,8 @@ function clockSkewSeconds(env: RuntimeEnv): number {
   const raw = env[ENV.clockSkewSeconds];
   if (raw === undefined || raw === '') return 0;
   const seconds = Number(raw);
-  if (!Number.isSafeInteger(seconds) || seconds < 0) throw new Error(`Environment variable ${ENV.clockSkewSeconds} must be a whole number of seconds, 0 or more`);
+  if (!Number.isSafeInteger(seconds) || seconds < 0)
+    throw new Error(`Environment variable ${ENV.clockSkewSeconds} must be a whole number of seconds, 0 or more`);
   return seconds;
 }
 
@@ -101,14 +102,22 @@ export function createBackend<Deps>(definition: BackendDefinition<Deps>, options
       return await definition.handle(event, deps, scope);
     } catch (error) {
       // Bad input is answered by the handlers; reaching this is a bug or a failed dependency.
-      scope.logger.log('ERROR', 'unhandled error', { reason: 'INTERNAL_ERROR', error: error instanceof Error ? error.name : 'Unknown' });
+      scope.logger.log('ERROR', 'unhandled error', {
+        reason: 'INTERNAL_ERROR',
+        error: error instanceof Error ? error.name : 'Unknown',
+      });
       return json(500, INTERNAL_ERROR);
     }
   };
 
   return async (event, context) => {
-    const scope = { logger: logger.withFields({ requestId: context?.awsRequestId ?? event.requestContext?.requestId }) };
+    const scope = {
+      logger: logger.withFields({ requestId: context?.awsRequestId ?? event.requestContext?.requestId }),
+    };
     const result = await answer(event, scope);
-    return { ...result, headers: { ...result.headers, ...responseCorsHeaders(allowedOrigins, headerValue(event, 'origin')) } };
+    return {
+      ...result,
+      headers: { ...result.headers, ...responseCorsHeaders(allowedOrigins, headerValue(event, 'origin')) },
+    };
   };
 }

@@ -26,25 +26,36 @@ export class BoundedRequestError extends Error {
 export function boundedRequest(endpoint: string, options: BoundedRequest): Promise<BoundedResponse> {
   const url = new URL(endpoint);
   const transport = transportFor(url, endpoint);
-  if (!transport) return Promise.reject(new BoundedRequestError(`Refusing to call ${url.origin}: https, or http on loopback only`));
+  if (!transport)
+    return Promise.reject(new BoundedRequestError(`Refusing to call ${url.origin}: https, or http on loopback only`));
 
   return new Promise((resolve, reject) => {
-    const request = transport.request(url, { method: options.method, timeout: options.timeoutMs, headers: options.headers }, (response) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      response.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > options.maxResponseBytes) fail(new BoundedRequestError(`Response larger than ${options.maxResponseBytes} bytes`));
-        else chunks.push(chunk);
-      });
-      response.on('end', () => {
-        clearTimeout(deadline);
-        resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks) });
-      });
-      response.on('error', (error) => fail(new BoundedRequestError(`Response failed: ${error.message}`, { cause: error })));
-    });
+    const request = transport.request(
+      url,
+      { method: options.method, timeout: options.timeoutMs, headers: options.headers },
+      (response) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        response.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > options.maxResponseBytes)
+            fail(new BoundedRequestError(`Response larger than ${options.maxResponseBytes} bytes`));
+          else chunks.push(chunk);
+        });
+        response.on('end', () => {
+          clearTimeout(deadline);
+          resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks) });
+        });
+        response.on('error', (error) =>
+          fail(new BoundedRequestError(`Response failed: ${error.message}`, { cause: error })),
+        );
+      },
+    );
     // `timeout` above covers an idle socket; the deadline covers a slow trickle too.
-    const deadline = setTimeout(() => fail(new BoundedRequestError(`Timed out after ${options.timeoutMs} ms`)), options.timeoutMs);
+    const deadline = setTimeout(
+      () => fail(new BoundedRequestError(`Timed out after ${options.timeoutMs} ms`)),
+      options.timeoutMs,
+    );
     deadline.unref();
     request.on('timeout', () => fail(new BoundedRequestError(`Timed out after ${options.timeoutMs} ms`)));
     request.on('error', (error) => fail(new BoundedRequestError(`Request failed: ${error.message}`, { cause: error })));

@@ -8,5 +8,7 @@ import { ENV, type RuntimeEnv } from '../../lib/config/runtime-env';
 import { sdkClientConfig } from './sdk-client-config';
 
 export function createCognitoClient(env: RuntimeEnv, region?: string): CognitoIdentityProviderClient {
-  return new CognitoIdentityProviderClient(sdkClientConfig(env, ENV.cognitoEndpoint, { connectionTimeout: 2000, requestTimeout: 5000 }, region));
+  return new CognitoIdentityProviderClient(
+    sdkClientConfig(env, ENV.cognitoEndpoint, { connectionTimeout: 2000, requestTimeout: 5000 }, region),
+  );
 }

@@ -9,7 +9,9 @@ import { ENV, type RuntimeEnv } from '../../lib/config/runtime-env';
 import { sdkClientConfig } from './sdk-client-config';
 
 export function createDynamoClient(env: RuntimeEnv, region?: string): DynamoDBClient {
-  return new DynamoDBClient(sdkClientConfig(env, ENV.dynamodbEndpoint, { connectionTimeout: 1000, requestTimeout: 3000 }, region));
+  return new DynamoDBClient(
+    sdkClientConfig(env, ENV.dynamodbEndpoint, { connectionTimeout: 1000, requestTimeout: 3000 }, region),
+  );
 }
 
 /** Plain JavaScript values in and out; `undefined` attributes are left out rather than rejected. */

@@ -20,9 +20,12 @@ function isJsonContentType(contentType: string | undefined): boolean {
  * that keeps cross-site HTML forms (which can only send form or text types) from posting to JSON
  * endpoints, e.g. logging a browser in as someone else. A missing, non-JSON or non-object body is a 400.
  */
-export function parseJsonBody(event: Pick<APIGatewayProxyEvent, 'body' | 'isBase64Encoded' | 'headers'>): JsonObject | ProxyResult {
+export function parseJsonBody(
+  event: Pick<APIGatewayProxyEvent, 'body' | 'isBase64Encoded' | 'headers'>,
+): JsonObject | ProxyResult {
   if (!event.body) return badRequest('Request body must be a JSON object');
-  if (!isJsonContentType(headerValue(event, 'content-type'))) return json(415, { message: 'Content-Type must be application/json' });
+  if (!isJsonContentType(headerValue(event, 'content-type')))
+    return json(415, { message: 'Content-Type must be application/json' });
   const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
   const parsed = safeJsonParse(text);
   if (parsed === undefined) return badRequest('Request body is not valid JSON');

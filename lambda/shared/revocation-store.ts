@@ -7,7 +7,13 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { REVOCATION_ATTRIBUTES, fromRevocationItem, revocationId, toRevocationItem, type Revocation } from '../../lib/config/revocation';
+import {
+  REVOCATION_ATTRIBUTES,
+  fromRevocationItem,
+  revocationId,
+  toRevocationItem,
+  type Revocation,
+} from '../../lib/config/revocation';
 import { ENV, requireEnv, type RuntimeEnv } from '../../lib/config/runtime-env';
 import { createDocumentClient } from './dynamodb-client';
 import { callStore } from './store-error';
@@ -47,7 +53,10 @@ export function createRevocationStore(options: RevocationStoreOptions): Revocati
           TableName: tableName,
           Item: toRevocationItem(revocation),
           ConditionExpression: condition?.expression,
-          ExpressionAttributeNames: condition && { '#id': REVOCATION_ATTRIBUTES.id, '#expiresAt': REVOCATION_ATTRIBUTES.expiresAt },
+          ExpressionAttributeNames: condition && {
+            '#id': REVOCATION_ATTRIBUTES.id,
+            '#expiresAt': REVOCATION_ATTRIBUTES.expiresAt,
+          },
           ExpressionAttributeValues: condition?.values,
         }),
       ),
@@ -76,7 +85,13 @@ export function createRevocationStore(options: RevocationStoreOptions): Revocati
 
     async userRevokedBefore(sub) {
       const answer = await callStore('GetItem', () =>
-        client.send(new GetCommand({ TableName: tableName, Key: { [REVOCATION_ATTRIBUTES.id]: revocationId({ kind: 'user', sub }) }, ConsistentRead: true })),
+        client.send(
+          new GetCommand({
+            TableName: tableName,
+            Key: { [REVOCATION_ATTRIBUTES.id]: revocationId({ kind: 'user', sub }) },
+            ConsistentRead: true,
+          }),
+        ),
       );
       const revocation = answer.Item && fromRevocationItem(answer.Item);
       // DynamoDB deletes expired items days late (the local one never): expiry is checked here.
@@ -90,7 +105,13 @@ export function createRevocationStore(options: RevocationStoreOptions): Revocati
 export function revocationStoreFromEnv(env: RuntimeEnv): RevocationStore {
   const retentionSeconds = Number(requireEnv(env, ENV.revocationRetentionSeconds));
   if (!Number.isSafeInteger(retentionSeconds) || retentionSeconds <= 0) {
-    throw new Error(`Environment variable ${ENV.revocationRetentionSeconds} must be a positive whole number of seconds`);
+    throw new Error(
+      `Environment variable ${ENV.revocationRetentionSeconds} must be a positive whole number of seconds`,
+    );
   }
-  return createRevocationStore({ client: createDocumentClient(env), tableName: requireEnv(env, ENV.revocationsTable), retentionSeconds });
+  return createRevocationStore({
+    client: createDocumentClient(env),
+    tableName: requireEnv(env, ENV.revocationsTable),
+    retentionSeconds,
+  });
 }

@@ -14,7 +14,12 @@ export interface ClientTimeouts {
 const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 
 /** The client configuration; `endpointVariable` names the loopback override (e.g. COGNITO_ENDPOINT). */
-export function sdkClientConfig(env: RuntimeEnv, endpointVariable: string, timeouts: ClientTimeouts, region = env[ENV.region] ?? 'us-east-1') {
+export function sdkClientConfig(
+  env: RuntimeEnv,
+  endpointVariable: string,
+  timeouts: ClientTimeouts,
+  region = env[ENV.region] ?? 'us-east-1',
+) {
   const endpoint = loopbackOverride(env, endpointVariable);
   return {
     region,

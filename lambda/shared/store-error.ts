@@ -34,8 +34,14 @@ export async function callStore<T>(operation: string, send: () => Promise<T>): P
 }
 
 /** The answer to a store failure: 503 with Retry-After when throttled, else 502; never a bare 500. */
-export function storeErrorResult(error: StoreError, message: string): { readonly reason: 'STORE_THROTTLED' | 'STORE_UNAVAILABLE'; readonly result: ProxyResult } {
+export function storeErrorResult(
+  error: StoreError,
+  message: string,
+): { readonly reason: 'STORE_THROTTLED' | 'STORE_UNAVAILABLE'; readonly result: ProxyResult } {
   return error.throttled
-    ? { reason: 'STORE_THROTTLED', result: json(503, { message: 'Too many requests: retry later' }, { 'Retry-After': '1' }) }
+    ? {
+        reason: 'STORE_THROTTLED',
+        result: json(503, { message: 'Too many requests: retry later' }, { 'Retry-After': '1' }),
+      }
     : { reason: 'STORE_UNAVAILABLE', result: json(502, { message }) };
 }

@@ -39,7 +39,11 @@ export function issuedTokens(response: ApiResponse): IssuedTokens {
   }
   const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
   const cookie = response.setCookies.map((value) => REFRESH_COOKIE.exec(value)?.[1]).find(Boolean);
-  return { accessToken: body.access_token, idToken: text(body.id_token), refreshToken: text(body.refresh_token) ?? cookie };
+  return {
+    accessToken: body.access_token,
+    idToken: text(body.id_token),
+    refreshToken: text(body.refresh_token) ?? cookie,
+  };
 }
 
 export async function login(context: CliContext, username: string, password: string): Promise<void> {
@@ -57,12 +61,20 @@ export function saveHostedTokens(context: CliContext, apiUrl: string, response: 
 
 export async function refresh(context: CliContext, saved = loadSession(context)): Promise<SavedTokens> {
   if (!saved.refreshToken) throw new CliError(`No refresh token saved: ${LOGIN_AGAIN}`);
-  const response = await request(saved.apiUrl, 'POST', '/auth/refresh', { body: { refresh_token: saved.refreshToken } });
+  const response = await request(saved.apiUrl, 'POST', '/auth/refresh', {
+    body: { refresh_token: saved.refreshToken },
+  });
   if (response.status !== 200) {
-    throw new CliError(`Refresh failed, the session has expired or was revoked (${errorMessage(response)}): ${LOGIN_AGAIN}`);
+    throw new CliError(
+      `Refresh failed, the session has expired or was revoked (${errorMessage(response)}): ${LOGIN_AGAIN}`,
+    );
   }
   const tokens = issuedTokens(response);
-  return saveTokens(context, saved.apiUrl, { ...tokens, idToken: tokens.idToken ?? saved.idToken, refreshToken: tokens.refreshToken ?? saved.refreshToken });
+  return saveTokens(context, saved.apiUrl, {
+    ...tokens,
+    idToken: tokens.idToken ?? saved.idToken,
+    refreshToken: tokens.refreshToken ?? saved.refreshToken,
+  });
 }
 
 export function whoami(context: CliContext): void {
@@ -95,19 +107,31 @@ export interface CallOptions {
 }
 
 /** Calls the API; prints the ETag (if any) on its own line, then the body. */
-export async function call(context: CliContext, method: string, path: string, options: CallOptions = {}): Promise<number> {
+export async function call(
+  context: CliContext,
+  method: string,
+  path: string,
+  options: CallOptions = {},
+): Promise<number> {
   const { data } = options;
   const body = data === undefined ? undefined : safeJsonParse(data);
-  if (data !== undefined && body === undefined) throw new CliError('--data is not valid JSON (quote it: --data \'{"key":"value"}\')');
+  if (data !== undefined && body === undefined)
+    throw new CliError('--data is not valid JSON (quote it: --data \'{"key":"value"}\')');
   const headers = parseHeaderFlags(options.headers ?? []);
   let saved = loadSession(context);
   if (saved.expiresAt - EXPIRY_MARGIN_SECONDS <= Date.now() / 1000) saved = await refresh(context, saved);
   const verb = method.toUpperCase();
   const response = await request(saved.apiUrl, verb, path, { body, bearer: saved.accessToken, headers });
   if (response.etag) context.print(`ETag: ${response.etag}`);
-  context.print(typeof response.body === 'string' || response.body === undefined ? response.text : JSON.stringify(response.body, null, 2));
+  context.print(
+    typeof response.body === 'string' || response.body === undefined
+      ? response.text
+      : JSON.stringify(response.body, null, 2),
+  );
   if (response.status === 401) {
-    throw new CliError(`${verb} ${path}: the API rejected the saved access token (HTTP 401; expired, revoked, or from another user pool): ${LOGIN_AGAIN}`);
+    throw new CliError(
+      `${verb} ${path}: the API rejected the saved access token (HTTP 401; expired, revoked, or from another user pool): ${LOGIN_AGAIN}`,
+    );
   }
   if (response.status >= 400) throw new CliError(`${verb} ${path}: ${errorMessage(response)}`);
   return response.status;
@@ -132,9 +156,12 @@ export async function logout(context: CliContext, everywhere: boolean): Promise<
   const problem = saved && (await revokeAtApi(context, saved, everywhere));
   context.store.clear();
   if (problem && saved) {
-    context.warn(`warning: ${problem}; the local tokens are deleted, but the access token stays valid until ${new Date(saved.expiresAt * 1000).toISOString()}`);
+    context.warn(
+      `warning: ${problem}; the local tokens are deleted, but the access token stays valid until ${new Date(saved.expiresAt * 1000).toISOString()}`,
+    );
   }
-  const revoked = saved && !problem ? (everywhere ? 'signed out of every session' : 'session revoked') : 'local tokens only';
+  const revoked =
+    saved && !problem ? (everywhere ? 'signed out of every session' : 'session revoked') : 'local tokens only';
   context.print(`Logged out (${revoked}); removed ${context.store.file}`);
 }
 
@@ -142,11 +169,18 @@ export async function logout(context: CliContext, everywhere: boolean): Promise<
 async function revokeAtApi(context: CliContext, saved: SavedTokens, everywhere: boolean): Promise<string | undefined> {
   const what = everywhere ? 'could not sign out everywhere' : 'could not revoke the session';
   try {
-    const current = saved.expiresAt - EXPIRY_MARGIN_SECONDS <= Date.now() / 1000 && saved.refreshToken ? await refresh(context, saved) : saved;
-    const body = { ...(current.refreshToken ? { refreshToken: current.refreshToken } : {}), ...(everywhere ? { everywhere: true } : {}) };
+    const current =
+      saved.expiresAt - EXPIRY_MARGIN_SECONDS <= Date.now() / 1000 && saved.refreshToken
+        ? await refresh(context, saved)
+        : saved;
+    const body = {
+      ...(current.refreshToken ? { refreshToken: current.refreshToken } : {}),
+      ...(everywhere ? { everywhere: true } : {}),
+    };
     const response = await request(current.apiUrl, 'POST', '/auth/logout', { body, bearer: current.accessToken });
     if (response.status === 200) return undefined;
-    if (response.status === 401) return `${what}: the API no longer accepts the saved access token (expired, or already revoked)`;
+    if (response.status === 401)
+      return `${what}: the API no longer accepts the saved access token (expired, or already revoked)`;
     return `${what}: ${errorMessage(response)}`;
   } catch (error) {
     return `${what} (${error instanceof Error ? error.message : String(error)})`;
@@ -162,7 +196,9 @@ function loadSession(context: CliContext): SavedTokens {
   if (context.outputsExplicit) {
     const { ApiUrl } = readOutputs(context.outputsFile);
     if (ApiUrl !== saved.apiUrl) {
-      throw new CliError(`The saved tokens are for ${saved.apiUrl}, not ${ApiUrl} (${context.outputsFile}): log in to it first (login --outputs ${context.outputsFile} …)`);
+      throw new CliError(
+        `The saved tokens are for ${saved.apiUrl}, not ${ApiUrl} (${context.outputsFile}): log in to it first (login --outputs ${context.outputsFile} …)`,
+      );
     }
   }
   return saved;

@@ -42,8 +42,13 @@ export function registeredCallbackPorts(callbackUrls: readonly string[]): number
 export function assertRegisteredPort(port: number, callbackUrls: readonly string[]): void {
   if (callbackUrls.includes(cliRedirectUri(port))) return;
   const ports = registeredCallbackPorts(callbackUrls);
-  if (ports.length === 0) throw new CliError(`No http://localhost:<port>/callback URL is registered for the app client: add one to the callback URLs, then use its port`);
-  throw new CliError(`--port ${port} is not a registered callback (${cliRedirectUri(port)}): use --port ${ports.join(' or --port ')}`);
+  if (ports.length === 0)
+    throw new CliError(
+      `No http://localhost:<port>/callback URL is registered for the app client: add one to the callback URLs, then use its port`,
+    );
+  throw new CliError(
+    `--port ${port} is not a registered callback (${cliRedirectUri(port)}): use --port ${ports.join(' or --port ')}`,
+  );
 }
 
 export async function hostedLogin(context: CliContext, options: HostedLoginOptions): Promise<void> {
@@ -51,7 +56,9 @@ export async function hostedLogin(context: CliContext, options: HostedLoginOptio
   assertRegisteredPort(options.port, config.hostedUi.callbackUrls);
   const outputs = readOutputs(context.outputsFile);
   if (!outputs.HostedUiUrl || !outputs.UserPoolClientId) {
-    throw new CliError(`${context.outputsFile} has no HostedUiUrl/UserPoolClientId: redeploy the Identity stack or restart \`npm start\``);
+    throw new CliError(
+      `${context.outputsFile} has no HostedUiUrl/UserPoolClientId: redeploy the Identity stack or restart \`npm start\``,
+    );
   }
   const redirectUri = cliRedirectUri(options.port);
   const verifier = createVerifier();
@@ -86,10 +93,17 @@ export function waitForCode(options: HostedLoginOptions, state: string, onListen
       }
       const outcome = callbackOutcome(url.searchParams, state);
       res.writeHead(typeof outcome === 'string' ? 200 : 400, { 'Content-Type': 'text/plain' });
-      res.end(typeof outcome === 'string' ? 'Signed in. You can close this window and return to the terminal.' : `Sign-in failed: ${outcome.message}`);
+      res.end(
+        typeof outcome === 'string'
+          ? 'Signed in. You can close this window and return to the terminal.'
+          : `Sign-in failed: ${outcome.message}`,
+      );
       finish(outcome);
     });
-    const timer = setTimeout(() => finish(new CliError(`No sign-in within ${options.timeoutSeconds} s: run login --hosted again`)), options.timeoutSeconds * 1000);
+    const timer = setTimeout(
+      () => finish(new CliError(`No sign-in within ${options.timeoutSeconds} s: run login --hosted again`)),
+      options.timeoutSeconds * 1000,
+    );
     function finish(outcome: string | Error): void {
       clearTimeout(timer);
       server.closeAllConnections();
@@ -98,7 +112,11 @@ export function waitForCode(options: HostedLoginOptions, state: string, onListen
       else reject(outcome);
     }
     server.once('error', (error: NodeJS.ErrnoException) =>
-      finish(new CliError(`Cannot listen on localhost:${options.port} for the redirect (${error.code}): free the port or pass another registered --port`)),
+      finish(
+        new CliError(
+          `Cannot listen on localhost:${options.port} for the redirect (${error.code}): free the port or pass another registered --port`,
+        ),
+      ),
     );
     server.listen(options.port, '127.0.0.1', onListening);
   });
@@ -109,9 +127,12 @@ function callbackOutcome(query: URLSearchParams, state: string): string | CliErr
   const error = query.get('error');
   if (error !== null) {
     const description = query.get('error_description');
-    return new CliError(`The Hosted UI reported ${printable(error)}${description ? ` (${printable(description)})` : ''}: run login --hosted again`);
+    return new CliError(
+      `The Hosted UI reported ${printable(error)}${description ? ` (${printable(description)})` : ''}: run login --hosted again`,
+    );
   }
-  if (query.get('state') !== state) return new CliError('Hosted UI redirect had a wrong state: run login --hosted again');
+  if (query.get('state') !== state)
+    return new CliError('Hosted UI redirect had a wrong state: run login --hosted again');
   const code = query.get('code');
   return code ? code : new CliError('Hosted UI redirect had no code: run login --hosted again');
 }

@@ -31,16 +31,27 @@ export async function request(
       method,
       headers,
       body: options.body === undefined ? undefined : JSON.stringify(options.body),
-      signal: options.signal ? AbortSignal.any([options.signal, AbortSignal.timeout(TIMEOUT_MS)]) : AbortSignal.timeout(TIMEOUT_MS),
+      signal: options.signal
+        ? AbortSignal.any([options.signal, AbortSignal.timeout(TIMEOUT_MS)])
+        : AbortSignal.timeout(TIMEOUT_MS),
     });
   } catch (error) {
     options.signal?.throwIfAborted(); // the caller's own abort is not the API's failure
-    throw new CliError(`Cannot reach the API at ${apiUrl} (${failureCode(error)}): is \`npm start\` running, or is the outputs file current?`, { cause: error });
+    throw new CliError(
+      `Cannot reach the API at ${apiUrl} (${failureCode(error)}): is \`npm start\` running, or is the outputs file current?`,
+      { cause: error },
+    );
   }
   const text = await response.text();
   // A body that is not JSON is kept as text.
   const body = text ? (safeJsonParse(text) ?? text) : undefined;
-  return { status: response.status, body, text, setCookies: response.headers.getSetCookie(), etag: response.headers.get('etag') ?? undefined };
+  return {
+    status: response.status,
+    body,
+    text,
+    setCookies: response.headers.getSetCookie(),
+    etag: response.headers.get('etag') ?? undefined,
+  };
 }
 
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
@@ -53,7 +64,9 @@ export function parseHeaderFlags(values: readonly string[]): Record<string, stri
     const name = value.slice(0, colon).trim();
     const headerValue = value.slice(colon + 1).trim();
     if (colon < 0 || !HEADER_NAME.test(name) || /[\r\n\0]/.test(headerValue)) {
-      throw new CliError(`--header must look like 'Name: value' (e.g. --header 'If-Match: "3"'); got ${JSON.stringify(value)}`);
+      throw new CliError(
+        `--header must look like 'Name: value' (e.g. --header 'If-Match: "3"'); got ${JSON.stringify(value)}`,
+      );
     }
     headers[name] = headerValue;
   }

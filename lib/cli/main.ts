@@ -80,8 +80,9 @@ function contextFrom(flag: (name: string) => string | undefined): CliContext {
   return {
     outputsFile: named ?? defaultOutputsFile(localDir),
     outputsExplicit: named !== undefined,
-    store: new TokenStore(flag('token-file') ?? (process.env.TOKENS_FILE || path.join(localDir, 'tokens.json')), (message) =>
-      process.stderr.write(`${message}\n`),
+    store: new TokenStore(
+      flag('token-file') ?? (process.env.TOKENS_FILE || path.join(localDir, 'tokens.json')),
+      (message) => process.stderr.write(`${message}\n`),
     ),
     print: (text) => process.stdout.write(`${text}\n`),
     warn: (text) => process.stderr.write(`${text}\n`),
@@ -91,11 +92,16 @@ function contextFrom(flag: (name: string) => string | undefined): CliContext {
 /** A whole number from `min` to `max`, or a one-line error naming the flag. */
 function integerFlag(value: string | undefined, fallback: number, name: string, [min, max]: [number, number]): number {
   const number = Number(value ?? fallback);
-  if (!Number.isInteger(number) || number < min || number > max) throw new CliError(`--${name} must be a whole number from ${min} to ${max}`);
+  if (!Number.isInteger(number) || number < min || number > max)
+    throw new CliError(`--${name} must be a whole number from ${min} to ${max}`);
   return number;
 }
 
-async function loginCommand(context: CliContext, flag: (name: string) => string | undefined, hosted: boolean): Promise<void> {
+async function loginCommand(
+  context: CliContext,
+  flag: (name: string) => string | undefined,
+  hosted: boolean,
+): Promise<void> {
   if (hosted) {
     await hostedLogin(context, {
       port: integerFlag(flag('port'), configFor('dev').local.cliCallbackPort, 'port', [1, 65535]),
@@ -150,7 +156,10 @@ async function run(argv: readonly string[]): Promise<void> {
 }
 
 run(process.argv.slice(2)).catch((error: unknown) => {
-  const message = error instanceof CliError ? error.message : `Unexpected error: ${error instanceof Error ? error.message : String(error)}`;
+  const message =
+    error instanceof CliError
+      ? error.message
+      : `Unexpected error: ${error instanceof Error ? error.message : String(error)}`;
   process.stderr.write(`cli: ${message}\n`);
   process.exitCode = 1;
 });

@@ -20,10 +20,13 @@ export function readOutputs(file: string): StackOutputs {
   try {
     text = readFileSync(file, 'utf8');
   } catch {
-    throw new CliError(`No outputs file at ${file}: run \`npm start\` (local) or \`npx cdk deploy --all --outputs-file outputs.json\`, or pass --outputs FILE`);
+    throw new CliError(
+      `No outputs file at ${file}: run \`npm start\` (local) or \`npx cdk deploy --all --outputs-file outputs.json\`, or pass --outputs FILE`,
+    );
   }
   const parsed = safeJsonParse(text);
-  if (parsed === undefined) throw new CliError(`${file} is not valid JSON: restart \`npm start\` or redeploy to rewrite it`);
+  if (parsed === undefined)
+    throw new CliError(`${file} is not valid JSON: restart \`npm start\` or redeploy to rewrite it`);
   if (!isJsonObject(parsed)) throw new CliError(`${file} is not a JSON object of stack outputs`);
   // Merge `{ Stack: { Key: value } }` (cdk's shape) with any flat keys.
   const merged: Record<string, unknown> = {};

@@ -32,14 +32,18 @@ export class TokenStore {
   }
 
   load(): SavedTokens {
-    if (!existsSync(this.file)) throw new CliError(`Not logged in (no tokens at ${this.file}): run \`npm run cli -- login --username U --password P\``);
+    if (!existsSync(this.file))
+      throw new CliError(
+        `Not logged in (no tokens at ${this.file}): run \`npm run cli -- login --username U --password P\``,
+      );
     const mode = statSync(this.file).mode & 0o777;
     if (mode !== OWNER_ONLY) {
       this.warn(`warning: ${this.file} had permissions ${mode.toString(8)}; set to 600`);
       chmodSync(this.file, OWNER_ONLY);
     }
     const tokens = safeJsonParse(readFileSync(this.file, 'utf8'));
-    if (!isSavedTokens(tokens)) throw new CliError(`${this.file} is corrupted: run \`npm run cli -- logout\` and log in again`);
+    if (!isSavedTokens(tokens))
+      throw new CliError(`${this.file} is corrupted: run \`npm run cli -- logout\` and log in again`);
     return tokens;
   }
 
@@ -51,5 +55,10 @@ export class TokenStore {
 }
 
 function isSavedTokens(tokens: unknown): tokens is SavedTokens {
-  return isJsonObject(tokens) && typeof tokens.apiUrl === 'string' && typeof tokens.accessToken === 'string' && typeof tokens.expiresAt === 'number';
+  return (
+    isJsonObject(tokens) &&
+    typeof tokens.apiUrl === 'string' &&
+    typeof tokens.accessToken === 'string' &&
+    typeof tokens.expiresAt === 'number'
+  );
 }

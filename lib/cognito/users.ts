@@ -19,7 +19,11 @@ export interface UserToCreate {
   readonly attributes?: Readonly<Record<string, string>>;
 }
 
-export async function createUser(client: CognitoIdentityProviderClient, userPoolId: string, user: UserToCreate): Promise<void> {
+export async function createUser(
+  client: CognitoIdentityProviderClient,
+  userPoolId: string,
+  user: UserToCreate,
+): Promise<void> {
   const attributes = { email: user.email, email_verified: 'true', ...user.attributes };
   await client.send(
     new AdminCreateUserCommand({
@@ -33,9 +37,22 @@ export async function createUser(client: CognitoIdentityProviderClient, userPool
 }
 
 /** Sets the password (permanent) and adds the user to each group; adding to a group twice is harmless. */
-export async function setPasswordAndGroups(client: CognitoIdentityProviderClient, userPoolId: string, user: UserToCreate): Promise<void> {
-  await client.send(new AdminSetUserPasswordCommand({ UserPoolId: userPoolId, Username: user.email, Password: user.password, Permanent: true }));
+export async function setPasswordAndGroups(
+  client: CognitoIdentityProviderClient,
+  userPoolId: string,
+  user: UserToCreate,
+): Promise<void> {
+  await client.send(
+    new AdminSetUserPasswordCommand({
+      UserPoolId: userPoolId,
+      Username: user.email,
+      Password: user.password,
+      Permanent: true,
+    }),
+  );
   for (const group of user.groups) {
-    await client.send(new AdminAddUserToGroupCommand({ UserPoolId: userPoolId, Username: user.email, GroupName: group }));
+    await client.send(
+      new AdminAddUserToGroupCommand({ UserPoolId: userPoolId, Username: user.email, GroupName: group }),
+    );
   }
 }

@@ -192,7 +192,14 @@ const baseConfig: AppConfig = {
     scopes: ['openid', 'email', 'profile'],
   },
   identityPool: { allowGuestAccess: false },
-  local: { host: '127.0.0.1', apiPort: LOCAL_API_PORT, cognitoPort: 9229, dynamodbPort: 8000, dir: '.local', cliCallbackPort: CLI_CALLBACK_PORT },
+  local: {
+    host: '127.0.0.1',
+    apiPort: LOCAL_API_PORT,
+    cognitoPort: 9229,
+    dynamodbPort: 8000,
+    dir: '.local',
+    cliCallbackPort: CLI_CALLBACK_PORT,
+  },
 };
 
 /** The dev stage's defaults: the local demo page, the CLI's loopback redirect, the local API's origin. */

@@ -35,7 +35,9 @@ export function corsPolicy(origins: readonly string[], routes: readonly Route[])
   if (origins.length === 0) throw new CorsConfigError('CORS needs at least one allowed origin');
   for (const origin of origins) {
     if (!ORIGIN_PATTERN.test(origin)) {
-      throw new CorsConfigError(`"${origin}" is not an origin: use scheme://host[:port] with no path (and no "*": credentials are allowed)`);
+      throw new CorsConfigError(
+        `"${origin}" is not an origin: use scheme://host[:port] with no path (and no "*": credentials are allowed)`,
+      );
     }
   }
   return {
@@ -76,7 +78,10 @@ export function gatewayResponseCorsHeaders(policy: CorsPolicy): Record<string, s
 }
 
 /** A backend's answer: the request's origin echoed when allowed (with credentials), else only `Vary`; nothing without CORS. */
-export function responseCorsHeaders(allowOrigins: readonly string[], requestOrigin: string | undefined): Record<string, string> {
+export function responseCorsHeaders(
+  allowOrigins: readonly string[],
+  requestOrigin: string | undefined,
+): Record<string, string> {
   if (allowOrigins.length === 0) return {};
   if (!isAllowedOrigin(allowOrigins, requestOrigin)) return { Vary: 'Origin' };
   return { 'Access-Control-Allow-Origin': requestOrigin, 'Access-Control-Allow-Credentials': 'true', Vary: 'Origin' };

@@ -48,4 +48,9 @@ export const REJECTION_REASONS = [
 ] as const;
 
 /** Reasons that mean the authorizer itself (or its configuration or key source) is failing: each one is alarmed. */
-export const ALARMED_REASONS = ['INTERNAL_ERROR', 'CONFIG_ERROR', 'JWKS_UNAVAILABLE', 'REVOCATION_UNAVAILABLE'] as const satisfies ReadonlyArray<(typeof REJECTION_REASONS)[number]>;
+export const ALARMED_REASONS = [
+  'INTERNAL_ERROR',
+  'CONFIG_ERROR',
+  'JWKS_UNAVAILABLE',
+  'REVOCATION_UNAVAILABLE',
+] as const satisfies ReadonlyArray<(typeof REJECTION_REASONS)[number]>;

@@ -27,7 +27,9 @@ export function domainPrefixProblems(prefix: string): string[] {
   }
   for (const word of RESERVED_DOMAIN_WORDS) {
     if (prefix.includes(word)) {
-      problems.push(`must not contain the reserved word "${word}" (Cognito rejects prefixes containing ${RESERVED_DOMAIN_WORDS.join(', ')})`);
+      problems.push(
+        `must not contain the reserved word "${word}" (Cognito rejects prefixes containing ${RESERVED_DOMAIN_WORDS.join(', ')})`,
+      );
     }
   }
   return problems;

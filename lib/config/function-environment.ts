@@ -46,12 +46,26 @@ export interface BackendSettings {
 }
 
 export function authorizerRuntimeConfig(config: AppConfig, routes: readonly Route[]): AuthorizerRuntimeConfig {
-  const { acceptIdTokens, clockSkewSeconds, maxTokenLifetimeSeconds, jwksFetchTimeoutMs, jwksPenaltySeconds, maxHeaderBytes } = config.authorizer;
+  const {
+    acceptIdTokens,
+    clockSkewSeconds,
+    maxTokenLifetimeSeconds,
+    jwksFetchTimeoutMs,
+    jwksPenaltySeconds,
+    maxHeaderBytes,
+  } = config.authorizer;
   return {
     routes: routes.filter((route) => !isPublic(route)).map(({ method, path, access }) => ({ method, path, access })),
     groupPrecedence: groupsByPrecedence(config).map((group) => group.name),
     // Not the cache TTL: only API Gateway uses it.
-    limits: { acceptIdTokens, clockSkewSeconds, maxTokenLifetimeSeconds, jwksFetchTimeoutMs, jwksPenaltySeconds, maxHeaderBytes },
+    limits: {
+      acceptIdTokens,
+      clockSkewSeconds,
+      maxTokenLifetimeSeconds,
+      jwksFetchTimeoutMs,
+      jwksPenaltySeconds,
+      maxHeaderBytes,
+    },
     revocation: {
       enabled: config.revocation.enabled,
       refreshMs: config.revocation.refreshSeconds * 1000,
@@ -62,7 +76,11 @@ export function authorizerRuntimeConfig(config: AppConfig, routes: readonly Rout
   };
 }
 
-export function authorizerEnvironment(config: AppConfig, routes: readonly Route[], pool: PoolIds): Record<string, string> {
+export function authorizerEnvironment(
+  config: AppConfig,
+  routes: readonly Route[],
+  pool: PoolIds,
+): Record<string, string> {
   return {
     [ENV.userPoolId]: pool.userPoolId,
     [ENV.userPoolClientId]: pool.userPoolClientId,
@@ -82,13 +100,21 @@ function recordsRevocations(handler: HandlerName): boolean {
  * them; the auth handler also the Hosted UI endpoints, the refresh lifetime and the authorizer's
  * settings (AUTHORIZER_CONFIG), to verify the logout route's token exactly as the authorizer does.
  */
-export function handlerEnvironment(handler: HandlerName, config: AppConfig, routes: readonly Route[], pool: PoolIds, settings: BackendSettings): Record<string, string> {
+export function handlerEnvironment(
+  handler: HandlerName,
+  config: AppConfig,
+  routes: readonly Route[],
+  pool: PoolIds,
+  settings: BackendSettings,
+): Record<string, string> {
   const common = {
     [ENV.userPoolId]: pool.userPoolId,
     [ENV.userPoolClientId]: pool.userPoolClientId,
     [ENV.allowedOrigins]: settings.allowedOrigins.join(','),
     [ENV.clockSkewSeconds]: String(config.authorizer.clockSkewSeconds),
-    ...(recordsRevocations(handler) ? { [ENV.revocationRetentionSeconds]: String(revocationRetentionSeconds(config)) } : {}),
+    ...(recordsRevocations(handler)
+      ? { [ENV.revocationRetentionSeconds]: String(revocationRetentionSeconds(config)) }
+      : {}),
   };
   if (handler !== 'auth') return common;
   return {

@@ -45,7 +45,9 @@ export const REVOCATION_ATTRIBUTES = {
 export const REVOCATION_FEED_PARTITION = 'revocations';
 
 /** The item's key: one item per session and per user, so recording one twice overwrites it. */
-export function revocationId(revocation: Pick<SessionRevocation, 'kind' | 'sessionId'> | Pick<UserRevocation, 'kind' | 'sub'>): string {
+export function revocationId(
+  revocation: Pick<SessionRevocation, 'kind' | 'sessionId'> | Pick<UserRevocation, 'kind' | 'sub'>,
+): string {
   return revocation.kind === 'session' ? `session#${revocation.sessionId}` : `user#${revocation.sub}`;
 }
 
@@ -60,7 +62,9 @@ export function toRevocationItem(revocation: Revocation): RevocationItem {
     kind: revocation.kind,
     sub: revocation.sub,
   };
-  return revocation.kind === 'session' ? { ...common, sessionId: revocation.sessionId } : { ...common, revokedBefore: revocation.revokedBefore };
+  return revocation.kind === 'session'
+    ? { ...common, sessionId: revocation.sessionId }
+    : { ...common, revokedBefore: revocation.revokedBefore };
 }
 
 /** An item read back from the store, checked field by field; `undefined` for anything else (never trusted blindly). */
@@ -69,7 +73,8 @@ export function fromRevocationItem(item: Readonly<Record<string, unknown>>): Rev
   const revokedAt = item[REVOCATION_ATTRIBUTES.revokedAt];
   const expiresAt = item[REVOCATION_ATTRIBUTES.expiresAt];
   if (typeof sub !== 'string' || sub === '' || !isWholeNumber(revokedAt) || !isWholeNumber(expiresAt)) return undefined;
-  if (kind === 'session' && typeof sessionId === 'string' && sessionId !== '') return { kind, sessionId, sub, revokedAt, expiresAt };
+  if (kind === 'session' && typeof sessionId === 'string' && sessionId !== '')
+    return { kind, sessionId, sub, revokedAt, expiresAt };
   if (kind === 'user' && isWholeNumber(revokedBefore)) return { kind, sub, revokedBefore, revokedAt, expiresAt };
   return undefined;
 }

@@ -24,14 +24,18 @@ const URL_LISTS: ReadonlyArray<{ key: UrlListKey; kind: UrlKind; example: string
 /** The validated configuration of the stage the context names (default `dev`); throws one ConfigError. */
 export function configFromContext(read: ContextReader): AppConfig {
   const stage = read('stage') ?? DEV_STAGE;
-  if (typeof stage !== 'string' || !STAGE_PATTERN.test(stage)) assertNoProblems([stageProblem('Context "stage"', show(stage))]);
+  if (typeof stage !== 'string' || !STAGE_PATTERN.test(stage))
+    assertNoProblems([stageProblem('Context "stage"', show(stage))]);
   const name = show(stage);
   const problems: string[] = [];
   const settings: { -readonly [K in keyof StageSettings]: StageSettings[K] } = {};
   for (const { key, kind, example } of URL_LISTS) {
     const list = parseList(read(key));
     if (list === undefined) {
-      if (name !== DEV_STAGE) problems.push(`Context "${key}" is required for stage "${name}": pass -c ${key}=${example} (comma-separated for several)`);
+      if (name !== DEV_STAGE)
+        problems.push(
+          `Context "${key}" is required for stage "${name}": pass -c ${key}=${example} (comma-separated for several)`,
+        );
       continue;
     }
     problems.push(...urlListProblems(`Context "${key}"`, list, name, kind));

@@ -130,13 +130,19 @@ export function tableDefinitionProblems(definitions: Readonly<Record<string, Tab
   for (const [key, definition] of Object.entries(definitions)) {
     if (!KEY.test(key)) problems.push(`table "${key}": the key must be 1 to 200 letters, digits, _ . or -`);
     for (const field of ['envVar', 'outputName'] as const) {
-      if (seen[field].has(definition[field])) problems.push(`table "${key}": ${field} "${definition[field]}" is used by another table`);
+      if (seen[field].has(definition[field]))
+        problems.push(`table "${key}": ${field} "${definition[field]}" is used by another table`);
       seen[field].add(definition[field]);
     }
     const indexNames = definition.indexes.map((index) => index.name);
-    const keys = [definition.partitionKey, definition.sortKey, ...definition.indexes.flatMap((index) => [index.partitionKey, index.sortKey])];
+    const keys = [
+      definition.partitionKey,
+      definition.sortKey,
+      ...definition.indexes.flatMap((index) => [index.partitionKey, index.sortKey]),
+    ];
     for (const attribute of keys) {
-      if (attribute && !ATTRIBUTE.test(attribute.name)) problems.push(`table "${key}": key attribute "${attribute.name}" is not a valid name`);
+      if (attribute && !ATTRIBUTE.test(attribute.name))
+        problems.push(`table "${key}": key attribute "${attribute.name}" is not a valid name`);
     }
     const ttl = definition.timeToLiveAttribute;
     if (ttl !== undefined && (!ATTRIBUTE.test(ttl) || keys.some((attribute) => attribute?.name === ttl))) {
@@ -144,11 +150,13 @@ export function tableDefinitionProblems(definitions: Readonly<Record<string, Tab
     }
     for (const name of indexNames) {
       if (!NAME.test(name)) problems.push(`table "${key}": index "${name}" must be 3 to 255 letters, digits, _ . or -`);
-      if (indexNames.indexOf(name) !== indexNames.lastIndexOf(name)) problems.push(`table "${key}": index "${name}" is defined twice`);
+      if (indexNames.indexOf(name) !== indexNames.lastIndexOf(name))
+        problems.push(`table "${key}": index "${name}" is defined twice`);
     }
     for (const [user, access] of Object.entries(definition.access)) {
       for (const index of access?.queryIndexes ?? []) {
-        if (!indexNames.includes(index)) problems.push(`table "${key}": ${user} may query index "${index}", which the table does not have`);
+        if (!indexNames.includes(index))
+          problems.push(`table "${key}": ${user} may query index "${index}", which the table does not have`);
       }
     }
   }
@@ -158,5 +166,6 @@ export function tableDefinitionProblems(definitions: Readonly<Record<string, Tab
 /** Throws one Error listing every problem of the definitions. */
 export function assertValidTables(definitions: Readonly<Record<string, TableDefinition>>): void {
   const problems = tableDefinitionProblems(definitions);
-  if (problems.length > 0) throw new Error(`Invalid table definitions (lib/config/tables.ts):\n  ${problems.join('\n  ')}`);
+  if (problems.length > 0)
+    throw new Error(`Invalid table definitions (lib/config/tables.ts):\n  ${problems.join('\n  ')}`);
 }

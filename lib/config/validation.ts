@@ -42,7 +42,8 @@ export function validateConfig(config: AppConfig): string[] {
 
 function appProblems(config: AppConfig): string[] {
   const problems: string[] = [];
-  if (!APP_NAME.test(config.appName)) problems.push(`config.appName must be 1 to 32 letters or digits, starting with a letter; got "${config.appName}"`);
+  if (!APP_NAME.test(config.appName))
+    problems.push(`config.appName must be 1 to 32 letters or digits, starting with a letter; got "${config.appName}"`);
   if (!STAGE_PATTERN.test(config.stage)) problems.push(stageProblem('config.stage', config.stage));
   return problems;
 }
@@ -55,18 +56,27 @@ export function stageProblem(label: string, stage: string): string {
 function tokenProblems(config: AppConfig): string[] {
   const { accessTokenMinutes, idTokenMinutes, refreshTokenDays } = config.tokens;
   const problems: string[] = [];
-  for (const [name, minutes] of [['accessTokenMinutes', accessTokenMinutes], ['idTokenMinutes', idTokenMinutes]] as const) {
+  for (const [name, minutes] of [
+    ['accessTokenMinutes', accessTokenMinutes],
+    ['idTokenMinutes', idTokenMinutes],
+  ] as const) {
     if (!isWhole(minutes, TOKEN_MINUTES.min, TOKEN_MINUTES.max)) {
-      problems.push(`config.tokens.${name} must be a whole number of minutes from 5 to 1440 (Cognito: 5 minutes to 1 day); got ${minutes}`);
+      problems.push(
+        `config.tokens.${name} must be a whole number of minutes from 5 to 1440 (Cognito: 5 minutes to 1 day); got ${minutes}`,
+      );
     }
   }
   // The comparisons below only mean something between lifetimes that are valid themselves.
   const lifetimesValid = problems.length === 0;
   const refreshMinutes = refreshTokenDays * MINUTES_PER_DAY;
   if (!isWhole(refreshMinutes, REFRESH_MINUTES.min, REFRESH_MINUTES.max)) {
-    problems.push(`config.tokens.refreshTokenDays must be from 60 minutes to 10 years (3650 days) in whole minutes; got ${refreshTokenDays}`);
+    problems.push(
+      `config.tokens.refreshTokenDays must be from 60 minutes to 10 years (3650 days) in whole minutes; got ${refreshTokenDays}`,
+    );
   } else if (lifetimesValid && refreshMinutes <= Math.max(accessTokenMinutes, idTokenMinutes)) {
-    problems.push(`config.tokens.refreshTokenDays (${refreshMinutes} minutes) must be longer than the access and ID token lifetimes`);
+    problems.push(
+      `config.tokens.refreshTokenDays (${refreshMinutes} minutes) must be longer than the access and ID token lifetimes`,
+    );
   }
   const longestAccepted = Math.max(accessTokenMinutes, config.authorizer.acceptIdTokens ? idTokenMinutes : 0) * 60;
   if (lifetimesValid && config.authorizer.maxTokenLifetimeSeconds < longestAccepted) {
@@ -79,13 +89,29 @@ function tokenProblems(config: AppConfig): string[] {
 
 /** The authorizer's cache TTL within API Gateway's range, and its limits sane. */
 function authorizerProblems(config: AppConfig): string[] {
-  const { resultsCacheTtlSeconds, clockSkewSeconds, jwksFetchTimeoutMs, jwksPenaltySeconds, maxHeaderBytes } = config.authorizer;
+  const { resultsCacheTtlSeconds, clockSkewSeconds, jwksFetchTimeoutMs, jwksPenaltySeconds, maxHeaderBytes } =
+    config.authorizer;
   const checks: Array<[boolean, string]> = [
-    [isWhole(resultsCacheTtlSeconds, CACHE_TTL_SECONDS.min, CACHE_TTL_SECONDS.max), `config.authorizer.resultsCacheTtlSeconds must be a whole number from 0 to 3600 (API Gateway's limit; 0 turns the cache off); got ${resultsCacheTtlSeconds}`],
-    [isWhole(clockSkewSeconds, 0, 300), `config.authorizer.clockSkewSeconds must be a whole number from 0 to 300; got ${clockSkewSeconds}`],
-    [isWhole(jwksFetchTimeoutMs, 1, 10_000), `config.authorizer.jwksFetchTimeoutMs must be a whole number from 1 to 10000 (the function's timeout); got ${jwksFetchTimeoutMs}`],
-    [isWhole(jwksPenaltySeconds, 0), `config.authorizer.jwksPenaltySeconds must be a whole number of seconds, 0 or more; got ${jwksPenaltySeconds}`],
-    [isWhole(maxHeaderBytes, 1, 10_240), `config.authorizer.maxHeaderBytes must be a whole number from 1 to 10240 (API Gateway's header limit); got ${maxHeaderBytes}`],
+    [
+      isWhole(resultsCacheTtlSeconds, CACHE_TTL_SECONDS.min, CACHE_TTL_SECONDS.max),
+      `config.authorizer.resultsCacheTtlSeconds must be a whole number from 0 to 3600 (API Gateway's limit; 0 turns the cache off); got ${resultsCacheTtlSeconds}`,
+    ],
+    [
+      isWhole(clockSkewSeconds, 0, 300),
+      `config.authorizer.clockSkewSeconds must be a whole number from 0 to 300; got ${clockSkewSeconds}`,
+    ],
+    [
+      isWhole(jwksFetchTimeoutMs, 1, 10_000),
+      `config.authorizer.jwksFetchTimeoutMs must be a whole number from 1 to 10000 (the function's timeout); got ${jwksFetchTimeoutMs}`,
+    ],
+    [
+      isWhole(jwksPenaltySeconds, 0),
+      `config.authorizer.jwksPenaltySeconds must be a whole number of seconds, 0 or more; got ${jwksPenaltySeconds}`,
+    ],
+    [
+      isWhole(maxHeaderBytes, 1, 10_240),
+      `config.authorizer.maxHeaderBytes must be a whole number from 1 to 10240 (API Gateway's header limit); got ${maxHeaderBytes}`,
+    ],
   ];
   return checks.filter(([ok]) => !ok).map(([, problem]) => problem);
 }
@@ -94,8 +120,14 @@ function authorizerProblems(config: AppConfig): string[] {
 function revocationProblems(config: AppConfig): string[] {
   const { refreshSeconds, readTimeoutMs } = config.revocation;
   const checks: Array<[boolean, string]> = [
-    [isWhole(refreshSeconds, 1, 300), `config.revocation.refreshSeconds must be a whole number from 1 to 300 (each warm authorizer reads the store once per interval); got ${refreshSeconds}`],
-    [isWhole(readTimeoutMs, 10, 5000), `config.revocation.readTimeoutMs must be a whole number from 10 to 5000; got ${readTimeoutMs}`],
+    [
+      isWhole(refreshSeconds, 1, 300),
+      `config.revocation.refreshSeconds must be a whole number from 1 to 300 (each warm authorizer reads the store once per interval); got ${refreshSeconds}`,
+    ],
+    [
+      isWhole(readTimeoutMs, 10, 5000),
+      `config.revocation.readTimeoutMs must be a whole number from 10 to 5000; got ${readTimeoutMs}`,
+    ],
   ];
   return checks.filter(([ok]) => !ok).map(([, problem]) => problem);
 }
@@ -105,9 +137,12 @@ function throttlingProblems(config: AppConfig): string[] {
   const { throttlingRateLimit, throttlingBurstLimit } = config.api;
   const problems: string[] = [];
   if (!(Number.isFinite(throttlingRateLimit) && throttlingRateLimit > 0)) {
-    problems.push(`config.api.throttlingRateLimit must be a positive number of requests per second; got ${throttlingRateLimit}`);
+    problems.push(
+      `config.api.throttlingRateLimit must be a positive number of requests per second; got ${throttlingRateLimit}`,
+    );
   }
-  if (!isWhole(throttlingBurstLimit, 1)) problems.push(`config.api.throttlingBurstLimit must be a positive whole number; got ${throttlingBurstLimit}`);
+  if (!isWhole(throttlingBurstLimit, 1))
+    problems.push(`config.api.throttlingBurstLimit must be a positive whole number; got ${throttlingBurstLimit}`);
   return problems;
 }
 
@@ -118,15 +153,22 @@ function groupProblems(config: AppConfig): string[] {
   const seenPrecedences = new Map<number, string>();
   for (const { name, precedence } of config.groups) {
     if (!GROUP_NAME.test(name)) {
-      problems.push(`config.groups: "${name}" is not a valid Cognito group name (1 to 128 letters, digits, symbols or punctuation, no spaces)`);
+      problems.push(
+        `config.groups: "${name}" is not a valid Cognito group name (1 to 128 letters, digits, symbols or punctuation, no spaces)`,
+      );
     }
     if (seenNames.has(name)) problems.push(`config.groups: the name "${name}" appears more than once`);
     seenNames.add(name);
     if (!isWhole(precedence, 0, MAX_PRECEDENCE)) {
-      problems.push(`config.groups: the precedence of "${name}" must be a whole number from 0 to ${MAX_PRECEDENCE}; got ${precedence}`);
+      problems.push(
+        `config.groups: the precedence of "${name}" must be a whole number from 0 to ${MAX_PRECEDENCE}; got ${precedence}`,
+      );
     }
     const other = seenPrecedences.get(precedence);
-    if (other !== undefined) problems.push(`config.groups: "${other}" and "${name}" share precedence ${precedence} (a lower number wins: each must be unique)`);
+    if (other !== undefined)
+      problems.push(
+        `config.groups: "${other}" and "${name}" share precedence ${precedence} (a lower number wins: each must be unique)`,
+      );
     seenPrecedences.set(precedence, name);
   }
   return problems;
@@ -159,7 +201,8 @@ function urlProblem(value: string, stage: string, kind: UrlKind): string | undef
   } else if (url.protocol !== 'https:') {
     return 'must use https';
   }
-  if (kind === 'origin' && url.origin !== value) return 'must be an origin: scheme, host and optional port, no path or trailing slash';
+  if (kind === 'origin' && url.origin !== value)
+    return 'must be an origin: scheme, host and optional port, no path or trailing slash';
   if (kind === 'url' && url.hash !== '') return 'must not contain a fragment (#)';
   return undefined;
 }
@@ -178,14 +221,16 @@ function stageUrlProblems(config: AppConfig): string[] {
  */
 function configDomainPrefixProblems(config: AppConfig): string[] {
   const explicit = config.hostedUi.domainPrefix;
-  if (explicit !== undefined) return domainPrefixProblems(explicit).map((rule) => `config.hostedUi.domainPrefix ("${explicit}") ${rule}`);
+  if (explicit !== undefined)
+    return domainPrefixProblems(explicit).map((rule) => `config.hostedUi.domainPrefix ("${explicit}") ${rule}`);
   return defaultDomainPrefixProblems(defaultDomainPrefix(config.appName, config.stage, PLACEHOLDER_ACCOUNT));
 }
 
 /** The rules a derived default prefix breaks, with what to do about it. */
 export function defaultDomainPrefixProblems(prefix: string): string[] {
   return domainPrefixProblems(prefix).map(
-    (rule) => `The default Hosted UI domain prefix "${prefix}" (app, stage, account) ${rule}: pass -c domainPrefix=<prefix>`,
+    (rule) =>
+      `The default Hosted UI domain prefix "${prefix}" (app, stage, account) ${rule}: pass -c domainPrefix=<prefix>`,
   );
 }
 
@@ -196,12 +241,15 @@ export function routeProblems(routes: readonly Route[], config: AppConfig): stri
   const seen = new Set<string>();
   for (const route of routes) {
     const name = `${route.method} ${route.path}`;
-    if (!ROUTE_PATH_PATTERN.test(route.path)) problems.push(`routes: "${name}" has a malformed path (segments of A-Z a-z 0-9 . _ ~ - or {param})`);
+    if (!ROUTE_PATH_PATTERN.test(route.path))
+      problems.push(`routes: "${name}" has a malformed path (segments of A-Z a-z 0-9 . _ ~ - or {param})`);
     if (seen.has(name)) problems.push(`routes: "${name}" appears more than once`);
     seen.add(name);
     if (route.access !== 'public' && route.access !== 'authenticated') {
-      if (route.access.length === 0) problems.push(`routes: "${name}" grants no group (use 'authenticated' for any valid token)`);
-      for (const group of route.access) if (!groups.has(group)) problems.push(`routes: "${name}" grants "${group}", which is not a configured group`);
+      if (route.access.length === 0)
+        problems.push(`routes: "${name}" grants no group (use 'authenticated' for any valid token)`);
+      for (const group of route.access)
+        if (!groups.has(group)) problems.push(`routes: "${name}" grants "${group}", which is not a configured group`);
     }
   }
   return problems;

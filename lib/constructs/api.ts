@@ -12,7 +12,12 @@ import { resourceName, type AppConfig } from '../config/app-config';
 import { AUTHORIZER_BUNDLING, HANDLER_BUNDLING, nodeOptionsFor, type FunctionBundling } from '../config/bundling';
 import { assertNoProblems, ConfigError } from '../config/config-error';
 import { corsPolicy, gatewayResponseCorsHeaders, type CorsPolicy } from '../config/cors';
-import { authorizerEnvironment, handlerEnvironment, type BackendSettings, type PoolIds } from '../config/function-environment';
+import {
+  authorizerEnvironment,
+  handlerEnvironment,
+  type BackendSettings,
+  type PoolIds,
+} from '../config/function-environment';
 import { GATEWAY_RESPONSES, type GatewayResponseName } from '../config/gateway-responses';
 import { AUTHORIZER_MEMORY_MB, HANDLER_MEMORY_MB, LAMBDA_MEMORY_RANGE_MB } from '../config/lambda-sizing';
 import { routeProblems, validateConfig } from '../config/validation';
@@ -109,11 +114,20 @@ export class AuthorizedApi extends Construct {
 
     const cors = corsPolicy(config.api.allowedOrigins, routes);
     const pool = { userPoolId: props.userPool.userPoolId, userPoolClientId: props.userPoolClient.userPoolClientId };
-    const authorizerMemory = validMemorySize(props.authorizerMemorySize ?? AUTHORIZER_MEMORY_MB, 'authorizerMemorySize');
+    const authorizerMemory = validMemorySize(
+      props.authorizerMemorySize ?? AUTHORIZER_MEMORY_MB,
+      'authorizerMemorySize',
+    );
     // The revocation check reads the store's feed (lib/config/tables.ts); switched off, the authorizer gets no table at all.
     const revocationTables = config.revocation.enabled ? props.tables.environmentFor('authorizer') : {};
     const authorizerVariables = { ...authorizerEnvironment(config, routes, pool), ...revocationTables };
-    this.authorizerFunction = this.lambdaFunction('Authorizer', 'authorizer/index.ts', authorizerVariables, AUTHORIZER_BUNDLING, authorizerMemory);
+    this.authorizerFunction = this.lambdaFunction(
+      'Authorizer',
+      'authorizer/index.ts',
+      authorizerVariables,
+      AUTHORIZER_BUNDLING,
+      authorizerMemory,
+    );
     if (config.revocation.enabled) props.tables.grantTo('authorizer', this.authorizerFunction);
     this.authorizerLogGroup = this.authorizerFunction.logGroup;
     // Backends send the CORS headers of their own answers: API Gateway adds none to proxy integrations.
@@ -129,7 +143,10 @@ export class AuthorizedApi extends Construct {
       }),
     );
 
-    const accessLogs = new logs.LogGroup(this, 'AccessLogs', { retention: this.logRetention, removalPolicy: RemovalPolicy.DESTROY });
+    const accessLogs = new logs.LogGroup(this, 'AccessLogs', {
+      retention: this.logRetention,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
     this.api = new apigateway.RestApi(this, 'RestApi', {
       restApiName: resourceName(config, 'api'),
       cloudWatchRole: true,
@@ -164,21 +181,30 @@ export class AuthorizedApi extends Construct {
       identitySource: apigateway.IdentitySource.header('Authorization'),
       resultsCacheTtl,
     });
-    const validator = this.api.addRequestValidator('RequestValidator', { validateRequestBody: true, validateRequestParameters: true });
+    const validator = this.api.addRequestValidator('RequestValidator', {
+      validateRequestBody: true,
+      validateRequestParameters: true,
+    });
     for (const route of routes) {
-      const method = this.api.root.resourceForPath(route.path).addMethod(
-        route.method,
-        new apigateway.LambdaIntegration(this.handlers[route.handler]),
-        isPublic(route)
-          ? { authorizationType: apigateway.AuthorizationType.NONE, requestValidator: validator }
-          : { authorizationType: apigateway.AuthorizationType.CUSTOM, authorizer, requestValidator: validator },
-      );
+      const method = this.api.root
+        .resourceForPath(route.path)
+        .addMethod(
+          route.method,
+          new apigateway.LambdaIntegration(this.handlers[route.handler]),
+          isPublic(route)
+            ? { authorizationType: apigateway.AuthorizationType.NONE, requestValidator: validator }
+            : { authorizationType: apigateway.AuthorizationType.CUSTOM, authorizer, requestValidator: validator },
+        );
       if (isPublic(route)) {
-        acknowledgeUnauthenticated(method, `${route.method} ${route.path} is public in the access map (it is how callers obtain tokens)`);
+        acknowledgeUnauthenticated(
+          method,
+          `${route.method} ${route.path} is public in the access map (it is how callers obtain tokens)`,
+        );
       } else {
         Validations.of(method).acknowledge({
           id: 'AwsSolutions-COG4',
-          reason: 'A Lambda TOKEN authorizer verifies the Cognito user pool JWT (aws-jwt-verify) and applies group-based access from the access map, which a Cognito authorizer cannot',
+          reason:
+            'A Lambda TOKEN authorizer verifies the Cognito user pool JWT (aws-jwt-verify) and applies group-based access from the access map, which a Cognito authorizer cannot',
         });
       }
     }
@@ -194,16 +220,34 @@ export class AuthorizedApi extends Construct {
   ): Record<HandlerName, NodejsFunction> {
     const names = [...new Set(routes.map((route) => route.handler))];
     const functions = names.map((name) => {
-      const environment = { ...handlerEnvironment(name, config, routes, pool, settings), ...tables.environmentFor(name) };
-      const handler = this.lambdaFunction(`${name[0].toUpperCase()}${name.slice(1)}Handler`, `handlers/${name}.ts`, environment, HANDLER_BUNDLING, HANDLER_MEMORY_MB);
+      const environment = {
+        ...handlerEnvironment(name, config, routes, pool, settings),
+        ...tables.environmentFor(name),
+      };
+      const handler = this.lambdaFunction(
+        `${name[0].toUpperCase()}${name.slice(1)}Handler`,
+        `handlers/${name}.ts`,
+        environment,
+        HANDLER_BUNDLING,
+        HANDLER_MEMORY_MB,
+      );
       tables.grantTo(name, handler);
       return [name, handler] as const;
     });
     return Object.fromEntries(functions) as Record<HandlerName, NodejsFunction>;
   }
 
-  private lambdaFunction(id: string, entry: string, environment: Record<string, string>, bundling: FunctionBundling, memorySize: number): NodejsFunction {
-    const logGroup = new logs.LogGroup(this, `${id}Logs`, { retention: this.logRetention, removalPolicy: RemovalPolicy.DESTROY });
+  private lambdaFunction(
+    id: string,
+    entry: string,
+    environment: Record<string, string>,
+    bundling: FunctionBundling,
+    memorySize: number,
+  ): NodejsFunction {
+    const logGroup = new logs.LogGroup(this, `${id}Logs`, {
+      retention: this.logRetention,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
     // Own role with write access to its own log group only (instead of the broad managed policy).
     const role = new iam.Role(this, `${id}Role`, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
     logGroup.grantWrite(role);
@@ -225,7 +269,9 @@ export class AuthorizedApi extends Construct {
 
   /** API Gateway's own answers (401, 403, 500, …) as JSON with CORS, the same bodies the local gateway sends. */
   private addGatewayResponses(cors: CorsPolicy): void {
-    const responseHeaders = Object.fromEntries(Object.entries(gatewayResponseCorsHeaders(cors)).map(([name, value]) => [name, `'${value}'`]));
+    const responseHeaders = Object.fromEntries(
+      Object.entries(gatewayResponseCorsHeaders(cors)).map(([name, value]) => [name, `'${value}'`]),
+    );
     for (const [type, name] of GATEWAY_RESPONSE_TYPES) {
       const { statusCode, body } = GATEWAY_RESPONSES[name];
       this.api.addGatewayResponse(`${name}${type.responseType}`, {

@@ -40,7 +40,11 @@ export class TokenRoleIdentityPool extends Construct {
       identityPoolName: props.identityPoolName,
       allowUnauthenticatedIdentities: allowGuestAccess,
       cognitoIdentityProviders: [
-        { clientId: userPoolClient.userPoolClientId, providerName: userPool.userPoolProviderName, serverSideTokenCheck: true },
+        {
+          clientId: userPoolClient.userPoolClientId,
+          providerName: userPool.userPoolProviderName,
+          serverSideTokenCheck: true,
+        },
       ],
     });
     this.identityPoolId = pool.ref;
@@ -58,7 +62,8 @@ export class TokenRoleIdentityPool extends Construct {
       roles.unauthenticated = this.unauthenticatedRole.roleArn;
       Validations.of(pool).acknowledge({
         id: 'AwsSolutions-COG7',
-        reason: 'Guest access is turned on in the config (identityPool.allowGuestAccess); the guest role has no permissions until granted',
+        reason:
+          'Guest access is turned on in the config (identityPool.allowGuestAccess); the guest role has no permissions until granted',
       });
     }
     new CfnIdentityPoolRoleAttachment(this, 'DefaultRoleAttachment', {

@@ -36,10 +36,14 @@ export const DECISION_METRICS = {
 
 /** What each alarm tells an operator (also in the README's deploy section). */
 const ALARM_MEANINGS: Readonly<Record<(typeof ALARMED_REASONS)[number] | 'API_5XX', string>> = {
-  INTERNAL_ERROR: 'The authorizer failed unexpectedly on a request and answered 401: a bug; its log line has the detail',
-  CONFIG_ERROR: 'The authorizer could not read its configuration at cold start and rejects every request (401): fix its environment and redeploy',
-  JWKS_UNAVAILABLE: "The authorizer could not fetch the user pool's JWKS and rejected valid tokens (401): Cognito or the network is failing",
-  REVOCATION_UNAVAILABLE: 'The authorizer could not read the revocation store in time and rejected valid tokens (401, failing closed): DynamoDB, its throttling or the function\'s network',
+  INTERNAL_ERROR:
+    'The authorizer failed unexpectedly on a request and answered 401: a bug; its log line has the detail',
+  CONFIG_ERROR:
+    'The authorizer could not read its configuration at cold start and rejects every request (401): fix its environment and redeploy',
+  JWKS_UNAVAILABLE:
+    "The authorizer could not fetch the user pool's JWKS and rejected valid tokens (401): Cognito or the network is failing",
+  REVOCATION_UNAVAILABLE:
+    "The authorizer could not read the revocation store in time and rejected valid tokens (401, failing closed): DynamoDB, its throttling or the function's network",
   API_5XX: 'The API answered 5xx: a backend Lambda failed, or the authorizer failed instead of answering 401 or 403',
 };
 
@@ -64,7 +68,10 @@ export class AuthorizerMonitoring extends Construct {
       logs.FilterPattern.stringValue('$.service', '=', DECISION_LINE.service),
       logs.FilterPattern.stringValue('$.message', '=', DECISION_LINE.message),
     );
-    for (const [field, metricName] of [['decision', DECISION_METRICS.byDecision], ['reason', DECISION_METRICS.byReason]] as const) {
+    for (const [field, metricName] of [
+      ['decision', DECISION_METRICS.byDecision],
+      ['reason', DECISION_METRICS.byReason],
+    ] as const) {
       new logs.MetricFilter(this, `${metricName}Filter`, {
         logGroup: props.authorizerLogGroup,
         filterPattern: decisionLines,
@@ -124,18 +131,30 @@ export class AuthorizerMonitoring extends Construct {
       label: '',
       period: minute,
     });
-    const latency = ['p50', 'p99'].map((statistic) => props.authorizerFunction.metricDuration({ statistic, period: minute, label: `authorizer ${statistic}` }));
-    const api = [props.stage.metricCount({ period: minute }), props.stage.metricClientError({ period: minute }), props.stage.metricServerError({ period: minute })];
+    const latency = ['p50', 'p99'].map((statistic) =>
+      props.authorizerFunction.metricDuration({ statistic, period: minute, label: `authorizer ${statistic}` }),
+    );
+    const api = [
+      props.stage.metricCount({ period: minute }),
+      props.stage.metricClientError({ period: minute }),
+      props.stage.metricServerError({ period: minute }),
+    ];
     const dashboard = new cloudwatch.Dashboard(this, 'Dashboard', { dashboardName: props.dashboardName });
     dashboard.addWidgets(
-      new cloudwatch.GraphWidget({ title: 'Authorizer decisions per minute (allow, deny, unauthorized)', left: decisions, width: 12 }),
+      new cloudwatch.GraphWidget({
+        title: 'Authorizer decisions per minute (allow, deny, unauthorized)',
+        left: decisions,
+        width: 12,
+      }),
       new cloudwatch.GraphWidget({ title: 'Authorizer decisions by reason per minute', left: [reasons], width: 12 }),
     );
     dashboard.addWidgets(
       new cloudwatch.GraphWidget({ title: 'Authorizer latency (ms, Lambda duration)', left: latency, width: 12 }),
       new cloudwatch.GraphWidget({ title: 'API requests, 4xx and 5xx per minute', left: api, width: 12 }),
     );
-    dashboard.addWidgets(new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: Object.values(this.alarms), width: 24 }));
+    dashboard.addWidgets(
+      new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: Object.values(this.alarms), width: 24 }),
+    );
     return dashboard;
   }
 }

@@ -3,7 +3,14 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import type { AppConfig } from '../config/app-config';
-import { assertValidTables, TABLES, type FunctionName, type KeyAttribute, type TableAccess, type TableDefinition } from '../config/tables';
+import {
+  assertValidTables,
+  TABLES,
+  type FunctionName,
+  type KeyAttribute,
+  type TableAccess,
+  type TableDefinition,
+} from '../config/tables';
 
 /** What the API construct needs from the tables: for each function, the variables naming its tables and its grants. */
 export interface HandlerDataAccess {
@@ -88,16 +95,27 @@ export class AppTables extends Construct implements HandlerDataAccess {
   }
 
   environmentFor(user: FunctionName): Record<string, string> {
-    return Object.fromEntries(this.usedBy(user).map(({ key, definition }) => [definition.envVar, this.table(key).tableName]));
+    return Object.fromEntries(
+      this.usedBy(user).map(({ key, definition }) => [definition.envVar, this.table(key).tableName]),
+    );
   }
 
   grantTo(user: FunctionName, grantee: iam.IGrantable): void {
     for (const { key, access } of this.usedBy(user)) {
       const { items, queryIndexes = [] } = access;
       const { tableArn } = this.table(key);
-      if (items.length > 0) iam.Grant.addToPrincipal({ grantee, actions: items.map((action) => `dynamodb:${action}`), resourceArns: [tableArn] });
+      if (items.length > 0)
+        iam.Grant.addToPrincipal({
+          grantee,
+          actions: items.map((action) => `dynamodb:${action}`),
+          resourceArns: [tableArn],
+        });
       if (queryIndexes.length > 0) {
-        iam.Grant.addToPrincipal({ grantee, actions: ['dynamodb:Query'], resourceArns: queryIndexes.map((index) => `${tableArn}/index/${index}`) });
+        iam.Grant.addToPrincipal({
+          grantee,
+          actions: ['dynamodb:Query'],
+          resourceArns: queryIndexes.map((index) => `${tableArn}/index/${index}`),
+        });
       }
     }
   }

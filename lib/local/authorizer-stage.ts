@@ -8,7 +8,10 @@ import type { GatewayResponseName } from '../config/gateway-responses';
 import { isJsonObject } from '../../lambda/shared/json';
 
 /** A Lambda TOKEN authorizer; like the Lambda runtime, the stage passes a context with a fresh request id. */
-export type AuthorizerFunction = (event: APIGatewayTokenAuthorizerEvent, context: { readonly awsRequestId: string }) => Promise<APIGatewayAuthorizerResult>;
+export type AuthorizerFunction = (
+  event: APIGatewayTokenAuthorizerEvent,
+  context: { readonly awsRequestId: string },
+) => Promise<APIGatewayAuthorizerResult>;
 
 export interface AuthorizerStageProps {
   readonly authorizer: AuthorizerFunction;
@@ -21,7 +24,10 @@ export interface AuthorizerStageProps {
 /** The authorizer allowed the request to reach policy evaluation, or answered in API Gateway's terms. */
 export type AuthorizerOutcome =
   | { readonly result: APIGatewayAuthorizerResult; readonly source: 'hit' | 'invoked' }
-  | { readonly rejection: Extract<GatewayResponseName, 'unauthorized' | 'authorizerFailure'>; readonly source: 'invoked' };
+  | {
+      readonly rejection: Extract<GatewayResponseName, 'unauthorized' | 'authorizerFailure'>;
+      readonly source: 'invoked';
+    };
 
 export interface AuthorizerStage {
   authorize(identity: string, methodArn: string): Promise<AuthorizerOutcome>;
@@ -43,7 +49,10 @@ export function createAuthorizerStage(props: AuthorizerStageProps): AuthorizerSt
     invocations++;
     let result: unknown;
     try {
-      result = await props.authorizer({ type: 'TOKEN', authorizationToken: identity, methodArn }, { awsRequestId: randomUUID() });
+      result = await props.authorizer(
+        { type: 'TOKEN', authorizationToken: identity, methodArn },
+        { awsRequestId: randomUUID() },
+      );
     } catch (error) {
       // API Gateway: exactly "Unauthorized" is a 401; any other failure is the authorizer's fault.
       const unauthorized = error instanceof Error && error.message === 'Unauthorized';
@@ -86,7 +95,8 @@ const CONTEXT_VALUE_TYPES = new Set(['string', 'number', 'boolean']);
 function isWellFormedResult(result: unknown): result is APIGatewayAuthorizerResult {
   if (!isJsonObject(result)) return false;
   const { principalId, policyDocument, context } = result;
-  if (typeof principalId !== 'string' || !isJsonObject(policyDocument) || !Array.isArray(policyDocument.Statement)) return false;
+  if (typeof principalId !== 'string' || !isJsonObject(policyDocument) || !Array.isArray(policyDocument.Statement))
+    return false;
   // Context values must be strings, numbers or booleans: API Gateway rejects anything else.
   if (context === undefined || context === null) return true;
   return isJsonObject(context) && Object.values(context).every((value) => CONTEXT_VALUE_TYPES.has(typeof value));

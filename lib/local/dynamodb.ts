@@ -40,7 +40,10 @@ export interface LocalDynamo {
 
 /** A loopback DynamoDB someone else runs (e.g. dynalite or DynamoDB Local): used as it is, never stopped. */
 export function externalDynamo(endpoint: string): LocalDynamo {
-  if (!isLoopbackUrl(endpoint)) throw new LocalDynamoError(`${ENV.dynamodbEndpoint} must be a loopback URL such as http://127.0.0.1:8000; got "${endpoint}"`);
+  if (!isLoopbackUrl(endpoint))
+    throw new LocalDynamoError(
+      `${ENV.dynamodbEndpoint} must be a loopback URL such as http://127.0.0.1:8000; got "${endpoint}"`,
+    );
   return { endpoint, dataDir: undefined, stop: () => Promise.resolve() };
 }
 
@@ -153,8 +156,12 @@ async function ensureTable(client: DynamoDBClient, input: CreateTableCommandInpu
   for (;;) {
     const { Table } = await client.send(new DescribeTableCommand({ TableName: input.TableName }));
     if (Table && schemaOf(Table) !== schemaOf(input)) {
-      const remedy = dynamo.dataDir ? `delete ${dynamo.dataDir} to recreate it` : `delete that table at ${dynamo.endpoint} to recreate it`;
-      throw new LocalDynamoError(`The local table ${input.TableName} has other keys or indexes than lib/config/tables.ts defines: ${remedy} (its data is lost)`);
+      const remedy = dynamo.dataDir
+        ? `delete ${dynamo.dataDir} to recreate it`
+        : `delete that table at ${dynamo.endpoint} to recreate it`;
+      throw new LocalDynamoError(
+        `The local table ${input.TableName} has other keys or indexes than lib/config/tables.ts defines: ${remedy} (its data is lost)`,
+      );
     }
     if (Table?.TableStatus === 'ACTIVE') return;
     if (Date.now() > deadline) throw new LocalDynamoError(`The local table ${input.TableName} did not become ACTIVE`);
@@ -168,8 +175,14 @@ export function createTableInput(tableName: string, definition: TableDefinition)
     { AttributeName: partitionKey.name, KeyType: 'HASH' as const },
     ...(sortKey ? [{ AttributeName: sortKey.name, KeyType: 'RANGE' as const }] : []),
   ];
-  const attributes = [definition.partitionKey, definition.sortKey, ...definition.indexes.flatMap((index) => [index.partitionKey, index.sortKey])];
-  const types = new Map(attributes.flatMap((attribute) => (attribute ? [[attribute.name, attribute.type] as const] : [])));
+  const attributes = [
+    definition.partitionKey,
+    definition.sortKey,
+    ...definition.indexes.flatMap((index) => [index.partitionKey, index.sortKey]),
+  ];
+  const types = new Map(
+    attributes.flatMap((attribute) => (attribute ? [[attribute.name, attribute.type] as const] : [])),
+  );
   return {
     TableName: tableName,
     BillingMode: 'PAY_PER_REQUEST',
@@ -177,16 +190,26 @@ export function createTableInput(tableName: string, definition: TableDefinition)
     KeySchema: keySchema(definition.partitionKey, definition.sortKey),
     GlobalSecondaryIndexes:
       definition.indexes.length > 0
-        ? definition.indexes.map((index) => ({ IndexName: index.name, KeySchema: keySchema(index.partitionKey, index.sortKey), Projection: { ProjectionType: 'ALL' } }))
+        ? definition.indexes.map((index) => ({
+            IndexName: index.name,
+            KeySchema: keySchema(index.partitionKey, index.sortKey),
+            Projection: { ProjectionType: 'ALL' },
+          }))
         : undefined,
   };
 }
 
 /** Keys, key types and indexes in one comparable string (the same for a CreateTable input and its DescribeTable answer). */
-function schemaOf(table: Pick<TableDescription, 'KeySchema' | 'AttributeDefinitions' | 'GlobalSecondaryIndexes'>): string {
-  const types = new Map((table.AttributeDefinitions ?? []).map((attribute) => [attribute.AttributeName, attribute.AttributeType]));
+function schemaOf(
+  table: Pick<TableDescription, 'KeySchema' | 'AttributeDefinitions' | 'GlobalSecondaryIndexes'>,
+): string {
+  const types = new Map(
+    (table.AttributeDefinitions ?? []).map((attribute) => [attribute.AttributeName, attribute.AttributeType]),
+  );
   const keys = (schema: TableDescription['KeySchema']) =>
     (schema ?? []).map((key) => `${key.AttributeName}:${types.get(key.AttributeName)}:${key.KeyType}`).join(',');
-  const indexes = (table.GlobalSecondaryIndexes ?? []).map((index) => `${index.IndexName}(${keys(index.KeySchema)})`).sort();
+  const indexes = (table.GlobalSecondaryIndexes ?? [])
+    .map((index) => `${index.IndexName}(${keys(index.KeySchema)})`)
+    .sort();
   return [keys(table.KeySchema), ...indexes].join(' ');
 }

@@ -98,7 +98,9 @@ async function waitUntilHealthy(endpoint: string, child: ChildProcess): Promise<
   const deadline = Date.now() + START_TIMEOUT_MS;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) {
-      throw new EmulatorError(`The Cognito emulator exited with code ${child.exitCode} (see cognito.log in the state directory)`);
+      throw new EmulatorError(
+        `The Cognito emulator exited with code ${child.exitCode} (see cognito.log in the state directory)`,
+      );
     }
     try {
       const response = await fetch(`${endpoint}/health`, { signal: AbortSignal.timeout(1000) });
@@ -158,19 +160,29 @@ async function ensureUserPool(client: CognitoIdentityProviderClient, config: App
       PoolName: config.userPool.name,
       Schema: [
         { Name: 'email', AttributeDataType: 'String', Required: true, Mutable: true },
-        ...config.userPool.customAttributes.map((name) => ({ Name: name, AttributeDataType: 'String' as const, Mutable: true })),
+        ...config.userPool.customAttributes.map((name) => ({
+          Name: name,
+          AttributeDataType: 'String' as const,
+          Mutable: true,
+        })),
       ],
     }),
   );
   return created.UserPool!.Id!;
 }
 
-async function ensureAppClient(client: CognitoIdentityProviderClient, userPoolId: string, options: ProvisionOptions): Promise<string> {
+async function ensureAppClient(
+  client: CognitoIdentityProviderClient,
+  userPoolId: string,
+  options: ProvisionOptions,
+): Promise<string> {
   const { config } = options;
   const clients = await client.send(new ListUserPoolClientsCommand({ UserPoolId: userPoolId, MaxResults: 60 }));
   let clientId = clients.UserPoolClients?.find((appClient) => appClient.ClientName === config.appClientName)?.ClientId;
   if (!clientId) {
-    const created = await client.send(new CreateUserPoolClientCommand({ UserPoolId: userPoolId, ClientName: config.appClientName }));
+    const created = await client.send(
+      new CreateUserPoolClientCommand({ UserPoolId: userPoolId, ClientName: config.appClientName }),
+    );
     clientId = created.UserPoolClient!.ClientId!;
   }
   // Always apply the current settings, so a restart with other ports or lifetimes converges.
@@ -200,10 +212,21 @@ async function ensureAppClient(client: CognitoIdentityProviderClient, userPoolId
   return clientId;
 }
 
-async function ensureGroups(client: CognitoIdentityProviderClient, userPoolId: string, config: AppConfig): Promise<void> {
-  const existing = new Set((await client.send(new ListGroupsCommand({ UserPoolId: userPoolId }))).Groups?.map((group) => group.GroupName));
+async function ensureGroups(
+  client: CognitoIdentityProviderClient,
+  userPoolId: string,
+  config: AppConfig,
+): Promise<void> {
+  const existing = new Set(
+    (await client.send(new ListGroupsCommand({ UserPoolId: userPoolId }))).Groups?.map((group) => group.GroupName),
+  );
   for (const group of config.groups) {
-    const input = { UserPoolId: userPoolId, GroupName: group.name, Precedence: group.precedence, Description: group.description };
+    const input = {
+      UserPoolId: userPoolId,
+      GroupName: group.name,
+      Precedence: group.precedence,
+      Description: group.description,
+    };
     await client.send(existing.has(group.name) ? new UpdateGroupCommand(input) : new CreateGroupCommand(input));
   }
 }

@@ -20,7 +20,10 @@ import { exceedsLambdaPayload, proxyEvent } from './proxy-event';
 import { isResource, parseRequestTarget, resourcePaths, type RequestTarget } from './routing';
 
 export type { AuthorizerFunction } from './authorizer-stage';
-export type ProxyHandler = (event: APIGatewayProxyEvent, context: { readonly awsRequestId: string }) => Promise<APIGatewayProxyResult>;
+export type ProxyHandler = (
+  event: APIGatewayProxyEvent,
+  context: { readonly awsRequestId: string },
+) => Promise<APIGatewayProxyResult>;
 
 /** Extra non-API pages the local system serves (e.g. the Hosted UI demo page). */
 export type StaticRoute = (request: IncomingMessage, response: ServerResponse) => boolean;
@@ -76,11 +79,14 @@ interface Reply {
 }
 
 /** The request may go on to the backend, with the authorizer's context; or it was answered. */
-type Access = { readonly context: Record<string, unknown> | undefined; readonly source: AuthorizerUse } | { readonly reply: Reply };
+type Access =
+  { readonly context: Record<string, unknown> | undefined; readonly source: AuthorizerUse } | { readonly reply: Reply };
 
 const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
 
-export function createLocalGateway(props: LocalGatewayProps): { listen(port: number, host: string): Promise<LocalGateway> } {
+export function createLocalGateway(props: LocalGatewayProps): {
+  listen(port: number, host: string): Promise<LocalGateway>;
+} {
   const authorizer = createAuthorizerStage({ ...props, now: props.now ?? Date.now });
   const logger = createLogger('local-gateway', props.accessLog ?? (() => undefined));
   const resources = resourcePaths(props.routes);
@@ -88,7 +94,12 @@ export function createLocalGateway(props: LocalGatewayProps): { listen(port: num
 
   const preflight = (target: RequestTarget, origin: string | undefined): Reply => {
     if (!props.cors || !isResource(resources, target.path)) return gatewayResponse('missingAuthenticationToken');
-    return { statusCode: PREFLIGHT_STATUS, headers: preflightHeaders(props.cors, origin), body: '', authorizer: 'none' };
+    return {
+      statusCode: PREFLIGHT_STATUS,
+      headers: preflightHeaders(props.cors, origin),
+      body: '',
+      authorizer: 'none',
+    };
   };
 
   const methodArn = (method: string, path: string): string => {
@@ -114,12 +125,15 @@ export function createLocalGateway(props: LocalGatewayProps): { listen(port: num
     } catch {
       return gatewayResponse('integrationFailure', source);
     }
-    if (!isJsonObject(result) || typeof result.statusCode !== 'number') return gatewayResponse('integrationFailure', source);
+    if (!isJsonObject(result) || typeof result.statusCode !== 'number')
+      return gatewayResponse('integrationFailure', source);
     const body = typeof result.body === 'string' ? result.body : '';
     return {
       statusCode: result.statusCode,
       headers: headerValues(result.headers, (value) => String(value)) ?? {},
-      multiValueHeaders: headerValues(result.multiValueHeaders, (values) => (Array.isArray(values) ? values.map(String) : [String(values)])),
+      multiValueHeaders: headerValues(result.multiValueHeaders, (values) =>
+        Array.isArray(values) ? values.map(String) : [String(values)],
+      ),
       body: result.isBase64Encoded === true ? Buffer.from(body, 'base64') : body,
       authorizer: source,
     };
@@ -134,15 +148,27 @@ export function createLocalGateway(props: LocalGatewayProps): { listen(port: num
     if (!match) return gatewayResponse('missingAuthenticationToken');
 
     const { route, pathParameters } = match;
-    const access = isPublic(route) ? { context: undefined, source: 'none' as const } : await authorizeRequest(request, methodArn(method, target.path));
+    const access = isPublic(route)
+      ? { context: undefined, source: 'none' as const }
+      : await authorizeRequest(request, methodArn(method, target.path));
     if ('reply' in access) return access.reply;
-    const event = proxyEvent({ request, target, route, pathParameters, body, authorizer: access.context, stage: props.api.stage });
+    const event = proxyEvent({
+      request,
+      target,
+      route,
+      pathParameters,
+      body,
+      authorizer: access.context,
+      stage: props.api.stage,
+    });
     if (exceedsLambdaPayload(event)) return gatewayResponse('requestTooLarge', access.source);
     return integrate(route, event, access.source);
   }
 
   const server = createGatewayServer(props, logger, (request, body) =>
-    body === undefined ? Promise.resolve(gatewayResponse('requestTooLarge')) : handle(request, body).catch(() => gatewayResponse('integrationFailure')),
+    body === undefined
+      ? Promise.resolve(gatewayResponse('requestTooLarge'))
+      : handle(request, body).catch(() => gatewayResponse('integrationFailure')),
   );
   return { listen: (port, host) => listen(server, port, host, () => authorizer.invocations) };
 }
@@ -152,7 +178,12 @@ function gatewayResponses(cors: CorsPolicy | undefined): (name: GatewayResponseN
   const corsHeaders = cors ? gatewayResponseCorsHeaders(cors) : {};
   return (name, source = 'none') => {
     const { statusCode, body } = GATEWAY_RESPONSES[name];
-    return { statusCode, headers: { 'Content-Type': 'application/json', 'x-amzn-ErrorType': name, ...corsHeaders }, body: JSON.stringify(body), authorizer: source };
+    return {
+      statusCode,
+      headers: { 'Content-Type': 'application/json', 'x-amzn-ErrorType': name, ...corsHeaders },
+      body: JSON.stringify(body),
+      authorizer: source,
+    };
   };
 }
 
@@ -185,7 +216,11 @@ function createGatewayServer(
   return server;
 }
 
-function warnUnsupported(logger: Logger, statement: ReturnType<typeof evaluateGatewayPolicy>['unsupported'][number], arn: string): void {
+function warnUnsupported(
+  logger: Logger,
+  statement: ReturnType<typeof evaluateGatewayPolicy>['unsupported'][number],
+  arn: string,
+): void {
   logger.log('WARN', 'policy statement not evaluated', {
     reason: 'UNSUPPORTED_POLICY_STATEMENT',
     statement: statement.index,
@@ -200,7 +235,10 @@ function warnUnsupported(logger: Logger, statement: ReturnType<typeof evaluateGa
  * The authorizer's context as API Gateway (REST) hands it to a backend: every value a string (a
  * number `exp` arrives as `"1700000000"`, a boolean as `"true"`), plus the `principalId`.
  */
-function backendContext(result: { readonly principalId: string; readonly context?: Readonly<Record<string, unknown>> | null }): Record<string, string> {
+function backendContext(result: {
+  readonly principalId: string;
+  readonly context?: Readonly<Record<string, unknown>> | null;
+}): Record<string, string> {
   const values = Object.entries(result.context ?? {}).map(([name, value]) => [name, String(value)] as const);
   return { ...Object.fromEntries(values), principalId: result.principalId };
 }

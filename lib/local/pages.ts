@@ -54,10 +54,12 @@ function hostedUiLogout(outputs: LocalOutputs): StaticRoute {
     const clientId = target.query.get('client_id') ?? '';
     const logoutUri = target.query.get('logout_uri') ?? '';
     const refuse = (description: string): void => {
-      response.writeHead(400, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' }).end(JSON.stringify({ error: 'invalid_request', error_description: description }));
+      response
+        .writeHead(400, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' })
+        .end(JSON.stringify({ error: 'invalid_request', error_description: description }));
     };
     if (clientId !== outputs.UserPoolClientId) {
-      refuse('client_id is not this pool\'s app client');
+      refuse("client_id is not this pool's app client");
       return true;
     }
     registeredLogoutUrls(outputs).then(
@@ -65,7 +67,8 @@ function hostedUiLogout(outputs: LocalOutputs): StaticRoute {
         if (!urls.includes(logoutUri)) refuse('logout_uri is not a registered logout URL of the app client');
         else response.writeHead(302, { Location: logoutUri, 'Cache-Control': 'no-store' }).end();
       },
-      () => response.writeHead(502, { 'Content-Type': 'application/json' }).end(JSON.stringify({ error: 'server_error' })),
+      () =>
+        response.writeHead(502, { 'Content-Type': 'application/json' }).end(JSON.stringify({ error: 'server_error' })),
     );
     return true;
   };
@@ -75,7 +78,9 @@ function hostedUiLogout(outputs: LocalOutputs): StaticRoute {
 async function registeredLogoutUrls(outputs: LocalOutputs): Promise<string[]> {
   const client = createCognitoClient({ [ENV.cognitoEndpoint]: outputs.HostedUiUrl });
   try {
-    const { UserPoolClient } = await client.send(new DescribeUserPoolClientCommand({ UserPoolId: outputs.UserPoolId, ClientId: outputs.UserPoolClientId }));
+    const { UserPoolClient } = await client.send(
+      new DescribeUserPoolClientCommand({ UserPoolId: outputs.UserPoolId, ClientId: outputs.UserPoolClientId }),
+    );
     return UserPoolClient?.LogoutURLs ?? [];
   } finally {
     client.destroy();

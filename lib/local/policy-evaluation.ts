@@ -29,7 +29,10 @@ const UNDERSTOOD_KEYS = new Set(['Sid', 'Effect', 'Action', 'Resource']);
 /** The actions the evaluator matches; IAM also matches other spellings (case, wildcards) it does not. */
 const EVALUATED_ACTIONS = new Set(['execute-api:Invoke', 'execute-api:*', '*']);
 
-export function evaluateGatewayPolicy(policy: { readonly Statement: readonly unknown[] }, methodArn: string): GatewayPolicyDecision {
+export function evaluateGatewayPolicy(
+  policy: { readonly Statement: readonly unknown[] },
+  methodArn: string,
+): GatewayPolicyDecision {
   const understood: Statement[] = [];
   const unsupported: UnsupportedStatement[] = [];
   policy.Statement.forEach((statement, index) => {
@@ -39,9 +42,15 @@ export function evaluateGatewayPolicy(policy: { readonly Statement: readonly unk
       return;
     }
     const effect = isJsonObject(statement) && typeof statement.Effect === 'string' ? statement.Effect : '';
-    unsupported.push({ index, effect, problems: classified, treatedAs: effect === 'Allow' ? 'grants-nothing' : 'denies-everything' });
+    unsupported.push({
+      index,
+      effect,
+      problems: classified,
+      treatedAs: effect === 'Allow' ? 'grants-nothing' : 'denies-everything',
+    });
   });
-  if (unsupported.some((statement) => statement.treatedAs === 'denies-everything')) return { decision: 'explicit-deny', unsupported };
+  if (unsupported.some((statement) => statement.treatedAs === 'denies-everything'))
+    return { decision: 'explicit-deny', unsupported };
   return { decision: evaluatePolicy({ Statement: understood }, methodArn), unsupported };
 }
 
@@ -50,7 +59,13 @@ function classify(statement: unknown): Statement | string[] {
   if (!isJsonObject(statement)) return ['not an object'];
   const { Effect, Action, Resource } = statement;
   const problems = Object.keys(statement).filter((key) => !UNDERSTOOD_KEYS.has(key));
-  if (problems.length === 0 && (Effect === 'Allow' || Effect === 'Deny') && isStringOrStrings(Resource) && isStringOrStrings(Action) && actionsEvaluable(Action)) {
+  if (
+    problems.length === 0 &&
+    (Effect === 'Allow' || Effect === 'Deny') &&
+    isStringOrStrings(Resource) &&
+    isStringOrStrings(Action) &&
+    actionsEvaluable(Action)
+  ) {
     return { Effect, Action, Resource };
   }
   if (Effect !== 'Allow' && Effect !== 'Deny') problems.push('Effect');
@@ -60,7 +75,10 @@ function classify(statement: unknown): Statement | string[] {
 }
 
 function isStringOrStrings(value: unknown): value is string | string[] {
-  return typeof value === 'string' || (Array.isArray(value) && value.length > 0 && value.every((item) => typeof item === 'string'));
+  return (
+    typeof value === 'string' ||
+    (Array.isArray(value) && value.length > 0 && value.every((item) => typeof item === 'string'))
+  );
 }
 
 /** An action is evaluated exactly when it is one the evaluator matches, or cannot match `execute-api:Invoke` in IAM either. */

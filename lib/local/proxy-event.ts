@@ -19,7 +19,15 @@ export interface ProxyEventInput {
   readonly stage: string;
 }
 
-export function proxyEvent({ request, target, route, pathParameters, body, authorizer, stage }: ProxyEventInput): APIGatewayProxyEvent {
+export function proxyEvent({
+  request,
+  target,
+  route,
+  pathParameters,
+  body,
+  authorizer,
+  stage,
+}: ProxyEventInput): APIGatewayProxyEvent {
   const { single: headers, multi: multiValueHeaders } = collect(pairsOf(request.rawHeaders));
   const { single: query, multi: multiQuery } = collect([...target.query]);
   const hasQuery = Object.keys(query).length > 0;
@@ -75,7 +83,10 @@ function pairsOf(rawHeaders: readonly string[]): Array<[string, string]> {
 }
 
 /** API Gateway's two views of repeated names: the last value, and every value in order. */
-function collect(pairs: Iterable<[string, string]>): { single: Record<string, string>; multi: Record<string, string[]> } {
+function collect(pairs: Iterable<[string, string]>): {
+  single: Record<string, string>;
+  multi: Record<string, string[]>;
+} {
   const single: Record<string, string> = {};
   const multi: Record<string, string[]> = {};
   for (const [name, value] of pairs) {

@@ -16,6 +16,11 @@ export const seedUsers: readonly SeedUser[] = [
   { email: 'admin@example.com', password: 'Admin-Passw0rd!', groups: ['admin-group'], role: 'admin' },
   { email: 'reviewer@example.com', password: 'Review-Passw0rd!', groups: ['reviewers-group'], role: 'reviewer' },
   { email: 'user@example.com', password: 'User-Passw0rd!', groups: ['user-group'], role: 'user' },
-  { email: 'multi@example.com', password: 'Multi-Passw0rd!', groups: ['reviewers-group', 'user-group'], role: 'reviewer' },
+  {
+    email: 'multi@example.com',
+    password: 'Multi-Passw0rd!',
+    groups: ['reviewers-group', 'user-group'],
+    role: 'reviewer',
+  },
   { email: 'nogroup@example.com', password: 'NoGroup-Passw0rd!', groups: [], role: 'none' },
 ];

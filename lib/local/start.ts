@@ -23,11 +23,13 @@ function wholeNumberFrom(variable: string, fallback: number, [min, max]: [number
   const raw = process.env[variable];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!/^\d+$/.test(raw) || value < min || value > max) throw new Error(`${variable} must be ${what} from ${min} to ${max}; got "${raw}"`);
+  if (!/^\d+$/.test(raw) || value < min || value > max)
+    throw new Error(`${variable} must be ${what} from ${min} to ${max}; got "${raw}"`);
   return value;
 }
 
-const portFrom = (variable: string, fallback: number): number => wholeNumberFrom(variable, fallback, [1, 65535], 'a port number');
+const portFrom = (variable: string, fallback: number): number =>
+  wholeNumberFrom(variable, fallback, [1, 65535], 'a port number');
 
 async function main(): Promise<void> {
   const config = configFor('dev');
@@ -37,8 +39,18 @@ async function main(): Promise<void> {
     cognitoPort: portFrom('COGNITO_PORT', config.local.cognitoPort),
     dynamodbPort: portFrom('DYNAMODB_PORT', config.local.dynamodbPort),
     dynamodbEndpoint: process.env.DYNAMODB_ENDPOINT || undefined,
-    authorizerCacheTtlSeconds: wholeNumberFrom('AUTHORIZER_CACHE_TTL', config.authorizer.resultsCacheTtlSeconds, [0, 3600], 'a whole number of seconds'),
-    revocationRefreshSeconds: wholeNumberFrom('REVOCATION_REFRESH_SECONDS', config.revocation.refreshSeconds, [0, 300], 'a whole number of seconds'),
+    authorizerCacheTtlSeconds: wholeNumberFrom(
+      'AUTHORIZER_CACHE_TTL',
+      config.authorizer.resultsCacheTtlSeconds,
+      [0, 3600],
+      'a whole number of seconds',
+    ),
+    revocationRefreshSeconds: wholeNumberFrom(
+      'REVOCATION_REFRESH_SECONDS',
+      config.revocation.refreshSeconds,
+      [0, 300],
+      'a whole number of seconds',
+    ),
     dir: process.env.LOCAL_DIR || config.local.dir,
     // The same sink as the Lambdas' lines, so access and decision lines keep their order.
     accessLog: stdoutSink,
@@ -79,7 +91,9 @@ function printBanner(system: LocalSystem): void {
     `  Revocation:      ${revocationLine(system.revocationBoundSeconds)}`,
     `  Outputs:         ${system.outputsFile}`,
     '  Seeded users (local emulator only):',
-    ...seedUsers.map((user) => `    ${user.email.padEnd(22)} ${user.password.padEnd(18)} ${user.groups.join(', ') || '(no group)'}`),
+    ...seedUsers.map(
+      (user) => `    ${user.email.padEnd(22)} ${user.password.padEnd(18)} ${user.groups.join(', ') || '(no group)'}`,
+    ),
     'Try:',
     `  npm run cli -- login --username ${seedUsers[0].email} --password '${seedUsers[0].password}'`,
     '  npm run cli -- call GET /api/admin/users',

@@ -17,7 +17,13 @@ import { ENV } from '../config/runtime-env';
 import { tableEnvironment, tableOutputs, type TableKey, type TableOutputs } from '../config/tables';
 import { ensureTables, externalDynamo, startLocalDynamo, type LocalDynamo } from './dynamodb';
 import { provision, startEmulator, type Emulator, type ProvisionedPool } from './emulator';
-import { createLocalGateway, type AuthorizerFunction, type LocalGateway, type ProxyHandler, type StaticRoute } from './gateway';
+import {
+  createLocalGateway,
+  type AuthorizerFunction,
+  type LocalGateway,
+  type ProxyHandler,
+  type StaticRoute,
+} from './gateway';
 import { seedUsers } from './seed-users';
 
 export interface LocalSystemOptions {
@@ -90,8 +96,14 @@ function localConfig(options: LocalSystemOptions): AppConfig {
   const config = options.config ?? configFor('dev');
   return {
     ...config,
-    authorizer: { ...config.authorizer, resultsCacheTtlSeconds: options.authorizerCacheTtlSeconds ?? config.authorizer.resultsCacheTtlSeconds },
-    revocation: { ...config.revocation, refreshSeconds: options.revocationRefreshSeconds ?? config.revocation.refreshSeconds },
+    authorizer: {
+      ...config.authorizer,
+      resultsCacheTtlSeconds: options.authorizerCacheTtlSeconds ?? config.authorizer.resultsCacheTtlSeconds,
+    },
+    revocation: {
+      ...config.revocation,
+      refreshSeconds: options.revocationRefreshSeconds ?? config.revocation.refreshSeconds,
+    },
   };
 }
 
@@ -119,10 +131,14 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       extraLogoutUrls: logoutUrlsFor(options.apiPort),
     });
     const cors = corsPolicy(localAllowedOrigins(config.api.allowedOrigins, options.apiPort), accessMap);
-    configureLambdaEnvironment(config, { emulatorEndpoint: emulator.endpoint, dynamodbEndpoint: dynamo.endpoint, pool, tables }, {
-      callbackUrls: [...config.hostedUi.callbackUrls, ...extraCallbackUrls],
-      allowedOrigins: cors.allowOrigins,
-    });
+    configureLambdaEnvironment(
+      config,
+      { emulatorEndpoint: emulator.endpoint, dynamodbEndpoint: dynamo.endpoint, pool, tables },
+      {
+        callbackUrls: [...config.hostedUi.callbackUrls, ...extraCallbackUrls],
+        allowedOrigins: cors.allowOrigins,
+      },
+    );
 
     const apiUrl = `http://${host}:${options.apiPort}`;
     const outputs: LocalOutputs = {
@@ -135,9 +151,11 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       TokenEndpoint: `${emulator.endpoint}/oauth2/token`,
       ...tableOutputs(tables),
     };
-    const gateway = await startGateway(config, host, { ...options, cors }, outputs).catch((error: NodeJS.ErrnoException) => {
-      throw error.code === 'EADDRINUSE' ? portInUse(options.apiPort, variables.api) : error;
-    });
+    const gateway = await startGateway(config, host, { ...options, cors }, outputs).catch(
+      (error: NodeJS.ErrnoException) => {
+        throw error.code === 'EADDRINUSE' ? portInUse(options.apiPort, variables.api) : error;
+      },
+    );
 
     const outputsFile = path.join(dir, 'outputs.json');
     writeFileSync(outputsFile, `${JSON.stringify(outputsByStack(config, outputs), null, 2)}\n`);
@@ -160,7 +178,12 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
 }
 
 /** dynalite in this process, or the loopback DynamoDB the options name. */
-function startDynamo(options: LocalSystemOptions, dir: string, host: string, portVariable: string): Promise<LocalDynamo> {
+function startDynamo(
+  options: LocalSystemOptions,
+  dir: string,
+  host: string,
+  portVariable: string,
+): Promise<LocalDynamo> {
   if (options.dynamodbEndpoint) return Promise.resolve(externalDynamo(options.dynamodbEndpoint));
   return startLocalDynamo({ dir, host, port: options.dynamodbPort }).catch((error: NodeJS.ErrnoException) => {
     throw error.code === 'EADDRINUSE' ? portInUse(options.dynamodbPort, portVariable) : error;
@@ -177,9 +200,7 @@ async function startGateway(
   // Imported only now: like Lambda, they read their environment once, at cold start.
   const { handler: authorizer } = (await import('../../lambda/authorizer/index')) as { handler: AuthorizerFunction };
   const handlers = Object.fromEntries(
-    await Promise.all(
-      HANDLER_NAMES.map(async (name) => [name, (await HANDLER_MODULES[name]()).handler] as const),
-    ),
+    await Promise.all(HANDLER_NAMES.map(async (name) => [name, (await HANDLER_MODULES[name]()).handler] as const)),
   ) as Record<HandlerName, ProxyHandler>;
   return createLocalGateway({
     routes: accessMap,
@@ -217,7 +238,11 @@ interface WebSettings {
  */
 function configureLambdaEnvironment(config: AppConfig, endpoints: LambdaEndpoints, web: WebSettings): void {
   const { emulatorEndpoint, pool } = endpoints;
-  const settings = { tokenEndpoint: `${emulatorEndpoint}/oauth2/token`, callbackUrls: [...new Set(web.callbackUrls)], allowedOrigins: web.allowedOrigins };
+  const settings = {
+    tokenEndpoint: `${emulatorEndpoint}/oauth2/token`,
+    callbackUrls: [...new Set(web.callbackUrls)],
+    allowedOrigins: web.allowedOrigins,
+  };
   Object.assign(
     process.env,
     authorizerEnvironment(config, accessMap, pool),
@@ -245,22 +270,36 @@ export function logoutUrlsFor(apiPort: number): string[] {
 
 /** The shape `cdk deploy --outputs-file` writes: outputs grouped by stack name. */
 function outputsByStack(config: AppConfig, outputs: LocalOutputs): Record<string, Partial<LocalOutputs>> {
-  const { ApiUrl, UserPoolId, UserPoolClientId, UserPoolProviderUrl, JwksUri, HostedUiUrl, TokenEndpoint, ...tables } = outputs;
+  const { ApiUrl, UserPoolId, UserPoolClientId, UserPoolProviderUrl, JwksUri, HostedUiUrl, TokenEndpoint, ...tables } =
+    outputs;
   return {
-    [resourceName(config, 'Identity')]: { UserPoolId, UserPoolClientId, UserPoolProviderUrl, JwksUri, HostedUiUrl, TokenEndpoint },
+    [resourceName(config, 'Identity')]: {
+      UserPoolId,
+      UserPoolClientId,
+      UserPoolProviderUrl,
+      JwksUri,
+      HostedUiUrl,
+      TokenEndpoint,
+    },
     [resourceName(config, 'Api')]: { ApiUrl, ...tables },
   };
 }
 
 function portInUse(port: number, variable: string): LocalStartError {
-  return new LocalStartError(`Port ${port} is already in use: set ${variable} to a free port (e.g. ${variable}=${port + 100} npm start)`);
+  return new LocalStartError(
+    `Port ${port} is already in use: set ${variable} to a free port (e.g. ${variable}=${port + 100} npm start)`,
+  );
 }
 
 function assertPortFree(host: string, port: number, variable: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.once('error', (error: NodeJS.ErrnoException) =>
-      reject(error.code === 'EADDRINUSE' ? portInUse(port, variable) : new LocalStartError(`Cannot listen on ${host}:${port} (${error.code}): set ${variable}`)),
+      reject(
+        error.code === 'EADDRINUSE'
+          ? portInUse(port, variable)
+          : new LocalStartError(`Cannot listen on ${host}:${port} (${error.code}): set ${variable}`),
+      ),
     );
     probe.listen(port, host, () => probe.close(() => resolve()));
   });

@@ -9,7 +9,8 @@ import { CliError } from '../cli/errors';
 import { SmokeError } from './errors';
 import { runSmoke } from './smoke';
 
-const USAGE = 'usage: npm run smoke -- --outputs FILE   (the file `cdk deploy --all --outputs-file FILE` wrote, or .local/outputs.json)';
+const USAGE =
+  'usage: npm run smoke -- --outputs FILE   (the file `cdk deploy --all --outputs-file FILE` wrote, or .local/outputs.json)';
 
 // The AWS SDK warns on every start that its releases after January 2027 need Node 22: noise here.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -18,8 +19,16 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 function outputsFileFrom(argv: readonly string[]): string | undefined {
   if (argv.includes('--help') || argv.includes('-h')) return undefined;
   const [first = '', second] = argv;
-  const file = argv.length === 2 && first === '--outputs' ? second : argv.length === 1 && first.startsWith('--outputs=') ? first.slice('--outputs='.length) : '';
-  if (!file) throw new SmokeError(`${argv.length > 0 ? `unexpected arguments "${argv.join(' ')}"` : 'no outputs file given'}: ${USAGE}`);
+  const file =
+    argv.length === 2 && first === '--outputs'
+      ? second
+      : argv.length === 1 && first.startsWith('--outputs=')
+        ? first.slice('--outputs='.length)
+        : '';
+  if (!file)
+    throw new SmokeError(
+      `${argv.length > 0 ? `unexpected arguments "${argv.join(' ')}"` : 'no outputs file given'}: ${USAGE}`,
+    );
   return file;
 }
 
@@ -40,7 +49,11 @@ async function main(): Promise<number> {
   process.on('SIGINT', interrupt);
   process.on('SIGTERM', interrupt);
   try {
-    const report = await runSmoke({ outputsFile, print: (line) => process.stdout.write(`${line}\n`), signal: controller.signal });
+    const report = await runSmoke({
+      outputsFile,
+      print: (line) => process.stdout.write(`${line}\n`),
+      signal: controller.signal,
+    });
     if (report.leftovers.length > 0) throw new SmokeError(leftoverMessage(report.leftovers));
     return report.ok ? 0 : 1;
   } catch (error) {

@@ -48,7 +48,10 @@ export function matches(expected: Expectation, status: number): boolean {
  */
 export function callOrder(routes: readonly Route[]): number[] {
   const indexes = routes.map((_, index) => index);
-  return [...indexes.filter((index) => !routes[index].endsSession), ...indexes.filter((index) => routes[index].endsSession)];
+  return [
+    ...indexes.filter((index) => !routes[index].endsSession),
+    ...indexes.filter((index) => routes[index].endsSession),
+  ];
 }
 
 /**
@@ -61,16 +64,28 @@ export function harmlessRequest(route: Route, nothing: string): { path: string; 
   return route.method === 'GET' || route.method === 'DELETE' ? { path } : { path, body: {} };
 }
 
-const SHORT: Readonly<Record<Expectation, string>> = { allowed: 'allowed', forbidden: '403', unauthorized: '401', reachable: 'reachable' };
+const SHORT: Readonly<Record<Expectation, string>> = {
+  allowed: 'allowed',
+  forbidden: '403',
+  unauthorized: '401',
+  reachable: 'reachable',
+};
 
 /**
  * The table: one row per caller, one column per route; a cell is the status and ✓, or ✗ and what
  * was expected; `-` where the column does not apply to the caller.
  */
-export function renderTable(callers: readonly Caller[], columns: readonly string[], cells: ReadonlyArray<ReadonlyArray<Cell | undefined>>): string {
-  const text = cells.map((row) => row.map((cell) => (cell ? `${cell.outcome} ${cell.matched ? '✓' : `✗ want ${SHORT[cell.expected]}`}` : '-')));
+export function renderTable(
+  callers: readonly Caller[],
+  columns: readonly string[],
+  cells: ReadonlyArray<ReadonlyArray<Cell | undefined>>,
+): string {
+  const text = cells.map((row) =>
+    row.map((cell) => (cell ? `${cell.outcome} ${cell.matched ? '✓' : `✗ want ${SHORT[cell.expected]}`}` : '-')),
+  );
   const firstWidth = Math.max(6, ...callers.map((caller) => caller.label.length));
   const widths = columns.map((column, index) => Math.max(column.length, ...text.map((row) => row[index].length)));
-  const line = (first: string, rest: readonly string[]): string => [first.padEnd(firstWidth), ...rest.map((value, index) => value.padEnd(widths[index]))].join('  ').trimEnd();
+  const line = (first: string, rest: readonly string[]): string =>
+    [first.padEnd(firstWidth), ...rest.map((value, index) => value.padEnd(widths[index]))].join('  ').trimEnd();
   return [line('caller', columns), ...callers.map((caller, index) => line(caller.label, text[index]))].join('\n');
 }

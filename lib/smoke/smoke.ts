@@ -47,11 +47,23 @@ export async function runSmoke(options: SmokeOptions): Promise<SmokeReport> {
   const probe = new RouteProbe(target, routes, `${TEMPORARY_USER_PREFIX}${runId}-nothing`, options.signal);
   const rows: Array<{ caller: Caller; cells: Array<Cell | undefined> }> = [];
   // Callers without a valid token first: the first call shows the API is reachable before any user exists.
-  for (const caller of [{ kind: 'no-token', label: '(no token)' }, { kind: 'garbage-token', label: '(garbage token)' }] as const) {
+  for (const caller of [
+    { kind: 'no-token', label: '(no token)' },
+    { kind: 'garbage-token', label: '(garbage token)' },
+  ] as const) {
     // No password, so no sign-in cell.
-    rows.push({ caller, cells: [undefined, ...(await probe.callEveryRoute(caller, caller.kind === 'garbage-token' ? GARBAGE_TOKEN : undefined))] });
+    rows.push({
+      caller,
+      cells: [
+        undefined,
+        ...(await probe.callEveryRoute(caller, caller.kind === 'garbage-token' ? GARBAGE_TOKEN : undefined)),
+      ],
+    });
   }
-  const users = planUsers(configFor().groups.map((group) => group.name), runId);
+  const users = planUsers(
+    configFor().groups.map((group) => group.name),
+    runId,
+  );
   const client = target.cognito();
   let leftovers: string[];
   try {
@@ -61,18 +73,28 @@ export async function runSmoke(options: SmokeOptions): Promise<SmokeReport> {
         throw creationError(error, user, target);
       });
     }
-    options.print(`Created ${users.length} temporary users (${TEMPORARY_USER_PREFIX}${runId}-*) in ${target.userPoolId}`);
+    options.print(
+      `Created ${users.length} temporary users (${TEMPORARY_USER_PREFIX}${runId}-*) in ${target.userPoolId}`,
+    );
     for (const user of users) rows.push(await probe.signInAndCallEveryRoute(user));
   } finally {
     leftovers = await deleteUsers(client, target.userPoolId, users);
     client.destroy();
   }
-  const table = renderTable(rows.map((row) => row.caller), ['sign in', ...routes.map((route) => `${route.method} ${route.path}`)], rows.map((row) => row.cells));
+  const table = renderTable(
+    rows.map((row) => row.caller),
+    ['sign in', ...routes.map((route) => `${route.method} ${route.path}`)],
+    rows.map((row) => row.cells),
+  );
   const cells = rows.flatMap((row) => row.cells).filter((cell) => cell !== undefined);
   const mismatches = cells.filter((cell) => !cell.matched).length;
   options.print(LEGEND);
   options.print(table);
-  options.print(mismatches === 0 ? `All ${cells.length} answers are what the access map says.` : `${mismatches} of ${cells.length} answers differ from the access map.`);
+  options.print(
+    mismatches === 0
+      ? `All ${cells.length} answers are what the access map says.`
+      : `${mismatches} of ${cells.length} answers differ from the access map.`,
+  );
   if (leftovers.length === 0) options.print(`Deleted the ${users.length} temporary users.`);
   return { ok: mismatches === 0 && leftovers.length === 0, table, mismatches, leftovers };
 }
@@ -80,7 +102,9 @@ export async function runSmoke(options: SmokeOptions): Promise<SmokeReport> {
 /** The access token in `POST /auth/login`'s answer: the one place that knows the answer's shape. */
 export function accessTokenOf(response: ApiResponse): string | undefined {
   const body = response.body;
-  return response.status === 200 && isJsonObject(body) && typeof body.access_token === 'string' ? body.access_token : undefined;
+  return response.status === 200 && isJsonObject(body) && typeof body.access_token === 'string'
+    ? body.access_token
+    : undefined;
 }
 
 class RouteProbe {
@@ -108,11 +132,24 @@ class RouteProbe {
   async signInAndCallEveryRoute(user: TemporaryUser): Promise<{ caller: Caller; cells: Cell[] }> {
     this.signal?.throwIfAborted();
     const caller: Caller = { kind: 'user', label: user.label, groups: user.groups };
-    const login = await request(this.target.apiUrl, 'POST', '/auth/login', { body: { username: user.username, password: user.password }, signal: this.signal });
+    const login = await request(this.target.apiUrl, 'POST', '/auth/login', {
+      body: { username: user.username, password: user.password },
+      signal: this.signal,
+    });
     const token = accessTokenOf(login);
     const signIn: Cell = { expected: 'allowed', outcome: login.status, matched: token !== undefined };
     if (!token) {
-      return { caller, cells: [signIn, ...this.routes.map((route): Cell => ({ expected: expectationFor(route, caller), outcome: 'no token', matched: false }))] };
+      return {
+        caller,
+        cells: [
+          signIn,
+          ...this.routes.map((route): Cell => ({
+            expected: expectationFor(route, caller),
+            outcome: 'no token',
+            matched: false,
+          })),
+        ],
+      };
     }
     return { caller, cells: [signIn, ...(await this.callEveryRoute(caller, token))] };
   }
@@ -123,5 +160,7 @@ function creationError(error: unknown, user: TemporaryUser, target: SmokeTarget)
   const hint = target.local
     ? 'is `npm start` running, and is the outputs file its current one?'
     : "check that your AWS credentials (AWS_PROFILE, or aws sso login) reach the stage's account and may call cognito-idp Admin* on the pool";
-  return new SmokeError(`Cannot create the temporary user ${user.username} in ${target.userPoolId} (${detail}): ${hint}`);
+  return new SmokeError(
+    `Cannot create the temporary user ${user.username} in ${target.userPoolId} (${detail}): ${hint}`,
+  );
 }

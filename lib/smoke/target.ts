@@ -27,15 +27,20 @@ export function targetFromOutputs(file: string): SmokeTarget {
   const outputs = readOutputs(file);
   const issuer = outputs.UserPoolProviderUrl;
   if (!issuer || !outputs.UserPoolId) {
-    throw new SmokeError(`${file} has no UserPoolId or UserPoolProviderUrl output: pass the outputs of both stacks (cdk deploy --all --outputs-file ${file})`);
+    throw new SmokeError(
+      `${file} has no UserPoolId or UserPoolProviderUrl output: pass the outputs of both stacks (cdk deploy --all --outputs-file ${file})`,
+    );
   }
   const deployed = COGNITO_ISSUER.exec(issuer);
   const local = !deployed && isLoopbackUrl(issuer);
   if (!deployed && !local) {
-    throw new SmokeError(`${file}: UserPoolProviderUrl "${issuer}" is neither a Cognito issuer (https://cognito-idp.<region>.amazonaws.com/<poolId>) nor the local emulator's`);
+    throw new SmokeError(
+      `${file}: UserPoolProviderUrl "${issuer}" is neither a Cognito issuer (https://cognito-idp.<region>.amazonaws.com/<poolId>) nor the local emulator's`,
+    );
   }
   const userPoolId = outputs.UserPoolId;
-  if (!issuer.endsWith(`/${userPoolId}`)) throw new SmokeError(`${file}: UserPoolId ${userPoolId} is not the pool of UserPoolProviderUrl ${issuer}`);
+  if (!issuer.endsWith(`/${userPoolId}`))
+    throw new SmokeError(`${file}: UserPoolId ${userPoolId} is not the pool of UserPoolProviderUrl ${issuer}`);
   const region = deployed ? deployed[1] : (/^([a-z]{2}-[a-z]+-\d)_/.exec(userPoolId)?.[1] ?? LOCAL_REGION);
   const environment = local ? { [ENV.cognitoEndpoint]: new URL(issuer).origin } : {};
   return { apiUrl: outputs.ApiUrl, userPoolId, local, cognito: () => createCognitoClient(environment, region) };

@@ -4,7 +4,11 @@
  * not its creation was seen to finish, so an interrupted run leaves nobody behind.
  */
 import { randomBytes } from 'node:crypto';
-import { AdminDeleteUserCommand, UserNotFoundException, type CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  AdminDeleteUserCommand,
+  UserNotFoundException,
+  type CognitoIdentityProviderClient,
+} from '@aws-sdk/client-cognito-identity-provider';
 import { createUser as createCognitoUser } from '../cognito/users';
 
 export interface TemporaryUser {
@@ -35,18 +39,27 @@ function strongPassword(): string {
 }
 
 /** Creates the user: its username is its email. */
-export function createUser(client: CognitoIdentityProviderClient, userPoolId: string, user: TemporaryUser): Promise<void> {
+export function createUser(
+  client: CognitoIdentityProviderClient,
+  userPoolId: string,
+  user: TemporaryUser,
+): Promise<void> {
   return createCognitoUser(client, userPoolId, { email: user.username, password: user.password, groups: user.groups });
 }
 
 /** Deletes every user (an absent one counts as deleted); returns the ones that could not be, with why. */
-export async function deleteUsers(client: CognitoIdentityProviderClient, userPoolId: string, users: readonly TemporaryUser[]): Promise<string[]> {
+export async function deleteUsers(
+  client: CognitoIdentityProviderClient,
+  userPoolId: string,
+  users: readonly TemporaryUser[],
+): Promise<string[]> {
   const failures: string[] = [];
   for (const user of users) {
     try {
       await client.send(new AdminDeleteUserCommand({ UserPoolId: userPoolId, Username: user.username }));
     } catch (error) {
-      if (!(error instanceof UserNotFoundException)) failures.push(`${user.username} (${error instanceof Error ? error.name : 'unknown error'})`);
+      if (!(error instanceof UserNotFoundException))
+        failures.push(`${user.username} (${error instanceof Error ? error.name : 'unknown error'})`);
     }
   }
   return failures;

@@ -38,6 +38,7 @@ export class ApiStack extends Stack {
       dashboardName: resourceName(props.config, 'authorizer'),
     });
     new CfnOutput(this, 'ApiUrl', { value: this.api.api.url });
-    for (const key of TABLE_KEYS) new CfnOutput(this, TABLES[key].outputName, { value: this.tables.table(key).tableName });
+    for (const key of TABLE_KEYS)
+      new CfnOutput(this, TABLES[key].outputName, { value: this.tables.table(key).tableName });
   }
 }

@@ -22,8 +22,16 @@ function synth(context: Record<string, unknown>) {
 }
 
 it.each([
-  ['prod without its URLs', { stage: 'prod' }, /^cdk: Context "callbackUrls" is required for stage "prod": .*; Context "allowedOrigins" is required/],
-  ['a reserved word in the domain prefix', { ...PROD_CONTEXT, domainPrefix: 'my-cognito-app' }, /^cdk: Context "domainPrefix" \("my-cognito-app"\) must not contain the reserved word "cognito"/],
+  [
+    'prod without its URLs',
+    { stage: 'prod' },
+    /^cdk: Context "callbackUrls" is required for stage "prod": .*; Context "allowedOrigins" is required/,
+  ],
+  [
+    'a reserved word in the domain prefix',
+    { ...PROD_CONTEXT, domainPrefix: 'my-cognito-app' },
+    /^cdk: Context "domainPrefix" \("my-cognito-app"\) must not contain the reserved word "cognito"/,
+  ],
 ])('fails with one line on stderr and exit code 1: %s', async (_name, context, message) => {
   const result = await synth(context);
   expect(result.status).toBe(1);

@@ -15,7 +15,10 @@ jest.setTimeout(90_000);
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const available = existsSync(CHROMIUM);
-if (!available) process.stdout.write(`browser test skipped: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)\n`);
+if (!available)
+  process.stdout.write(
+    `browser test skipped: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)\n`,
+  );
 
 (available ? describe : describe.skip)('Hosted UI demo page in Chromium', () => {
   let local: LocalProcess;
@@ -26,7 +29,15 @@ if (!available) process.stdout.write(`browser test skipped: no Chromium at ${CHR
     local = await startLocalProcess({ env: { AUTHORIZER_CACHE_TTL: '0', REVOCATION_REFRESH_SECONDS: '0' } });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
   });
   afterAll(async () => {
@@ -58,26 +69,31 @@ if (!available) process.stdout.write(`browser test skipped: no Chromium at ${CHR
     const page = await browser.newPage();
     let accessToken = '';
     page.on('response', (response) => {
-      if (response.url().endsWith('/auth/token')) void response.json().then((body: { access_token: string }) => (accessToken = body.access_token));
+      if (response.url().endsWith('/auth/token'))
+        void response.json().then((body: { access_token: string }) => (accessToken = body.access_token));
     });
     const origin = `http://localhost:${local.apiPort}`;
     await signIn(page, user);
     expect(await page.getAttribute('#out', 'data-status')).toBe('200');
-    expect((await page.context().cookies()).map((cookie) => [cookie.name, cookie.path, cookie.httpOnly])).toEqual([['refresh_token', '/auth', true]]);
+    expect((await page.context().cookies()).map((cookie) => [cookie.name, cookie.path, cookie.httpOnly])).toEqual([
+      ['refresh_token', '/auth', true],
+    ]);
     const logout = page.waitForRequest((request) => request.url().includes('/logout?'));
     await page.click('#logout');
     const hostedUiLogout = new URL((await logout).url());
-    expect([hostedUiLogout.origin, hostedUiLogout.pathname, hostedUiLogout.searchParams.get('client_id'), hostedUiLogout.searchParams.get('logout_uri')]).toEqual([
-      local.apiUrl,
-      '/logout',
-      local.outputs.UserPoolClientId,
-      `${origin}/`,
-    ]);
+    expect([
+      hostedUiLogout.origin,
+      hostedUiLogout.pathname,
+      hostedUiLogout.searchParams.get('client_id'),
+      hostedUiLogout.searchParams.get('logout_uri'),
+    ]).toEqual([local.apiUrl, '/logout', local.outputs.UserPoolClientId, `${origin}/`]);
     await page.waitForSelector('#out[data-logout="200"]');
     expect(page.url()).toBe(`${origin}/`);
     expect(await page.context().cookies()).toEqual([]);
     expect(accessToken).not.toBe('');
-    expect((await send(`${local.apiUrl}/api/profile`, { headers: { Authorization: `Bearer ${accessToken}` } })).status).toBe(401);
+    expect(
+      (await send(`${local.apiUrl}/api/profile`, { headers: { Authorization: `Bearer ${accessToken}` } })).status,
+    ).toBe(401);
   });
 
   it('lets a browser app on another allowed origin log in and call the API (CORS), and keeps one on an origin not allowed out', async () => {
@@ -86,10 +102,16 @@ if (!available) process.stdout.write(`browser test skipped: no Chromium at ${CHR
     const callApi = ({ api, username, password }: { api: string; username: string; password: string }) =>
       (async () => {
         try {
-          const login = await fetch(`${api}/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username, password }) });
+          const login = await fetch(`${api}/auth/login`, {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json' },
+            body: JSON.stringify({ username, password }),
+          });
           const tokens = (await login.json()) as { access_token: string };
-          const profile = await fetch(`${api}/api/profile`, { headers: { Authorization: `Bearer ${tokens.access_token}` } });
-          return { login: login.status, profile: profile.status, body: (await profile.json()) };
+          const profile = await fetch(`${api}/api/profile`, {
+            headers: { Authorization: `Bearer ${tokens.access_token}` },
+          });
+          return { login: login.status, profile: profile.status, body: await profile.json() };
         } catch (error) {
           return { blocked: String(error) };
         }
@@ -103,11 +125,15 @@ if (!available) process.stdout.write(`browser test skipped: no Chromium at ${CHR
       body: expect.objectContaining({ username: expect.any(String), groups: ['user-group'] }),
     });
 
-    const foreign = createServer((_request, response) => response.writeHead(200, { 'Content-Type': 'text/html' }).end('<!doctype html><title>foreign</title>'));
+    const foreign = createServer((_request, response) =>
+      response.writeHead(200, { 'Content-Type': 'text/html' }).end('<!doctype html><title>foreign</title>'),
+    );
     await new Promise<void>((resolve) => foreign.listen(0, '127.0.0.1', resolve));
     try {
       await page.goto(`http://127.0.0.1:${(foreign.address() as AddressInfo).port}/`);
-      expect(await page.evaluate(callApi, { api, username: user.email, password: user.password })).toEqual({ blocked: expect.stringContaining('Failed to fetch') });
+      expect(await page.evaluate(callApi, { api, username: user.email, password: user.password })).toEqual({
+        blocked: expect.stringContaining('Failed to fetch'),
+      });
     } finally {
       foreign.close();
     }

@@ -30,7 +30,15 @@ async function signInAsBrowser(authorizeUrl: string, username: string, password:
   expect(form.status).toBe(200);
   const query = new URL(authorizeUrl).searchParams;
   const fields = new URLSearchParams({ username, password });
-  for (const name of ['client_id', 'redirect_uri', 'response_type', 'code_challenge', 'code_challenge_method', 'scope', 'state']) {
+  for (const name of [
+    'client_id',
+    'redirect_uri',
+    'response_type',
+    'code_challenge',
+    'code_challenge_method',
+    'scope',
+    'state',
+  ]) {
     fields.set(name, query.get(name) ?? '');
   }
   const submitted = await send(new URL('/oauth2/authorize', authorizeUrl).href, {
@@ -55,7 +63,11 @@ function authorizeUrl(challenge: string, redirectUri: string): string {
 }
 
 async function codeFor(verifier: string, redirectUri = CLI_REDIRECT): Promise<string> {
-  const redirect = await signInAsBrowser(authorizeUrl(challengeFor(verifier), redirectUri), reviewer.email, reviewer.password);
+  const redirect = await signInAsBrowser(
+    authorizeUrl(challengeFor(verifier), redirectUri),
+    reviewer.email,
+    reviewer.password,
+  );
   expect(redirect.searchParams.get('state')).toBe('test-state');
   return redirect.searchParams.get('code')!;
 }
@@ -71,11 +83,17 @@ describe('POST /auth/token against the local Hosted UI stand-in', () => {
     const code = await codeFor(verifier);
     const first = await exchange({ code, code_verifier: verifier, redirect_uri: CLI_REDIRECT });
     expect(first.status).toBe(200);
-    expect(first.body).toMatchObject({ access_token: expect.any(String), id_token: expect.any(String), token_type: 'Bearer' });
+    expect(first.body).toMatchObject({
+      access_token: expect.any(String),
+      id_token: expect.any(String),
+      token_type: 'Bearer',
+    });
     expect(first.body.refresh_token).toBeUndefined();
     expect(first.cookies.join(';')).toMatch(/refresh_token=.+HttpOnly.*/);
 
-    const profile = await send(`${local.apiUrl}/api/profile`, { headers: { Authorization: `Bearer ${first.body.access_token}` } });
+    const profile = await send(`${local.apiUrl}/api/profile`, {
+      headers: { Authorization: `Bearer ${first.body.access_token}` },
+    });
     expect(profile.status).toBe(200);
     expect(profile.json).toMatchObject({ primaryGroup: 'reviewers-group' });
 
@@ -99,18 +117,28 @@ describe('POST /auth/token against the local Hosted UI stand-in', () => {
 describe('signing out of a Hosted UI session', () => {
   it('revokes the refresh token the cookie carries to POST /auth/logout (the cookie is sent to /auth), and clears the cookie', async () => {
     const verifier = createVerifier();
-    const tokens = await exchange({ code: await codeFor(verifier), code_verifier: verifier, redirect_uri: CLI_REDIRECT });
+    const tokens = await exchange({
+      code: await codeFor(verifier),
+      code_verifier: verifier,
+      redirect_uri: CLI_REDIRECT,
+    });
     const cookie = tokens.cookies.find((value) => value.startsWith('refresh_token='))!;
     expect(cookie).toMatch(/; Path=\/auth;/);
     const pair = cookie.split(';')[0];
-    const logout = await send(`${local.apiUrl}/auth/logout`, { method: 'POST', headers: { Authorization: `Bearer ${tokens.body.access_token}`, Cookie: pair } });
+    const logout = await send(`${local.apiUrl}/auth/logout`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${tokens.body.access_token}`, Cookie: pair },
+    });
     expect([logout.status, logout.json]).toEqual([200, { revoked: 'session' }]);
     expect(logout.cookies).toEqual(['refresh_token=; HttpOnly; Secure; SameSite=Strict; Path=/auth; Max-Age=0']);
-    expect((await send(`${local.apiUrl}/auth/refresh`, { method: 'POST', headers: { Cookie: pair } })).status).toBe(401);
+    expect((await send(`${local.apiUrl}/auth/refresh`, { method: 'POST', headers: { Cookie: pair } })).status).toBe(
+      401,
+    );
   });
 
   it("then sends the browser to the Hosted UI's /logout, which redirects only to a registered logout URL of this client", async () => {
-    const logoutUrl = (clientId: string, logoutUri: string) => `${local.apiUrl}/logout?${new URLSearchParams({ client_id: clientId, logout_uri: logoutUri }).toString()}`;
+    const logoutUrl = (clientId: string, logoutUri: string) =>
+      `${local.apiUrl}/logout?${new URLSearchParams({ client_id: clientId, logout_uri: logoutUri }).toString()}`;
     const registered = `http://localhost:${local.apiPort}/`;
     const ok = await send(logoutUrl(local.outputs.UserPoolClientId, registered));
     expect([ok.status, ok.headers.location]).toEqual([302, registered]);
@@ -142,7 +170,9 @@ describe('cli login --hosted', () => {
     expect((await send(redirect.href)).status).toBe(200);
     expect(await exited).toBe(0);
 
-    const call = await runCli(['call', 'POST', '/api/reviews', '--data', '{"title":"t","body":"b","rating":3}'], { LOCAL_DIR: local.dir });
+    const call = await runCli(['call', 'POST', '/api/reviews', '--data', '{"title":"t","body":"b","rating":3}'], {
+      LOCAL_DIR: local.dir,
+    });
     expect(call.status).toBe(0);
     expect((await runCli(['refresh'], { LOCAL_DIR: local.dir })).status).toBe(0);
   });

@@ -5,7 +5,11 @@
  */
 import { readdirSync, readlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { CognitoIdentityProviderClient, CreateUserPoolClientCommand, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  CognitoIdentityProviderClient,
+  CreateUserPoolClientCommand,
+  InitiateAuthCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
 import { provision } from '../../lib/local/emulator';
 import { callbackUrlsFor } from '../../lib/local/system';
 import { configFor } from '../../lib/config/app-config';
@@ -32,7 +36,12 @@ function cognito(): CognitoIdentityProviderClient {
 }
 
 async function api(method: string, path: string, authorization?: string, body?: unknown) {
-  const response = await sendJson(`${local.apiUrl}${path}`, method, body, authorization === undefined ? {} : { Authorization: authorization });
+  const response = await sendJson(
+    `${local.apiUrl}${path}`,
+    method,
+    body,
+    authorization === undefined ? {} : { Authorization: authorization },
+  );
   return { status: response.status, cache: response.headers['x-local-authorizer'], body: response.json };
 }
 
@@ -50,7 +59,13 @@ beforeAll(async () => {
   // A token that expires in one second, from the real emulator: provision the client with a
   // one-second access token lifetime, log in, then provision it back. Checked at the end of the suite.
   const reprovision = (accessTokenSeconds?: number) =>
-    provision({ endpoint: `http://127.0.0.1:${local.cognitoPort}`, config: configFor('dev'), users: [], accessTokenSeconds, extraCallbackUrls: callbackUrlsFor(local.apiPort) });
+    provision({
+      endpoint: `http://127.0.0.1:${local.cognitoPort}`,
+      config: configFor('dev'),
+      users: [],
+      accessTokenSeconds,
+      extraCallbackUrls: callbackUrlsFor(local.apiPort),
+    });
   await reprovision(1);
   expiringToken = (await login('admin@example.com')).body.access_token;
   expiringTokenIssuedAt = Date.now();
@@ -73,11 +88,51 @@ describe('group × route matrix over HTTP', () => {
     ['GET', '/api/reviews/r1', 404],
   ];
   const matrix: Array<[string, Array<[string, string, number, unknown?]>]> = [
-    ['admin@example.com', [['GET', '/api/profile', 200], ['GET', '/api/admin/users', 200], ['DELETE', '/api/admin/users/nobody@example.com', 404], ...reviewRoutes(403, 403)]],
-    ['reviewer@example.com', [['GET', '/api/profile', 200], ['GET', '/api/admin/users', 403], ['DELETE', '/api/admin/users/nobody@example.com', 403], ...reviewRoutes(201, 404)]],
-    ['user@example.com', [['GET', '/api/profile', 200], ['GET', '/api/admin/users', 403], ['DELETE', '/api/admin/users/nobody@example.com', 403], ...reviewRoutes(403, 403)]],
-    ['multi@example.com', [['GET', '/api/profile', 200], ['GET', '/api/admin/users', 403], ['DELETE', '/api/admin/users/nobody@example.com', 403], ...reviewRoutes(201, 404)]],
-    ['nogroup@example.com', [['GET', '/api/profile', 200], ['GET', '/api/admin/users', 403], ['DELETE', '/api/admin/users/nobody@example.com', 403], ...reviewRoutes(403, 403)]],
+    [
+      'admin@example.com',
+      [
+        ['GET', '/api/profile', 200],
+        ['GET', '/api/admin/users', 200],
+        ['DELETE', '/api/admin/users/nobody@example.com', 404],
+        ...reviewRoutes(403, 403),
+      ],
+    ],
+    [
+      'reviewer@example.com',
+      [
+        ['GET', '/api/profile', 200],
+        ['GET', '/api/admin/users', 403],
+        ['DELETE', '/api/admin/users/nobody@example.com', 403],
+        ...reviewRoutes(201, 404),
+      ],
+    ],
+    [
+      'user@example.com',
+      [
+        ['GET', '/api/profile', 200],
+        ['GET', '/api/admin/users', 403],
+        ['DELETE', '/api/admin/users/nobody@example.com', 403],
+        ...reviewRoutes(403, 403),
+      ],
+    ],
+    [
+      'multi@example.com',
+      [
+        ['GET', '/api/profile', 200],
+        ['GET', '/api/admin/users', 403],
+        ['DELETE', '/api/admin/users/nobody@example.com', 403],
+        ...reviewRoutes(201, 404),
+      ],
+    ],
+    [
+      'nogroup@example.com',
+      [
+        ['GET', '/api/profile', 200],
+        ['GET', '/api/admin/users', 403],
+        ['DELETE', '/api/admin/users/nobody@example.com', 403],
+        ...reviewRoutes(403, 403),
+      ],
+    ],
   ];
 
   for (const [email, calls] of matrix) {
@@ -119,7 +174,11 @@ describe('401 cases', () => {
   it("another app client's token from the same pool", async () => {
     const client = cognito();
     const other = await client.send(
-      new CreateUserPoolClientCommand({ UserPoolId: local.outputs.UserPoolId, ClientName: 'other-client', ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH'] }),
+      new CreateUserPoolClientCommand({
+        UserPoolId: local.outputs.UserPoolId,
+        ClientName: 'other-client',
+        ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH'],
+      }),
     );
     const auth = await client.send(
       new InitiateAuthCommand({
@@ -139,9 +198,14 @@ describe('401 cases', () => {
 
 describe('refresh', () => {
   it('exchanges the refresh token for a new access token that works', async () => {
-    const refreshed = await api('POST', '/auth/refresh', undefined, { refresh_token: tokens.get('reviewer@example.com')!.refresh_token });
+    const refreshed = await api('POST', '/auth/refresh', undefined, {
+      refresh_token: tokens.get('reviewer@example.com')!.refresh_token,
+    });
     expect(refreshed.status).toBe(200);
-    expect((await api('POST', '/api/reviews', `Bearer ${refreshed.body.access_token}`, { title: 't', body: 'b', rating: 5 })).status).toBe(201);
+    expect(
+      (await api('POST', '/api/reviews', `Bearer ${refreshed.body.access_token}`, { title: 't', body: 'b', rating: 5 }))
+        .status,
+    ).toBe(201);
     expect((await api('POST', '/auth/refresh', undefined, { refresh_token: 'not-a-refresh-token' })).status).toBe(401);
   });
 });
@@ -150,8 +214,17 @@ describe('as API consumers meet it', () => {
   const origin = () => `http://localhost:${local.apiPort}`;
 
   it('answers token requests in RFC 6749 names, uncacheable, and refuses a login that is not JSON (415)', async () => {
-    const response = await sendJson(`${local.apiUrl}/auth/login`, 'POST', { username: 'user@example.com', password: password('user@example.com') });
-    expect(Object.keys(response.json).sort()).toEqual(['access_token', 'expires_in', 'id_token', 'refresh_token', 'token_type']);
+    const response = await sendJson(`${local.apiUrl}/auth/login`, 'POST', {
+      username: 'user@example.com',
+      password: password('user@example.com'),
+    });
+    expect(Object.keys(response.json).sort()).toEqual([
+      'access_token',
+      'expires_in',
+      'id_token',
+      'refresh_token',
+      'token_type',
+    ]);
     expect(response.headers['cache-control']).toBe('no-store');
     const form = await send(`${local.apiUrl}/auth/login`, {
       method: 'POST',
@@ -162,11 +235,26 @@ describe('as API consumers meet it', () => {
   });
 
   it('answers CORS preflights for the origin on API_PORT, and the backends send CORS on their own answers', async () => {
-    const preflight = await send(`${local.apiUrl}/api/profile`, { method: 'OPTIONS', headers: { Origin: origin(), 'Access-Control-Request-Method': 'GET' } });
-    expect([preflight.status, preflight.headers['access-control-allow-origin'], preflight.headers['x-local-authorizer']]).toEqual([204, origin(), 'none']);
-    const profile = await send(`${local.apiUrl}/api/profile`, { headers: { Origin: origin(), Authorization: bearer('user@example.com') } });
-    expect([profile.status, profile.headers['access-control-allow-origin'], profile.headers['access-control-allow-credentials']]).toEqual([200, origin(), 'true']);
-    const foreign = await send(`${local.apiUrl}/api/profile`, { headers: { Origin: 'https://evil.example', Authorization: bearer('user@example.com') } });
+    const preflight = await send(`${local.apiUrl}/api/profile`, {
+      method: 'OPTIONS',
+      headers: { Origin: origin(), 'Access-Control-Request-Method': 'GET' },
+    });
+    expect([
+      preflight.status,
+      preflight.headers['access-control-allow-origin'],
+      preflight.headers['x-local-authorizer'],
+    ]).toEqual([204, origin(), 'none']);
+    const profile = await send(`${local.apiUrl}/api/profile`, {
+      headers: { Origin: origin(), Authorization: bearer('user@example.com') },
+    });
+    expect([
+      profile.status,
+      profile.headers['access-control-allow-origin'],
+      profile.headers['access-control-allow-credentials'],
+    ]).toEqual([200, origin(), 'true']);
+    const foreign = await send(`${local.apiUrl}/api/profile`, {
+      headers: { Origin: 'https://evil.example', Authorization: bearer('user@example.com') },
+    });
     expect(foreign.headers['access-control-allow-origin']).toBeUndefined();
     const unauthorized = await send(`${local.apiUrl}/api/profile`, { headers: { Origin: origin() } });
     expect([unauthorized.status, unauthorized.headers['access-control-allow-origin']]).toEqual([401, origin()]);
@@ -174,20 +262,36 @@ describe('as API consumers meet it', () => {
 
   it('refuses an admin deleting their own account (400), and writes audit lines naming who did what, never a secret', async () => {
     const self = await api('DELETE', '/api/admin/users/admin@example.com', bearer('admin@example.com'));
-    expect([self.status, self.body]).toEqual([400, { message: 'An admin cannot delete their own account through the API: ask another admin' }]);
+    expect([self.status, self.body]).toEqual([
+      400,
+      { message: 'An admin cannot delete their own account through the API: ask another admin' },
+    ]);
     // The JSON log lines of the gateway and the Lambdas (the banner lists the seeded passwords on purpose).
     const logLines = (await local.untilStdout((stdout) => stdout.includes('"reason":"SELF_DELETE"')))
       .split('\n')
       .filter((line) => line.startsWith('{'));
     const audit = logLines.map((line) => JSON.parse(line)).filter((line) => line.message === 'audit');
-    const adminSub = JSON.parse(Buffer.from(tokens.get('admin@example.com')!.access_token.split('.')[1], 'base64url').toString()).sub;
+    const adminSub = JSON.parse(
+      Buffer.from(tokens.get('admin@example.com')!.access_token.split('.')[1], 'base64url').toString(),
+    ).sub;
     expect(audit).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ action: 'login', actor: adminSub, target: 'admin@example.com', result: 'success' }),
-        expect.objectContaining({ action: 'admin.delete_user', actor: adminSub, target: 'admin@example.com', result: 'rejected', status: 400, reason: 'SELF_DELETE' }),
+        expect.objectContaining({
+          action: 'admin.delete_user',
+          actor: adminSub,
+          target: 'admin@example.com',
+          result: 'rejected',
+          status: 400,
+          reason: 'SELF_DELETE',
+        }),
       ]),
     );
-    for (const secret of [...seedUsers.map((user) => user.password), tokens.get('admin@example.com')!.access_token, tokens.get('admin@example.com')!.refresh_token]) {
+    for (const secret of [
+      ...seedUsers.map((user) => user.password),
+      tokens.get('admin@example.com')!.access_token,
+      tokens.get('admin@example.com')!.refresh_token,
+    ]) {
       expect(logLines.join('\n')).not.toContain(secret);
     }
   });
@@ -204,7 +308,12 @@ describe('authorizer cache', () => {
       ['DELETE', '/api/admin/users/x', 403, 'hit'],
     ];
     for (const [method, path, status, cache] of calls) {
-      const response = await api(method, path, `Bearer ${fresh}`, method === 'POST' ? { title: 't', body: 'b', rating: 1 } : undefined);
+      const response = await api(
+        method,
+        path,
+        `Bearer ${fresh}`,
+        method === 'POST' ? { title: 't', body: 'b', rating: 1 } : undefined,
+      );
       expect([method, path, response.status, response.cache]).toEqual([method, path, status, cache]);
     }
   });
@@ -214,15 +323,24 @@ describe('CLI against the local system', () => {
   const env = () => ({ LOCAL_DIR: local.dir });
 
   it('logs in, calls an admin route, shows who is logged in, refreshes and logs out', async () => {
-    const loginResult = await runCli(['login', '--username', 'admin@example.com', '--password', password('admin@example.com')], env());
+    const loginResult = await runCli(
+      ['login', '--username', 'admin@example.com', '--password', password('admin@example.com')],
+      env(),
+    );
     expect(loginResult).toMatchObject({ status: 0 });
     const users = await runCli(['call', 'GET', '/api/admin/users'], env());
     expect(users.status).toBe(0);
     expect(users.stdout).toContain('nogroup@example.com');
     const who = await runCli(['whoami'], env());
-    expect(JSON.parse(who.stdout)).toMatchObject({ username: expect.any(String), groups: ['admin-group'], expired: false });
+    expect(JSON.parse(who.stdout)).toMatchObject({
+      username: expect.any(String),
+      groups: ['admin-group'],
+      expired: false,
+    });
     expect((await runCli(['refresh'], env())).status).toBe(0);
-    expect(await runCli(['call', 'POST', '/api/reviews', '--data', '{"title":"t","body":"b","rating":2}'], env())).toMatchObject({ status: 1 });
+    expect(
+      await runCli(['call', 'POST', '/api/reviews', '--data', '{"title":"t","body":"b","rating":2}'], env()),
+    ).toMatchObject({ status: 1 });
     expect((await runCli(['logout'], env())).status).toBe(0);
     const after = await runCli(['call', 'GET', '/api/profile'], env());
     expect(after.status).toBe(1);
@@ -233,7 +351,9 @@ describe('CLI against the local system', () => {
   it('fails with one line on a wrong password', async () => {
     const result = await runCli(['login', '--username', 'admin@example.com', '--password', 'nope'], env());
     expect(result.status).toBe(1);
-    expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^cli: Login failed: Incorrect username or password/)]);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/^cli: Login failed: Incorrect username or password/),
+    ]);
   });
 });
 
@@ -266,7 +386,10 @@ describe('emulator down mid-run', () => {
 
   it('keeps authorizing valid tokens (cached JWKS), and the CLI fails in one line where Cognito is needed', async () => {
     process.kill(emulatorPid(), 'SIGKILL');
-    const result = await runCli(['login', '--username', 'admin@example.com', '--password', password('admin@example.com')], { LOCAL_DIR: local.dir });
+    const result = await runCli(
+      ['login', '--username', 'admin@example.com', '--password', password('admin@example.com')],
+      { LOCAL_DIR: local.dir },
+    );
     expect(result.status).toBe(1);
     expect(result.stderr.trim().split('\n')).toEqual(['cli: Login failed: Identity service unavailable (HTTP 502)']);
     expect((await api('GET', '/api/profile', bearer('user@example.com'))).status).toBe(200);
@@ -279,7 +402,9 @@ describe('lifecycle', () => {
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     const port = (blocker.address() as { port: number }).port;
     try {
-      await expect(startLocalProcess({ apiPort: port })).rejects.toThrow(new RegExp(`Port ${port} is already in use: set API_PORT`));
+      await expect(startLocalProcess({ apiPort: port })).rejects.toThrow(
+        new RegExp(`Port ${port} is already in use: set API_PORT`),
+      );
     } finally {
       blocker.close();
     }

@@ -13,6 +13,11 @@ it.each(['SIGINT', 'SIGTERM'] as const)('stops on %s sent to npm alone, leaving 
   const { exitCode, leftBehind } = await local.signalLeader(signal);
   expect({ exitCode, leftBehind }).toEqual({ exitCode: 0, leftBehind: false });
   // The same ports and state directory start again at once.
-  const again = await startLocalProcess({ dir: local.dir, apiPort: local.apiPort, cognitoPort: local.cognitoPort, dynamodbPort: local.dynamodbPort });
+  const again = await startLocalProcess({
+    dir: local.dir,
+    apiPort: local.apiPort,
+    cognitoPort: local.cognitoPort,
+    dynamodbPort: local.dynamodbPort,
+  });
   await again.stop();
 });

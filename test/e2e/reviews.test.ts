@@ -16,19 +16,33 @@ const password = (email: string) => seedUsers.find((user) => user.email === emai
 
 async function logIn(): Promise<void> {
   for (const email of ['reviewer@example.com', 'multi@example.com', 'user@example.com']) {
-    const response = await sendJson(`${local.apiUrl}/auth/login`, 'POST', { username: email, password: password(email) });
+    const response = await sendJson(`${local.apiUrl}/auth/login`, 'POST', {
+      username: email,
+      password: password(email),
+    });
     expect(response.status).toBe(200);
     tokens.set(email, response.json.access_token);
   }
 }
 
-function api(method: string, path: string, as: string, body?: unknown, headers: Record<string, string> = {}): Promise<TestResponse> {
+function api(
+  method: string,
+  path: string,
+  as: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<TestResponse> {
   return sendJson(`${local.apiUrl}${path}`, method, body, { Authorization: `Bearer ${tokens.get(as)}`, ...headers });
 }
 
 /** Restarts on the same state directory and ports, and logs in again. */
 async function restart(): Promise<void> {
-  local = await startLocalProcess({ dir: local.dir, apiPort: local.apiPort, cognitoPort: local.cognitoPort, dynamodbPort: local.dynamodbPort });
+  local = await startLocalProcess({
+    dir: local.dir,
+    apiPort: local.apiPort,
+    cognitoPort: local.cognitoPort,
+    dynamodbPort: local.dynamodbPort,
+  });
   await logIn();
 }
 
@@ -64,9 +78,21 @@ it('creates, reads, updates (author only, If-Match) and lists newest first', asy
   const read = await api('GET', `/api/reviews/${id}`, 'user@example.com');
   expect([read.status, read.headers.etag, read.json]).toEqual([200, '"1"', created.json]);
 
-  const updated = await api('PUT', `/api/reviews/${id}`, 'reviewer@example.com', { ...content, rating: 5 }, { 'If-Match': '"1"' });
+  const updated = await api(
+    'PUT',
+    `/api/reviews/${id}`,
+    'reviewer@example.com',
+    { ...content, rating: 5 },
+    { 'If-Match': '"1"' },
+  );
   expect([updated.status, updated.headers.etag, updated.json.rating]).toEqual([200, '"2"', 5]);
-  const stale = await api('PUT', `/api/reviews/${id}`, 'reviewer@example.com', { ...content, rating: 1 }, { 'If-Match': '"1"' });
+  const stale = await api(
+    'PUT',
+    `/api/reviews/${id}`,
+    'reviewer@example.com',
+    { ...content, rating: 1 },
+    { 'If-Match': '"1"' },
+  );
   expect([stale.status, stale.headers.etag]).toEqual([412, '"2"']);
   const hijack = await api('PUT', `/api/reviews/${id}`, 'multi@example.com', { ...content, title: 'Mine now' });
   expect([hijack.status, hijack.json]).toEqual([403, { message: 'Forbidden: only the author may change this review' }]);
@@ -84,7 +110,10 @@ it('creates, reads, updates (author only, If-Match) and lists newest first', asy
 
 it('CLI: sends If-Match with --header and prints the ETag', async () => {
   const env = { LOCAL_DIR: local.dir };
-  expect((await runCli(['login', '--username', 'reviewer@example.com', '--password', password('reviewer@example.com')], env)).status).toBe(0);
+  expect(
+    (await runCli(['login', '--username', 'reviewer@example.com', '--password', password('reviewer@example.com')], env))
+      .status,
+  ).toBe(0);
   const created = await runCli(['call', 'POST', '/api/reviews', '--data', JSON.stringify(content)], env);
   expect(created.status).toBe(0);
   const [etagLine, ...json] = created.stdout.trim().split('\n');
@@ -92,11 +121,16 @@ it('CLI: sends If-Match with --header and prints the ETag', async () => {
   const { id } = JSON.parse(json.join('\n'));
 
   const data = JSON.stringify({ ...content, rating: 2 });
-  const updated = await runCli(['call', 'PUT', `/api/reviews/${id}`, '--data', data, '--header', 'If-Match: "1"', '--header', 'X-Trace: e2e'], env);
+  const updated = await runCli(
+    ['call', 'PUT', `/api/reviews/${id}`, '--data', data, '--header', 'If-Match: "1"', '--header', 'X-Trace: e2e'],
+    env,
+  );
   expect([updated.status, updated.stdout.split('\n')[0]]).toEqual([0, 'ETag: "2"']);
   const stale = await runCli(['call', 'PUT', `/api/reviews/${id}`, '--data', data, '--header', 'If-Match: "1"'], env);
   expect([stale.status, stale.stdout.split('\n')[0]]).toEqual([1, 'ETag: "2"']);
-  expect(stale.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^cli: PUT \/api\/reviews\/.*Precondition failed.*\(HTTP 412\)$/)]);
+  expect(stale.stderr.trim().split('\n')).toEqual([
+    expect.stringMatching(/^cli: PUT \/api\/reviews\/.*Precondition failed.*\(HTTP 412\)$/),
+  ]);
 });
 
 it('refuses a DYNAMODB_PORT in use with the same one line as the other ports', async () => {
@@ -105,7 +139,9 @@ it('refuses a DYNAMODB_PORT in use with the same one line as the other ports', a
   const port = (blocker.address() as { port: number }).port;
   try {
     await expect(startLocalProcess({ dynamodbPort: port })).rejects.toThrow(
-      new RegExp(`local system exited with 1: npm start: Port ${port} is already in use: set DYNAMODB_PORT to a free port \\(e\\.g\\. DYNAMODB_PORT=${port + 100} npm start\\)$`),
+      new RegExp(
+        `local system exited with 1: npm start: Port ${port} is already in use: set DYNAMODB_PORT to a free port \\(e\\.g\\. DYNAMODB_PORT=${port + 100} npm start\\)$`,
+      ),
     );
   } finally {
     blocker.close();
@@ -116,12 +152,21 @@ describe('nothing acknowledged is lost', () => {
   it('across Ctrl-C and a restart', async () => {
     const acknowledged = new Map<string, unknown>();
     for (let index = 0; index < 5; index++) {
-      const created = await api('POST', '/api/reviews', 'reviewer@example.com', { ...content, title: `before Ctrl-C ${index}` });
+      const created = await api('POST', '/api/reviews', 'reviewer@example.com', {
+        ...content,
+        title: `before Ctrl-C ${index}`,
+      });
       expect(created.status).toBe(201);
       acknowledged.set(created.json.id, created.json);
     }
     const [someId] = acknowledged.keys();
-    const updated = await api('PUT', `/api/reviews/${someId}`, 'reviewer@example.com', { ...content, title: 'updated before Ctrl-C' }, { 'If-Match': '"1"' });
+    const updated = await api(
+      'PUT',
+      `/api/reviews/${someId}`,
+      'reviewer@example.com',
+      { ...content, title: 'updated before Ctrl-C' },
+      { 'If-Match': '"1"' },
+    );
     expect(updated.status).toBe(200);
     acknowledged.set(someId, updated.json);
 
@@ -136,10 +181,12 @@ describe('nothing acknowledged is lost', () => {
     let killed: Promise<void> | undefined;
     // 40 writes at once; the whole process group is killed as soon as 10 have been acknowledged.
     const writes = Array.from({ length: 40 }, (_, index) =>
-      api('POST', '/api/reviews', 'reviewer@example.com', { ...content, title: `in flight ${index}` }).then((response) => {
-        if (response.status === 201) acknowledged.set(response.json.id, response.json);
-        if (acknowledged.size >= 10) killed ??= local.kill();
-      }),
+      api('POST', '/api/reviews', 'reviewer@example.com', { ...content, title: `in flight ${index}` }).then(
+        (response) => {
+          if (response.status === 201) acknowledged.set(response.json.id, response.json);
+          if (acknowledged.size >= 10) killed ??= local.kill();
+        },
+      ),
     );
     await Promise.allSettled(writes);
     await (killed ?? local.kill());

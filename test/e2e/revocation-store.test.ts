@@ -21,7 +21,9 @@ const user = seedUsers.find((candidate) => candidate.groups.includes('user-group
 beforeAll(async () => {
   store = await startLocalStore();
   proxy = await startTcpProxy(Number(new URL(store.endpoint).port));
-  local = await startLocalProcess({ env: { DYNAMODB_ENDPOINT: proxy.url, AUTHORIZER_CACHE_TTL: '0', REVOCATION_REFRESH_SECONDS: '0' } });
+  local = await startLocalProcess({
+    env: { DYNAMODB_ENDPOINT: proxy.url, AUTHORIZER_CACHE_TTL: '0', REVOCATION_REFRESH_SECONDS: '0' },
+  });
 });
 afterAll(async () => {
   await local?.stop();
@@ -30,13 +32,21 @@ afterAll(async () => {
 });
 
 async function login(): Promise<string> {
-  const response = await sendJson(`${local.apiUrl}/auth/login`, 'POST', { username: user.email, password: user.password });
+  const response = await sendJson(`${local.apiUrl}/auth/login`, 'POST', {
+    username: user.email,
+    password: user.password,
+  });
   expect(response.status).toBe(200);
   return response.json.access_token as string;
 }
 
-const profile = async (token: string) => (await send(`${local.apiUrl}/api/profile`, { headers: { Authorization: `Bearer ${token}` } })).status;
-const decisions = (reason: string) => local.stdout().split('\n').filter((line) => line.includes('"authorization decision"') && line.includes(`"reason":"${reason}"`)).length;
+const profile = async (token: string) =>
+  (await send(`${local.apiUrl}/api/profile`, { headers: { Authorization: `Bearer ${token}` } })).status;
+const decisions = (reason: string) =>
+  local
+    .stdout()
+    .split('\n')
+    .filter((line) => line.includes('"authorization decision"') && line.includes(`"reason":"${reason}"`)).length;
 
 /** Calls until the answer is `wanted` or 15 s have passed; every answer on the way. */
 async function until(token: string, wanted: number): Promise<number[]> {
@@ -54,7 +64,9 @@ it('uses the DynamoDB it was given (its tables created there), and with the boun
   expect(local.stdout()).toContain('a revoked token passes for at most 0 s');
   const token = await login();
   expect(await profile(token)).toBe(200);
-  expect((await sendJson(`${local.apiUrl}/auth/logout`, 'POST', {}, { Authorization: `Bearer ${token}` })).status).toBe(200);
+  expect((await sendJson(`${local.apiUrl}/auth/logout`, 'POST', {}, { Authorization: `Bearer ${token}` })).status).toBe(
+    200,
+  );
   expect(await profile(token)).toBe(401);
 });
 

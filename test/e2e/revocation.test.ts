@@ -24,8 +24,14 @@ let local: LocalProcess;
 let cognito: CognitoIdentityProviderClient;
 
 beforeAll(async () => {
-  local = await startLocalProcess({ env: { AUTHORIZER_CACHE_TTL: String(CACHE_TTL_SECONDS), REVOCATION_REFRESH_SECONDS: String(REFRESH_SECONDS) } });
-  cognito = new CognitoIdentityProviderClient({ endpoint: `http://127.0.0.1:${local.cognitoPort}`, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  local = await startLocalProcess({
+    env: { AUTHORIZER_CACHE_TTL: String(CACHE_TTL_SECONDS), REVOCATION_REFRESH_SECONDS: String(REFRESH_SECONDS) },
+  });
+  cognito = new CognitoIdentityProviderClient({
+    endpoint: `http://127.0.0.1:${local.cognitoPort}`,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
 });
 afterAll(async () => {
   cognito?.destroy();
@@ -52,10 +58,12 @@ async function login(username: string, password = PASSWORD): Promise<Session> {
 }
 
 const call = async (session: Session, route = '/api/profile', method = 'GET') =>
-  (await send(`${local.apiUrl}${route}`, { method, headers: { Authorization: `Bearer ${session.access_token}` } })).status;
+  (await send(`${local.apiUrl}${route}`, { method, headers: { Authorization: `Bearer ${session.access_token}` } }))
+    .status;
 const logout = (session: Session, body: unknown = { refreshToken: session.refresh_token }) =>
   sendJson(`${local.apiUrl}/auth/logout`, 'POST', body, { Authorization: `Bearer ${session.access_token}` });
-const refresh = async (session: Session) => (await sendJson(`${local.apiUrl}/auth/refresh`, 'POST', { refresh_token: session.refresh_token })).status;
+const refresh = async (session: Session) =>
+  (await sendJson(`${local.apiUrl}/auth/refresh`, 'POST', { refresh_token: session.refresh_token })).status;
 
 /**
  * Calls with each of `revoked` until every one is refused (401) or the deadline passes, and with
@@ -67,7 +75,8 @@ async function untilRevoked(revoked: Session[], kept: Session[] = []): Promise<{
   for (;;) {
     const statuses = await Promise.all(revoked.map((session) => call(session)));
     keptStatuses.push(...(await Promise.all(kept.map((session) => call(session)))));
-    if (statuses.every((status) => status === 401) || Date.now() > deadline) return { revoked: statuses, kept: [...new Set(keptStatuses)] };
+    if (statuses.every((status) => status === 401) || Date.now() > deadline)
+      return { revoked: statuses, kept: [...new Set(keptStatuses)] };
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
@@ -98,7 +107,9 @@ describe('POST /auth/logout', () => {
   it('answers 401 for a bad token, and 200 again for a logout repeated with a revoked one', async () => {
     const email = await newUser();
     const session = await login(email);
-    expect((await sendJson(`${local.apiUrl}/auth/logout`, 'POST', {}, { Authorization: 'Bearer not.a.token' })).status).toBe(401);
+    expect(
+      (await sendJson(`${local.apiUrl}/auth/logout`, 'POST', {}, { Authorization: 'Bearer not.a.token' })).status,
+    ).toBe(401);
     expect((await sendJson(`${local.apiUrl}/auth/logout`, 'POST', {})).status).toBe(401);
     expect((await logout(session)).status).toBe(200);
     expect((await untilRevoked([session])).revoked).toEqual([401]);
@@ -152,13 +163,18 @@ it('never denies a token that was not revoked: 1,000 mixed requests while sessio
   await Promise.all(Array.from({ length: 10 }, worker));
   await revocations;
   // Authorized and answered by the backends: 200, or 404 for the review that does not exist.
-  expect(Object.fromEntries(statuses)).toEqual({ '/api/profile 200': 334, '/api/reviews 200': 333, '/api/reviews/none-such 404': 333 });
+  expect(Object.fromEntries(statuses)).toEqual({
+    '/api/profile 200': 334,
+    '/api/reviews 200': 333,
+    '/api/reviews/none-such 404': 333,
+  });
   expect(revoked).toHaveLength(20);
   expect((await untilRevoked(revoked)).revoked).toEqual(Array(20).fill(401));
 });
 
 describe('npm run cli -- logout', () => {
-  const cli = (args: string[], tokenFile: string) => runCli(args, { OUTPUTS_FILE: path.join(local.dir, 'outputs.json'), TOKENS_FILE: tokenFile });
+  const cli = (args: string[], tokenFile: string) =>
+    runCli(args, { OUTPUTS_FILE: path.join(local.dir, 'outputs.json'), TOKENS_FILE: tokenFile });
   const saved = (tokenFile: string): Session => {
     const tokens = JSON.parse(readFileSync(tokenFile, 'utf8')) as { accessToken: string; refreshToken: string };
     return { access_token: tokens.accessToken, refresh_token: tokens.refreshToken };
@@ -173,7 +189,11 @@ describe('npm run cli -- logout', () => {
     expect((await cli(['login', '--username', email, '--password', PASSWORD], tokenFile)).status).toBe(0);
     const session = saved(tokenFile);
     const result = await cli(['logout', ...flags], tokenFile);
-    expect([result.status, result.stderr, result.stdout.trim()]).toEqual([0, '', `Logged out (${said}); removed ${tokenFile}`]);
+    expect([result.status, result.stderr, result.stdout.trim()]).toEqual([
+      0,
+      '',
+      `Logged out (${said}); removed ${tokenFile}`,
+    ]);
     expect((await untilRevoked([session])).revoked).toEqual([401]);
     expect(await refresh(session)).toBe(401);
   });

@@ -48,25 +48,40 @@ it('passes against the local system, prints the group × route table, and leaves
   const lines = result.stdout.split('\n');
   const header = lines.find((line) => line.startsWith('caller'));
   for (const route of accessMap) expect(header).toContain(`${route.method} ${route.path}`);
-  for (const caller of ['(no token)', '(garbage token)', 'admin-group', 'reviewers-group', 'user-group', '(no group)']) {
+  for (const caller of [
+    '(no token)',
+    '(garbage token)',
+    'admin-group',
+    'reviewers-group',
+    'user-group',
+    '(no group)',
+  ]) {
     expect(lines.some((line) => line.startsWith(`${caller} `))).toBe(true);
   }
   const admin = lines.find((line) => line.startsWith('admin-group '))!;
   expect(admin.match(/\d{3} ✓/g)).toHaveLength(accessMap.length + 1);
   expect(admin).toContain('403 ✓'); // reviews are not an admin's
   expect(lines.find((line) => line.startsWith('(garbage token) '))).toMatch(/(401 ✓.*){5}/);
-  expect(result.stdout).toContain(`All ${4 * (accessMap.length + 1) + 2 * accessMap.length} answers are what the access map says.`);
+  expect(result.stdout).toContain(
+    `All ${4 * (accessMap.length + 1) + 2 * accessMap.length} answers are what the access map says.`,
+  );
   expect(await temporaryUsers()).toEqual([]);
 });
 
 it('fails when an answer differs from the access map, marks the cell, and still deletes its users', async () => {
   // A map that wrongly says user-group may list users: the real system answers 403.
-  const routes: Route[] = accessMap.map((route) => (route.path === '/api/admin/users' && route.method === 'GET' ? { ...route, access: ['admin-group', 'user-group'] } : route));
+  const routes: Route[] = accessMap.map((route) =>
+    route.path === '/api/admin/users' && route.method === 'GET'
+      ? { ...route, access: ['admin-group', 'user-group'] }
+      : route,
+  );
   const printed: string[] = [];
   const report = await runSmoke({ outputsFile, routes, print: (line) => printed.push(line) });
   expect(report).toMatchObject({ ok: false, mismatches: 1, leftovers: [] });
   expect(report.table.split('\n').find((line) => line.startsWith('user-group '))).toContain('403 ✗ want allowed');
-  expect(printed).toContain(`1 of ${4 * (accessMap.length + 1) + 2 * accessMap.length} answers differ from the access map.`);
+  expect(printed).toContain(
+    `1 of ${4 * (accessMap.length + 1) + 2 * accessMap.length} answers differ from the access map.`,
+  );
   expect(await temporaryUsers()).toEqual([]);
 });
 
@@ -85,7 +100,8 @@ describe('when it cannot or should not go on', () => {
       let body = '';
       request.on('data', (chunk: Buffer) => (body += chunk.toString()));
       request.on('end', () => {
-        if (request.url !== '/auth/login') return void response.writeHead(401, { 'Content-Type': 'application/json' }).end('{"message":"Unauthorized"}');
+        if (request.url !== '/auth/login')
+          return void response.writeHead(401, { 'Content-Type': 'application/json' }).end('{"message":"Unauthorized"}');
         if (!body.includes('username')) return void response.writeHead(400).end('{}');
         onSignIn(); // and never answer
       });
@@ -118,16 +134,34 @@ describe('when it cannot or should not go on', () => {
 
   it('fails in one line, creating nobody, when the API cannot be reached', async () => {
     const closedPort = await freePort();
-    const result = await spawnScript('lib/smoke/main.ts', ['--outputs', outputsWithApi(`http://127.0.0.1:${closedPort}`)], {}).result;
+    const result = await spawnScript(
+      'lib/smoke/main.ts',
+      ['--outputs', outputsWithApi(`http://127.0.0.1:${closedPort}`)],
+      {},
+    ).result;
     expect(result.status).toBe(1);
-    expect(result.stderr).toMatch(new RegExp(`^smoke: Cannot reach the API at http://127\\.0\\.0\\.1:${closedPort} \\(ECONNREFUSED\\).*\\n$`));
+    expect(result.stderr).toMatch(
+      new RegExp(`^smoke: Cannot reach the API at http://127\\.0\\.0\\.1:${closedPort} \\(ECONNREFUSED\\).*\\n$`),
+    );
     expect(await temporaryUsers()).toEqual([]);
   });
 
   it.each([
-    ['a missing outputs file', () => path.join(local.dir, 'missing.json'), /^smoke: No outputs file at .*missing\.json: run `npm start` \(local\) or `npx cdk deploy --all --outputs-file outputs\.json`, or pass --outputs FILE\n$/],
-    ['an outputs file that is not JSON', () => writeFile('not-json.json', '{ApiUrl'), /^smoke: .*not-json\.json is not valid JSON/],
-    ['an outputs file without the pool', () => writeFile('api-only.json', JSON.stringify({ Stack: { ApiUrl: local.apiUrl } })), /^smoke: .*api-only\.json has no UserPoolId or UserPoolProviderUrl output/],
+    [
+      'a missing outputs file',
+      () => path.join(local.dir, 'missing.json'),
+      /^smoke: No outputs file at .*missing\.json: run `npm start` \(local\) or `npx cdk deploy --all --outputs-file outputs\.json`, or pass --outputs FILE\n$/,
+    ],
+    [
+      'an outputs file that is not JSON',
+      () => writeFile('not-json.json', '{ApiUrl'),
+      /^smoke: .*not-json\.json is not valid JSON/,
+    ],
+    [
+      'an outputs file without the pool',
+      () => writeFile('api-only.json', JSON.stringify({ Stack: { ApiUrl: local.apiUrl } })),
+      /^smoke: .*api-only\.json has no UserPoolId or UserPoolProviderUrl output/,
+    ],
   ])('fails in one line on %s', async (_name, file, message) => {
     const result = await spawnScript('lib/smoke/main.ts', ['--outputs', file()], {}).result;
     expect(result.status).toBe(1);

@@ -25,7 +25,10 @@ describe.each([
   });
 
   it('names the stacks from the config', () => {
-    expect(assembly.stacks.map((stack) => stack.stackName).sort()).toEqual([`CognitoJwtApi-${stage}-Api`, `CognitoJwtApi-${stage}-Identity`]);
+    expect(assembly.stacks.map((stack) => stack.stackName).sort()).toEqual([
+      `CognitoJwtApi-${stage}-Api`,
+      `CognitoJwtApi-${stage}-Identity`,
+    ]);
   });
 
   it('leaves no AwsSolutions finding unacknowledged (warnings included)', () => {
@@ -50,16 +53,23 @@ describe.each([
 describe.each(['prod', 'staging'])('a non-dev stage (%s)', (stage) => {
   it('has no localhost anywhere in its templates, and uses the given URLs', () => {
     const built = buildTestApp({ context: { ...PROD_CONTEXT, stage }, bundling: false });
-    const [identity, api] = [built.identity, built.api].map((stack) => JSON.stringify(Template.fromStack(stack).toJSON()));
+    const [identity, api] = [built.identity, built.api].map((stack) =>
+      JSON.stringify(Template.fromStack(stack).toJSON()),
+    );
     for (const template of [identity, api]) expect(template).not.toMatch(/localhost|127\.0\.0\.1/);
     expect(identity).toContain(PROD_CONTEXT.callbackUrls);
     expect(api).toContain(PROD_CONTEXT.allowedOrigins);
   });
 
-  it.each(['callbackUrls', 'logoutUrls', 'allowedOrigins'] as const)('fails in one line naming %s when it is missing', (key) => {
-    const context = Object.fromEntries(Object.entries({ ...PROD_CONTEXT, stage }).filter(([name]) => name !== key));
-    expect(synthErrors(context)).toBe(`Context "${key}" is required for stage "${stage}": pass -c ${key}=${PROD_CONTEXT[key]} (comma-separated for several)`);
-  });
+  it.each(['callbackUrls', 'logoutUrls', 'allowedOrigins'] as const)(
+    'fails in one line naming %s when it is missing',
+    (key) => {
+      const context = Object.fromEntries(Object.entries({ ...PROD_CONTEXT, stage }).filter(([name]) => name !== key));
+      expect(synthErrors(context)).toBe(
+        `Context "${key}" is required for stage "${stage}": pass -c ${key}=${PROD_CONTEXT[key]} (comma-separated for several)`,
+      );
+    },
+  );
 });
 
 describe('context errors fail the synth with one line', () => {
@@ -71,12 +81,16 @@ describe('context errors fail the synth with one line', () => {
 
   it('uses a valid domain prefix as given', () => {
     const built = buildTestApp({ context: { ...PROD_CONTEXT, domainPrefix: 'shop-login-7' }, bundling: false });
-    Template.fromStack(built.identity).hasResourceProperties('AWS::Cognito::UserPoolDomain', { Domain: 'shop-login-7' });
+    Template.fromStack(built.identity).hasResourceProperties('AWS::Cognito::UserPoolDomain', {
+      Domain: 'shop-login-7',
+    });
   });
 
   it('puts a known account into the default domain prefix', () => {
     const built = buildTestApp({ context: { account: '210987654321' }, bundling: false });
-    Template.fromStack(built.identity).hasResourceProperties('AWS::Cognito::UserPoolDomain', { Domain: 'jwt-api-dev-210987654321' });
+    Template.fromStack(built.identity).hasResourceProperties('AWS::Cognito::UserPoolDomain', {
+      Domain: 'jwt-api-dev-210987654321',
+    });
   });
 
   it('rejects plain http outside dev', () => {
@@ -102,11 +116,16 @@ describe('the checks are really on', () => {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AdministratorAccess')],
     });
-    expect(() => app.synth()).toThrow(/AwsSolutions-IAM4\[Policy::arn:<AWS::Partition>:iam::aws:policy\/AdministratorAccess\]/);
+    expect(() => app.synth()).toThrow(
+      /AwsSolutions-IAM4\[Policy::arn:<AWS::Partition>:iam::aws:policy\/AdministratorAccess\]/,
+    );
   });
 
   it('reports an unacknowledged warning (which does not fail synthesis by itself)', () => {
-    const { app, api } = buildTestApp({ bundling: false, context: { '@aws-cdk/core:failSynthOnValidationErrors': false } });
+    const { app, api } = buildTestApp({
+      bundling: false,
+      context: { '@aws-cdk/core:failSynthOnValidationErrors': false },
+    });
     new apigateway.RestApi(api, 'UnreviewedApi').root.addMethod('GET');
     const findings = validationFindings(app.synth());
     expect(findings).toContainEqual({
@@ -116,7 +135,8 @@ describe('the checks are really on', () => {
       constructPaths: [expect.stringContaining('/UnreviewedApi/')],
     });
     // Only the unreviewed API is reported: the project's own resources stay acknowledged.
-    for (const finding of findings) for (const constructPath of finding.constructPaths) expect(constructPath).toContain('/UnreviewedApi/');
+    for (const finding of findings)
+      for (const constructPath of finding.constructPaths) expect(constructPath).toContain('/UnreviewedApi/');
   });
 });
 

@@ -41,7 +41,8 @@ export function buildTestApp(options: TestAppOptions = {}): CognitoJwtApp {
 
 /** How many resources of each CloudFormation type the stack holds: a snapshot a reviewer can read (the details have targeted tests). */
 export function resourceInventory(stack: Stack): Record<string, number> {
-  const resources = (Template.fromStack(stack).toJSON() as { Resources?: Record<string, { Type: string }> }).Resources ?? {};
+  const resources =
+    (Template.fromStack(stack).toJSON() as { Resources?: Record<string, { Type: string }> }).Resources ?? {};
   const counts: Record<string, number> = {};
   for (const { Type } of Object.values(resources)) counts[Type] = (counts[Type] ?? 0) + 1;
   return Object.fromEntries(Object.entries(counts).sort(([a], [b]) => a.localeCompare(b)));
@@ -65,7 +66,11 @@ export function validationFindings(assembly: CloudAssembly): ValidationFinding[]
   const report = JSON.parse(fs.readFileSync(file, 'utf8')) as {
     pluginReports: Array<{
       pluginName: string;
-      violations?: Array<{ ruleName: string; severity?: string; violatingConstructs?: Array<{ constructPath?: string }> }>;
+      violations?: Array<{
+        ruleName: string;
+        severity?: string;
+        violatingConstructs?: Array<{ constructPath?: string }>;
+      }>;
     }>;
   };
   return report.pluginReports.flatMap((pluginReport) =>

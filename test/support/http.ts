@@ -26,24 +26,43 @@ const TIMEOUT_MS = 20_000;
 
 export function send(url: string, options: TestRequest = {}): Promise<TestResponse> {
   return new Promise((resolve, reject) => {
-    const requestOptions = { method: options.method ?? 'GET', headers: options.headers, agent: false, timeout: TIMEOUT_MS, ...(options.target === undefined ? {} : { path: options.target }) };
+    const requestOptions = {
+      method: options.method ?? 'GET',
+      headers: options.headers,
+      agent: false,
+      timeout: TIMEOUT_MS,
+      ...(options.target === undefined ? {} : { path: options.target }),
+    };
     const request = httpRequest(url, requestOptions, (response) => {
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
       response.on('error', reject);
       response.on('end', () => {
         const text = Buffer.concat(chunks).toString('utf8');
-        resolve({ status: response.statusCode ?? 0, headers: response.headers, text, json: parseJson(text), cookies: response.headers['set-cookie'] ?? [] });
+        resolve({
+          status: response.statusCode ?? 0,
+          headers: response.headers,
+          text,
+          json: parseJson(text),
+          cookies: response.headers['set-cookie'] ?? [],
+        });
       });
     });
-    request.on('timeout', () => request.destroy(new Error(`${options.method ?? 'GET'} ${url}: no answer within ${TIMEOUT_MS} ms`)));
+    request.on('timeout', () =>
+      request.destroy(new Error(`${options.method ?? 'GET'} ${url}: no answer within ${TIMEOUT_MS} ms`)),
+    );
     request.on('error', reject);
     request.end(options.body);
   });
 }
 
 /** A JSON request: the body is serialized and sent with `Content-Type: application/json`. */
-export function sendJson(url: string, method: string, body?: unknown, headers: Record<string, string> = {}): Promise<TestResponse> {
+export function sendJson(
+  url: string,
+  method: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<TestResponse> {
   return send(url, {
     method,
     headers: body === undefined ? headers : { 'Content-Type': 'application/json', ...headers },

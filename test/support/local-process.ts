@@ -141,13 +141,22 @@ export async function startLocalProcess(options: StartOptions = {}): Promise<Loc
   }
 }
 
-async function startOnce(options: StartOptions & { apiPort: number; cognitoPort: number; dynamodbPort: number }): Promise<LocalProcess> {
+async function startOnce(
+  options: StartOptions & { apiPort: number; cognitoPort: number; dynamodbPort: number },
+): Promise<LocalProcess> {
   const { apiPort, cognitoPort, dynamodbPort } = options;
   const dir = options.dir ?? mkdtempSync(path.join(tmpdir(), 'local-system-'));
   const [command, args] = options.viaNpm ? ['npm', ['start']] : [process.execPath, [...RUN_TS, 'lib/local/start.ts']];
   const child = spawn(command, args, {
     cwd: PROJECT_ROOT,
-    env: { ...process.env, API_PORT: String(apiPort), COGNITO_PORT: String(cognitoPort), DYNAMODB_PORT: String(dynamodbPort), LOCAL_DIR: dir, ...options.env },
+    env: {
+      ...process.env,
+      API_PORT: String(apiPort),
+      COGNITO_PORT: String(cognitoPort),
+      DYNAMODB_PORT: String(dynamodbPort),
+      LOCAL_DIR: dir,
+      ...options.env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
@@ -156,13 +165,18 @@ async function startOnce(options: StartOptions & { apiPort: number; cognitoPort:
   let stderr = '';
   child.stdout.on('data', (chunk) => (stdout += chunk));
   child.stderr.on('data', (chunk) => (stderr += chunk));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => {
-    running.delete(child);
-    resolve(code);
-  }));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => {
+      running.delete(child);
+      resolve(code);
+    }),
+  );
 
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`local system did not start in time:\n${stdout}\n${stderr}`)), START_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => reject(new Error(`local system did not start in time:\n${stdout}\n${stderr}`)),
+      START_TIMEOUT_MS,
+    );
     const check = (): void => {
       if (stdout.includes('Local system is running')) {
         clearTimeout(timer);
@@ -176,7 +190,10 @@ async function startOnce(options: StartOptions & { apiPort: number; cognitoPort:
     });
   });
 
-  const byStack = JSON.parse(readFileSync(path.join(dir, 'outputs.json'), 'utf8')) as Record<string, Record<string, string>>;
+  const byStack = JSON.parse(readFileSync(path.join(dir, 'outputs.json'), 'utf8')) as Record<
+    string,
+    Record<string, string>
+  >;
   const outputs = Object.assign({}, ...Object.values(byStack)) as Record<string, string>;
   return {
     dir,
@@ -197,7 +214,10 @@ async function startOnce(options: StartOptions & { apiPort: number; cognitoPort:
         const check = (): void => {
           if (done(stdout)) finish();
         };
-        const timer = setTimeout(() => finish(new Error(`expected output did not appear within ${limitMs} ms:\n${stdout.slice(-2000)}`)), limitMs);
+        const timer = setTimeout(
+          () => finish(new Error(`expected output did not appear within ${limitMs} ms:\n${stdout.slice(-2000)}`)),
+          limitMs,
+        );
         child.stdout.on('data', check);
         check();
       });
@@ -224,7 +244,10 @@ async function startOnce(options: StartOptions & { apiPort: number; cognitoPort:
     async signalLeader(signal, graceMs = 10_000) {
       child.kill(signal);
       const started = Date.now();
-      const exitCode = await Promise.race([exited, new Promise<null>((resolve) => setTimeout(() => resolve(null), graceMs).unref())]);
+      const exitCode = await Promise.race([
+        exited,
+        new Promise<null>((resolve) => setTimeout(() => resolve(null), graceMs).unref()),
+      ]);
       const leftBehind = !(await groupGone(child, Math.max(0, graceMs - (Date.now() - started))));
       killGroup(child, 'SIGKILL');
       await groupGone(child);

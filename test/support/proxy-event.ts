@@ -13,7 +13,10 @@ export interface ProxyEventOptions {
 
 export function proxyEvent(method: string, resource: string, options: ProxyEventOptions = {}): APIGatewayProxyEvent {
   const path = options.path ?? resource;
-  const contentType = options.body === undefined || options.contentType === null ? undefined : (options.contentType ?? 'application/json');
+  const contentType =
+    options.body === undefined || options.contentType === null
+      ? undefined
+      : (options.contentType ?? 'application/json');
   return {
     resource,
     path,
@@ -24,8 +27,19 @@ export function proxyEvent(method: string, resource: string, options: ProxyEvent
     multiValueQueryStringParameters: null,
     pathParameters: options.pathParameters ?? null,
     stageVariables: null,
-    body: options.body === undefined ? null : typeof options.body === 'string' ? options.body : JSON.stringify(options.body),
+    body:
+      options.body === undefined
+        ? null
+        : typeof options.body === 'string'
+          ? options.body
+          : JSON.stringify(options.body),
     isBase64Encoded: false,
-    requestContext: { path: `/v1${path}`, authorizer: options.authorizer ?? null, httpMethod: method, resourcePath: resource, stage: 'v1' } as never,
+    requestContext: {
+      path: `/v1${path}`,
+      authorizer: options.authorizer ?? null,
+      httpMethod: method,
+      resourcePath: resource,
+      stage: 'v1',
+    } as never,
   };
 }

@@ -33,7 +33,8 @@ interface Tokens {
   readonly refresh_token: string;
 }
 
-const claimsOf = (jwt: string): Record<string, unknown> => JSON.parse(Buffer.from(jwt.split('.')[1], 'base64url').toString('utf8')) as Record<string, unknown>;
+const claimsOf = (jwt: string): Record<string, unknown> =>
+  JSON.parse(Buffer.from(jwt.split('.')[1], 'base64url').toString('utf8')) as Record<string, unknown>;
 
 async function login(): Promise<Tokens> {
   const result = await auth(proxyEvent('POST', '/auth/login', { body: USER }));
@@ -42,17 +43,30 @@ async function login(): Promise<Tokens> {
 }
 
 const logout = (authorization: string | undefined, body?: unknown, headers: Record<string, string> = {}) =>
-  auth(proxyEvent('POST', '/auth/logout', { body, headers: { ...(authorization === undefined ? {} : { Authorization: authorization }), ...headers } }));
-const refresh = (refreshToken: string) => auth(proxyEvent('POST', '/auth/refresh', { body: { refresh_token: refreshToken } }));
+  auth(
+    proxyEvent('POST', '/auth/logout', {
+      body,
+      headers: { ...(authorization === undefined ? {} : { Authorization: authorization }), ...headers },
+    }),
+  );
+const refresh = (refreshToken: string) =>
+  auth(proxyEvent('POST', '/auth/refresh', { body: { refresh_token: refreshToken } }));
 const stored = async (id: string) =>
-  (await createDocumentClient(dynamo.env).send(new GetCommand({ TableName: dynamo.tables.revocations, Key: { id }, ConsistentRead: true }))).Item;
+  (
+    await createDocumentClient(dynamo.env).send(
+      new GetCommand({ TableName: dynamo.tables.revocations, Key: { id }, ConsistentRead: true }),
+    )
+  ).Item;
 
 describe('one session', () => {
   it('records the session as revoked, revokes its refresh token at Cognito, clears the cookie and says so', async () => {
     const tokens = await login();
     const result = await logout(`Bearer ${tokens.access_token}`, { refreshToken: tokens.refresh_token });
     expect([result.statusCode, JSON.parse(result.body)]).toEqual([200, { revoked: 'session' }]);
-    expect(result.headers).toMatchObject({ 'Cache-Control': 'no-store', 'Set-Cookie': 'refresh_token=; HttpOnly; Secure; SameSite=Strict; Path=/v1/auth; Max-Age=0' });
+    expect(result.headers).toMatchObject({
+      'Cache-Control': 'no-store',
+      'Set-Cookie': 'refresh_token=; HttpOnly; Secure; SameSite=Strict; Path=/v1/auth; Max-Age=0',
+    });
     // The emulator's tokens carry no origin_jti: the session is named by the access token's own jti.
     const { sub, jti } = claimsOf(tokens.access_token);
     expect(await stored(`session#${String(jti)}`)).toMatchObject({ kind: 'session', sub, sessionId: jti });
@@ -61,13 +75,25 @@ describe('one session', () => {
 
   it('is idempotent: the same logout again is a 200 (a revoked token may log out again)', async () => {
     const tokens = await login();
-    for (let i = 0; i < 2; i++) expect((await logout(`Bearer ${tokens.access_token}`, { refresh_token: tokens.refresh_token })).statusCode).toBe(200);
+    for (let i = 0; i < 2; i++)
+      expect((await logout(`Bearer ${tokens.access_token}`, { refresh_token: tokens.refresh_token })).statusCode).toBe(
+        200,
+      );
   });
 
   it('takes the refresh token from the refresh cookie when the body has none (browsers), with or without a body', async () => {
     const [first, second] = [await login(), await login()];
-    expect((await logout(`Bearer ${first.access_token}`, undefined, { Cookie: `theme=dark; refresh_token=${first.refresh_token}` })).statusCode).toBe(200);
-    expect((await logout(`Bearer ${second.access_token}`, {}, { Cookie: `refresh_token=${second.refresh_token}` })).statusCode).toBe(200);
+    expect(
+      (
+        await logout(`Bearer ${first.access_token}`, undefined, {
+          Cookie: `theme=dark; refresh_token=${first.refresh_token}`,
+        })
+      ).statusCode,
+    ).toBe(200);
+    expect(
+      (await logout(`Bearer ${second.access_token}`, {}, { Cookie: `refresh_token=${second.refresh_token}` }))
+        .statusCode,
+    ).toBe(200);
     expect((await refresh(first.refresh_token)).statusCode).toBe(401);
     expect((await refresh(second.refresh_token)).statusCode).toBe(401);
   });
@@ -92,7 +118,9 @@ describe('everywhere', () => {
     expect(answeredAt).toBeGreaterThanOrEqual(Number(item!.revokedBefore) * 1000);
     // The emulator has no GlobalSignOut: the store carries the sign-out to refreshes too.
     expect(logs.some((line) => line.includes('GLOBAL_SIGN_OUT_UNSUPPORTED'))).toBe(true);
-    expect([(await refresh(b.refresh_token)).statusCode, (await refresh(b.refresh_token)).statusCode]).toEqual([401, 401]);
+    expect([(await refresh(b.refresh_token)).statusCode, (await refresh(b.refresh_token)).statusCode]).toEqual([
+      401, 401,
+    ]);
     const fresh = await login();
     expect(Number(claimsOf(fresh.access_token).iat)).toBeGreaterThanOrEqual(Number(item!.revokedBefore));
     expect((await refresh(fresh.refresh_token)).statusCode).toBe(200);
@@ -106,7 +134,10 @@ describe('refusals', () => {
     ['no Authorization header', undefined],
     ['another scheme', 'Basic dXNlcjpwYXNz'],
     ['garbage', 'Bearer not.a.jwt'],
-    ['a token signed by another key', () => `Bearer ${accessToken({ issuer: emulator.pool.issuer, clientId: emulator.pool.userPoolClientId, key })}`],
+    [
+      'a token signed by another key',
+      () => `Bearer ${accessToken({ issuer: emulator.pool.issuer, clientId: emulator.pool.userPoolClientId, key })}`,
+    ],
   ])('%s → 401 with the gateway’s body', async (_name, header) => {
     const authorization = typeof header === 'function' ? header() : header;
     const result = await logout(authorization, {});
@@ -129,7 +160,13 @@ describe('refusals', () => {
 
   it('refuses a body of another type (415), like every JSON route', async () => {
     const tokens = await login();
-    const result = await auth(proxyEvent('POST', '/auth/logout', { body: 'everywhere=true', contentType: 'application/x-www-form-urlencoded', headers: { Authorization: `Bearer ${tokens.access_token}` } }));
+    const result = await auth(
+      proxyEvent('POST', '/auth/logout', {
+        body: 'everywhere=true',
+        contentType: 'application/x-www-form-urlencoded',
+        headers: { Authorization: `Bearer ${tokens.access_token}` },
+      }),
+    );
     expect(result.statusCode).toBe(415);
   });
 
@@ -139,8 +176,13 @@ describe('refusals', () => {
       logSink: () => undefined,
     });
     const tokens = await login();
-    const result = await down(proxyEvent('POST', '/auth/logout', { body: {}, headers: { Authorization: `Bearer ${tokens.access_token}` } }));
-    expect([result.statusCode, JSON.parse(result.body)]).toEqual([502, { message: 'Revocation store unavailable: the session is not revoked yet, retry' }]);
+    const result = await down(
+      proxyEvent('POST', '/auth/logout', { body: {}, headers: { Authorization: `Bearer ${tokens.access_token}` } }),
+    );
+    expect([result.statusCode, JSON.parse(result.body)]).toEqual([
+      502,
+      { message: 'Revocation store unavailable: the session is not revoked yet, retry' },
+    ]);
     expect((await refresh(tokens.refresh_token)).statusCode).toBe(200);
   });
 });
@@ -149,8 +191,19 @@ it('writes one audit line per logout, with the user and the outcome, and never a
   const from = logs.length;
   const tokens = await login();
   await logout(`Bearer ${tokens.access_token}`, { refreshToken: tokens.refresh_token });
-  const audits = logs.slice(from).map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line.message === 'audit' && line.action === 'logout');
-  expect(audits).toEqual([expect.objectContaining({ actor: claimsOf(tokens.access_token).sub, target: USER.username, result: 'success', status: 200, reason: 'SESSION_REVOKED' })]);
+  const audits = logs
+    .slice(from)
+    .map((line) => JSON.parse(line) as Record<string, unknown>)
+    .filter((line) => line.message === 'audit' && line.action === 'logout');
+  expect(audits).toEqual([
+    expect.objectContaining({
+      actor: claimsOf(tokens.access_token).sub,
+      target: USER.username,
+      result: 'success',
+      status: 200,
+      reason: 'SESSION_REVOKED',
+    }),
+  ]);
   expect(logs.join('\n')).not.toContain(tokens.access_token.split('.')[2]);
   expect(logs.join('\n')).not.toContain(tokens.refresh_token.split('.')[2]);
 });

@@ -9,7 +9,14 @@ import { configFor } from '../../../lib/config/app-config';
 import { createAuthorizer, type AuthorizerHandler } from '../../../lambda/authorizer/handler';
 import { evaluatePolicy } from '../../../lambda/authorizer/iam-policy';
 import { settingsFromConfig } from '../../../lambda/authorizer/settings';
-import { accessToken, base64url, makeSigningKey, startJwksServer, type JwksServer, type SigningKey } from '../../../fixtures/token-factory';
+import {
+  accessToken,
+  base64url,
+  makeSigningKey,
+  startJwksServer,
+  type JwksServer,
+  type SigningKey,
+} from '../../../fixtures/token-factory';
 import corpus from './corpus/adversarial.json';
 
 type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
@@ -24,7 +31,13 @@ interface CorpusCase {
   header?: Record<string, Json>;
   rawPayload?: string;
   sign?: 'pool' | 'other' | 'none' | 'garbage' | 'hs256-public-pem' | 'hs256-public-jwk';
-  mutate?: 'strip-signature' | 'truncate-signature' | 'foreign-signature' | 'tamper-payload' | 'tamper-header' | 'zero-signature';
+  mutate?:
+    | 'strip-signature'
+    | 'truncate-signature'
+    | 'foreign-signature'
+    | 'tamper-payload'
+    | 'tamper-header'
+    | 'zero-signature';
   authorization?: string;
 }
 
@@ -88,9 +101,10 @@ function buildToken(testCase: CorpusCase): string {
     groups: testCase.groups === null ? undefined : (testCase.groups ?? ['admin-group']),
   });
   const [, payloadPart] = valid.split('.');
-  const payload = testCase.rawPayload !== undefined
-    ? substitute(testCase.rawPayload)
-    : JSON.stringify(withOverrides(JSON.parse(Buffer.from(payloadPart, 'base64url').toString()), testCase.claims));
+  const payload =
+    testCase.rawPayload !== undefined
+      ? substitute(testCase.rawPayload)
+      : JSON.stringify(withOverrides(JSON.parse(Buffer.from(payloadPart, 'base64url').toString()), testCase.claims));
   const header = withOverrides({ kid: poolKey.kid, alg: 'RS256' }, testCase.header);
   const signingInput = `${base64url(JSON.stringify(header))}.${base64url(payload)}`;
 
@@ -109,7 +123,9 @@ function buildToken(testCase: CorpusCase): string {
       signature = base64url('not-a-signature');
       break;
     case 'hs256-public-pem':
-      signature = createHmac('sha256', createPublicKey(poolKey.privateKey).export({ format: 'pem', type: 'spki' })).update(signingInput).digest('base64url');
+      signature = createHmac('sha256', createPublicKey(poolKey.privateKey).export({ format: 'pem', type: 'spki' }))
+        .update(signingInput)
+        .digest('base64url');
       break;
     case 'hs256-public-jwk':
       signature = createHmac('sha256', JSON.stringify(poolKey.publicJwk)).update(signingInput).digest('base64url');

@@ -8,8 +8,29 @@ it('writes the logger shape with the decision fields, as one JSON object per lin
   log.decided(true, 'sub-1', 'admin-group,user-group', 'GET /api/profile', 'req-1');
   log.decided(false, 'sub-2', '', 'DELETE /api/admin/users/u-7', undefined);
   expect(lines.map((line) => JSON.parse(line))).toEqual([
-    { level: 'INFO', message: 'authorization decision', service: 'authorizer', timestamp: expect.stringMatching(/^\d{4}-\d\d-\d\dT[\d:.]+Z$/), requestId: 'req-1', decision: 'allow', reason: 'ALLOWED', sub: 'sub-1', groups: 'admin-group,user-group', route: 'GET /api/profile' },
-    { level: 'INFO', message: 'authorization decision', service: 'authorizer', timestamp: expect.any(String), decision: 'deny', reason: 'GROUP_NOT_ALLOWED', sub: 'sub-2', groups: '', route: 'DELETE /api/admin/users/u-7' },
+    {
+      level: 'INFO',
+      message: 'authorization decision',
+      service: 'authorizer',
+      timestamp: expect.stringMatching(/^\d{4}-\d\d-\d\dT[\d:.]+Z$/),
+      requestId: 'req-1',
+      decision: 'allow',
+      reason: 'ALLOWED',
+      sub: 'sub-1',
+      groups: 'admin-group,user-group',
+      route: 'GET /api/profile',
+    },
+    {
+      level: 'INFO',
+      message: 'authorization decision',
+      service: 'authorizer',
+      timestamp: expect.any(String),
+      decision: 'deny',
+      reason: 'GROUP_NOT_ALLOWED',
+      sub: 'sub-2',
+      groups: '',
+      route: 'DELETE /api/admin/users/u-7',
+    },
   ]);
   for (const line of lines) expect(line).not.toContain('\n');
 });
@@ -19,8 +40,19 @@ it('escapes whatever the caller controls (the path, and claims of a verified tok
   log.decided(false, hostile, hostile, `GET /${hostile}`, hostile);
   log.unauthorized('MALFORMED_TOKEN', hostile, `GET /${hostile}`, hostile);
   const [denied, rejected] = lines.map((line) => JSON.parse(line));
-  expect(denied).toMatchObject({ decision: 'deny', sub: hostile, groups: hostile, route: `GET /${hostile}`, requestId: hostile });
-  expect(rejected).toMatchObject({ decision: 'unauthorized', reason: 'MALFORMED_TOKEN', detail: hostile, route: `GET /${hostile}` });
+  expect(denied).toMatchObject({
+    decision: 'deny',
+    sub: hostile,
+    groups: hostile,
+    route: `GET /${hostile}`,
+    requestId: hostile,
+  });
+  expect(rejected).toMatchObject({
+    decision: 'unauthorized',
+    reason: 'MALFORMED_TOKEN',
+    detail: hostile,
+    route: `GET /${hostile}`,
+  });
 });
 
 it('logs rejections as WARN, internal and configuration errors as ERROR, with the detail cut to 200 characters', () => {

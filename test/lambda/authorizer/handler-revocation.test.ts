@@ -11,7 +11,13 @@ import { createAuthorizer, type AuthorizerHandler } from '../../../lambda/author
 import { settingsFromConfig } from '../../../lambda/authorizer/settings';
 import { createDocumentClient } from '../../../lambda/shared/dynamodb-client';
 import { createRevocationStore, type RevocationStore } from '../../../lambda/shared/revocation-store';
-import { accessToken, makeSigningKey, startJwksServer, type JwksServer, type SigningKey } from '../../../fixtures/token-factory';
+import {
+  accessToken,
+  makeSigningKey,
+  startJwksServer,
+  type JwksServer,
+  type SigningKey,
+} from '../../../fixtures/token-factory';
 import { startLocalStore, type LocalStore } from '../../../fixtures/local-dynamo';
 import { startTcpProxy, type TcpProxy } from '../../support/tcp-proxy';
 
@@ -40,31 +46,57 @@ beforeEach(() => {
   proxy.set('pass');
   lines = [];
   clock = Date.now();
-  writer = createRevocationStore({ client: createDocumentClient(dynamo.env), tableName: dynamo.tables.revocations, retentionSeconds: 3605, now: () => clock });
+  writer = createRevocationStore({
+    client: createDocumentClient(dynamo.env),
+    tableName: dynamo.tables.revocations,
+    retentionSeconds: 3605,
+    now: () => clock,
+  });
 });
 
 function authorizer(revocation: Partial<AppConfig['revocation']> = {}): AuthorizerHandler {
   const config = configFor('dev');
-  const settings = settingsFromConfig({ ...config, revocation: { ...config.revocation, ...revocation } }, { issuer: jwks.issuer, clientId: CLIENT_ID }, accessMap, {
-    tableName: dynamo.tables.revocations,
-    env: { ...dynamo.env, [ENV.dynamodbEndpoint]: proxy.url },
+  const settings = settingsFromConfig(
+    { ...config, revocation: { ...config.revocation, ...revocation } },
+    { issuer: jwks.issuer, clientId: CLIENT_ID },
+    accessMap,
+    {
+      tableName: dynamo.tables.revocations,
+      env: { ...dynamo.env, [ENV.dynamodbEndpoint]: proxy.url },
+    },
+  );
+  return createAuthorizer(settings, {
+    logSink: (line) => lines.push(JSON.parse(line) as Record<string, unknown>),
+    now: () => clock,
   });
-  return createAuthorizer(settings, { logSink: (line) => lines.push(JSON.parse(line) as Record<string, unknown>), now: () => clock });
 }
 
 let sessions = 0;
 /** A token of `sub`; Cognito's shape names its session in `origin_jti`, the emulator's does not. */
 function token(sub: string, shape: 'cognito' | 'emulator', claims: Record<string, unknown> = {}): string {
   sessions++;
-  const session = shape === 'cognito' ? { origin_jti: `origin-${sessions}`, jti: `jti-${sessions}` } : { origin_jti: undefined, jti: `jti-${sessions}` };
-  return accessToken({ issuer: jwks.issuer, clientId: CLIENT_ID, key, sub, groups: ['user-group'], claims: { ...session, ...claims } });
+  const session =
+    shape === 'cognito'
+      ? { origin_jti: `origin-${sessions}`, jti: `jti-${sessions}` }
+      : { origin_jti: undefined, jti: `jti-${sessions}` };
+  return accessToken({
+    issuer: jwks.issuer,
+    clientId: CLIENT_ID,
+    key,
+    sub,
+    groups: ['user-group'],
+    claims: { ...session, ...claims },
+  });
 }
-const claim = (jwt: string, name: string) => (JSON.parse(Buffer.from(jwt.split('.')[1], 'base64url').toString('utf8')) as Record<string, unknown>)[name] as string;
+const claim = (jwt: string, name: string) =>
+  (JSON.parse(Buffer.from(jwt.split('.')[1], 'base64url').toString('utf8')) as Record<string, unknown>)[name] as string;
 
 /** The decision line's reason for one call (ALLOWED or the rejection's code); one call at a time. */
 async function reasonFor(authorize: AuthorizerHandler, jwt: string): Promise<unknown> {
   const from = lines.length;
-  await authorize({ type: 'TOKEN', authorizationToken: `Bearer ${jwt}`, methodArn: METHOD_ARN }).catch((error: unknown) => expect(error).toEqual(new Error('Unauthorized')));
+  await authorize({ type: 'TOKEN', authorizationToken: `Bearer ${jwt}`, methodArn: METHOD_ARN }).catch(
+    (error: unknown) => expect(error).toEqual(new Error('Unauthorized')),
+  );
   return lines.slice(from).find((line) => line.message === 'authorization decision')?.reason;
 }
 
@@ -76,7 +108,11 @@ it("rejects every token of a revoked Cognito session (origin_jti), a refreshed o
   expect(await reasonFor(authorize, first)).toBe('ALLOWED');
   await writer.revokeSession('ann', claim(first, 'origin_jti'));
   clock += REFRESH_MS;
-  expect([await reasonFor(authorize, first), await reasonFor(authorize, refreshed), await reasonFor(authorize, other)]).toEqual(['REVOKED', 'REVOKED', 'ALLOWED']);
+  expect([
+    await reasonFor(authorize, first),
+    await reasonFor(authorize, refreshed),
+    await reasonFor(authorize, other),
+  ]).toEqual(['REVOKED', 'REVOKED', 'ALLOWED']);
 });
 
 it("rejects the revoked emulator token (named by its own jti), and not another of the same session: the emulator's tokens carry no session id", async () => {
@@ -100,8 +136,14 @@ it("rejects a signed-out user's tokens issued before the cut-off, of either shap
 
 it('never reads the store for a token it has not verified', async () => {
   const authorize = authorizer();
-  const forged = accessToken({ issuer: jwks.issuer, clientId: CLIENT_ID, key: makeSigningKey('revocation-key'), sub: 'dan' });
-  for (const jwt of ['not.a.token', forged, `${token('dan', 'cognito')}=`]) expect(await reasonFor(authorize, jwt)).not.toBe('ALLOWED');
+  const forged = accessToken({
+    issuer: jwks.issuer,
+    clientId: CLIENT_ID,
+    key: makeSigningKey('revocation-key'),
+    sub: 'dan',
+  });
+  for (const jwt of ['not.a.token', forged, `${token('dan', 'cognito')}=`])
+    expect(await reasonFor(authorize, jwt)).not.toBe('ALLOWED');
   expect(authorize.revocationReads()).toBe(0);
   expect(await reasonFor(authorize, token('dan', 'cognito'))).toBe('ALLOWED');
   expect(authorize.revocationReads()).toBe(1);

@@ -4,7 +4,14 @@ import { createAuthorizer, createAuthorizerFromEnv, type AuthorizerHandler } fro
 import { evaluatePolicy } from '../../../lambda/authorizer/iam-policy';
 import type { RejectionReason } from '../../../lambda/authorizer/reasons';
 import { settingsFromConfig } from '../../../lambda/authorizer/settings';
-import { accessToken, makeSigningKey, signJwt, startJwksServer, type JwksServer, type SigningKey } from '../../../fixtures/token-factory';
+import {
+  accessToken,
+  makeSigningKey,
+  signJwt,
+  startJwksServer,
+  type JwksServer,
+  type SigningKey,
+} from '../../../fixtures/token-factory';
 
 const CLIENT_ID = 'test-client-id';
 const API_PREFIX = 'arn:aws:execute-api:eu-west-1:123456789012:abc123/v1';
@@ -49,7 +56,10 @@ afterAll(() => jwks.close());
 const token = (groups?: string[], extra: Partial<Parameters<typeof accessToken>[0]> = {}): string =>
   accessToken({ issuer: jwks.issuer, clientId: CLIENT_ID, key, groups, ...extra });
 
-async function invoke(authorization: string | undefined, methodArn: string = ROUTES.profile): Promise<APIGatewayAuthorizerResult | 'Unauthorized'> {
+async function invoke(
+  authorization: string | undefined,
+  methodArn: string = ROUTES.profile,
+): Promise<APIGatewayAuthorizerResult | 'Unauthorized'> {
   try {
     return await authorize({ type: 'TOKEN', authorizationToken: authorization as string, methodArn });
   } catch (error) {
@@ -60,7 +70,9 @@ async function invoke(authorization: string | undefined, methodArn: string = ROU
 
 function allowedRoutes(result: APIGatewayAuthorizerResult | 'Unauthorized'): RouteName[] {
   if (result === 'Unauthorized') throw new Error('expected a policy');
-  return (Object.keys(ROUTES) as RouteName[]).filter((name) => evaluatePolicy(result.policyDocument, ROUTES[name]) === 'allow');
+  return (Object.keys(ROUTES) as RouteName[]).filter(
+    (name) => evaluatePolicy(result.policyDocument, ROUTES[name]) === 'allow',
+  );
 }
 
 describe('group × route decisions', () => {
@@ -140,27 +152,88 @@ describe('401: every bad token is Unauthorized', () => {
     ['alg none, some signature', 'UNSUPPORTED_ALG', () => `Bearer ${unsigned({ alg: 'none', kid: 'key-1' })}c2ln`],
     ['alg HS256', 'UNSUPPORTED_ALG', () => `Bearer ${token(['admin-group'], { header: { alg: 'HS256' } })}`],
     ['alg RS512 header', 'UNSUPPORTED_ALG', () => `Bearer ${token(['admin-group'], { header: { alg: 'RS512' } })}`],
-    ['jku header injection', 'FORBIDDEN_HEADER', () => `Bearer ${token(['admin-group'], { header: { jku: 'https://evil.example/jwks' } })}`],
+    [
+      'jku header injection',
+      'FORBIDDEN_HEADER',
+      () => `Bearer ${token(['admin-group'], { header: { jku: 'https://evil.example/jwks' } })}`,
+    ],
     ['unknown kid', 'UNKNOWN_KID', () => `Bearer ${token(['admin-group'], { header: { kid: 'other' } })}`],
     ['empty kid', 'UNKNOWN_KID', () => `Bearer ${token(['admin-group'], { header: { kid: '' } })}`],
-    ['forged signature (other key, same kid)', 'BAD_SIGNATURE', () => `Bearer ${accessToken({ issuer: jwks.issuer, clientId: CLIENT_ID, key: { ...makeSigningKey('key-1') }, groups: ['admin-group'] })}`],
+    [
+      'forged signature (other key, same kid)',
+      'BAD_SIGNATURE',
+      () =>
+        `Bearer ${accessToken({ issuer: jwks.issuer, clientId: CLIENT_ID, key: { ...makeSigningKey('key-1') }, groups: ['admin-group'] })}`,
+    ],
     ['signature stripped', 'MALFORMED_TOKEN', () => `Bearer ${token(['admin-group']).replace(/\.[^.]+$/, '.')}`],
-    ['payload tampered after signing', 'BAD_SIGNATURE', () => `Bearer ${tamper(token(['user-group']), { 'cognito:groups': ['admin-group'] })}`],
-    ['expired', 'EXPIRED', () => `Bearer ${token(['admin-group'], { claims: { exp: now() - 3600, iat: now() - 7200 } })}`],
+    [
+      'payload tampered after signing',
+      'BAD_SIGNATURE',
+      () => `Bearer ${tamper(token(['user-group']), { 'cognito:groups': ['admin-group'] })}`,
+    ],
+    [
+      'expired',
+      'EXPIRED',
+      () => `Bearer ${token(['admin-group'], { claims: { exp: now() - 3600, iat: now() - 7200 } })}`,
+    ],
     ['missing exp', 'MISSING_EXP', () => `Bearer ${token(['admin-group'], { claims: { exp: undefined } })}`],
-    ['exp as string', 'MALFORMED_TOKEN', () => `Bearer ${token(['admin-group'], { claims: { exp: String(now() + 3600) } })}`],
+    [
+      'exp as string',
+      'MALFORMED_TOKEN',
+      () => `Bearer ${token(['admin-group'], { claims: { exp: String(now() + 3600) } })}`,
+    ],
     ['nbf in the future', 'NOT_YET_VALID', () => `Bearer ${token(['admin-group'], { claims: { nbf: now() + 3600 } })}`],
     ['iat in the future', 'NOT_YET_VALID', () => `Bearer ${token(['admin-group'], { claims: { iat: now() + 3600 } })}`],
-    ['wrong issuer', 'WRONG_ISSUER', () => `Bearer ${token(['admin-group'], { claims: { iss: `${jwks.issuer}-other` } })}`],
-    ['issuer with trailing slash', 'WRONG_ISSUER', () => `Bearer ${token(['admin-group'], { claims: { iss: `${jwks.issuer}/` } })}`],
-    ['another client', 'WRONG_CLIENT', () => `Bearer ${token(['admin-group'], { claims: { client_id: 'other-client' } })}`],
-    ['ID token (not accepted by default)', 'WRONG_TOKEN_USE', () => `Bearer ${token(['admin-group'], { claims: { token_use: 'id', aud: CLIENT_ID, client_id: undefined } })}`],
-    ['refresh token_use', 'WRONG_TOKEN_USE', () => `Bearer ${token(['admin-group'], { claims: { token_use: 'refresh' } })}`],
-    ['missing token_use', 'WRONG_TOKEN_USE', () => `Bearer ${token(['admin-group'], { claims: { token_use: undefined } })}`],
-    ['groups as a string', 'BAD_CLAIMS', () => `Bearer ${token(undefined, { claims: { 'cognito:groups': 'admin-group' } })}`],
-    ['groups with a non-string', 'BAD_CLAIMS', () => `Bearer ${token(undefined, { claims: { 'cognito:groups': ['admin-group', 1] } })}`],
-    ['groups nested', 'BAD_CLAIMS', () => `Bearer ${token(undefined, { claims: { 'cognito:groups': [['admin-group']] } })}`],
-    ['header over 8 KB', 'HEADER_TOO_LARGE', () => `Bearer ${token(['admin-group'], { claims: { padding: 'x'.repeat(9000) } })}`],
+    [
+      'wrong issuer',
+      'WRONG_ISSUER',
+      () => `Bearer ${token(['admin-group'], { claims: { iss: `${jwks.issuer}-other` } })}`,
+    ],
+    [
+      'issuer with trailing slash',
+      'WRONG_ISSUER',
+      () => `Bearer ${token(['admin-group'], { claims: { iss: `${jwks.issuer}/` } })}`,
+    ],
+    [
+      'another client',
+      'WRONG_CLIENT',
+      () => `Bearer ${token(['admin-group'], { claims: { client_id: 'other-client' } })}`,
+    ],
+    [
+      'ID token (not accepted by default)',
+      'WRONG_TOKEN_USE',
+      () => `Bearer ${token(['admin-group'], { claims: { token_use: 'id', aud: CLIENT_ID, client_id: undefined } })}`,
+    ],
+    [
+      'refresh token_use',
+      'WRONG_TOKEN_USE',
+      () => `Bearer ${token(['admin-group'], { claims: { token_use: 'refresh' } })}`,
+    ],
+    [
+      'missing token_use',
+      'WRONG_TOKEN_USE',
+      () => `Bearer ${token(['admin-group'], { claims: { token_use: undefined } })}`,
+    ],
+    [
+      'groups as a string',
+      'BAD_CLAIMS',
+      () => `Bearer ${token(undefined, { claims: { 'cognito:groups': 'admin-group' } })}`,
+    ],
+    [
+      'groups with a non-string',
+      'BAD_CLAIMS',
+      () => `Bearer ${token(undefined, { claims: { 'cognito:groups': ['admin-group', 1] } })}`,
+    ],
+    [
+      'groups nested',
+      'BAD_CLAIMS',
+      () => `Bearer ${token(undefined, { claims: { 'cognito:groups': [['admin-group']] } })}`,
+    ],
+    [
+      'header over 8 KB',
+      'HEADER_TOO_LARGE',
+      () => `Bearer ${token(['admin-group'], { claims: { padding: 'x'.repeat(9000) } })}`,
+    ],
   ];
 
   for (const [name, reason, makeHeader] of cases) {
@@ -176,7 +249,9 @@ describe('401: every bad token is Unauthorized', () => {
   });
 
   it('rejects a missing methodArn instead of failing with an internal error', async () => {
-    await expect(authorize({ type: 'TOKEN', authorizationToken: `Bearer ${token()}` } as never)).rejects.toEqual(new Error('Unauthorized'));
+    await expect(authorize({ type: 'TOKEN', authorizationToken: `Bearer ${token()}` } as never)).rejects.toEqual(
+      new Error('Unauthorized'),
+    );
   });
 
   function unsigned(header: Record<string, unknown>): string {
@@ -201,10 +276,18 @@ describe('ID tokens when configured', () => {
       { logSink: () => undefined },
     );
     const idClaims = (aud: string) => ({ token_use: 'id', aud, client_id: undefined, 'cognito:username': 'alice' });
-    const ok = await withIdTokens({ type: 'TOKEN', authorizationToken: `Bearer ${token(['user-group'], { claims: idClaims(CLIENT_ID) })}`, methodArn: ROUTES.profile });
+    const ok = await withIdTokens({
+      type: 'TOKEN',
+      authorizationToken: `Bearer ${token(['user-group'], { claims: idClaims(CLIENT_ID) })}`,
+      methodArn: ROUTES.profile,
+    });
     expect(ok.context).toMatchObject({ tokenUse: 'id', username: 'alice', clientId: CLIENT_ID });
     await expect(
-      withIdTokens({ type: 'TOKEN', authorizationToken: `Bearer ${token(['user-group'], { claims: idClaims('other') })}`, methodArn: ROUTES.profile }),
+      withIdTokens({
+        type: 'TOKEN',
+        authorizationToken: `Bearer ${token(['user-group'], { claims: idClaims('other') })}`,
+        methodArn: ROUTES.profile,
+      }),
     ).rejects.toEqual(new Error('Unauthorized'));
   });
 });
@@ -240,10 +323,16 @@ describe('request ids', () => {
   it('puts the Lambda request id in every decision line: allow, deny and unauthorized', async () => {
     logLines.length = 0;
     const bearer = `Bearer ${token(['user-group'])}`;
-    const event = (authorizationToken: string, methodArn: string) => ({ type: 'TOKEN' as const, authorizationToken, methodArn });
+    const event = (authorizationToken: string, methodArn: string) => ({
+      type: 'TOKEN' as const,
+      authorizationToken,
+      methodArn,
+    });
     await authorize(event(bearer, ROUTES.profile), { awsRequestId: 'req-allow' });
     await authorize(event(bearer, ROUTES.listUsers), { awsRequestId: 'req-deny' });
-    await expect(authorize(event('Bearer nope', ROUTES.profile), { awsRequestId: 'req-401' })).rejects.toEqual(new Error('Unauthorized'));
+    await expect(authorize(event('Bearer nope', ROUTES.profile), { awsRequestId: 'req-401' })).rejects.toEqual(
+      new Error('Unauthorized'),
+    );
     expect(logLines.map((line) => JSON.parse(line))).toEqual([
       expect.objectContaining({ requestId: 'req-allow', decision: 'allow' }),
       expect.objectContaining({ requestId: 'req-deny', decision: 'deny' }),
@@ -255,16 +344,29 @@ describe('request ids', () => {
     logLines.length = 0;
     expect(await invoke(`Bearer ${token(['user-group'])}`)).not.toBe('Unauthorized');
     const entry = JSON.parse(logLines[0]);
-    expect(entry).toMatchObject({ decision: 'allow', reason: 'ALLOWED', groups: 'user-group', route: 'GET /api/profile' });
+    expect(entry).toMatchObject({
+      decision: 'allow',
+      reason: 'ALLOWED',
+      groups: 'user-group',
+      route: 'GET /api/profile',
+    });
     expect(entry).not.toHaveProperty('requestId');
   });
 
   it('carries it on the CONFIG_ERROR line of an authorizer whose environment is broken', async () => {
     const lines: string[] = [];
     const broken = createAuthorizerFromEnv({ APP_STAGE: 'dev' }, { logSink: (line) => lines.push(line) });
-    await expect(broken({ type: 'TOKEN', authorizationToken: `Bearer ${token()}`, methodArn: ROUTES.profile }, { awsRequestId: 'req-config' })).rejects.toEqual(
-      new Error('Unauthorized'),
-    );
-    expect(JSON.parse(lines[0])).toMatchObject({ level: 'ERROR', requestId: 'req-config', decision: 'unauthorized', reason: 'CONFIG_ERROR' });
+    await expect(
+      broken(
+        { type: 'TOKEN', authorizationToken: `Bearer ${token()}`, methodArn: ROUTES.profile },
+        { awsRequestId: 'req-config' },
+      ),
+    ).rejects.toEqual(new Error('Unauthorized'));
+    expect(JSON.parse(lines[0])).toMatchObject({
+      level: 'ERROR',
+      requestId: 'req-config',
+      decision: 'unauthorized',
+      reason: 'CONFIG_ERROR',
+    });
   });
 });

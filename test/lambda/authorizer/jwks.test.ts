@@ -7,7 +7,13 @@ import { createAuthorizer, type AuthorizerHandler } from '../../../lambda/author
 import { BoundedJwksFetcher, JwksFetchError } from '../../../lambda/authorizer/jwks-fetcher';
 import { settingsFromConfig } from '../../../lambda/authorizer/settings';
 import { BoundedRequestError } from '../../../lambda/shared/bounded-request';
-import { accessToken, makeSigningKey, startJwksServer, type JwksServer, type SigningKey } from '../../../fixtures/token-factory';
+import {
+  accessToken,
+  makeSigningKey,
+  startJwksServer,
+  type JwksServer,
+  type SigningKey,
+} from '../../../fixtures/token-factory';
 
 const CLIENT_ID = 'jwks-test-client';
 const METHOD_ARN = 'arn:aws:execute-api:us-east-1:123456789012:api1/v1/GET/api/profile';
@@ -27,7 +33,10 @@ afterAll(() => server.close());
 
 function freshAuthorizer(issuer = server.issuer): AuthorizerHandler {
   reasons = [];
-  const settings = { ...settingsFromConfig(configFor('dev'), { issuer, clientId: CLIENT_ID }), jwksFetchTimeoutMs: FETCH_TIMEOUT_MS };
+  const settings = {
+    ...settingsFromConfig(configFor('dev'), { issuer, clientId: CLIENT_ID }),
+    jwksFetchTimeoutMs: FETCH_TIMEOUT_MS,
+  };
   return createAuthorizer(settings, { logSink: (line) => reasons.push(JSON.parse(line).reason) });
 }
 
@@ -91,14 +100,18 @@ it('fails closed when the JWKS host is unreachable', async () => {
   await closed.close();
   const authorize = freshAuthorizer(closed.issuer);
   const token = accessToken({ issuer: closed.issuer, clientId: CLIENT_ID, key: oldKey });
-  await expect(authorize({ type: 'TOKEN', authorizationToken: `Bearer ${token}`, methodArn: METHOD_ARN })).rejects.toEqual(new Error('Unauthorized'));
+  await expect(
+    authorize({ type: 'TOKEN', authorizationToken: `Bearer ${token}`, methodArn: METHOD_ARN }),
+  ).rejects.toEqual(new Error('Unauthorized'));
   expect(reasons).toEqual(['JWKS_UNAVAILABLE']);
 });
 
 it('refuses plain-http JWKS URIs that are not loopback', async () => {
   const authorize = freshAuthorizer('http://jwks.example.com/pool');
   const token = accessToken({ issuer: 'http://jwks.example.com/pool', clientId: CLIENT_ID, key: oldKey });
-  await expect(authorize({ type: 'TOKEN', authorizationToken: `Bearer ${token}`, methodArn: METHOD_ARN })).rejects.toEqual(new Error('Unauthorized'));
+  await expect(
+    authorize({ type: 'TOKEN', authorizationToken: `Bearer ${token}`, methodArn: METHOD_ARN }),
+  ).rejects.toEqual(new Error('Unauthorized'));
   expect(reasons).toEqual(['JWKS_UNAVAILABLE']);
 });
 
@@ -138,7 +151,9 @@ describe('prefetch (what the Lambda entry starts during Init)', () => {
 it('keeps the cause of a failed download, down to the socket error', async () => {
   const closed = await startJwksServer([oldKey]);
   await closed.close();
-  const error: unknown = await new BoundedJwksFetcher(FETCH_TIMEOUT_MS).fetch(closed.jwksUri).catch((failure: unknown) => failure);
+  const error: unknown = await new BoundedJwksFetcher(FETCH_TIMEOUT_MS)
+    .fetch(closed.jwksUri)
+    .catch((failure: unknown) => failure);
   expect(error).toBeInstanceOf(JwksFetchError);
   const cause = (error as Error).cause;
   expect(cause).toBeInstanceOf(BoundedRequestError);

@@ -11,7 +11,13 @@ import { createAuthorizer, type AuthorizerHandler } from '../../../lambda/author
 import { parseAuthorizationHeader } from '../../../lambda/authorizer/parse';
 import { TokenRejectedError } from '../../../lambda/authorizer/reasons';
 import { settingsFromConfig } from '../../../lambda/authorizer/settings';
-import { accessToken, makeSigningKey, startJwksServer, type JwksServer, type SigningKey } from '../../../fixtures/token-factory';
+import {
+  accessToken,
+  makeSigningKey,
+  startJwksServer,
+  type JwksServer,
+  type SigningKey,
+} from '../../../fixtures/token-factory';
 
 const CLIENT_ID = 'parse-client';
 const METHOD_ARN = 'arn:aws:execute-api:us-east-1:123456789012:api/v1/GET/api/profile';
@@ -25,7 +31,9 @@ beforeAll(async () => {
   key = makeSigningKey('parse');
   jwks = await startJwksServer([key]);
   const logSink = (line: string) => void reasons.push((JSON.parse(line) as { reason: string }).reason);
-  authorize = createAuthorizer(settingsFromConfig(configFor('dev'), { issuer: jwks.issuer, clientId: CLIENT_ID }), { logSink });
+  authorize = createAuthorizer(settingsFromConfig(configFor('dev'), { issuer: jwks.issuer, clientId: CLIENT_ID }), {
+    logSink,
+  });
   await authorize.hydrate();
 });
 afterAll(() => jwks.close());
@@ -33,22 +41,35 @@ afterAll(() => jwks.close());
 /** The authorizer's reason code for a token (ALLOWED when its policy allows the route). */
 async function reasonFor(token: string): Promise<string> {
   reasons.length = 0;
-  await authorize({ type: 'TOKEN', authorizationToken: `Bearer ${token}`, methodArn: METHOD_ARN }).catch((error: unknown) => expect(error).toEqual(new Error('Unauthorized')));
+  await authorize({ type: 'TOKEN', authorizationToken: `Bearer ${token}`, methodArn: METHOD_ARN }).catch(
+    (error: unknown) => expect(error).toEqual(new Error('Unauthorized')),
+  );
   return reasons[0];
 }
 
-const decodes = (token: string) => token.split('.').map((part) => Buffer.from(part, 'base64url').toString('hex')).join('.');
+const decodes = (token: string) =>
+  token
+    .split('.')
+    .map((part) => Buffer.from(part, 'base64url').toString('hex'))
+    .join('.');
 
 /** Random valid tokens: random claims of random lengths (so every part length modulo 4 occurs). */
 const validToken = fc
-  .record({ username: fc.string({ minLength: 1, maxLength: 30 }), groups: fc.subarray(['admin-group', 'reviewers-group', 'user-group']), filler: fc.string({ maxLength: 7 }) })
-  .map(({ username, groups, filler }) => accessToken({ issuer: jwks.issuer, clientId: CLIENT_ID, key, username, groups, claims: { filler } }));
+  .record({
+    username: fc.string({ minLength: 1, maxLength: 30 }),
+    groups: fc.subarray(['admin-group', 'reviewers-group', 'user-group']),
+    filler: fc.string({ maxLength: 7 }),
+  })
+  .map(({ username, groups, filler }) =>
+    accessToken({ issuer: jwks.issuer, clientId: CLIENT_ID, key, username, groups, claims: { filler } }),
+  );
 
 type Respelling = (parts: string[], part: number, choice: number) => string[] | undefined;
 
 /** Each way to write the same bytes differently; `undefined` where the part has no such spelling. */
 const RESPELLINGS: Record<string, Respelling> = {
-  'padding added': (parts, part, choice) => parts.map((value, index) => (index === part ? `${value}${'='.repeat(1 + (choice % 2))}` : value)),
+  'padding added': (parts, part, choice) =>
+    parts.map((value, index) => (index === part ? `${value}${'='.repeat(1 + (choice % 2))}` : value)),
   'spare bits set in the last character': (parts, part, choice) => {
     const value = parts[part];
     const spare = value.length % 4 === 2 ? 0x0f : value.length % 4 === 3 ? 0x03 : 0;
@@ -67,21 +88,24 @@ const RESPELLINGS: Record<string, Respelling> = {
   },
 };
 
-it.each(Object.keys(RESPELLINGS))('%s: the same bytes, refused as MALFORMED_TOKEN; the token as issued is allowed', async (name) => {
-  await fc.assert(
-    fc.asyncProperty(validToken, fc.nat(2), fc.nat(15), async (token, part, choice) => {
-      const respelled = RESPELLINGS[name](token.split('.'), part, choice);
-      fc.pre(respelled !== undefined);
-      const variant = respelled.join('.');
-      expect(variant).not.toBe(token);
-      // Buffer's decoder ignores padding and spare bits, and reads + and / as - and _: the same bytes.
-      expect(decodes(variant)).toBe(decodes(token));
-      expect(await reasonFor(variant)).toBe('MALFORMED_TOKEN');
-      expect(await reasonFor(token)).toBe('ALLOWED');
-    }),
-    { numRuns: 60 },
-  );
-});
+it.each(Object.keys(RESPELLINGS))(
+  '%s: the same bytes, refused as MALFORMED_TOKEN; the token as issued is allowed',
+  async (name) => {
+    await fc.assert(
+      fc.asyncProperty(validToken, fc.nat(2), fc.nat(15), async (token, part, choice) => {
+        const respelled = RESPELLINGS[name](token.split('.'), part, choice);
+        fc.pre(respelled !== undefined);
+        const variant = respelled.join('.');
+        expect(variant).not.toBe(token);
+        // Buffer's decoder ignores padding and spare bits, and reads + and / as - and _: the same bytes.
+        expect(decodes(variant)).toBe(decodes(token));
+        expect(await reasonFor(variant)).toBe('MALFORMED_TOKEN');
+        expect(await reasonFor(token)).toBe('ALLOWED');
+      }),
+      { numRuns: 60 },
+    );
+  },
+);
 
 describe('parseAuthorizationHeader', () => {
   const rejected = (header: string): string => {
@@ -101,8 +125,14 @@ describe('parseAuthorizationHeader', () => {
     expect(rejected(`Bearer ${header}.${payload}`)).toBe('MALFORMED_TOKEN: Token is not three base64url parts');
     expect(rejected(`Bearer ${token}.x`)).toBe('MALFORMED_TOKEN: Token is not three base64url parts');
     expect(rejected(`Bearer ${token}=`)).toBe('MALFORMED_TOKEN: Token is padded: base64url parts carry no "="');
-    expect(rejected(`Bearer ${header}.${payload}.${signature.slice(0, -1)}`)).toMatch(/^MALFORMED_TOKEN: Token is not spelled as canonical base64url$/);
-    expect(rejected(`Bearer ${header}.${payload}.`)).toBe('MALFORMED_TOKEN: Token is not spelled as canonical base64url');
-    expect(rejected(`Bearer ${header}.${payload}.${signature}\u00e9`)).toBe('MALFORMED_TOKEN: Token is not spelled as canonical base64url');
+    expect(rejected(`Bearer ${header}.${payload}.${signature.slice(0, -1)}`)).toMatch(
+      /^MALFORMED_TOKEN: Token is not spelled as canonical base64url$/,
+    );
+    expect(rejected(`Bearer ${header}.${payload}.`)).toBe(
+      'MALFORMED_TOKEN: Token is not spelled as canonical base64url',
+    );
+    expect(rejected(`Bearer ${header}.${payload}.${signature}\u00e9`)).toBe(
+      'MALFORMED_TOKEN: Token is not spelled as canonical base64url',
+    );
   });
 });

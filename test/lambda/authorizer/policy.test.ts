@@ -11,10 +11,22 @@ function decided(policy: Policy, methodArn: string): string {
 
 describe('parseMethodArn', () => {
   it.each([
-    ['arn:aws:execute-api:us-east-1:123456789012:abc/v1/GET/api/profile', { apiPrefix: 'arn:aws:execute-api:us-east-1:123456789012:abc/v1', method: 'GET', path: '/api/profile' }],
-    ['arn:aws-cn:execute-api:cn-north-1:1:abc/prod/DELETE/api/admin/users/x', { apiPrefix: 'arn:aws-cn:execute-api:cn-north-1:1:abc/prod', method: 'DELETE', path: '/api/admin/users/x' }],
-    ['arn:aws:execute-api:us-east-1:1:abc/v1/DELETE/api/admin/users/urn:a:b', { apiPrefix: 'arn:aws:execute-api:us-east-1:1:abc/v1', method: 'DELETE', path: '/api/admin/users/urn:a:b' }],
-    ['arn:aws:execute-api:us-east-1:1:abc/v1/GET/', { apiPrefix: 'arn:aws:execute-api:us-east-1:1:abc/v1', method: 'GET', path: '/' }],
+    [
+      'arn:aws:execute-api:us-east-1:123456789012:abc/v1/GET/api/profile',
+      { apiPrefix: 'arn:aws:execute-api:us-east-1:123456789012:abc/v1', method: 'GET', path: '/api/profile' },
+    ],
+    [
+      'arn:aws-cn:execute-api:cn-north-1:1:abc/prod/DELETE/api/admin/users/x',
+      { apiPrefix: 'arn:aws-cn:execute-api:cn-north-1:1:abc/prod', method: 'DELETE', path: '/api/admin/users/x' },
+    ],
+    [
+      'arn:aws:execute-api:us-east-1:1:abc/v1/DELETE/api/admin/users/urn:a:b',
+      { apiPrefix: 'arn:aws:execute-api:us-east-1:1:abc/v1', method: 'DELETE', path: '/api/admin/users/urn:a:b' },
+    ],
+    [
+      'arn:aws:execute-api:us-east-1:1:abc/v1/GET/',
+      { apiPrefix: 'arn:aws:execute-api:us-east-1:1:abc/v1', method: 'GET', path: '/' },
+    ],
   ])('splits %s', (arn, parts) => {
     expect(parseMethodArn(arn)).toEqual(parts);
   });
@@ -66,7 +78,12 @@ describe.each([3, 31, 40])('policy cache with %i configured groups', (groupCount
   const groups = Array.from({ length: groupCount }, (_, index) => `group-${index}`);
   const last = groups[groupCount - 1];
   // Route types know only the project's three groups; the builder itself takes any configured list.
-  const routes = groups.map((group, index) => ({ method: 'GET', path: `/g/${index}`, access: [group], handler: 'profile' })) as unknown as Route[];
+  const routes = groups.map((group, index) => ({
+    method: 'GET',
+    path: `/g/${index}`,
+    access: [group],
+    handler: 'profile',
+  })) as unknown as Route[];
   const prefix = 'arn:aws:execute-api:us-east-1:1:abc/v1';
   const builder = createPolicyBuilder(routes, groups);
 

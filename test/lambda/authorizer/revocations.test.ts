@@ -6,7 +6,14 @@
 import { createRevocationStore, type RevocationStore } from '../../../lambda/shared/revocation-store';
 import { createDocumentClient } from '../../../lambda/shared/dynamodb-client';
 import { createRevocationFeed } from '../../../lambda/authorizer/revocation-feed';
-import { LOOKBACK_MS, RETRY_AFTER_FAILURE_MS, createRevocationCheck, type RevocationCheck, type RevocationSettings, type TokenSession } from '../../../lambda/authorizer/revocations';
+import {
+  LOOKBACK_MS,
+  RETRY_AFTER_FAILURE_MS,
+  createRevocationCheck,
+  type RevocationCheck,
+  type RevocationSettings,
+  type TokenSession,
+} from '../../../lambda/authorizer/revocations';
 import { TokenRejectedError } from '../../../lambda/authorizer/reasons';
 import { ENV } from '../../../lib/config/runtime-env';
 import { startLocalStore, type LocalStore } from '../../../fixtures/local-dynamo';
@@ -32,16 +39,29 @@ beforeEach(() => {
   proxy.set('pass');
   // Each test lives in its own hour, far from the others' revocations.
   clock = 1_800_000_000_000 + ++run * 10 * RETENTION * 1000;
-  writer = createRevocationStore({ client: createDocumentClient(dynamo.env), tableName: dynamo.tables.revocations, retentionSeconds: RETENTION, now: () => clock });
+  writer = createRevocationStore({
+    client: createDocumentClient(dynamo.env),
+    tableName: dynamo.tables.revocations,
+    retentionSeconds: RETENTION,
+    now: () => clock,
+  });
 });
 
 function reader(settings: Partial<RevocationSettings> = {}, timeoutMs = 2000): RevocationCheck {
-  const feed = createRevocationFeed({ tableName: dynamo.tables.revocations, env: { ...dynamo.env, [ENV.dynamodbEndpoint]: proxy.url }, timeoutMs });
+  const feed = createRevocationFeed({
+    tableName: dynamo.tables.revocations,
+    env: { ...dynamo.env, [ENV.dynamodbEndpoint]: proxy.url },
+    timeoutMs,
+  });
   return createRevocationCheck({ ...SETTINGS, ...settings }, feed, () => clock);
 }
 
 const seconds = () => Math.floor(clock / 1000);
-const token = (sub: string, sessionId: string, issuedAt = seconds() - 60): TokenSession => ({ sub, sessionId, issuedAt });
+const token = (sub: string, sessionId: string, issuedAt = seconds() - 60): TokenSession => ({
+  sub,
+  sessionId,
+  issuedAt,
+});
 
 /** The verdict, or the reason code it was rejected with. */
 async function decide(check: RevocationCheck, session: TokenSession): Promise<string> {

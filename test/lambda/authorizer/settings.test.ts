@@ -30,8 +30,17 @@ const withConfig = (change: (value: Record<string, unknown>) => void) => {
 it('reads exactly what the construct (or the local system) put into the environment', () => {
   const issuer = 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Pool1';
   const variables = env();
-  expect(settingsFromEnv(variables)).toEqual(settingsFromConfig(config, { issuer, clientId: 'client-1' }, accessMap, { tableName: TABLE, env: variables }));
-  expect(settingsFromEnv(variables).revocation).toEqual({ refreshMs: 5000, readTimeoutMs: 1000, failOpen: false, retentionSeconds: 3605, tableName: TABLE, env: variables });
+  expect(settingsFromEnv(variables)).toEqual(
+    settingsFromConfig(config, { issuer, clientId: 'client-1' }, accessMap, { tableName: TABLE, env: variables }),
+  );
+  expect(settingsFromEnv(variables).revocation).toEqual({
+    refreshMs: 5000,
+    readTimeoutMs: 1000,
+    failOpen: false,
+    retentionSeconds: 3605,
+    tableName: TABLE,
+    env: variables,
+  });
   expect(settingsFromEnv(env()).routes).toEqual(runtime.routes);
   expect(runtime.routes.map((route) => `${route.method} ${route.path}`)).not.toContain('POST /auth/login'); // public: never authorized
 });
@@ -45,33 +54,97 @@ it.each([
 });
 
 it.each([
-  ['routes not a list', (value: Record<string, unknown>) => (value.routes = {}), 'AUTHORIZER_CONFIG .routes must be an array'],
-  ['a route not an object', (value: Record<string, unknown>) => (value.routes = ['GET /x']), 'AUTHORIZER_CONFIG .routes[0] must be an object'],
-  ['an unknown method', (value: Record<string, unknown>) => (value.routes = [{ method: 'TRACE', path: '/x', access: 'authenticated' }]), 'AUTHORIZER_CONFIG .routes[0].method must be one of GET, POST, PUT, PATCH, DELETE'],
-  ['a path without a slash', (value: Record<string, unknown>) => (value.routes = [{ method: 'GET', path: 'x', access: 'authenticated' }]), 'AUTHORIZER_CONFIG .routes[0].path must be a resource path like /api/items/{id}'],
-  ['access of another kind', (value: Record<string, unknown>) => (value.routes = [{ method: 'GET', path: '/x', access: 'everyone' }]), 'AUTHORIZER_CONFIG .routes[0].access must be "public", "authenticated" or a list of group names'],
-  ['group precedence not names', (value: Record<string, unknown>) => (value.groupPrecedence = [1, 2]), 'AUTHORIZER_CONFIG .groupPrecedence must be an array of group names'],
-  ['limits missing', (value: Record<string, unknown>) => delete value.limits, 'AUTHORIZER_CONFIG .limits must be an object'],
-  ['acceptIdTokens not a boolean', (value: Record<string, unknown>) => ((value.limits as Record<string, unknown>).acceptIdTokens = 'yes'), 'AUTHORIZER_CONFIG .limits.acceptIdTokens must be true or false'],
-  ['a negative limit', (value: Record<string, unknown>) => ((value.limits as Record<string, unknown>).clockSkewSeconds = -1), 'AUTHORIZER_CONFIG .limits.clockSkewSeconds must be a number, 0 or more'],
-  ['a limit missing', (value: Record<string, unknown>) => delete (value.limits as Record<string, unknown>).maxHeaderBytes, 'AUTHORIZER_CONFIG .limits.maxHeaderBytes must be a number, 0 or more'],
-  ['revocation missing', (value: Record<string, unknown>) => delete value.revocation, 'AUTHORIZER_CONFIG .revocation must be an object'],
-  ['revocation check neither on nor off', (value: Record<string, unknown>) => ((value.revocation as Record<string, unknown>).enabled = 'on'), 'AUTHORIZER_CONFIG .revocation.enabled must be true or false'],
-  ['failOpen not a boolean', (value: Record<string, unknown>) => ((value.revocation as Record<string, unknown>).failOpen = 1), 'AUTHORIZER_CONFIG .revocation.failOpen must be true or false'],
-  ['a fractional refresh', (value: Record<string, unknown>) => ((value.revocation as Record<string, unknown>).refreshMs = 1.5), 'AUTHORIZER_CONFIG .revocation.refreshMs must be a whole number, 0 or more'],
-  ['no read time-out', (value: Record<string, unknown>) => ((value.revocation as Record<string, unknown>).readTimeoutMs = 0), 'AUTHORIZER_CONFIG .revocation.readTimeoutMs must be a whole number, 1 or more'],
+  [
+    'routes not a list',
+    (value: Record<string, unknown>) => (value.routes = {}),
+    'AUTHORIZER_CONFIG .routes must be an array',
+  ],
+  [
+    'a route not an object',
+    (value: Record<string, unknown>) => (value.routes = ['GET /x']),
+    'AUTHORIZER_CONFIG .routes[0] must be an object',
+  ],
+  [
+    'an unknown method',
+    (value: Record<string, unknown>) => (value.routes = [{ method: 'TRACE', path: '/x', access: 'authenticated' }]),
+    'AUTHORIZER_CONFIG .routes[0].method must be one of GET, POST, PUT, PATCH, DELETE',
+  ],
+  [
+    'a path without a slash',
+    (value: Record<string, unknown>) => (value.routes = [{ method: 'GET', path: 'x', access: 'authenticated' }]),
+    'AUTHORIZER_CONFIG .routes[0].path must be a resource path like /api/items/{id}',
+  ],
+  [
+    'access of another kind',
+    (value: Record<string, unknown>) => (value.routes = [{ method: 'GET', path: '/x', access: 'everyone' }]),
+    'AUTHORIZER_CONFIG .routes[0].access must be "public", "authenticated" or a list of group names',
+  ],
+  [
+    'group precedence not names',
+    (value: Record<string, unknown>) => (value.groupPrecedence = [1, 2]),
+    'AUTHORIZER_CONFIG .groupPrecedence must be an array of group names',
+  ],
+  [
+    'limits missing',
+    (value: Record<string, unknown>) => delete value.limits,
+    'AUTHORIZER_CONFIG .limits must be an object',
+  ],
+  [
+    'acceptIdTokens not a boolean',
+    (value: Record<string, unknown>) => ((value.limits as Record<string, unknown>).acceptIdTokens = 'yes'),
+    'AUTHORIZER_CONFIG .limits.acceptIdTokens must be true or false',
+  ],
+  [
+    'a negative limit',
+    (value: Record<string, unknown>) => ((value.limits as Record<string, unknown>).clockSkewSeconds = -1),
+    'AUTHORIZER_CONFIG .limits.clockSkewSeconds must be a number, 0 or more',
+  ],
+  [
+    'a limit missing',
+    (value: Record<string, unknown>) => delete (value.limits as Record<string, unknown>).maxHeaderBytes,
+    'AUTHORIZER_CONFIG .limits.maxHeaderBytes must be a number, 0 or more',
+  ],
+  [
+    'revocation missing',
+    (value: Record<string, unknown>) => delete value.revocation,
+    'AUTHORIZER_CONFIG .revocation must be an object',
+  ],
+  [
+    'revocation check neither on nor off',
+    (value: Record<string, unknown>) => ((value.revocation as Record<string, unknown>).enabled = 'on'),
+    'AUTHORIZER_CONFIG .revocation.enabled must be true or false',
+  ],
+  [
+    'failOpen not a boolean',
+    (value: Record<string, unknown>) => ((value.revocation as Record<string, unknown>).failOpen = 1),
+    'AUTHORIZER_CONFIG .revocation.failOpen must be true or false',
+  ],
+  [
+    'a fractional refresh',
+    (value: Record<string, unknown>) => ((value.revocation as Record<string, unknown>).refreshMs = 1.5),
+    'AUTHORIZER_CONFIG .revocation.refreshMs must be a whole number, 0 or more',
+  ],
+  [
+    'no read time-out',
+    (value: Record<string, unknown>) => ((value.revocation as Record<string, unknown>).readTimeoutMs = 0),
+    'AUTHORIZER_CONFIG .revocation.readTimeoutMs must be a whole number, 1 or more',
+  ],
 ])('names the field: %s', (_name, change, message) => {
   expect(() => settingsFromEnv(withConfig(change))).toThrow(message);
 });
 
 it('needs the revocation table when the check is on (a configuration error, never a silent skip), and nothing of it when off', () => {
-  expect(() => settingsFromEnv(env({ [ENV.revocationsTable]: undefined }))).toThrow('Environment variable REVOCATIONS_TABLE_NAME is not set');
+  expect(() => settingsFromEnv(env({ [ENV.revocationsTable]: undefined }))).toThrow(
+    'Environment variable REVOCATIONS_TABLE_NAME is not set',
+  );
   const off = withConfig((value) => ((value.revocation as Record<string, unknown>).enabled = false));
   expect(settingsFromEnv({ ...off, [ENV.revocationsTable]: undefined }).revocation).toBeUndefined();
 });
 
 it('still refuses an issuer override that is not on this machine', () => {
-  expect(() => settingsFromEnv(env({ [ENV.issuerOverride]: 'https://evil.example.com/pool' }))).toThrow('JWT_ISSUER must be a loopback URL');
+  expect(() => settingsFromEnv(env({ [ENV.issuerOverride]: 'https://evil.example.com/pool' }))).toThrow(
+    'JWT_ISSUER must be a loopback URL',
+  );
 });
 
 it('the Lambda entry rejects every request with CONFIG_ERROR when the variable is malformed, instead of failing to start', async () => {
@@ -91,9 +164,19 @@ it('the Lambda entry rejects every request with CONFIG_ERROR when the variable i
   const capture = ((fd: number, text: string): number => (fd === 1 ? lines.push(text) : 0)) as typeof fs.writeSync;
   const write = jest.spyOn(fs, 'writeSync').mockImplementation(capture);
   try {
-    await expect(handler({ type: 'TOKEN', authorizationToken: 'Bearer x', methodArn: 'arn:aws:execute-api:eu-west-1:1:a/v1/GET/x' })).rejects.toEqual(new Error('Unauthorized'));
+    await expect(
+      handler({
+        type: 'TOKEN',
+        authorizationToken: 'Bearer x',
+        methodArn: 'arn:aws:execute-api:eu-west-1:1:a/v1/GET/x',
+      }),
+    ).rejects.toEqual(new Error('Unauthorized'));
   } finally {
     write.mockRestore();
   }
-  expect(JSON.parse(lines[0])).toMatchObject({ decision: 'unauthorized', reason: 'CONFIG_ERROR', detail: 'AUTHORIZER_CONFIG .groupPrecedence must be an array of group names' });
+  expect(JSON.parse(lines[0])).toMatchObject({
+    decision: 'unauthorized',
+    reason: 'CONFIG_ERROR',
+    detail: 'AUTHORIZER_CONFIG .groupPrecedence must be an array of group names',
+  });
 });

@@ -4,7 +4,13 @@ import { configFor } from '../../../lib/config/app-config';
 import { TokenRejectedError } from '../../../lambda/authorizer/reasons';
 import { settingsFromConfig } from '../../../lambda/authorizer/settings';
 import { createTokenVerifier, type TokenVerifier } from '../../../lambda/authorizer/verify';
-import { accessToken, makeSigningKey, startJwksServer, type JwksServer, type SigningKey } from '../../../fixtures/token-factory';
+import {
+  accessToken,
+  makeSigningKey,
+  startJwksServer,
+  type JwksServer,
+  type SigningKey,
+} from '../../../fixtures/token-factory';
 
 const CLIENT_ID = 'verify-test-client';
 let key: SigningKey;
@@ -19,7 +25,8 @@ beforeAll(async () => {
 });
 afterAll(() => jwks.close());
 
-const token = (options: Partial<Parameters<typeof accessToken>[0]> = {}) => accessToken({ issuer: jwks.issuer, clientId: CLIENT_ID, key, ...options });
+const token = (options: Partial<Parameters<typeof accessToken>[0]> = {}) =>
+  accessToken({ issuer: jwks.issuer, clientId: CLIENT_ID, key, ...options });
 
 function rejection(jwt: string): TokenRejectedError {
   try {
@@ -33,7 +40,14 @@ function rejection(jwt: string): TokenRejectedError {
 
 it('returns the claims the authorizer relies on, synchronously once the keys are cached', () => {
   const iat = Math.floor(Date.now() / 1000) - 10;
-  const claims = verifier.verify(token({ sub: 'sub-9', username: 'ann', groups: ['user-group'], claims: { iat, exp: iat + 3600, origin_jti: 'session-9' } }));
+  const claims = verifier.verify(
+    token({
+      sub: 'sub-9',
+      username: 'ann',
+      groups: ['user-group'],
+      claims: { iat, exp: iat + 3600, origin_jti: 'session-9' },
+    }),
+  );
   expect(claims).toEqual({
     sub: 'sub-9',
     username: 'ann',
@@ -47,8 +61,12 @@ it('returns the claims the authorizer relies on, synchronously once the keys are
 });
 
 it("names the session by Cognito's origin_jti, or by the token's own jti when it has none (the emulator's tokens)", () => {
-  expect(verifier.verify(token({ claims: { origin_jti: 'origin-7', jti: 'jti-7' } }))).toMatchObject({ sessionId: 'origin-7' });
-  expect(verifier.verify(token({ claims: { origin_jti: undefined, jti: 'jti-8' } }))).toMatchObject({ sessionId: 'jti-8' });
+  expect(verifier.verify(token({ claims: { origin_jti: 'origin-7', jti: 'jti-7' } }))).toMatchObject({
+    sessionId: 'origin-7',
+  });
+  expect(verifier.verify(token({ claims: { origin_jti: undefined, jti: 'jti-8' } }))).toMatchObject({
+    sessionId: 'jti-8',
+  });
 });
 
 it('gives a user in no group an empty, shared group list', () => {
@@ -64,7 +82,9 @@ it('maps library errors to reason codes and keeps them as the cause', () => {
   const expired = rejection(token({ claims: { exp: now - 60, iat: now - 120 } }));
   expect(expired.reason).toBe('EXPIRED');
   expect(expired.cause).toBeInstanceOf(JwtExpiredError);
-  const forged = rejection(accessToken({ issuer: jwks.issuer, clientId: CLIENT_ID, key: makeSigningKey('verify-key') }));
+  const forged = rejection(
+    accessToken({ issuer: jwks.issuer, clientId: CLIENT_ID, key: makeSigningKey('verify-key') }),
+  );
   expect(forged.reason).toBe('BAD_SIGNATURE');
   expect(forged.cause).toBeInstanceOf(JwtInvalidSignatureError);
 });

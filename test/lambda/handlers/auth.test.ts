@@ -51,19 +51,35 @@ afterAll(async () => {
   await Promise.all([emulator.stop(), dynamo.stop()]);
 });
 
-const post = (resource: string, body?: unknown, headers?: Record<string, string>) => auth(proxyEvent('POST', resource, { body, headers }));
+const post = (resource: string, body?: unknown, headers?: Record<string, string>) =>
+  auth(proxyEvent('POST', resource, { body, headers }));
 const status = async (result: Promise<ProxyResult>) => (await result).statusCode;
 
 /** The audit lines written since `from` (an index into `logs`). */
-const auditLines = (from: number) => logs.slice(from).map((line) => JSON.parse(line)).filter((line) => line.message === 'audit');
+const auditLines = (from: number) =>
+  logs
+    .slice(from)
+    .map((line) => JSON.parse(line))
+    .filter((line) => line.message === 'audit');
 
 describe('POST /auth/login', () => {
   it('returns the tokens under their RFC 6749 names, never to be cached', async () => {
     const result = await post('/auth/login', ADMIN);
     expect(result.statusCode).toBe(200);
     const tokens = JSON.parse(result.body);
-    expect(Object.keys(tokens).sort()).toEqual(['access_token', 'expires_in', 'id_token', 'refresh_token', 'token_type']);
-    expect(tokens).toMatchObject({ access_token: expect.stringMatching(/^ey/), id_token: expect.stringMatching(/^ey/), refresh_token: expect.any(String), token_type: 'Bearer' });
+    expect(Object.keys(tokens).sort()).toEqual([
+      'access_token',
+      'expires_in',
+      'id_token',
+      'refresh_token',
+      'token_type',
+    ]);
+    expect(tokens).toMatchObject({
+      access_token: expect.stringMatching(/^ey/),
+      id_token: expect.stringMatching(/^ey/),
+      refresh_token: expect.any(String),
+      token_type: 'Bearer',
+    });
     expect(tokens.expires_in).toBeGreaterThan(config.tokens.accessTokenMinutes * 60 - 60);
     expect(tokens.expires_in).toBeLessThanOrEqual(config.tokens.accessTokenMinutes * 60);
     expect(result.headers).toMatchObject({ 'Cache-Control': 'no-store', Pragma: 'no-cache' });
@@ -75,13 +91,32 @@ describe('POST /auth/login', () => {
     await post('/auth/login', { ...ADMIN, password: 'Wrong-Passw0rd!' });
     const sub = JSON.parse(Buffer.from(accessToken.split('.')[1], 'base64url').toString()).sub;
     expect(auditLines(from)).toEqual([
-      expect.objectContaining({ level: 'INFO', action: 'login', actor: sub, target: ADMIN.username, result: 'success', status: 200, reason: 'OK' }),
-      expect.objectContaining({ level: 'WARN', action: 'login', actor: 'anonymous', target: ADMIN.username, result: 'rejected', status: 401, reason: 'NOT_AUTHENTICATED' }),
+      expect.objectContaining({
+        level: 'INFO',
+        action: 'login',
+        actor: sub,
+        target: ADMIN.username,
+        result: 'success',
+        status: 200,
+        reason: 'OK',
+      }),
+      expect.objectContaining({
+        level: 'WARN',
+        action: 'login',
+        actor: 'anonymous',
+        target: ADMIN.username,
+        result: 'rejected',
+        status: 401,
+        reason: 'NOT_AUTHENTICATED',
+      }),
     ]);
   });
 
   it('answers a wrong password and an unknown user alike: 401', async () => {
-    for (const body of [{ ...ADMIN, password: 'Wrong-Passw0rd!' }, { username: 'ghost@example.com', password: 'Any-Passw0rd!' }]) {
+    for (const body of [
+      { ...ADMIN, password: 'Wrong-Passw0rd!' },
+      { username: 'ghost@example.com', password: 'Any-Passw0rd!' },
+    ]) {
       const result = await post('/auth/login', body);
       expect([result.statusCode, JSON.parse(result.body).message]).toEqual([401, 'Incorrect username or password']);
     }
@@ -129,9 +164,14 @@ describe('Content-Type', () => {
     async (route, _label, contentType, body) => {
       const from = logs.length;
       const result = await auth(proxyEvent('POST', route, { body, contentType }));
-      expect([result.statusCode, JSON.parse(result.body)]).toEqual([415, { message: 'Content-Type must be application/json' }]);
+      expect([result.statusCode, JSON.parse(result.body)]).toEqual([
+        415,
+        { message: 'Content-Type must be application/json' },
+      ]);
       expect(result.headers).toMatchObject({ 'Cache-Control': 'no-store' });
-      expect(auditLines(from)).toEqual([expect.objectContaining({ result: 'rejected', status: 415, reason: 'UNSUPPORTED_MEDIA_TYPE' })]);
+      expect(auditLines(from)).toEqual([
+        expect.objectContaining({ result: 'rejected', status: 415, reason: 'UNSUPPORTED_MEDIA_TYPE' }),
+      ]);
     },
   );
 
@@ -140,7 +180,13 @@ describe('Content-Type', () => {
   });
 
   it('reads the header whatever its name’s case', async () => {
-    const result = await auth(proxyEvent('POST', '/auth/login', { body: ADMIN, contentType: null, headers: { 'content-TYPE': 'application/json' } }));
+    const result = await auth(
+      proxyEvent('POST', '/auth/login', {
+        body: ADMIN,
+        contentType: null,
+        headers: { 'content-TYPE': 'application/json' },
+      }),
+    );
     expect(result.statusCode).toBe(200);
   });
 });
@@ -150,17 +196,31 @@ describe('POST /auth/refresh', () => {
     const { refresh_token: refreshToken } = JSON.parse((await post('/auth/login', ADMIN)).body);
     const refreshed = await post('/auth/refresh', { refresh_token: refreshToken });
     expect(refreshed.statusCode).toBe(200);
-    expect(JSON.parse(refreshed.body)).toEqual({ access_token: expect.any(String), id_token: expect.any(String), expires_in: expect.any(Number), token_type: 'Bearer' });
+    expect(JSON.parse(refreshed.body)).toEqual({
+      access_token: expect.any(String),
+      id_token: expect.any(String),
+      expires_in: expect.any(Number),
+      token_type: 'Bearer',
+    });
     expect(refreshed.headers).toMatchObject({ 'Cache-Control': 'no-store' });
     expect(await status(post('/auth/refresh', { refreshToken }))).toBe(200);
-    expect(await status(post('/auth/refresh', undefined, { Cookie: `theme=dark; refresh_token=${refreshToken}` }))).toBe(200);
+    expect(
+      await status(post('/auth/refresh', undefined, { Cookie: `theme=dark; refresh_token=${refreshToken}` })),
+    ).toBe(200);
   });
 
   it('audits a refresh as the user it was for', async () => {
     const { refresh_token: refreshToken } = JSON.parse((await post('/auth/login', ADMIN)).body);
     const from = logs.length;
     await post('/auth/refresh', { refresh_token: refreshToken });
-    expect(auditLines(from)).toEqual([expect.objectContaining({ action: 'refresh', actor: expect.stringMatching(/^[0-9a-f-]{36}$/), target: ADMIN.username, result: 'success' })]);
+    expect(auditLines(from)).toEqual([
+      expect.objectContaining({
+        action: 'refresh',
+        actor: expect.stringMatching(/^[0-9a-f-]{36}$/),
+        target: ADMIN.username,
+        result: 'success',
+      }),
+    ]);
   });
 
   it('answers an unknown refresh token with 401 and a missing one with 400', async () => {
@@ -184,7 +244,10 @@ describe('POST /auth/token', () => {
     ['verifier too short (42)', { code: 'c', code_verifier: 'a'.repeat(42), redirect_uri: REDIRECT }],
     ['verifier too long (129)', { code: 'c', code_verifier: 'a'.repeat(129), redirect_uri: REDIRECT }],
     ['verifier outside the RFC alphabet', { code: 'c', code_verifier: `${'a'.repeat(42)}+`, redirect_uri: REDIRECT }],
-    ['unregistered redirect_uri', { code: 'c', code_verifier: verifier, redirect_uri: 'https://evil.example/callback' }],
+    [
+      'unregistered redirect_uri',
+      { code: 'c', code_verifier: verifier, redirect_uri: 'https://evil.example/callback' },
+    ],
     ['redirect_uri not a string', { code: 'c', code_verifier: verifier, redirect_uri: ['x'] }],
   ])('answers %s with 400 without calling the token endpoint', async (_name, body) => {
     const result = await post('/auth/token', body);
@@ -206,7 +269,9 @@ describe('POST /auth/token', () => {
     [503, 'unavailable', 502],
   ])('maps a token endpoint answer %i %j to %i', async (endpointStatus, body, expected) => {
     const handler = loadHandler(authEnv({ TOKEN_ENDPOINT: await tokenEndpoint(endpointStatus, body) }));
-    const result = await handler(proxyEvent('POST', '/auth/token', { body: { code: 'c0de', code_verifier: verifier, redirect_uri: REDIRECT } }));
+    const result = await handler(
+      proxyEvent('POST', '/auth/token', { body: { code: 'c0de', code_verifier: verifier, redirect_uri: REDIRECT } }),
+    );
     expect(result.statusCode).toBe(expected);
   });
 
@@ -214,15 +279,30 @@ describe('POST /auth/token', () => {
     const closed = await tokenEndpoint(200, {});
     servers.pop()!.close();
     const handler = loadHandler(authEnv({ TOKEN_ENDPOINT: closed }));
-    const result = await handler(proxyEvent('POST', '/auth/token', { body: { code: 'c0de', code_verifier: verifier, redirect_uri: REDIRECT } }));
+    const result = await handler(
+      proxyEvent('POST', '/auth/token', { body: { code: 'c0de', code_verifier: verifier, redirect_uri: REDIRECT } }),
+    );
     expect(result.statusCode).toBe(502);
   });
 
   it('sets the refresh token only as an HttpOnly, Secure, SameSite=Strict cookie scoped to the refresh path', async () => {
-    const endpoint = await tokenEndpoint(200, { access_token: 'a.b.c', id_token: 'd.e.f', refresh_token: 'refresh-secret', expires_in: 3600, token_type: 'Bearer' });
+    const endpoint = await tokenEndpoint(200, {
+      access_token: 'a.b.c',
+      id_token: 'd.e.f',
+      refresh_token: 'refresh-secret',
+      expires_in: 3600,
+      token_type: 'Bearer',
+    });
     const handler = loadHandler(authEnv({ TOKEN_ENDPOINT: endpoint }));
-    const result = await handler(proxyEvent('POST', '/auth/token', { body: { code: 'c0de', code_verifier: verifier, redirect_uri: REDIRECT } }));
-    expect(JSON.parse(result.body)).toEqual({ access_token: 'a.b.c', id_token: 'd.e.f', expires_in: 3600, token_type: 'Bearer' });
+    const result = await handler(
+      proxyEvent('POST', '/auth/token', { body: { code: 'c0de', code_verifier: verifier, redirect_uri: REDIRECT } }),
+    );
+    expect(JSON.parse(result.body)).toEqual({
+      access_token: 'a.b.c',
+      id_token: 'd.e.f',
+      expires_in: 3600,
+      token_type: 'Bearer',
+    });
     expect(result.headers).toMatchObject({ 'Cache-Control': 'no-store', Pragma: 'no-cache' });
     expect(result.headers?.['Set-Cookie']).toBe(
       `refresh_token=refresh-secret; HttpOnly; Secure; SameSite=Strict; Path=/v1/auth; Max-Age=${config.tokens.refreshTokenDays * 86400}`,
@@ -231,12 +311,21 @@ describe('POST /auth/token', () => {
 });
 
 it('never logs a password, token, code or verifier', async () => {
-  const { access_token: accessToken, refresh_token: refreshToken } = JSON.parse((await post('/auth/login', ADMIN)).body);
+  const { access_token: accessToken, refresh_token: refreshToken } = JSON.parse(
+    (await post('/auth/login', ADMIN)).body,
+  );
   await post('/auth/refresh', { refresh_token: refreshToken });
   await post('/auth/token', { code: 'secret-code-123', code_verifier: `${'v'.repeat(43)}`, redirect_uri: REDIRECT });
   const written = logs.join('');
   expect(written).toContain('"service":"auth"');
-  for (const secret of [ADMIN.password, accessToken, refreshToken, 'secret-code-123', 'v'.repeat(43), 'refresh-secret']) {
+  for (const secret of [
+    ADMIN.password,
+    accessToken,
+    refreshToken,
+    'secret-code-123',
+    'v'.repeat(43),
+    'refresh-secret',
+  ]) {
     expect(written).not.toContain(secret);
   }
 });

@@ -18,7 +18,15 @@ let dynamo: LocalStore;
 let adminUsers: Handler;
 let profile: Handler;
 
-const caller = { principalId: 'sub-1', sub: 'sub-1', username: 'reviewer@example.com', groups: 'user-group,reviewers-group', primaryGroup: 'reviewers-group', clientId: 'c', tokenUse: 'access' };
+const caller = {
+  principalId: 'sub-1',
+  sub: 'sub-1',
+  username: 'reviewer@example.com',
+  groups: 'user-group,reviewers-group',
+  primaryGroup: 'reviewers-group',
+  clientId: 'c',
+  tokenUse: 'access',
+};
 
 const logs: string[] = [];
 /** The admin's identity as the authorizer passes it on: the real `sub` of the emulator's admin user. */
@@ -29,11 +37,25 @@ beforeAll(async () => {
   const env = backendEnv(emulator, dynamo.env);
   const logSink = () => undefined;
   adminUsers = createBackend(adminUsersBackend, { env, logSink: (line) => logs.push(line) });
-  const cognito = new CognitoIdentityProviderClient({ endpoint: emulator.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'l', secretAccessKey: 'l' } });
-  const user = await cognito.send(new AdminGetUserCommand({ UserPoolId: emulator.pool.userPoolId, Username: 'admin@example.com' }));
+  const cognito = new CognitoIdentityProviderClient({
+    endpoint: emulator.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
+  });
+  const user = await cognito.send(
+    new AdminGetUserCommand({ UserPoolId: emulator.pool.userPoolId, Username: 'admin@example.com' }),
+  );
   cognito.destroy();
   const sub = user.UserAttributes!.find((attribute) => attribute.Name === 'sub')!.Value!;
-  admin = { principalId: sub, sub, username: user.Username!, groups: 'admin-group', primaryGroup: 'admin-group', clientId: 'c', tokenUse: 'access' };
+  admin = {
+    principalId: sub,
+    sub,
+    username: user.Username!,
+    groups: 'admin-group',
+    primaryGroup: 'admin-group',
+    clientId: 'c',
+    tokenUse: 'access',
+  };
   profile = createBackend(profileBackend, { env, logSink });
 });
 afterAll(() => Promise.all([emulator.stop(), dynamo.stop()]));
@@ -45,28 +67,61 @@ describe('GET /api/profile', () => {
     const result = await profile(proxyEvent('GET', '/api/profile', { authorizer: caller }));
     expect([result.statusCode, body(result)]).toEqual([
       200,
-      { sub: 'sub-1', username: 'reviewer@example.com', groups: ['user-group', 'reviewers-group'], primaryGroup: 'reviewers-group', clientId: 'c', tokenUse: 'access' },
+      {
+        sub: 'sub-1',
+        username: 'reviewer@example.com',
+        groups: ['user-group', 'reviewers-group'],
+        primaryGroup: 'reviewers-group',
+        clientId: 'c',
+        tokenUse: 'access',
+      },
     ]);
   });
 
   it('returns no groups and no primary group for a caller in none', async () => {
-    const result = await profile(proxyEvent('GET', '/api/profile', { authorizer: { ...caller, groups: '', primaryGroup: '' } }));
+    const result = await profile(
+      proxyEvent('GET', '/api/profile', { authorizer: { ...caller, groups: '', primaryGroup: '' } }),
+    );
     expect(body(result)).toMatchObject({ groups: [], primaryGroup: null });
   });
 });
 
 describe('admin users', () => {
-  const auditLines = (from: number) => logs.slice(from).map((line) => JSON.parse(line)).filter((line) => line.message === 'audit');
+  const auditLines = (from: number) =>
+    logs
+      .slice(from)
+      .map((line) => JSON.parse(line))
+      .filter((line) => line.message === 'audit');
   /** `null`: no authorizer context at all. */
   const remove = (id: string, caller: Record<string, string> | null = admin) =>
-    adminUsers(proxyEvent('DELETE', '/api/admin/users/{id}', { path: `/api/admin/users/${id}`, pathParameters: { id }, authorizer: caller ?? undefined }));
+    adminUsers(
+      proxyEvent('DELETE', '/api/admin/users/{id}', {
+        path: `/api/admin/users/${id}`,
+        pathParameters: { id },
+        authorizer: caller ?? undefined,
+      }),
+    );
 
   it('lists users with email, role and status, and audits who listed them', async () => {
     const from = logs.length;
     const result = await adminUsers(proxyEvent('GET', '/api/admin/users', { authorizer: admin }));
     expect(result.statusCode).toBe(200);
-    expect(body(result).users).toContainEqual({ username: 'admin@example.com', email: 'admin@example.com', role: 'admin', status: 'CONFIRMED', enabled: true });
-    expect(auditLines(from)).toEqual([expect.objectContaining({ action: 'admin.list_users', actor: admin.sub, target: '*', result: 'success', status: 200 })]);
+    expect(body(result).users).toContainEqual({
+      username: 'admin@example.com',
+      email: 'admin@example.com',
+      role: 'admin',
+      status: 'CONFIRMED',
+      enabled: true,
+    });
+    expect(auditLines(from)).toEqual([
+      expect.objectContaining({
+        action: 'admin.list_users',
+        actor: admin.sub,
+        target: '*',
+        result: 'success',
+        status: 200,
+      }),
+    ]);
   });
 
   it('deletes a user, then answers 404 for the same user; each attempt is audited with actor and target', async () => {
@@ -75,14 +130,35 @@ describe('admin users', () => {
     const again = await remove('nogroup@example.com');
     expect([again.statusCode, body(again).message]).toEqual([404, 'User not found']);
     expect(auditLines(from)).toEqual([
-      expect.objectContaining({ level: 'INFO', action: 'admin.delete_user', actor: admin.sub, target: 'nogroup@example.com', result: 'success', status: 200 }),
-      expect.objectContaining({ level: 'WARN', action: 'admin.delete_user', actor: admin.sub, target: 'nogroup@example.com', result: 'rejected', status: 404, reason: 'NOT_FOUND' }),
+      expect.objectContaining({
+        level: 'INFO',
+        action: 'admin.delete_user',
+        actor: admin.sub,
+        target: 'nogroup@example.com',
+        result: 'success',
+        status: 200,
+      }),
+      expect.objectContaining({
+        level: 'WARN',
+        action: 'admin.delete_user',
+        actor: admin.sub,
+        target: 'nogroup@example.com',
+        result: 'rejected',
+        status: 404,
+        reason: 'NOT_FOUND',
+      }),
     ]);
   });
 
-  it("records every token of the deleted user as revoked (by sub, looked up before the delete) before it answers", async () => {
-    const cognito = new CognitoIdentityProviderClient({ endpoint: emulator.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'l', secretAccessKey: 'l' } });
-    const user = await cognito.send(new AdminGetUserCommand({ UserPoolId: emulator.pool.userPoolId, Username: 'multi@example.com' }));
+  it('records every token of the deleted user as revoked (by sub, looked up before the delete) before it answers', async () => {
+    const cognito = new CognitoIdentityProviderClient({
+      endpoint: emulator.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
+    });
+    const user = await cognito.send(
+      new AdminGetUserCommand({ UserPoolId: emulator.pool.userPoolId, Username: 'multi@example.com' }),
+    );
     cognito.destroy();
     const sub = user.UserAttributes!.find((attribute) => attribute.Name === 'sub')!.Value!;
     expect((await remove('multi@example.com')).statusCode).toBe(200);
@@ -92,9 +168,20 @@ describe('admin users', () => {
   });
 
   it('deletes nobody when the revocation store cannot record the revocation (502, retry), never a 500', async () => {
-    const down = createBackend(adminUsersBackend, { env: backendEnv(emulator, { ...dynamo.env, [ENV.dynamodbEndpoint]: `http://127.0.0.1:${await freePort()}` }), logSink: () => undefined });
-    const result = await down(proxyEvent('DELETE', '/api/admin/users/{id}', { pathParameters: { id: 'reviewer@example.com' }, authorizer: admin }));
-    expect([result.statusCode, body(result).message]).toEqual([502, 'Revocation store unavailable: the user was not deleted, retry']);
+    const down = createBackend(adminUsersBackend, {
+      env: backendEnv(emulator, { ...dynamo.env, [ENV.dynamodbEndpoint]: `http://127.0.0.1:${await freePort()}` }),
+      logSink: () => undefined,
+    });
+    const result = await down(
+      proxyEvent('DELETE', '/api/admin/users/{id}', {
+        pathParameters: { id: 'reviewer@example.com' },
+        authorizer: admin,
+      }),
+    );
+    expect([result.statusCode, body(result).message]).toEqual([
+      502,
+      'Revocation store unavailable: the user was not deleted, retry',
+    ]);
     const users = body(await adminUsers(proxyEvent('GET', '/api/admin/users', { authorizer: admin }))).users;
     expect(users).toContainEqual(expect.objectContaining({ username: 'reviewer@example.com' }));
   });
@@ -103,9 +190,22 @@ describe('admin users', () => {
     const from = logs.length;
     for (const caller of [admin, { ...admin, username: 'someone-else' }, { ...admin, username: '' }]) {
       const result = await remove('admin@example.com', caller);
-      expect([result.statusCode, body(result).message]).toEqual([400, 'An admin cannot delete their own account through the API: ask another admin']);
+      expect([result.statusCode, body(result).message]).toEqual([
+        400,
+        'An admin cannot delete their own account through the API: ask another admin',
+      ]);
     }
-    expect(auditLines(from)).toEqual(Array(3).fill(expect.objectContaining({ action: 'admin.delete_user', actor: admin.sub, target: 'admin@example.com', result: 'rejected', reason: 'SELF_DELETE' })));
+    expect(auditLines(from)).toEqual(
+      Array(3).fill(
+        expect.objectContaining({
+          action: 'admin.delete_user',
+          actor: admin.sub,
+          target: 'admin@example.com',
+          result: 'rejected',
+          reason: 'SELF_DELETE',
+        }),
+      ),
+    );
     const users = body(await adminUsers(proxyEvent('GET', '/api/admin/users', { authorizer: admin }))).users;
     expect(users).toContainEqual(expect.objectContaining({ username: 'admin@example.com' }));
   });
@@ -122,7 +222,12 @@ describe('admin users', () => {
 
   it('answers a missing or malformed id with 400', async () => {
     for (const id of [undefined, '', 'a'.repeat(129), 'has space']) {
-      const result = await adminUsers(proxyEvent('DELETE', '/api/admin/users/{id}', { pathParameters: id === undefined ? undefined : { id }, authorizer: admin }));
+      const result = await adminUsers(
+        proxyEvent('DELETE', '/api/admin/users/{id}', {
+          pathParameters: id === undefined ? undefined : { id },
+          authorizer: admin,
+        }),
+      );
       expect(result.statusCode).toBe(400);
     }
   });

@@ -29,7 +29,10 @@ function backend(env: Record<string, string>): Backend {
     logs: [],
     clock: Date.parse('2030-01-01T00:00:00.000Z'),
     handler: createBackend(
-      { ...reviewsBackend, init: (runtimeEnv, logger) => ({ ...reviewsBackend.init(runtimeEnv, logger), now: () => state.clock }) },
+      {
+        ...reviewsBackend,
+        init: (runtimeEnv, logger) => ({ ...reviewsBackend.init(runtimeEnv, logger), now: () => state.clock }),
+      },
       { env, logSink: (line) => state.logs.push(line) },
     ),
   };
@@ -52,9 +55,24 @@ afterAll(() => dynamo.stop());
 const create = (content: unknown, caller: Record<string, string> = alice) =>
   reviews.handler(proxyEvent('POST', '/api/reviews', { body: content, authorizer: caller, headers: JSON_TYPE }));
 const get = (id: string, caller: Record<string, string> = bob) =>
-  reviews.handler(proxyEvent('GET', '/api/reviews/{id}', { path: `/api/reviews/${id}`, pathParameters: { id }, authorizer: caller }));
-const put = (id: string, content: unknown, caller: Record<string, string> = alice, headers: Record<string, string> = {}) =>
-  reviews.handler(proxyEvent('PUT', '/api/reviews/{id}', { path: `/api/reviews/${id}`, pathParameters: { id }, body: content, authorizer: caller, headers: { ...JSON_TYPE, ...headers } }));
+  reviews.handler(
+    proxyEvent('GET', '/api/reviews/{id}', { path: `/api/reviews/${id}`, pathParameters: { id }, authorizer: caller }),
+  );
+const put = (
+  id: string,
+  content: unknown,
+  caller: Record<string, string> = alice,
+  headers: Record<string, string> = {},
+) =>
+  reviews.handler(
+    proxyEvent('PUT', '/api/reviews/{id}', {
+      path: `/api/reviews/${id}`,
+      pathParameters: { id },
+      body: content,
+      authorizer: caller,
+      headers: { ...JSON_TYPE, ...headers },
+    }),
+  );
 
 async function createdId(): Promise<string> {
   const result = await create(valid);
@@ -79,7 +97,12 @@ describe('POST /api/reviews', () => {
     expect(result.headers).toMatchObject({ ETag: '"1"', Location: `/v1/api/reviews/${review.id}` });
     const read = await get(review.id);
     expect([read.statusCode, body(read), read.headers?.ETag]).toEqual([200, review, '"1"']);
-    expect(lastLog(reviews.logs)).toMatchObject({ service: 'reviews', reason: 'FOUND', status: 200, route: 'GET /api/reviews/{id}' });
+    expect(lastLog(reviews.logs)).toMatchObject({
+      service: 'reviews',
+      reason: 'FOUND',
+      status: 200,
+      route: 'GET /api/reviews/{id}',
+    });
   });
 
   it.each([
@@ -107,7 +130,10 @@ describe('POST /api/reviews', () => {
 
 describe('GET /api/reviews/{id}', () => {
   it('answers an unknown id with 404 and a malformed one with 400', async () => {
-    expect([(await get('no-such-review')).statusCode, body(await get('no-such-review'))]).toEqual([404, { message: 'Review not found' }]);
+    expect([(await get('no-such-review')).statusCode, body(await get('no-such-review'))]).toEqual([
+      404,
+      { message: 'Review not found' },
+    ]);
     for (const id of ['../etc', 'a'.repeat(65), 'has space', '']) expect((await get(id)).statusCode).toBe(400);
   });
 });
@@ -119,7 +145,15 @@ describe('PUT /api/reviews/{id}', () => {
     const result = await put(id, { title: 'Changed', body: 'On reflection.', rating: 3 });
     expect(result.statusCode).toBe(200);
     expect(result.headers?.ETag).toBe('"2"');
-    expect(body(result)).toMatchObject({ id, title: 'Changed', rating: 3, version: 2, author: 'alice@example.com', createdAt: '2030-01-01T00:00:00.000Z', updatedAt: '2030-01-01T00:01:00.000Z' });
+    expect(body(result)).toMatchObject({
+      id,
+      title: 'Changed',
+      rating: 3,
+      version: 2,
+      author: 'alice@example.com',
+      createdAt: '2030-01-01T00:00:00.000Z',
+      updatedAt: '2030-01-01T00:01:00.000Z',
+    });
     expect(body(await get(id))).toEqual(body(result));
   });
 
@@ -162,11 +196,17 @@ describe('PUT /api/reviews/{id}', () => {
     expect(body(await get(id)).version).toBe(status === 200 ? 2 : 1);
   });
 
-  it.each(['1', '"1",', '"1" "2"', '', 'W/1', `"${'1'.repeat(2000)}"`])('answers a malformed If-Match %j with 400', async (ifMatch) => {
-    const id = await createdId();
-    const result = await put(id, valid, alice, { 'If-Match': ifMatch });
-    expect([result.statusCode, body(result).message]).toEqual([400, 'If-Match must be * or a list of entity tags like "3"']);
-  });
+  it.each(['1', '"1",', '"1" "2"', '', 'W/1', `"${'1'.repeat(2000)}"`])(
+    'answers a malformed If-Match %j with 400',
+    async (ifMatch) => {
+      const id = await createdId();
+      const result = await put(id, valid, alice, { 'If-Match': ifMatch });
+      expect([result.statusCode, body(result).message]).toEqual([
+        400,
+        'If-Match must be * or a list of entity tags like "3"',
+      ]);
+    },
+  );
 
   it('says 404 before 412, and 403 before 412', async () => {
     expect((await put('never-created', valid, alice, { 'If-Match': '"7"' })).statusCode).toBe(404);
@@ -186,7 +226,9 @@ describe('PUT /api/reviews/{id}', () => {
   it('20 concurrent PUTs with the same If-Match: exactly one 200, nineteen 412, and the winner is stored', async () => {
     const id = await createdId();
     const results = await Promise.all(
-      Array.from({ length: 20 }, (_, writer) => put(id, { ...valid, title: `writer ${writer}` }, alice, { 'If-Match': '"1"' })),
+      Array.from({ length: 20 }, (_, writer) =>
+        put(id, { ...valid, title: `writer ${writer}` }, alice, { 'If-Match': '"1"' }),
+      ),
     );
     const statuses = results.map((result) => result.statusCode);
     expect(statuses.filter((status) => status === 200)).toHaveLength(1);
@@ -209,13 +251,19 @@ describe('callers and configuration', () => {
     const env = Object.fromEntries(Object.entries(dynamo.env).filter(([name]) => name !== ENV.reviewsTable));
     const broken = backend(env);
     expect((await broken.handler(proxyEvent('GET', '/api/reviews', { authorizer: alice }))).statusCode).toBe(500);
-    expect(lastLog(broken.logs)).toMatchObject({ reason: 'CONFIG_ERROR', detail: expect.stringContaining(ENV.reviewsTable) });
+    expect(lastLog(broken.logs)).toMatchObject({
+      reason: 'CONFIG_ERROR',
+      detail: expect.stringContaining(ENV.reviewsTable),
+    });
   });
 
   it('refuses a DynamoDB endpoint override that is not on this machine', async () => {
     const broken = backend({ ...dynamo.env, [ENV.dynamodbEndpoint]: 'https://dynamodb.evil.example' });
     expect((await broken.handler(proxyEvent('GET', '/api/reviews', { authorizer: alice }))).statusCode).toBe(500);
-    expect(lastLog(broken.logs)).toMatchObject({ reason: 'CONFIG_ERROR', detail: expect.stringContaining(ENV.dynamodbEndpoint) });
+    expect(lastLog(broken.logs)).toMatchObject({
+      reason: 'CONFIG_ERROR',
+      detail: expect.stringContaining(ENV.dynamodbEndpoint),
+    });
   });
 });
 
@@ -229,7 +277,9 @@ describe('DynamoDB down', () => {
 
   it('answers 502 (not 500) when nothing listens at the endpoint', async () => {
     const down = backend({ ...dynamo.env, [ENV.dynamodbEndpoint]: `http://127.0.0.1:${await freePort()}` });
-    const result = await down.handler(proxyEvent('GET', '/api/reviews/{id}', { pathParameters: { id: 'x' }, authorizer: alice }));
+    const result = await down.handler(
+      proxyEvent('GET', '/api/reviews/{id}', { pathParameters: { id: 'x' }, authorizer: alice }),
+    );
     expect([result.statusCode, body(result)]).toEqual([502, { message: 'Review store unavailable' }]);
     expect(lastLog(down.logs)).toMatchObject({ level: 'ERROR', reason: 'STORE_UNAVAILABLE', operation: 'GetItem' });
   });
@@ -240,9 +290,15 @@ describe('DynamoDB down', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const port = (server.address() as { port: number }).port;
     const hung = backend({ ...dynamo.env, [ENV.dynamodbEndpoint]: `http://127.0.0.1:${port}` });
-    const result = await hung.handler(proxyEvent('POST', '/api/reviews', { body: valid, authorizer: alice, headers: JSON_TYPE }));
+    const result = await hung.handler(
+      proxyEvent('POST', '/api/reviews', { body: valid, authorizer: alice, headers: JSON_TYPE }),
+    );
     expect(result.statusCode).toBe(502);
-    expect(lastLog(hung.logs)).toMatchObject({ reason: 'STORE_UNAVAILABLE', operation: 'PutItem', error: 'TimeoutError' });
+    expect(lastLog(hung.logs)).toMatchObject({
+      reason: 'STORE_UNAVAILABLE',
+      operation: 'PutItem',
+      error: 'TimeoutError',
+    });
   });
 });
 
@@ -281,7 +337,10 @@ describe('GET /api/reviews', () => {
   });
 
   it('lists newest first; reviews created in the same millisecond keep one order across pages', async () => {
-    const post = (title: string) => lister.handler(proxyEvent('POST', '/api/reviews', { body: { ...valid, title }, authorizer: alice, headers: JSON_TYPE }));
+    const post = (title: string) =>
+      lister.handler(
+        proxyEvent('POST', '/api/reviews', { body: { ...valid, title }, authorizer: alice, headers: JSON_TYPE }),
+      );
     for (let minute = 0; minute < 5; minute++) {
       lister.clock = Date.parse('2030-01-01T00:00:00.000Z') + minute * 60_000;
       expect((await post(`minute ${minute}`)).statusCode).toBe(201);
@@ -308,7 +367,13 @@ describe('GET /api/reviews', () => {
     const page = body(await list());
     expect(page.reviews.length).toBe(8);
     const first = page.reviews[0];
-    expect(body(await lister.handler(proxyEvent('GET', '/api/reviews/{id}', { pathParameters: { id: first.id }, authorizer: bob })))).toEqual(first);
+    expect(
+      body(
+        await lister.handler(
+          proxyEvent('GET', '/api/reviews/{id}', { pathParameters: { id: first.id }, authorizer: bob }),
+        ),
+      ),
+    ).toEqual(first);
   });
 
   it.each([['0'], ['101'], ['-1'], ['1.5'], ['ten'], ['1e2'], ['']])('answers limit=%j with 400', async (limit) => {
@@ -331,7 +396,11 @@ describe('GET /api/reviews', () => {
       'A'.repeat(600),
     ]) {
       const result = await list({ next });
-      expect([next, result.statusCode, body(result).message]).toEqual([next, 400, 'next must be a cursor returned by GET /api/reviews']);
+      expect([next, result.statusCode, body(result).message]).toEqual([
+        next,
+        400,
+        'next must be a cursor returned by GET /api/reviews',
+      ]);
     }
   });
 });

@@ -5,7 +5,8 @@ import { encodeCursor } from '../../../lambda/reviews/cursor';
 import { isResult } from '../../../lambda/shared/http';
 import { proxyEvent } from '../../support/proxy-event';
 
-const ifMatch = (value: string | undefined, name = 'If-Match') => parseIfMatch(proxyEvent('PUT', '/api/reviews/{id}', { headers: value === undefined ? {} : { [name]: value } }));
+const ifMatch = (value: string | undefined, name = 'If-Match') =>
+  parseIfMatch(proxyEvent('PUT', '/api/reviews/{id}', { headers: value === undefined ? {} : { [name]: value } }));
 
 describe('parseIfMatch', () => {
   it.each([
@@ -31,9 +32,12 @@ describe('parseIfMatch', () => {
     expect(parseIfMatch(event)).toEqual({ kind: 'versions', versions: [1, 4] });
   });
 
-  it.each(['3', '"3",', ',"3"', '"3" "4"', '"3', 'W/3', '  ', Array(22).fill('"1"').join(',')])('refuses %j with 400', (value) => {
-    expect(isResult(ifMatch(value))).toBe(true);
-  });
+  it.each(['3', '"3",', ',"3"', '"3" "4"', '"3', 'W/3', '  ', Array(22).fill('"1"').join(',')])(
+    'refuses %j with 400',
+    (value) => {
+      expect(isResult(ifMatch(value))).toBe(true);
+    },
+  );
 
   it('never throws, and either answers 400 or yields positive integer versions', () => {
     fc.assert(

@@ -16,10 +16,20 @@ afterAll(() => dynamo.stop());
 
 const review = (index: number, body: string): Review => {
   const at = new Date(Date.UTC(2030, 0, 1, 0, 0, index)).toISOString();
-  return { id: `big-${index}`, title: `big ${index}`, body, rating: 4, author: 'a', authorSub: 's', version: 1, createdAt: at, updatedAt: at };
+  return {
+    id: `big-${index}`,
+    title: `big ${index}`,
+    body,
+    rating: 4,
+    author: 'a',
+    authorSub: 's',
+    version: 1,
+    createdAt: at,
+    updatedAt: at,
+  };
 };
 
-it("pages where DynamoDB stops at 1 MB, before the limit, without losing or repeating a review", async () => {
+it('pages where DynamoDB stops at 1 MB, before the limit, without losing or repeating a review', async () => {
   // 15 reviews of 100,000 characters: more than 1 MB, so one Query cannot return them all.
   for (let index = 0; index < 15; index++) await store.create(review(index, 'x'.repeat(100_000)));
   const first = await store.list(100);

@@ -14,9 +14,22 @@ it('writes one JSON object per line in the Powertools shape, with or without fie
   logger.log('WARN', 'no fields', {});
   logger.log('ERROR', 'only undefined', { missing: undefined });
   const entries = lines.map((line) => JSON.parse(line));
-  expect(entries[0]).toEqual({ level: 'INFO', message: 'hello "world"', service: 'svc', timestamp: expect.stringMatching(/^\d{4}-\d\d-\d\dT/), reason: 'ALLOWED', count: 2, ok: true });
+  expect(entries[0]).toEqual({
+    level: 'INFO',
+    message: 'hello "world"',
+    service: 'svc',
+    timestamp: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+    reason: 'ALLOWED',
+    count: 2,
+    ok: true,
+  });
   expect(entries[1]).toEqual({ level: 'WARN', message: 'no fields', service: 'svc', timestamp: expect.any(String) });
-  expect(entries[2]).toEqual({ level: 'ERROR', message: 'only undefined', service: 'svc', timestamp: expect.any(String) });
+  expect(entries[2]).toEqual({
+    level: 'ERROR',
+    message: 'only undefined',
+    service: 'svc',
+    timestamp: expect.any(String),
+  });
 });
 
 it('never lets a failing sink throw into the caller', () => {
@@ -39,9 +52,18 @@ it('adds bound fields to every line of a derived logger, without changing the or
 
 it('formats timestamps exactly as Date#toISOString does, for every millisecond of years 1000–9999', () => {
   const instant = fc.integer({ min: Date.UTC(1000, 0, 1), max: Date.UTC(9999, 11, 31, 23, 59, 59, 999) });
-  fc.assert(fc.property(instant, (epochMs) => isoTimestamp(epochMs) === new Date(epochMs).toISOString()), { numRuns: 2000 });
+  fc.assert(
+    fc.property(instant, (epochMs) => isoTimestamp(epochMs) === new Date(epochMs).toISOString()),
+    { numRuns: 2000 },
+  );
   // The edges of every field (padding of single digits, the last millisecond of a year).
-  for (const epochMs of [Date.UTC(1000, 0, 1), Date.UTC(2026, 0, 1, 0, 0, 0, 7), Date.UTC(2026, 8, 9, 9, 9, 9, 99), Date.UTC(2026, 11, 31, 23, 59, 59, 999), Date.UTC(2024, 1, 29)]) {
+  for (const epochMs of [
+    Date.UTC(1000, 0, 1),
+    Date.UTC(2026, 0, 1, 0, 0, 0, 7),
+    Date.UTC(2026, 8, 9, 9, 9, 9, 99),
+    Date.UTC(2026, 11, 31, 23, 59, 59, 999),
+    Date.UTC(2024, 1, 29),
+  ]) {
     expect(isoTimestamp(epochMs)).toBe(new Date(epochMs).toISOString());
   }
 });
@@ -49,9 +71,14 @@ it('formats timestamps exactly as Date#toISOString does, for every millisecond o
 it('quotes strings exactly as JSON.stringify does, escapes, control characters and lone surrogates included', () => {
   const anyCodeUnits = fc.string({ unit: 'binary' });
   const codeUnit = fc.integer({ min: 0, max: 0xffff }).map((code) => String.fromCharCode(code));
-  const nearEscapes = fc.string({ unit: fc.constantFrom('"', '\\', '\n', '\u0000', '\u001f', '\u007f', '\u2028', '\ud800', '\udc00', 'a', 'é') });
+  const nearEscapes = fc.string({
+    unit: fc.constantFrom('"', '\\', '\n', '\u0000', '\u001f', '\u007f', '\u2028', '\ud800', '\udc00', 'a', 'é'),
+  });
   for (const strings of [anyCodeUnits, fc.string({ unit: codeUnit }), nearEscapes]) {
-    fc.assert(fc.property(strings, (value) => `"${jsonInner(value)}"` === JSON.stringify(value)), { numRuns: 2000 });
+    fc.assert(
+      fc.property(strings, (value) => `"${jsonInner(value)}"` === JSON.stringify(value)),
+      { numRuns: 2000 },
+    );
   }
   const plain = 'user-group';
   expect(jsonInner(plain)).toBe(plain);
@@ -64,9 +91,14 @@ describe('stdoutSink', () => {
     jest.isolateModules(() => {
       // eslint-disable-next-line @typescript-eslint/no-require-imports -- a fresh module: the sink remembers whether it has queued
       const { stdoutSink: sink } = require('../../../lambda/shared/logger') as { stdoutSink: (line: string) => void };
-      const cutShort = ((_fd: number, text: string): number => (direct.push(text), text.startsWith('cut') ? 3 : Buffer.byteLength(text))) as typeof fs.writeSync;
+      const cutShort = ((_fd: number, text: string): number => (
+        direct.push(text),
+        text.startsWith('cut') ? 3 : Buffer.byteLength(text)
+      )) as typeof fs.writeSync;
       const write = jest.spyOn(fs, 'writeSync').mockImplementation(cutShort);
-      const stream = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => queued.push(Buffer.from(chunk).toString()) > 0);
+      const stream = jest
+        .spyOn(process.stdout, 'write')
+        .mockImplementation((chunk: string | Uint8Array) => queued.push(Buffer.from(chunk).toString()) > 0);
       try {
         sink('é ünïcode, whole');
         sink('cut short');
@@ -89,7 +121,16 @@ describe('stdoutSink', () => {
   // Bundled and run by plain `node`, as a Lambda runs it (a TypeScript loader opens process.stdout itself).
   const dir = mkdtempSync(path.join(tmpdir(), 'log-writer-'));
   const writer = path.join(dir, 'log-writer.js');
-  beforeAll(() => void buildSync({ entryPoints: [path.join(PROJECT_ROOT, 'test/support/log-writer.ts')], outfile: writer, bundle: true, platform: 'node', logLevel: 'silent' }));
+  beforeAll(
+    () =>
+      void buildSync({
+        entryPoints: [path.join(PROJECT_ROOT, 'test/support/log-writer.ts')],
+        outfile: writer,
+        bundle: true,
+        platform: 'node',
+        logLevel: 'silent',
+      }),
+  );
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   /**
@@ -97,12 +138,19 @@ describe('stdoutSink', () => {
    * mode stdout is left unread until the first report, then read until the pipe is empty (the
    * banner and every byte written straight to fd 1), and only then is the writer let go on.
    */
-  function runWriter(mode: 'stream-opened' | 'fd-only', count: number): Promise<{ lines: string[]; reports: Report[] }> {
+  function runWriter(
+    mode: 'stream-opened' | 'fd-only',
+    count: number,
+  ): Promise<{ lines: string[]; reports: Report[] }> {
     const child = spawn(process.execPath, [writer, mode, String(count)], { stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     let released = false;
-    const reports = () => stderr.split('\n').slice(0, -1).map((line) => JSON.parse(line) as Report);
+    const reports = () =>
+      stderr
+        .split('\n')
+        .slice(0, -1)
+        .map((line) => JSON.parse(line) as Report);
     const read = (pipeHolds: number) =>
       child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
         stdout += chunk;
@@ -115,7 +163,8 @@ describe('stdoutSink', () => {
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
       const first = !stderr.includes('\n');
       stderr += chunk;
-      if (mode === 'stream-opened' && first && stderr.includes('\n')) read('banner\n'.length + reports()[0].directBytes);
+      if (mode === 'stream-opened' && first && stderr.includes('\n'))
+        read('banner\n'.length + reports()[0].directBytes);
     });
     return new Promise((resolve, reject) => {
       child.once('error', reject);
@@ -128,8 +177,12 @@ describe('stdoutSink', () => {
 
   /** Lines `0 …` to `count - 1 …` in order, each whole (its filler's length tells a cut or merged line). */
   const expectNumberedLines = (lines: readonly string[], count: number, isLong: (line: number) => boolean) => {
-    expect(lines.map((line) => Number(line.slice(0, line.indexOf(' '))))).toEqual(Array.from({ length: count }, (_, index) => index));
-    const badLength = lines.findIndex((line, index) => line.length !== line.indexOf(' ') + 1 + (isLong(index) ? 5000 : 300));
+    expect(lines.map((line) => Number(line.slice(0, line.indexOf(' '))))).toEqual(
+      Array.from({ length: count }, (_, index) => index),
+    );
+    const badLength = lines.findIndex(
+      (line, index) => line.length !== line.indexOf(' ') + 1 + (isLong(index) ? 5000 : 300),
+    );
     expect(badLength).toBe(-1);
   };
 
@@ -149,6 +202,10 @@ describe('stdoutSink', () => {
     expect(end.streamWrites).toBe(full.streamWrites + 200);
     expect(lines[0]).toBe('banner');
     const phaseOne = lines.length - 1 - 200;
-    expectNumberedLines(lines.slice(1), phaseOne + 200, (line) => line === phaseOne - 1 || (line >= phaseOne && (line - phaseOne) % 10 === 9));
+    expectNumberedLines(
+      lines.slice(1),
+      phaseOne + 200,
+      (line) => line === phaseOne - 1 || (line >= phaseOne && (line - phaseOne) % 10 === 9),
+    );
   });
 });

@@ -17,8 +17,16 @@ beforeAll(async () => {
 afterAll(() => dynamo.stop());
 
 const client = () => createDocumentClient(dynamo.env);
-const store = () => createRevocationStore({ client: client(), tableName: dynamo.tables.revocations, retentionSeconds: RETENTION, now: () => clock });
-const item = async (id: string) => (await client().send(new GetCommand({ TableName: dynamo.tables.revocations, Key: { id }, ConsistentRead: true }))).Item;
+const store = () =>
+  createRevocationStore({
+    client: client(),
+    tableName: dynamo.tables.revocations,
+    retentionSeconds: RETENTION,
+    now: () => clock,
+  });
+const item = async (id: string) =>
+  (await client().send(new GetCommand({ TableName: dynamo.tables.revocations, Key: { id }, ConsistentRead: true })))
+    .Item;
 
 it('records a session with its revocation time and an expiry one retention after it', async () => {
   await store().revokeSession('sub-s', 'jti-s');
@@ -63,7 +71,11 @@ it('ignores an expired item on read (DynamoDB deletes them late, dynalite never)
 });
 
 it('fails with a StoreError naming the operation when DynamoDB cannot be reached', async () => {
-  const down = revocationStoreFromEnv({ ...dynamo.env, [ENV.dynamodbEndpoint]: `http://127.0.0.1:${await freePort()}`, [ENV.revocationRetentionSeconds]: '3605' });
+  const down = revocationStoreFromEnv({
+    ...dynamo.env,
+    [ENV.dynamodbEndpoint]: `http://127.0.0.1:${await freePort()}`,
+    [ENV.revocationRetentionSeconds]: '3605',
+  });
   await expect(down.revokeSession('s', 'j')).rejects.toThrow(StoreError);
   await expect(down.revokeSession('s', 'j')).rejects.toMatchObject({ operation: 'PutItem', throttled: false });
 });
@@ -72,5 +84,7 @@ it('reads its settings from the environment and names a bad one', () => {
   expect(() => revocationStoreFromEnv({ ...dynamo.env, [ENV.revocationRetentionSeconds]: '0' })).toThrow(
     'Environment variable REVOCATION_RETENTION_SECONDS must be a positive whole number of seconds',
   );
-  expect(() => revocationStoreFromEnv({ [ENV.revocationRetentionSeconds]: '60' })).toThrow('Environment variable REVOCATIONS_TABLE_NAME is not set');
+  expect(() => revocationStoreFromEnv({ [ENV.revocationRetentionSeconds]: '60' })).toThrow(
+    'Environment variable REVOCATIONS_TABLE_NAME is not set',
+  );
 });

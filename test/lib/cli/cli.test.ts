@@ -48,7 +48,9 @@ server.listen(0, '127.0.0.1', () => console.log(server.address().port));
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'cli-'));
   api = spawn(process.execPath, ['-e', STAND_IN_API], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = await new Promise<string>((resolve) => api.stdout!.once('data', (chunk) => resolve(String(chunk).trim())));
+  const port = await new Promise<string>((resolve) =>
+    api.stdout!.once('data', (chunk) => resolve(String(chunk).trim())),
+  );
   apiUrl = `http://127.0.0.1:${port}`;
 });
 afterAll(() => {
@@ -71,7 +73,10 @@ async function expectOneLineFailure(pending: Promise<CliResult>, pattern: RegExp
   expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
 }
 
-const env = (outputs: string, tokens = path.join(dir, 'tokens.json')) => ({ OUTPUTS_FILE: outputs, TOKENS_FILE: tokens });
+const env = (outputs: string, tokens = path.join(dir, 'tokens.json')) => ({
+  OUTPUTS_FILE: outputs,
+  TOKENS_FILE: tokens,
+});
 const goodOutputs = () => file('outputs.json', JSON.stringify({ 'CognitoJwtApi-dev-Api': { ApiUrl: apiUrl } }));
 
 it.each([
@@ -85,7 +90,10 @@ it.each([
 
 it('login against an API that is down fails in one line naming it', async () => {
   const closed = file('closed.json', JSON.stringify({ ApiUrl: `http://127.0.0.1:${await freePort()}` }));
-  await expectOneLineFailure(runCli(['login', '--username', 'u', '--password', 'p'], env(closed)), /Cannot reach the API at http:\/\/127\.0\.0\.1:\d+ .*npm start/);
+  await expectOneLineFailure(
+    runCli(['login', '--username', 'u', '--password', 'p'], env(closed)),
+    /Cannot reach the API at http:\/\/127\.0\.0\.1:\d+ .*npm start/,
+  );
 });
 
 it.each([
@@ -94,7 +102,10 @@ it.each([
   [['login', '--username'], /--username needs a value/],
   [['login', '--username', 'u'], /needs --username and --password/],
   [['call', 'GET'], /call needs METHOD and PATH/],
-  [['call', 'PUT', '/api/reviews/r', '--header', 'If-Match "3"'], /--header must look like 'Name: value' \(e\.g\. --header 'If-Match: "3"'\); got "If-Match \\"3\\""/],
+  [
+    ['call', 'PUT', '/api/reviews/r', '--header', 'If-Match "3"'],
+    /--header must look like 'Name: value' \(e\.g\. --header 'If-Match: "3"'\); got "If-Match \\"3\\""/,
+  ],
   [['call', 'PUT', '/api/reviews/r', '--header', 'Bad Name: x'], /--header must look like 'Name: value'/],
   [['call', 'GET', '/api/reviews', '--header'], /--header needs a value/],
 ])('%j fails in one line', async (args, pattern) => {
@@ -108,7 +119,9 @@ describe('saved tokens', () => {
 
   it('saves tokens with mode 0600, and tightens a file that was opened up, with a warning', async () => {
     const tokenFile = path.join(dir, 'tokens-perm.json');
-    expect((await runCli(['login', '--username', 'u', '--password', 'p'], env(goodOutputs(), tokenFile))).status).toBe(0);
+    expect((await runCli(['login', '--username', 'u', '--password', 'p'], env(goodOutputs(), tokenFile))).status).toBe(
+      0,
+    );
     expect(statSync(tokenFile).mode & 0o777).toBe(0o600);
     chmodSync(tokenFile, 0o644);
     const who = await runCli(['whoami'], env(goodOutputs(), tokenFile));
@@ -120,24 +133,37 @@ describe('saved tokens', () => {
   it('reports a corrupted token file in one line with the way out', async () => {
     const corrupted = file('corrupt-tokens.json', '{"apiUrl": "x", "accessT');
     chmodSync(corrupted, 0o600);
-    await expectOneLineFailure(runCli(['call', 'GET', '/api/profile'], env(goodOutputs(), corrupted)), /corrupted: run .*logout/);
+    await expectOneLineFailure(
+      runCli(['call', 'GET', '/api/profile'], env(goodOutputs(), corrupted)),
+      /corrupted: run .*logout/,
+    );
   });
 
   it('refreshes an expired access token before a call, and says to log in again when the refresh is refused', async () => {
     const tokenFile = path.join(dir, 'tokens-expired.json');
-    expect((await runCli(['login', '--username', 'expired', '--password', 'p'], env(goodOutputs(), tokenFile))).status).toBe(0);
-    await expectOneLineFailure(runCli(['call', 'GET', '/api/profile'], env(goodOutputs(), tokenFile)), /Refresh failed.*log in again/);
+    expect(
+      (await runCli(['login', '--username', 'expired', '--password', 'p'], env(goodOutputs(), tokenFile))).status,
+    ).toBe(0);
+    await expectOneLineFailure(
+      runCli(['call', 'GET', '/api/profile'], env(goodOutputs(), tokenFile)),
+      /Refresh failed.*log in again/,
+    );
   });
 
   it('rejects --data that is not JSON in one line', async () => {
     const tokenFile = path.join(dir, 'tokens-data.json');
     await runCli(['login', '--username', 'u', '--password', 'p'], env(goodOutputs(), tokenFile));
-    await expectOneLineFailure(runCli(['call', 'POST', '/api/reviews', '--data', '{title:'], env(goodOutputs(), tokenFile)), /--data is not valid JSON/);
+    await expectOneLineFailure(
+      runCli(['call', 'POST', '/api/reviews', '--data', '{title:'], env(goodOutputs(), tokenFile)),
+      /--data is not valid JSON/,
+    );
   });
 
   it('says the API rejected the saved token, and how to log in again, on a 401', async () => {
     const tokenFile = path.join(dir, 'tokens-rejected.json');
-    expect((await runCli(['login', '--username', 'u', '--password', 'p'], env(goodOutputs(), tokenFile))).status).toBe(0);
+    expect((await runCli(['login', '--username', 'u', '--password', 'p'], env(goodOutputs(), tokenFile))).status).toBe(
+      0,
+    );
     expect((await runCli(['call', 'GET', '/api/fine'], env(goodOutputs(), tokenFile))).status).toBe(0);
     await expectOneLineFailure(
       runCli(['call', 'GET', '/api/rejected'], env(goodOutputs(), tokenFile)),
@@ -146,14 +172,22 @@ describe('saved tokens', () => {
   });
 
   it('refuses a token answer without access_token in one line', async () => {
-    await expectOneLineFailure(runCli(['login', '--username', 'broken', '--password', 'p'], env(goodOutputs(), path.join(dir, 'tokens-broken.json'))), /without an access_token/);
+    await expectOneLineFailure(
+      runCli(
+        ['login', '--username', 'broken', '--password', 'p'],
+        env(goodOutputs(), path.join(dir, 'tokens-broken.json')),
+      ),
+      /without an access_token/,
+    );
   });
 });
 
 describe('logout', () => {
   const loggedIn = async (name: string, username = 'u') => {
     const tokenFile = path.join(dir, name);
-    expect((await runCli(['login', '--username', username, '--password', 'p'], env(goodOutputs(), tokenFile))).status).toBe(0);
+    expect(
+      (await runCli(['login', '--username', username, '--password', 'p'], env(goodOutputs(), tokenFile))).status,
+    ).toBe(0);
     return tokenFile;
   };
 
@@ -167,7 +201,10 @@ describe('logout', () => {
     expect([result.status, result.stderr]).toEqual([0, '']);
     expect(result.stdout.trim()).toBe(`Logged out (${said}); removed ${tokenFile}`);
     expect(existsSync(tokenFile)).toBe(false);
-    expect((await send(`${apiUrl}/last-logout`)).json).toEqual({ authorization: `Bearer ${saved.accessToken}`, body: { refreshToken: 'r', ...extra } });
+    expect((await send(`${apiUrl}/last-logout`)).json).toEqual({
+      authorization: `Bearer ${saved.accessToken}`,
+      body: { refreshToken: 'r', ...extra },
+    });
   });
 
   it('deletes the local tokens even when the API is down, with one warning line saying until when the token stays valid', async () => {
@@ -176,7 +213,11 @@ describe('logout', () => {
     writeFileSync(tokenFile, JSON.stringify({ ...saved, apiUrl: `http://127.0.0.1:${await freePort()}` }));
     const result = await runCli(['logout'], env(goodOutputs(), tokenFile));
     expect(result.status).toBe(0);
-    expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^warning: could not revoke the session \(Cannot reach the API at .*\); the local tokens are deleted, but the access token stays valid until \d{4}-\d\d-\d\dT/)]);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(
+        /^warning: could not revoke the session \(Cannot reach the API at .*\); the local tokens are deleted, but the access token stays valid until \d{4}-\d\d-\d\dT/,
+      ),
+    ]);
     expect(result.stdout.trim()).toBe(`Logged out (local tokens only); removed ${tokenFile}`);
     expect(existsSync(tokenFile)).toBe(false);
   });
@@ -185,7 +226,9 @@ describe('logout', () => {
     const tokenFile = await loggedIn('tokens-logout-expired.json', 'expired');
     const result = await runCli(['logout', '--everywhere'], env(goodOutputs(), tokenFile));
     expect(result.status).toBe(0);
-    expect(result.stderr.trim()).toMatch(/^warning: could not sign out everywhere \(Refresh failed.*\); the local tokens are deleted/);
+    expect(result.stderr.trim()).toMatch(
+      /^warning: could not sign out everywhere \(Refresh failed.*\); the local tokens are deleted/,
+    );
     expect(existsSync(tokenFile)).toBe(false);
   });
 
@@ -196,7 +239,9 @@ describe('logout', () => {
     chmodSync(corrupted, 0o600);
     const result = await runCli(['logout'], env(goodOutputs(), corrupted));
     expect(result.status).toBe(0);
-    expect(result.stderr.trim()).toBe(`warning: ${corrupted} could not be read; it is deleted, but no session could be revoked`);
+    expect(result.stderr.trim()).toBe(
+      `warning: ${corrupted} could not be read; it is deleted, but no session could be revoked`,
+    );
     expect(existsSync(corrupted)).toBe(false);
   });
 });
@@ -206,25 +251,41 @@ describe('--outputs after login', () => {
     const tokenFile = path.join(dir, 'tokens-outputs.json');
     const outputs = goodOutputs();
     expect((await runCli(['login', '--username', 'u', '--password', 'p'], env(outputs, tokenFile))).status).toBe(0);
-    const same = await runCli(['--outputs', outputs, 'call', 'GET', '/api/fine'], { TOKENS_FILE: tokenFile, OUTPUTS_FILE: '' });
+    const same = await runCli(['--outputs', outputs, 'call', 'GET', '/api/fine'], {
+      TOKENS_FILE: tokenFile,
+      OUTPUTS_FILE: '',
+    });
     expect([same.status, same.stdout]).toEqual([0, expect.stringContaining('"ok": true')]);
     const other = file('other-outputs.json', JSON.stringify({ ApiUrl: 'https://other.example.com/v1/' }));
     for (const command of [['call', 'GET', '/api/fine'], ['refresh'], ['whoami']]) {
       await expectOneLineFailure(
         runCli([...command, '--outputs', other], { TOKENS_FILE: tokenFile, OUTPUTS_FILE: '' }),
-        new RegExp(`saved tokens are for ${apiUrl.replace(/[.]/g, '\\.')}, not https://other\\.example\\.com/v1 \\(.*other-outputs\\.json\\): log in to it first`),
+        new RegExp(
+          `saved tokens are for ${apiUrl.replace(/[.]/g, '\\.')}, not https://other\\.example\\.com/v1 \\(.*other-outputs\\.json\\): log in to it first`,
+        ),
       );
     }
   });
 });
 
 describe('usage', () => {
-  it.each([[['help']], [['--help']], [['call', '--help']]])('%j prints the usage, with --port and --timeout, and exits 0', async (args) => {
-    const result = await runCli(args, env(goodOutputs()));
-    expect([result.status, result.stderr]).toEqual([0, '']);
-    expect(result.stdout).toMatch(/^usage: npm run cli -- <command>/);
-    for (const option of ['--port N', '--timeout S', '--outputs FILE', '--token-file FILE', 'login --hosted', 'call METHOD PATH']) expect(result.stdout).toContain(option);
-  });
+  it.each([[['help']], [['--help']], [['call', '--help']]])(
+    '%j prints the usage, with --port and --timeout, and exits 0',
+    async (args) => {
+      const result = await runCli(args, env(goodOutputs()));
+      expect([result.status, result.stderr]).toEqual([0, '']);
+      expect(result.stdout).toMatch(/^usage: npm run cli -- <command>/);
+      for (const option of [
+        '--port N',
+        '--timeout S',
+        '--outputs FILE',
+        '--token-file FILE',
+        'login --hosted',
+        'call METHOD PATH',
+      ])
+        expect(result.stdout).toContain(option);
+    },
+  );
 
   it('prints the usage on stderr and exits 1 without a command', async () => {
     const result = await runCli([], env(goodOutputs()));
@@ -235,7 +296,10 @@ describe('usage', () => {
 
 describe('login --hosted', () => {
   it('refuses an unregistered --port in one line listing the allowed ones, before opening anything', async () => {
-    await expectOneLineFailure(runCli(['login', '--hosted', '--port', '8710'], env(goodOutputs())), /^cli: --port 8710 is not a registered callback \(http:\/\/localhost:8710\/callback\): use --port 3000 or --port 8765$/);
+    await expectOneLineFailure(
+      runCli(['login', '--hosted', '--port', '8710'], env(goodOutputs())),
+      /^cli: --port 8710 is not a registered callback \(http:\/\/localhost:8710\/callback\): use --port 3000 or --port 8765$/,
+    );
   });
 
   it.each([

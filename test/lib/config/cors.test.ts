@@ -1,6 +1,12 @@
 /** The one CORS policy of the deployed API and the local gateway. */
 import { accessMap } from '../../../lib/config/access-map';
-import { CorsConfigError, corsPolicy, gatewayResponseCorsHeaders, localAllowedOrigins, preflightHeaders } from '../../../lib/config/cors';
+import {
+  CorsConfigError,
+  corsPolicy,
+  gatewayResponseCorsHeaders,
+  localAllowedOrigins,
+  preflightHeaders,
+} from '../../../lib/config/cors';
 
 describe('corsPolicy', () => {
   it('allows the routes’ methods, the bearer and JSON headers, and credentials', () => {
@@ -25,7 +31,9 @@ describe('corsPolicy', () => {
   });
 
   it('accepts ports and IPv6 loopback, and drops repeats', () => {
-    expect(corsPolicy(['https://a.example:8443', 'http://[::1]:3000', 'https://a.example:8443'], accessMap).allowOrigins).toEqual(['https://a.example:8443', 'http://[::1]:3000']);
+    expect(
+      corsPolicy(['https://a.example:8443', 'http://[::1]:3000', 'https://a.example:8443'], accessMap).allowOrigins,
+    ).toEqual(['https://a.example:8443', 'http://[::1]:3000']);
   });
 });
 
@@ -34,8 +42,12 @@ describe('preflight answers, as CDK’s mock integration gives them', () => {
 
   it('names the first origin, or the request’s when it is one of the others', () => {
     expect(preflightHeaders(policy, undefined)['Access-Control-Allow-Origin']).toBe('https://first.example');
-    expect(preflightHeaders(policy, 'https://second.example')['Access-Control-Allow-Origin']).toBe('https://second.example');
-    expect(preflightHeaders(policy, 'https://evil.example')['Access-Control-Allow-Origin']).toBe('https://first.example');
+    expect(preflightHeaders(policy, 'https://second.example')['Access-Control-Allow-Origin']).toBe(
+      'https://second.example',
+    );
+    expect(preflightHeaders(policy, 'https://evil.example')['Access-Control-Allow-Origin']).toBe(
+      'https://first.example',
+    );
   });
 
   it('lists headers and methods, credentials and Vary', () => {
@@ -49,7 +61,10 @@ describe('preflight answers, as CDK’s mock integration gives them', () => {
   });
 
   it('gives gateway responses the first origin, statically', () => {
-    expect(gatewayResponseCorsHeaders(policy)).toEqual({ 'Access-Control-Allow-Origin': 'https://first.example', Vary: 'Origin' });
+    expect(gatewayResponseCorsHeaders(policy)).toEqual({
+      'Access-Control-Allow-Origin': 'https://first.example',
+      Vary: 'Origin',
+    });
   });
 });
 
@@ -60,5 +75,8 @@ it('allows the local system’s own origins on the port it runs on, first, then 
     'http://localhost:3000',
     'https://app.example.com',
   ]);
-  expect(localAllowedOrigins(['http://localhost:3000'], 3000)).toEqual(['http://localhost:3000', 'http://127.0.0.1:3000']);
+  expect(localAllowedOrigins(['http://localhost:3000'], 3000)).toEqual([
+    'http://localhost:3000',
+    'http://127.0.0.1:3000',
+  ]);
 });

@@ -1,6 +1,12 @@
 /** The Hosted UI domain prefix: Cognito's rules and the default that never breaks them. */
 import * as fc from 'fast-check';
-import { PLACEHOLDER_ACCOUNT, RESERVED_DOMAIN_WORDS, appSlug, defaultDomainPrefix, domainPrefixProblems } from '../../../lib/config/domain-prefix';
+import {
+  PLACEHOLDER_ACCOUNT,
+  RESERVED_DOMAIN_WORDS,
+  appSlug,
+  defaultDomainPrefix,
+  domainPrefixProblems,
+} from '../../../lib/config/domain-prefix';
 
 it('takes the reserved words out of the app name: "CognitoJwtApi" does not leak "cognito"', () => {
   expect(appSlug('CognitoJwtApi')).toBe('jwt-api');
@@ -12,14 +18,20 @@ it('takes the reserved words out of the app name: "CognitoJwtApi" does not leak 
 
 it('derives a valid prefix from any app name and stage name the config allows', () => {
   fc.assert(
-    fc.property(fc.stringMatching(/^[A-Za-z][A-Za-z0-9]{0,31}$/), fc.stringMatching(/^[a-z][a-z0-9]{0,15}$/), (appName, stage) => {
-      const prefix = defaultDomainPrefix(appName, stage, PLACEHOLDER_ACCOUNT);
-      const problems = domainPrefixProblems(prefix);
-      // Only the stage can bring a reserved word in: the app slug never does.
-      const stageWords = RESERVED_DOMAIN_WORDS.filter((word) => `${appSlug(appName)}-${stage}`.includes(word) && !appSlug(appName).includes(word));
-      expect(problems).toEqual(stageWords.map((word) => expect.stringContaining(`"${word}"`)));
-      for (const word of RESERVED_DOMAIN_WORDS) expect(appSlug(appName)).not.toContain(word);
-    }),
+    fc.property(
+      fc.stringMatching(/^[A-Za-z][A-Za-z0-9]{0,31}$/),
+      fc.stringMatching(/^[a-z][a-z0-9]{0,15}$/),
+      (appName, stage) => {
+        const prefix = defaultDomainPrefix(appName, stage, PLACEHOLDER_ACCOUNT);
+        const problems = domainPrefixProblems(prefix);
+        // Only the stage can bring a reserved word in: the app slug never does.
+        const stageWords = RESERVED_DOMAIN_WORDS.filter(
+          (word) => `${appSlug(appName)}-${stage}`.includes(word) && !appSlug(appName).includes(word),
+        );
+        expect(problems).toEqual(stageWords.map((word) => expect.stringContaining(`"${word}"`)));
+        for (const word of RESERVED_DOMAIN_WORDS) expect(appSlug(appName)).not.toContain(word);
+      },
+    ),
   );
 });
 
@@ -35,7 +47,10 @@ it('lists every broken rule', () => {
     'must be lowercase letters, digits and hyphens, starting and ending with a letter or digit',
   ]);
   expect(domainPrefixProblems('x-aws-amazon-cognito')).toEqual(
-    RESERVED_DOMAIN_WORDS.map((word) => `must not contain the reserved word "${word}" (Cognito rejects prefixes containing aws, amazon, cognito)`),
+    RESERVED_DOMAIN_WORDS.map(
+      (word) =>
+        `must not contain the reserved word "${word}" (Cognito rejects prefixes containing aws, amazon, cognito)`,
+    ),
   );
   expect(domainPrefixProblems('a'.repeat(63))).toEqual([]);
   expect(domainPrefixProblems('a'.repeat(64))).toEqual(['must be 1 to 63 characters long (it has 64)']);

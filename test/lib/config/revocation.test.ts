@@ -13,17 +13,46 @@ import {
 const dev = configFor('dev');
 
 describe('items', () => {
-  const session: Revocation = { kind: 'session', sessionId: 'jti-1', sub: 'sub-1', revokedAt: 1_700_000_000_123, expiresAt: 1_700_003_606 };
-  const user: Revocation = { kind: 'user', sub: 'sub-1', revokedBefore: 1_700_000_001, revokedAt: 1_700_000_000_123, expiresAt: 1_700_003_606 };
+  const session: Revocation = {
+    kind: 'session',
+    sessionId: 'jti-1',
+    sub: 'sub-1',
+    revokedAt: 1_700_000_000_123,
+    expiresAt: 1_700_003_606,
+  };
+  const user: Revocation = {
+    kind: 'user',
+    sub: 'sub-1',
+    revokedBefore: 1_700_000_001,
+    revokedAt: 1_700_000_000_123,
+    expiresAt: 1_700_003_606,
+  };
 
   it('are keyed one per session and one per user, all in the feed partition, sorted by revocation time, expiring by the TTL attribute', () => {
-    expect(toRevocationItem(session)).toEqual({ id: 'session#jti-1', feedKey: 'revocations', revokedAt: 1_700_000_000_123, expiresAt: 1_700_003_606, kind: 'session', sub: 'sub-1', sessionId: 'jti-1' });
-    expect(toRevocationItem(user)).toEqual({ id: 'user#sub-1', feedKey: 'revocations', revokedAt: 1_700_000_000_123, expiresAt: 1_700_003_606, kind: 'user', sub: 'sub-1', revokedBefore: 1_700_000_001 });
+    expect(toRevocationItem(session)).toEqual({
+      id: 'session#jti-1',
+      feedKey: 'revocations',
+      revokedAt: 1_700_000_000_123,
+      expiresAt: 1_700_003_606,
+      kind: 'session',
+      sub: 'sub-1',
+      sessionId: 'jti-1',
+    });
+    expect(toRevocationItem(user)).toEqual({
+      id: 'user#sub-1',
+      feedKey: 'revocations',
+      revokedAt: 1_700_000_000_123,
+      expiresAt: 1_700_003_606,
+      kind: 'user',
+      sub: 'sub-1',
+      revokedBefore: 1_700_000_001,
+    });
     expect(revocationId({ kind: 'user', sub: 'sub-1' })).toBe('user#sub-1');
   });
 
   it('read back as they were written', () => {
-    for (const revocation of [session, user]) expect(fromRevocationItem(toRevocationItem(revocation))).toEqual(revocation);
+    for (const revocation of [session, user])
+      expect(fromRevocationItem(toRevocationItem(revocation))).toEqual(revocation);
   });
 
   it.each([
@@ -55,7 +84,11 @@ describe('the session of a token', () => {
 });
 
 describe('retention and bound', () => {
-  const with_ = (changes: { tokens?: Partial<AppConfig['tokens']>; authorizer?: Partial<AppConfig['authorizer']>; revocation?: Partial<AppConfig['revocation']> }): AppConfig => ({
+  const with_ = (changes: {
+    tokens?: Partial<AppConfig['tokens']>;
+    authorizer?: Partial<AppConfig['authorizer']>;
+    revocation?: Partial<AppConfig['revocation']>;
+  }): AppConfig => ({
     ...dev,
     tokens: { ...dev.tokens, ...changes.tokens },
     authorizer: { ...dev.authorizer, ...changes.authorizer },
@@ -66,7 +99,9 @@ describe('retention and bound', () => {
     expect(revocationRetentionSeconds(dev)).toBe(60 * 60 + 5);
     // ID tokens count only when the authorizer accepts them.
     expect(revocationRetentionSeconds(with_({ tokens: { idTokenMinutes: 120 } }))).toBe(3605);
-    expect(revocationRetentionSeconds(with_({ tokens: { idTokenMinutes: 120 }, authorizer: { acceptIdTokens: true } }))).toBe(7205);
+    expect(
+      revocationRetentionSeconds(with_({ tokens: { idTokenMinutes: 120 }, authorizer: { acceptIdTokens: true } })),
+    ).toBe(7205);
   });
 
   it('bound a revoked token to the authorizer cache TTL plus the refresh interval: at most 60 s by default', () => {

@@ -18,18 +18,28 @@ const problems = (context: Record<string, unknown>) => configProblems(() => from
 
 it('is the dev stage with its localhost defaults when nothing is given', () => {
   expect(fromContext({})).toEqual(configFor('dev'));
-  expect(fromContext({}).hostedUi.callbackUrls).toEqual(['http://localhost:3000/callback', 'http://localhost:8765/callback']);
+  expect(fromContext({}).hostedUi.callbackUrls).toEqual([
+    'http://localhost:3000/callback',
+    'http://localhost:8765/callback',
+  ]);
 });
 
 it('lets dev override its URLs too (https, or loopback http)', () => {
-  const config = fromContext({ callbackUrls: 'https://dev.example.com/cb, http://127.0.0.1:5000/cb', allowedOrigins: 'https://dev.example.com' });
+  const config = fromContext({
+    callbackUrls: 'https://dev.example.com/cb, http://127.0.0.1:5000/cb',
+    allowedOrigins: 'https://dev.example.com',
+  });
   expect(config.hostedUi.callbackUrls).toEqual(['https://dev.example.com/cb', 'http://127.0.0.1:5000/cb']);
   expect(config.hostedUi.logoutUrls).toEqual(configFor('dev').hostedUi.logoutUrls);
   expect(config.api.allowedOrigins).toEqual(['https://dev.example.com']);
 });
 
 it('reads comma-separated lists (blanks dropped) and cdk.json arrays alike', () => {
-  const config = fromContext({ ...PROD, callbackUrls: ' https://a.example.com/cb ,,https://b.example.com/cb ', logoutUrls: ['https://a.example.com/'] });
+  const config = fromContext({
+    ...PROD,
+    callbackUrls: ' https://a.example.com/cb ,,https://b.example.com/cb ',
+    logoutUrls: ['https://a.example.com/'],
+  });
   expect(config.hostedUi.callbackUrls).toEqual(['https://a.example.com/cb', 'https://b.example.com/cb']);
   expect(config.hostedUi.logoutUrls).toEqual(['https://a.example.com/']);
   expect(config.stage).toBe('prod');
@@ -51,7 +61,9 @@ it('names the context key of a bad URL, not the config field', () => {
 
 it('rejects a stage name that is not 1–16 lowercase letters or digits', () => {
   for (const stage of ['', 'Prod', 'pro-d', '1prod', 'a'.repeat(17), 42]) {
-    expect(problems({ ...PROD, stage })).toEqual([expect.stringMatching(/^Context "stage" must be 1 to 16 lowercase letters or digits/)]);
+    expect(problems({ ...PROD, stage })).toEqual([
+      expect.stringMatching(/^Context "stage" must be 1 to 16 lowercase letters or digits/),
+    ]);
   }
 });
 
@@ -61,7 +73,10 @@ describe('domainPrefix', () => {
   });
 
   it.each([
-    ['my-cognito-app', 'must not contain the reserved word "cognito" (Cognito rejects prefixes containing aws, amazon, cognito)'],
+    [
+      'my-cognito-app',
+      'must not contain the reserved word "cognito" (Cognito rejects prefixes containing aws, amazon, cognito)',
+    ],
     ['awsome', 'must not contain the reserved word "aws" (Cognito rejects prefixes containing aws, amazon, cognito)'],
     ['Shop', 'must be lowercase letters, digits and hyphens, starting and ending with a letter or digit'],
     ['shop-', 'must be lowercase letters, digits and hyphens, starting and ending with a letter or digit'],
@@ -74,7 +89,9 @@ describe('domainPrefix', () => {
     const label = fc.stringMatching(/^[a-z0-9]([a-z0-9-]{0,20}[a-z0-9])?$/);
     fc.assert(
       fc.property(label, fc.constantFrom('aws', 'amazon', 'cognito'), label, (left, word, right) => {
-        expect(problems({ ...PROD, domainPrefix: `${left}-${word}-${right}` })).toContainEqual(expect.stringContaining(`reserved word "${word}"`));
+        expect(problems({ ...PROD, domainPrefix: `${left}-${word}-${right}` })).toContainEqual(
+          expect.stringContaining(`reserved word "${word}"`),
+        );
         const clean = left.replace(/aws|amazon|cognito/g, 'x');
         if (!/aws|amazon|cognito/.test(clean)) expect(problems({ ...PROD, domainPrefix: clean })).toEqual([]);
       }),
@@ -88,6 +105,9 @@ it('reports every broken rule in one error, one line', () => {
     'Context "logoutUrls": "ftp://x" must use https',
   ]);
   expect(() => fromContext({ ...PROD, logoutUrls: 'ftp://x', allowedOrigins: '*' })).toThrow(
-    new ConfigError(['Context "logoutUrls": "ftp://x" must use https', 'Context "allowedOrigins": "*" is not an origin (https://host[:port])']),
+    new ConfigError([
+      'Context "logoutUrls": "ftp://x" must use https',
+      'Context "allowedOrigins": "*" is not an origin (https://host[:port])',
+    ]),
   );
 });

@@ -1,6 +1,13 @@
 /** The table definitions: sound as written, and every kind of mistake is named before a synth or a start. */
 import { ENV } from '../../../lib/config/runtime-env';
-import { TABLES, assertValidTables, tableDefinitionProblems, tableEnvironment, tableOutputs, type TableDefinition } from '../../../lib/config/tables';
+import {
+  TABLES,
+  assertValidTables,
+  tableDefinitionProblems,
+  tableEnvironment,
+  tableOutputs,
+  type TableDefinition,
+} from '../../../lib/config/tables';
 
 const reviews: TableDefinition = TABLES.reviews;
 
@@ -10,11 +17,17 @@ it('are sound as written', () => {
 });
 
 it('give each table its output and variable names', () => {
-  expect(tableOutputs({ reviews: 'T', revocations: 'R' })).toEqual({ ReviewsTableName: 'T', RevocationsTableName: 'R' });
-  expect(tableEnvironment({ reviews: 'T', revocations: 'R' })).toEqual({ [ENV.reviewsTable]: 'T', [ENV.revocationsTable]: 'R' });
+  expect(tableOutputs({ reviews: 'T', revocations: 'R' })).toEqual({
+    ReviewsTableName: 'T',
+    RevocationsTableName: 'R',
+  });
+  expect(tableEnvironment({ reviews: 'T', revocations: 'R' })).toEqual({
+    [ENV.reviewsTable]: 'T',
+    [ENV.revocationsTable]: 'R',
+  });
 });
 
-it('keep revocations for as long as DynamoDB\'s TTL attribute says, readable by the authorizer through the feed index only', () => {
+it("keep revocations for as long as DynamoDB's TTL attribute says, readable by the authorizer through the feed index only", () => {
   expect(TABLES.revocations.timeToLiveAttribute).toBe('expiresAt');
   expect(TABLES.revocations.access).toEqual({
     authorizer: { items: [], queryIndexes: ['feed'] },
@@ -25,8 +38,12 @@ it('keep revocations for as long as DynamoDB\'s TTL attribute says, readable by 
 
 it('refuse a TTL attribute that is a key or not a valid name', () => {
   const revocations: TableDefinition = TABLES.revocations;
-  expect(tableDefinitionProblems({ a: { ...revocations, timeToLiveAttribute: 'id' } })).toEqual(['table "a": timeToLiveAttribute "id" must be a valid attribute name that is not a key']);
-  expect(tableDefinitionProblems({ a: { ...revocations, timeToLiveAttribute: 'bad name' } })).toEqual(['table "a": timeToLiveAttribute "bad name" must be a valid attribute name that is not a key']);
+  expect(tableDefinitionProblems({ a: { ...revocations, timeToLiveAttribute: 'id' } })).toEqual([
+    'table "a": timeToLiveAttribute "id" must be a valid attribute name that is not a key',
+  ]);
+  expect(tableDefinitionProblems({ a: { ...revocations, timeToLiveAttribute: 'bad name' } })).toEqual([
+    'table "a": timeToLiveAttribute "bad name" must be a valid attribute name that is not a key',
+  ]);
 });
 
 it('name each problem, one line each', () => {
@@ -51,5 +68,7 @@ it('name each problem, one line each', () => {
     'table "badIndexes": index "ix" must be 3 to 255 letters, digits, _ . or -',
     'table "badIndexes": reviews may query index "missing", which the table does not have',
   ]);
-  expect(() => assertValidTables(broken)).toThrow(/^Invalid table definitions \(lib\/config\/tables\.ts\):\n {2}table "bad key"/);
+  expect(() => assertValidTables(broken)).toThrow(
+    /^Invalid table definitions \(lib\/config\/tables\.ts\):\n {2}table "bad key"/,
+  );
 });

@@ -13,8 +13,14 @@ const prod = configFor('prod', {
   allowedOrigins: ['https://app.example.com'],
 });
 
-const withTokens = (tokens: Partial<AppConfig['tokens']>): AppConfig => ({ ...dev, tokens: { ...dev.tokens, ...tokens } });
-const withAuthorizer = (authorizer: Partial<AppConfig['authorizer']>): AppConfig => ({ ...dev, authorizer: { ...dev.authorizer, ...authorizer } });
+const withTokens = (tokens: Partial<AppConfig['tokens']>): AppConfig => ({
+  ...dev,
+  tokens: { ...dev.tokens, ...tokens },
+});
+const withAuthorizer = (authorizer: Partial<AppConfig['authorizer']>): AppConfig => ({
+  ...dev,
+  authorizer: { ...dev.authorizer, ...authorizer },
+});
 const withApi = (api: Partial<AppConfig['api']>): AppConfig => ({ ...dev, api: { ...dev.api, ...api } });
 
 it.each([
@@ -27,32 +33,84 @@ it.each([
 
 describe('token lifetimes (Cognito: access/ID 5 min–1 day, refresh 60 min–10 years and longer)', () => {
   it.each([
-    ['access below 5 minutes', withTokens({ accessTokenMinutes: 4 }), /^config\.tokens\.accessTokenMinutes must be a whole number of minutes from 5 to 1440 .*got 4$/],
+    [
+      'access below 5 minutes',
+      withTokens({ accessTokenMinutes: 4 }),
+      /^config\.tokens\.accessTokenMinutes must be a whole number of minutes from 5 to 1440 .*got 4$/,
+    ],
     ['access above a day', withTokens({ accessTokenMinutes: 1441 }), /^config\.tokens\.accessTokenMinutes .*got 1441$/],
-    ['access not whole minutes', withTokens({ accessTokenMinutes: 7.5 }), /^config\.tokens\.accessTokenMinutes .*got 7\.5$/],
-    ['ID below 5 minutes', withTokens({ idTokenMinutes: 1 }), /^config\.tokens\.idTokenMinutes must be a whole number of minutes from 5 to 1440 .*got 1$/],
-    ['refresh below 60 minutes', withTokens({ refreshTokenDays: 30 / 1440 }), /^config\.tokens\.refreshTokenDays must be from 60 minutes to 10 years/],
-    ['refresh above 10 years', withTokens({ refreshTokenDays: 3651 }), /^config\.tokens\.refreshTokenDays must be from 60 minutes to 10 years .*got 3651$/],
-    ['refresh not longer than access', withTokens({ accessTokenMinutes: 120, refreshTokenDays: 1 / 24 }), /^config\.tokens\.refreshTokenDays \(60 minutes\) must be longer than the access and ID token lifetimes$/],
-    ['authorizer refusing the lifetime it is given', { ...withTokens({ accessTokenMinutes: 120 }), authorizer: { ...dev.authorizer, maxTokenLifetimeSeconds: 3600 } }, /^config\.authorizer\.maxTokenLifetimeSeconds \(3600\) must be at least the token lifetime it accepts \(7200 s\)/],
+    [
+      'access not whole minutes',
+      withTokens({ accessTokenMinutes: 7.5 }),
+      /^config\.tokens\.accessTokenMinutes .*got 7\.5$/,
+    ],
+    [
+      'ID below 5 minutes',
+      withTokens({ idTokenMinutes: 1 }),
+      /^config\.tokens\.idTokenMinutes must be a whole number of minutes from 5 to 1440 .*got 1$/,
+    ],
+    [
+      'refresh below 60 minutes',
+      withTokens({ refreshTokenDays: 30 / 1440 }),
+      /^config\.tokens\.refreshTokenDays must be from 60 minutes to 10 years/,
+    ],
+    [
+      'refresh above 10 years',
+      withTokens({ refreshTokenDays: 3651 }),
+      /^config\.tokens\.refreshTokenDays must be from 60 minutes to 10 years .*got 3651$/,
+    ],
+    [
+      'refresh not longer than access',
+      withTokens({ accessTokenMinutes: 120, refreshTokenDays: 1 / 24 }),
+      /^config\.tokens\.refreshTokenDays \(60 minutes\) must be longer than the access and ID token lifetimes$/,
+    ],
+    [
+      'authorizer refusing the lifetime it is given',
+      { ...withTokens({ accessTokenMinutes: 120 }), authorizer: { ...dev.authorizer, maxTokenLifetimeSeconds: 3600 } },
+      /^config\.authorizer\.maxTokenLifetimeSeconds \(3600\) must be at least the token lifetime it accepts \(7200 s\)/,
+    ],
   ])('%s', (_name, config, message) => {
     expect(validateConfig(config)).toEqual([expect.stringMatching(message)]);
   });
 
   it('accepts the limits themselves', () => {
-    expect(validateConfig(withTokens({ accessTokenMinutes: 5, idTokenMinutes: 1440, refreshTokenDays: 3650 }))).toEqual([]);
-    expect(validateConfig(withTokens({ accessTokenMinutes: 5, idTokenMinutes: 5, refreshTokenDays: 1 / 24 }))).toEqual([]);
+    expect(validateConfig(withTokens({ accessTokenMinutes: 5, idTokenMinutes: 1440, refreshTokenDays: 3650 }))).toEqual(
+      [],
+    );
+    expect(validateConfig(withTokens({ accessTokenMinutes: 5, idTokenMinutes: 5, refreshTokenDays: 1 / 24 }))).toEqual(
+      [],
+    );
   });
 });
 
 describe('authorizer', () => {
   it.each([
-    ['cache TTL above 3600 s', { resultsCacheTtlSeconds: 3601 }, /^config\.authorizer\.resultsCacheTtlSeconds must be a whole number from 0 to 3600 .*got 3601$/],
+    [
+      'cache TTL above 3600 s',
+      { resultsCacheTtlSeconds: 3601 },
+      /^config\.authorizer\.resultsCacheTtlSeconds must be a whole number from 0 to 3600 .*got 3601$/,
+    ],
     ['cache TTL negative', { resultsCacheTtlSeconds: -1 }, /^config\.authorizer\.resultsCacheTtlSeconds .*got -1$/],
-    ['clock skew above 5 minutes', { clockSkewSeconds: 301 }, /^config\.authorizer\.clockSkewSeconds must be a whole number from 0 to 300; got 301$/],
-    ['JWKS time-out zero', { jwksFetchTimeoutMs: 0 }, /^config\.authorizer\.jwksFetchTimeoutMs must be a whole number from 1 to 10000/],
-    ['JWKS penalty negative', { jwksPenaltySeconds: -5 }, /^config\.authorizer\.jwksPenaltySeconds must be a whole number of seconds, 0 or more; got -5$/],
-    ['header limit beyond API Gateway', { maxHeaderBytes: 20_000 }, /^config\.authorizer\.maxHeaderBytes must be a whole number from 1 to 10240/],
+    [
+      'clock skew above 5 minutes',
+      { clockSkewSeconds: 301 },
+      /^config\.authorizer\.clockSkewSeconds must be a whole number from 0 to 300; got 301$/,
+    ],
+    [
+      'JWKS time-out zero',
+      { jwksFetchTimeoutMs: 0 },
+      /^config\.authorizer\.jwksFetchTimeoutMs must be a whole number from 1 to 10000/,
+    ],
+    [
+      'JWKS penalty negative',
+      { jwksPenaltySeconds: -5 },
+      /^config\.authorizer\.jwksPenaltySeconds must be a whole number of seconds, 0 or more; got -5$/,
+    ],
+    [
+      'header limit beyond API Gateway',
+      { maxHeaderBytes: 20_000 },
+      /^config\.authorizer\.maxHeaderBytes must be a whole number from 1 to 10240/,
+    ],
   ])('%s', (_name, authorizer, message) => {
     expect(validateConfig(withAuthorizer(authorizer))).toEqual([expect.stringMatching(message)]);
   });
@@ -65,9 +123,17 @@ describe('authorizer', () => {
 
 describe('throttling must be positive', () => {
   it.each([
-    ['rate 0', { throttlingRateLimit: 0 }, /^config\.api\.throttlingRateLimit must be a positive number of requests per second; got 0$/],
+    [
+      'rate 0',
+      { throttlingRateLimit: 0 },
+      /^config\.api\.throttlingRateLimit must be a positive number of requests per second; got 0$/,
+    ],
     ['rate not a number', { throttlingRateLimit: Number.NaN }, /^config\.api\.throttlingRateLimit .*got NaN$/],
-    ['burst 0', { throttlingBurstLimit: 0 }, /^config\.api\.throttlingBurstLimit must be a positive whole number; got 0$/],
+    [
+      'burst 0',
+      { throttlingBurstLimit: 0 },
+      /^config\.api\.throttlingBurstLimit must be a positive whole number; got 0$/,
+    ],
     ['burst fractional', { throttlingBurstLimit: 2.5 }, /^config\.api\.throttlingBurstLimit .*got 2\.5$/],
   ])('%s', (_name, api, message) => {
     expect(validateConfig(withApi(api))).toEqual([expect.stringMatching(message)]);
@@ -84,18 +150,52 @@ describe('groups', () => {
     ({ ...dev, groups: groups.map((group) => ({ ...group, description: '' })) as unknown as AppConfig['groups'] });
 
   it.each([
-    ['a name with a space', [{ name: 'admin group', precedence: 1 }], 'config.groups: "admin group" is not a valid Cognito group name (1 to 128 letters, digits, symbols or punctuation, no spaces)'],
-    ['an empty name', [{ name: '', precedence: 1 }], 'config.groups: "" is not a valid Cognito group name (1 to 128 letters, digits, symbols or punctuation, no spaces)'],
-    ['a name of 129 characters', [{ name: 'g'.repeat(129), precedence: 1 }], `config.groups: "${'g'.repeat(129)}" is not a valid Cognito group name (1 to 128 letters, digits, symbols or punctuation, no spaces)`],
-    ['a negative precedence', [{ name: 'a', precedence: -1 }], 'config.groups: the precedence of "a" must be a whole number from 0 to 2147483647; got -1'],
-    ['a fractional precedence', [{ name: 'a', precedence: 1.5 }], 'config.groups: the precedence of "a" must be a whole number from 0 to 2147483647; got 1.5'],
-    ['a shared precedence', [{ name: 'a', precedence: 1 }, { name: 'b', precedence: 1 }], 'config.groups: "a" and "b" share precedence 1 (a lower number wins: each must be unique)'],
+    [
+      'a name with a space',
+      [{ name: 'admin group', precedence: 1 }],
+      'config.groups: "admin group" is not a valid Cognito group name (1 to 128 letters, digits, symbols or punctuation, no spaces)',
+    ],
+    [
+      'an empty name',
+      [{ name: '', precedence: 1 }],
+      'config.groups: "" is not a valid Cognito group name (1 to 128 letters, digits, symbols or punctuation, no spaces)',
+    ],
+    [
+      'a name of 129 characters',
+      [{ name: 'g'.repeat(129), precedence: 1 }],
+      `config.groups: "${'g'.repeat(129)}" is not a valid Cognito group name (1 to 128 letters, digits, symbols or punctuation, no spaces)`,
+    ],
+    [
+      'a negative precedence',
+      [{ name: 'a', precedence: -1 }],
+      'config.groups: the precedence of "a" must be a whole number from 0 to 2147483647; got -1',
+    ],
+    [
+      'a fractional precedence',
+      [{ name: 'a', precedence: 1.5 }],
+      'config.groups: the precedence of "a" must be a whole number from 0 to 2147483647; got 1.5',
+    ],
+    [
+      'a shared precedence',
+      [
+        { name: 'a', precedence: 1 },
+        { name: 'b', precedence: 1 },
+      ],
+      'config.groups: "a" and "b" share precedence 1 (a lower number wins: each must be unique)',
+    ],
   ])('%s', (_name, groups, message) => {
     expect(validateConfig(withGroups(groups))).toEqual([message]);
   });
 
   it('a repeated name (which also repeats the precedence: two rules, two sentences)', () => {
-    expect(validateConfig(withGroups([{ name: 'a', precedence: 1 }, { name: 'a', precedence: 2 }]))).toEqual(['config.groups: the name "a" appears more than once']);
+    expect(
+      validateConfig(
+        withGroups([
+          { name: 'a', precedence: 1 },
+          { name: 'a', precedence: 2 },
+        ]),
+      ),
+    ).toEqual(['config.groups: the name "a" appears more than once']);
   });
 });
 
@@ -103,14 +203,46 @@ describe('stage URLs', () => {
   it.each([
     ['https anywhere', 'prod', 'url', 'https://app.example.com/callback', []],
     ['loopback http in dev', 'dev', 'url', 'http://127.0.0.1:4000/callback', []],
-    ['loopback http outside dev', 'prod', 'url', 'http://localhost:3000/callback', ['L: "http://localhost:3000/callback" must use https outside the dev stage (loopback http is allowed only in dev)']],
-    ['remote http in dev', 'dev', 'url', 'http://app.example.com/callback', ['L: "http://app.example.com/callback" must use https (plain http only for a loopback host, in dev)']],
+    [
+      'loopback http outside dev',
+      'prod',
+      'url',
+      'http://localhost:3000/callback',
+      [
+        'L: "http://localhost:3000/callback" must use https outside the dev stage (loopback http is allowed only in dev)',
+      ],
+    ],
+    [
+      'remote http in dev',
+      'dev',
+      'url',
+      'http://app.example.com/callback',
+      ['L: "http://app.example.com/callback" must use https (plain http only for a loopback host, in dev)'],
+    ],
     ['another scheme', 'prod', 'url', 'ftp://app.example.com/', ['L: "ftp://app.example.com/" must use https']],
     ['not a URL', 'prod', 'url', 'app.example.com/callback', ['L: "app.example.com/callback" is not an absolute URL']],
-    ['a fragment', 'prod', 'url', 'https://app.example.com/#cb', ['L: "https://app.example.com/#cb" must not contain a fragment (#)']],
+    [
+      'a fragment',
+      'prod',
+      'url',
+      'https://app.example.com/#cb',
+      ['L: "https://app.example.com/#cb" must not contain a fragment (#)'],
+    ],
     ['an origin', 'prod', 'origin', 'https://app.example.com:8443', []],
-    ['an origin with a path', 'prod', 'origin', 'https://app.example.com/app', ['L: "https://app.example.com/app" must be an origin: scheme, host and optional port, no path or trailing slash']],
-    ['an origin with a trailing slash', 'prod', 'origin', 'https://app.example.com/', ['L: "https://app.example.com/" must be an origin: scheme, host and optional port, no path or trailing slash']],
+    [
+      'an origin with a path',
+      'prod',
+      'origin',
+      'https://app.example.com/app',
+      ['L: "https://app.example.com/app" must be an origin: scheme, host and optional port, no path or trailing slash'],
+    ],
+    [
+      'an origin with a trailing slash',
+      'prod',
+      'origin',
+      'https://app.example.com/',
+      ['L: "https://app.example.com/" must be an origin: scheme, host and optional port, no path or trailing slash'],
+    ],
     ['a wildcard origin', 'prod', 'origin', '*', ['L: "*" is not an origin (https://host[:port])']],
   ] as const)('%s', (_name, stage, kind, url, expected) => {
     expect(urlListProblems('L', [url], stage, kind)).toEqual(expected);
@@ -127,21 +259,32 @@ describe('stage URLs', () => {
 
 describe('names', () => {
   it('an app name that cannot name stacks', () => {
-    expect(validateConfig({ ...dev, appName: 'my app' })).toEqual(['config.appName must be 1 to 32 letters or digits, starting with a letter; got "my app"']);
+    expect(validateConfig({ ...dev, appName: 'my app' })).toEqual([
+      'config.appName must be 1 to 32 letters or digits, starting with a letter; got "my app"',
+    ]);
   });
 
   it('a stage name that cannot name stacks and domains', () => {
-    expect(validateConfig({ ...prod, stage: 'Prod' })).toEqual([expect.stringMatching(/^config\.stage must be 1 to 16 lowercase letters or digits, starting with a letter .*got "Prod"$/)]);
+    expect(validateConfig({ ...prod, stage: 'Prod' })).toEqual([
+      expect.stringMatching(
+        /^config\.stage must be 1 to 16 lowercase letters or digits, starting with a letter .*got "Prod"$/,
+      ),
+    ]);
   });
 
   it('a configured domain prefix, rule by rule', () => {
-    const withPrefix = (domainPrefix: string) => validateConfig({ ...dev, hostedUi: { ...dev.hostedUi, domainPrefix } });
+    const withPrefix = (domainPrefix: string) =>
+      validateConfig({ ...dev, hostedUi: { ...dev.hostedUi, domainPrefix } });
     expect(withPrefix('login-7')).toEqual([]);
     expect(withPrefix('my-amazon-login')).toEqual([
       'config.hostedUi.domainPrefix ("my-amazon-login") must not contain the reserved word "amazon" (Cognito rejects prefixes containing aws, amazon, cognito)',
     ]);
-    expect(withPrefix('a'.repeat(64))).toEqual([`config.hostedUi.domainPrefix ("${'a'.repeat(64)}") must be 1 to 63 characters long (it has 64)`]);
-    expect(withPrefix('-login')).toEqual(['config.hostedUi.domainPrefix ("-login") must be lowercase letters, digits and hyphens, starting and ending with a letter or digit']);
+    expect(withPrefix('a'.repeat(64))).toEqual([
+      `config.hostedUi.domainPrefix ("${'a'.repeat(64)}") must be 1 to 63 characters long (it has 64)`,
+    ]);
+    expect(withPrefix('-login')).toEqual([
+      'config.hostedUi.domainPrefix ("-login") must be lowercase letters, digits and hyphens, starting and ending with a letter or digit',
+    ]);
   });
 });
 

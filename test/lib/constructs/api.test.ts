@@ -17,7 +17,13 @@ import { createAuthorizer } from '../../../lambda/authorizer/handler';
 import { evaluatePolicy } from '../../../lambda/authorizer/iam-policy';
 import { settingsFromEnv } from '../../../lambda/authorizer/settings';
 import { startLocalStore, type LocalStore } from '../../../fixtures/local-dynamo';
-import { accessToken, makeSigningKey, startJwksServer, type JwksServer, type SigningKey } from '../../../fixtures/token-factory';
+import {
+  accessToken,
+  makeSigningKey,
+  startJwksServer,
+  type JwksServer,
+  type SigningKey,
+} from '../../../fixtures/token-factory';
 import { configProblems } from '../../support/config-error';
 
 const config = configFor('dev');
@@ -27,7 +33,9 @@ const routes: readonly Route[] = [
   { method: 'GET', path: '/api/things/{id}', access: ['user-group'], handler: 'reviews' },
 ];
 
-function synth(props: { config?: AppConfig; routes?: readonly Route[] } & Pick<AuthorizedApiProps, 'authorizerMemorySize'> = {}): Template {
+function synth(
+  props: { config?: AppConfig; routes?: readonly Route[] } & Pick<AuthorizedApiProps, 'authorizerMemorySize'> = {},
+): Template {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
   const stack = new Stack(app, 'Test', { env: { region: config.env.region } });
   const userPool = cognito.UserPool.fromUserPoolId(stack, 'Pool', 'us-east-1_example');
@@ -60,7 +68,11 @@ it('builds only the given routes, with one function per handler they use plus th
     ['GET', 'NONE'],
   ]);
   const functions = Object.keys(template.findResources('AWS::Lambda::Function'));
-  expect(functions.map((id) => id.replace(/[0-9A-F]{8}$/, '')).sort()).toEqual(['ApiAuthorizer', 'ApiProfileHandler', 'ApiReviewsHandler']);
+  expect(functions.map((id) => id.replace(/[0-9A-F]{8}$/, '')).sort()).toEqual([
+    'ApiAuthorizer',
+    'ApiProfileHandler',
+    'ApiReviewsHandler',
+  ]);
 });
 
 it('turns on X-Ray tracing on the stage when asked', () => {
@@ -69,12 +81,17 @@ it('turns on X-Ray tracing on the stage when asked', () => {
 
 it('gives the authorizer the revocation feed (its table, Query on the index) only while the check is on', () => {
   const authorizerOf = (built: Template) => {
-    const [[, fn]] = Object.entries(built.findResources('AWS::Lambda::Function')).filter(([logicalId]) => logicalId.startsWith('ApiAuthorizer'));
+    const [[, fn]] = Object.entries(built.findResources('AWS::Lambda::Function')).filter(([logicalId]) =>
+      logicalId.startsWith('ApiAuthorizer'),
+    );
     const role = fn.Properties.Role['Fn::GetAtt'][0] as string;
     const statements = Object.values(built.findResources('AWS::IAM::Policy'))
       .filter((policy) => JSON.stringify(policy.Properties.Roles).includes(role))
       .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Array<{ Action: unknown }>);
-    return { variables: fn.Properties.Environment.Variables as Record<string, unknown>, dynamo: statements.filter((statement) => JSON.stringify(statement.Action).includes('dynamodb')) };
+    return {
+      variables: fn.Properties.Environment.Variables as Record<string, unknown>,
+      dynamo: statements.filter((statement) => JSON.stringify(statement.Action).includes('dynamodb')),
+    };
   };
   const on = authorizerOf(template);
   expect(on.variables[ENV.revocationsTable]).toBeDefined();
@@ -106,7 +123,9 @@ describe('the authorizer it deploys', () => {
    * JWKS; its revocation table, a deploy-time reference in the template, a local DynamoDB's).
    */
   function deployedAuthorizer(built: Template) {
-    const [fn] = Object.entries(built.findResources('AWS::Lambda::Function')).filter(([id]) => id.startsWith('ApiAuthorizer'));
+    const [fn] = Object.entries(built.findResources('AWS::Lambda::Function')).filter(([id]) =>
+      id.startsWith('ApiAuthorizer'),
+    );
     const variables: Record<string, unknown> = fn[1].Properties.Environment.Variables;
     expect(variables[ENV.revocationsTable]).toEqual({ Ref: expect.stringMatching(/^TablesRevocationsTable/) });
     const settings = settingsFromEnv({
@@ -118,7 +137,11 @@ describe('the authorizer it deploys', () => {
     });
     const authorize = createAuthorizer(settings, { logSink: () => undefined });
     return (groups: string[], methodArn: string): Promise<APIGatewayAuthorizerResult> =>
-      authorize({ type: 'TOKEN', authorizationToken: `Bearer ${accessToken({ issuer: jwks.issuer, clientId: CLIENT_ID, key, groups })}`, methodArn });
+      authorize({
+        type: 'TOKEN',
+        authorizationToken: `Bearer ${accessToken({ issuer: jwks.issuer, clientId: CLIENT_ID, key, groups })}`,
+        methodArn,
+      });
   }
 
   it("enforces exactly the construct's routes: its own route allowed, none of the default access map", async () => {
@@ -137,7 +160,10 @@ describe('the authorizer it deploys', () => {
 
   it("uses the construct's config: its group precedence decides primaryGroup", async () => {
     const groups = config.groups.map((group) => (group.name === 'user-group' ? { ...group, precedence: 0 } : group));
-    const answer = await deployedAuthorizer(synth({ config: { ...config, groups } }))(['admin-group', 'user-group'], arn('GET', '/api/things/1'));
+    const answer = await deployedAuthorizer(synth({ config: { ...config, groups } }))(
+      ['admin-group', 'user-group'],
+      arn('GET', '/api/things/1'),
+    );
     expect(answer.context).toMatchObject({ primaryGroup: 'user-group' });
   });
 });
@@ -146,8 +172,17 @@ describe('checks at synth', () => {
   const problems = (props: Parameters<typeof synth>[0]) => configProblems(() => synth(props));
 
   it("fails when the authorizer's environment would exceed Lambda's 4 KB", () => {
-    const many: Route[] = Array.from({ length: 60 }, (_, index) => ({ method: 'GET', path: `/api/items-${index}/{id}`, access: ['user-group'], handler: 'reviews' }));
-    expect(problems({ routes: many })).toEqual([expect.stringMatching(/^The environment of the Authorizer function takes up to \d+ bytes; Lambda allows 4096 in total/)]);
+    const many: Route[] = Array.from({ length: 60 }, (_, index) => ({
+      method: 'GET',
+      path: `/api/items-${index}/{id}`,
+      access: ['user-group'],
+      handler: 'reviews',
+    }));
+    expect(problems({ routes: many })).toEqual([
+      expect.stringMatching(
+        /^The environment of the Authorizer function takes up to \d+ bytes; Lambda allows 4096 in total/,
+      ),
+    ]);
   });
 
   it('fails on routes that grant an unknown group, repeat, or have a malformed path', () => {
@@ -166,7 +201,9 @@ describe('checks at synth', () => {
   });
 
   it('validates its config: the authorizer cache TTL within API Gateway’s 0–3600 s', () => {
-    expect(problems({ config: { ...config, authorizer: { ...config.authorizer, resultsCacheTtlSeconds: 7200 } } })).toEqual([
+    expect(
+      problems({ config: { ...config, authorizer: { ...config.authorizer, resultsCacheTtlSeconds: 7200 } } }),
+    ).toEqual([
       "config.authorizer.resultsCacheTtlSeconds must be a whole number from 0 to 3600 (API Gateway's limit; 0 turns the cache off); got 7200",
     ]);
   });
@@ -174,7 +211,10 @@ describe('checks at synth', () => {
 
 describe('authorizer memory', () => {
   const authorizerMemory = (synthesized: Template): unknown => {
-    const [id, fn] = Object.entries(synthesized.findResources('AWS::Lambda::Function')).find(([logicalId]) => logicalId.startsWith('ApiAuthorizer')) ?? [];
+    const [id, fn] =
+      Object.entries(synthesized.findResources('AWS::Lambda::Function')).find(([logicalId]) =>
+        logicalId.startsWith('ApiAuthorizer'),
+      ) ?? [];
     expect(id).toBeDefined();
     return fn?.Properties.MemorySize;
   };

@@ -36,8 +36,18 @@ export interface GatewayExpectation {
 export const FIRST_ORIGIN = 'http://localhost:4100';
 export const SECOND_ORIGIN = 'https://app.example.com';
 
-const NOT_ROUTED = { status: 403, message: 'Missing Authentication Token', authorizerInvoked: false, reachesBackend: false } as const;
-const UNAUTHORIZED_UNINVOKED = { status: 401, message: 'Unauthorized', authorizerInvoked: false, reachesBackend: false } as const;
+const NOT_ROUTED = {
+  status: 403,
+  message: 'Missing Authentication Token',
+  authorizerInvoked: false,
+  reachesBackend: false,
+} as const;
+const UNAUTHORIZED_UNINVOKED = {
+  status: 401,
+  message: 'Unauthorized',
+  authorizerInvoked: false,
+  reachesBackend: false,
+} as const;
 
 export const API_GATEWAY_EXPECTATIONS: readonly GatewayExpectation[] = [
   {
@@ -102,7 +112,8 @@ export const API_GATEWAY_EXPECTATIONS: readonly GatewayExpectation[] = [
   },
   {
     name: 'the same Authorization header twice',
-    because: 'two identity source values: which one would be authorized, and which would the backend see? 401, unauthorized',
+    because:
+      'two identity source values: which one would be authorized, and which would the backend see? 401, unauthorized',
     request: { method: 'GET', target: '/api/profile', credential: 'admin-twice' },
     expected: UNAUTHORIZED_UNINVOKED,
   },
@@ -145,13 +156,23 @@ export const API_GATEWAY_EXPECTATIONS: readonly GatewayExpectation[] = [
     name: 'a CORS preflight from the second allowed origin',
     because: 'CDK’s response template replaces the first origin with the request’s when it is one of the others',
     request: { method: 'OPTIONS', target: '/api/admin/users/u-1', origin: SECOND_ORIGIN },
-    expected: { status: 204, authorizerInvoked: false, reachesBackend: false, headers: { 'access-control-allow-origin': SECOND_ORIGIN } },
+    expected: {
+      status: 204,
+      authorizerInvoked: false,
+      reachesBackend: false,
+      headers: { 'access-control-allow-origin': SECOND_ORIGIN },
+    },
   },
   {
     name: 'a CORS preflight from an origin not allowed',
     because: 'the mock integration names the first origin; the browser then refuses',
     request: { method: 'OPTIONS', target: '/api/profile', origin: 'https://evil.example' },
-    expected: { status: 204, authorizerInvoked: false, reachesBackend: false, headers: { 'access-control-allow-origin': FIRST_ORIGIN } },
+    expected: {
+      status: 204,
+      authorizerInvoked: false,
+      reachesBackend: false,
+      headers: { 'access-control-allow-origin': FIRST_ORIGIN },
+    },
   },
   {
     name: 'a CORS preflight on an intermediate resource',
@@ -175,7 +196,12 @@ export const API_GATEWAY_EXPECTATIONS: readonly GatewayExpectation[] = [
     name: 'a backend answer',
     because: 'API Gateway adds no header to a proxy integration’s answer: CORS headers are the backend’s to send',
     request: { method: 'GET', target: '/api/profile', credential: 'user', origin: FIRST_ORIGIN },
-    expected: { status: 200, authorizerInvoked: true, reachesBackend: true, headers: { 'access-control-allow-origin': null, vary: null } },
+    expected: {
+      status: 200,
+      authorizerInvoked: true,
+      reachesBackend: true,
+      headers: { 'access-control-allow-origin': null, vary: null },
+    },
   },
   {
     name: 'a body just within Lambda’s 6 MB payload',

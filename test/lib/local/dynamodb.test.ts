@@ -68,7 +68,10 @@ it('is idempotent, and keeps the data across a stop and a start on the same dire
 it('refuses an existing table whose keys differ from the definition, saying what to delete', async () => {
   const dynamo = await start();
   await ensureTables(dynamo, config);
-  const changed: Record<TableKey, TableDefinition> = { ...TABLES, reviews: { ...TABLES.reviews, indexes: [], access: {} } };
+  const changed: Record<TableKey, TableDefinition> = {
+    ...TABLES,
+    reviews: { ...TABLES.reviews, indexes: [], access: {} },
+  };
   await expect(ensureTables(dynamo, config, changed)).rejects.toThrow(
     `The local table CognitoJwtApi-dev-reviews has other keys or indexes than lib/config/tables.ts defines: delete ${path.join(dir, 'dynamodb')} to recreate it (its data is lost)`,
   );
@@ -76,7 +79,9 @@ it('refuses an existing table whose keys differ from the definition, saying what
 
 it('refuses a data directory another process holds, in one line, instead of failing later', async () => {
   await start();
-  await expect(start()).rejects.toThrow(/^The local DynamoDB data in .* is in use by another process \(another npm start with this LOCAL_DIR\?\): stop it or set LOCAL_DIR$/);
+  await expect(start()).rejects.toThrow(
+    /^The local DynamoDB data in .* is in use by another process \(another npm start with this LOCAL_DIR\?\): stop it or set LOCAL_DIR$/,
+  );
 });
 
 it('passes the listen error on (the local system names the port variable)', async () => {
@@ -84,7 +89,9 @@ it('passes the listen error on (the local system names the port variable)', asyn
   const port = Number(new URL(first.endpoint).port);
   const otherDir = mkdtempSync(path.join(tmpdir(), 'local-dynamo-'));
   try {
-    await expect(startLocalDynamo({ dir: otherDir, host: '127.0.0.1', port })).rejects.toMatchObject({ code: 'EADDRINUSE' });
+    await expect(startLocalDynamo({ dir: otherDir, host: '127.0.0.1', port })).rejects.toMatchObject({
+      code: 'EADDRINUSE',
+    });
   } finally {
     rmSync(otherDir, { recursive: true, force: true });
   }

@@ -29,14 +29,23 @@ beforeAll(async () => {
   const userPool = cognito.UserPool.fromUserPoolId(stack, 'Pool', 'us-east-1_example');
   const userPoolClient = cognito.UserPoolClient.fromUserPoolClientId(stack, 'Client', 'exampleclientid');
   const tables = new AppTables(stack, 'Tables', { config });
-  new AuthorizedApi(stack, 'Api', { config, userPool, userPoolClient, tokenEndpoint: 'https://example.auth.us-east-1.amazoncognito.com/oauth2/token', tables });
+  new AuthorizedApi(stack, 'Api', {
+    config,
+    userPool,
+    userPoolClient,
+    tokenEndpoint: 'https://example.auth.us-east-1.amazoncognito.com/oauth2/token',
+    tables,
+  });
   template = Template.fromStack(stack);
 
   const never = () => Promise.reject(new Error('no backend call expected'));
   gateway = await createLocalGateway({
     routes: accessMap,
     authorizer: never,
-    handlers: Object.fromEntries(['auth', 'profile', 'adminUsers', 'reviews'].map((name) => [name, never])) as Record<HandlerName, typeof never>,
+    handlers: Object.fromEntries(['auth', 'profile', 'adminUsers', 'reviews'].map((name) => [name, never])) as Record<
+      HandlerName,
+      typeof never
+    >,
     resultsCacheTtlSeconds: 0,
     api: { region: 'us-east-1', accountId: '000000000000', apiId: 'local', stage: 'v1' },
     cors: corsPolicy(config.api.allowedOrigins, accessMap),
@@ -46,7 +55,12 @@ afterAll(() => gateway.close());
 
 /** `{ 'method.response.header.Vary': "'Origin'" }` → `{ vary: 'Origin' }`. */
 function headerValues(parameters: Record<string, string>, prefix: string): Record<string, string> {
-  return Object.fromEntries(Object.entries(parameters).map(([key, value]) => [key.slice(prefix.length).toLowerCase(), value.replace(/^'|'$/g, '')]));
+  return Object.fromEntries(
+    Object.entries(parameters).map(([key, value]) => [
+      key.slice(prefix.length).toLowerCase(),
+      value.replace(/^'|'$/g, ''),
+    ]),
+  );
 }
 
 function preflightIntegrations(): CfnProperties[] {
@@ -57,9 +71,14 @@ function preflightIntegrations(): CfnProperties[] {
 }
 
 /** What the deployed preflight answers a request from `origin` with: the static headers, the origin echoed by the template. */
-function deployedPreflight(integration: CfnProperties, origin: string): { status: number; headers: Record<string, string> } {
+function deployedPreflight(
+  integration: CfnProperties,
+  origin: string,
+): { status: number; headers: Record<string, string> } {
   const headers = headerValues(integration.ResponseParameters, 'method.response.header.');
-  const echoed = [...String(integration.ResponseTemplates?.['application/json'] ?? '').matchAll(/\$origin == "([^"]+)"/g)].map((match) => match[1]);
+  const echoed = [
+    ...String(integration.ResponseTemplates?.['application/json'] ?? '').matchAll(/\$origin == "([^"]+)"/g),
+  ].map((match) => match[1]);
   if (echoed.includes(origin)) headers['access-control-allow-origin'] = origin;
   return { status: Number(integration.StatusCode), headers };
 }
@@ -68,7 +87,8 @@ function deployedPreflight(integration: CfnProperties, origin: string): { status
 function resourcePath(resourceId: CfnProperties): string {
   const resources = template.findResources('AWS::ApiGateway::Resource');
   const parts: string[] = [];
-  for (let id = resourceId.Ref; typeof id === 'string'; id = resources[id].Properties.ParentId.Ref) parts.unshift(resources[id].Properties.PathPart);
+  for (let id = resourceId.Ref; typeof id === 'string'; id = resources[id].Properties.ParentId.Ref)
+    parts.unshift(resources[id].Properties.PathPart);
   return `/${parts.join('/')}`;
 }
 
@@ -80,23 +100,38 @@ it('has the same preflight integration on every resource, and the local gateway 
   for (const integration of integrations) expect(integration).toEqual(integrations[0]);
 });
 
-it.each([...ORIGINS, 'https://evil.example'])('answers a preflight from %s as the deployed API does', async (origin) => {
-  const deployed = deployedPreflight(preflightIntegrations()[0], origin);
-  for (const path of ['/', '/api', '/api/profile', '/api/admin/users/someone', '/auth/login']) {
-    const response = await send(`${gateway.url}${path}`, { method: 'OPTIONS', headers: { Origin: origin, 'Access-Control-Request-Method': 'GET' } });
-    const local = Object.fromEntries(Object.keys(deployed.headers).map((name) => [name, response.headers[name]]));
-    expect({ path, status: response.status, headers: local }).toEqual({ path, ...deployed });
-    const corsNames = Object.keys(response.headers).filter((name) => name.startsWith('access-control-'));
-    expect(corsNames.sort()).toEqual(Object.keys(deployed.headers).filter((name) => name.startsWith('access-control-')).sort());
-  }
-});
+it.each([...ORIGINS, 'https://evil.example'])(
+  'answers a preflight from %s as the deployed API does',
+  async (origin) => {
+    const deployed = deployedPreflight(preflightIntegrations()[0], origin);
+    for (const path of ['/', '/api', '/api/profile', '/api/admin/users/someone', '/auth/login']) {
+      const response = await send(`${gateway.url}${path}`, {
+        method: 'OPTIONS',
+        headers: { Origin: origin, 'Access-Control-Request-Method': 'GET' },
+      });
+      const local = Object.fromEntries(Object.keys(deployed.headers).map((name) => [name, response.headers[name]]));
+      expect({ path, status: response.status, headers: local }).toEqual({ path, ...deployed });
+      const corsNames = Object.keys(response.headers).filter((name) => name.startsWith('access-control-'));
+      expect(corsNames.sort()).toEqual(
+        Object.keys(deployed.headers)
+          .filter((name) => name.startsWith('access-control-'))
+          .sort(),
+      );
+    }
+  },
+);
 
 it.each([
   ['UNAUTHORIZED', '/api/profile', 401],
   ['MISSING_AUTHENTICATION_TOKEN', '/nope', 403],
 ])('gives its own %s answer the headers of the deployed gateway response', async (type, path, status) => {
-  const [response] = Object.values(template.findResources('AWS::ApiGateway::GatewayResponse', { Properties: { ResponseType: type } }));
+  const [response] = Object.values(
+    template.findResources('AWS::ApiGateway::GatewayResponse', { Properties: { ResponseType: type } }),
+  );
   const deployed = headerValues(response.Properties.ResponseParameters, 'gatewayresponse.header.');
   const answer = await send(`${gateway.url}${path}`, { headers: { Origin: ORIGINS[1] } });
-  expect([answer.status, Object.fromEntries(Object.keys(deployed).map((name) => [name, answer.headers[name]]))]).toEqual([status, deployed]);
+  expect([
+    answer.status,
+    Object.fromEntries(Object.keys(deployed).map((name) => [name, answer.headers[name]])),
+  ]).toEqual([status, deployed]);
 });

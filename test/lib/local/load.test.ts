@@ -10,7 +10,13 @@ import { configFor } from '../../../lib/config/app-config';
 import { createLocalGateway, type LocalGateway } from '../../../lib/local/gateway';
 import { createAuthorizer } from '../../../lambda/authorizer/handler';
 import { settingsFromConfig } from '../../../lambda/authorizer/settings';
-import { accessToken, makeSigningKey, startJwksServer, type JwksServer, type SigningKey } from '../../../fixtures/token-factory';
+import {
+  accessToken,
+  makeSigningKey,
+  startJwksServer,
+  type JwksServer,
+  type SigningKey,
+} from '../../../fixtures/token-factory';
 import { CALLER_GROUPS, MIXED_ROUTES } from '../../../fixtures/traffic';
 
 jest.setTimeout(90_000);
@@ -33,18 +39,25 @@ let gateway: LocalGateway;
 const logLines: string[] = [];
 const secrets: string[] = [];
 
-const echo = (event: APIGatewayProxyEvent) => Promise.resolve({ statusCode: 200, body: JSON.stringify({ path: event.path }) });
+const echo = (event: APIGatewayProxyEvent) =>
+  Promise.resolve({ statusCode: 200, body: JSON.stringify({ path: event.path }) });
 
 beforeAll(async () => {
   key = makeSigningKey('load');
   jwks = await startJwksServer([key]);
-  const authorizer = createAuthorizer(settingsFromConfig(configFor('dev'), { issuer: jwks.issuer, clientId: CLIENT_ID }), {
-    logSink: (line) => logLines.push(line),
-  });
+  const authorizer = createAuthorizer(
+    settingsFromConfig(configFor('dev'), { issuer: jwks.issuer, clientId: CLIENT_ID }),
+    {
+      logSink: (line) => logLines.push(line),
+    },
+  );
   gateway = await createLocalGateway({
     routes: accessMap,
     authorizer,
-    handlers: Object.fromEntries(['auth', 'profile', 'adminUsers', 'reviews'].map((name) => [name, echo])) as Record<HandlerName, typeof echo>,
+    handlers: Object.fromEntries(['auth', 'profile', 'adminUsers', 'reviews'].map((name) => [name, echo])) as Record<
+      HandlerName,
+      typeof echo
+    >,
     resultsCacheTtlSeconds: 300,
     api: { region: 'us-east-1', accountId: '000000000000', apiId: 'load', stage: 'v1' },
   }).listen(0, '127.0.0.1');
@@ -82,11 +95,20 @@ function scenarios(): Scenario[] {
 function send(agent: Agent, scenario: Scenario): Promise<number> {
   return new Promise((resolve, reject) => {
     const url = new URL(scenario.path, gateway.url);
-    const body = scenario.method === 'POST' || scenario.method === 'PUT' ? '{"title":"t","body":"b","rating":1}' : undefined;
-    const req = request(url, { method: scenario.method, agent, headers: scenario.authorization === undefined ? {} : { authorization: scenario.authorization } }, (response) => {
-      response.resume();
-      response.on('end', () => resolve(response.statusCode ?? 0));
-    });
+    const body =
+      scenario.method === 'POST' || scenario.method === 'PUT' ? '{"title":"t","body":"b","rating":1}' : undefined;
+    const req = request(
+      url,
+      {
+        method: scenario.method,
+        agent,
+        headers: scenario.authorization === undefined ? {} : { authorization: scenario.authorization },
+      },
+      (response) => {
+        response.resume();
+        response.on('end', () => resolve(response.statusCode ?? 0));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -131,6 +153,10 @@ it('wrote no token or signature into the authorizer log during the run', () => {
   expect(logLines.length).toBeGreaterThan(0);
   const written = logLines.join('\n');
   for (const secret of secrets) {
-    for (const part of secret.replace(/^Bearer /, '').split('.').slice(1)) if (part.length >= 16) expect(written).not.toContain(part);
+    for (const part of secret
+      .replace(/^Bearer /, '')
+      .split('.')
+      .slice(1))
+      if (part.length >= 16) expect(written).not.toContain(part);
   }
 });

@@ -12,9 +12,22 @@ const decide = (arn: string, ...Statement: unknown[]) => evaluateGatewayPolicy({
 
 it('evaluates the statements it understands as before, with nothing to report', () => {
   expect(decide(PROFILE, allowAll)).toEqual({ decision: 'allow', unsupported: [] });
-  expect(decide(PROFILE, allowAll, { Sid: 'no-profile', Effect: 'Deny', Action: ['execute-api:Invoke'], Resource: [PROFILE] })).toEqual({ decision: 'explicit-deny', unsupported: [] });
-  expect(decide(USERS, { Effect: 'Allow', Action: 'execute-api:*', Resource: PROFILE })).toEqual({ decision: 'implicit-deny', unsupported: [] });
-  expect(decide(PROFILE, allowAll, { Effect: 'Deny', Action: 's3:GetObject', Resource: '*' })).toEqual({ decision: 'allow', unsupported: [] });
+  expect(
+    decide(PROFILE, allowAll, {
+      Sid: 'no-profile',
+      Effect: 'Deny',
+      Action: ['execute-api:Invoke'],
+      Resource: [PROFILE],
+    }),
+  ).toEqual({ decision: 'explicit-deny', unsupported: [] });
+  expect(decide(USERS, { Effect: 'Allow', Action: 'execute-api:*', Resource: PROFILE })).toEqual({
+    decision: 'implicit-deny',
+    unsupported: [],
+  });
+  expect(decide(PROFILE, allowAll, { Effect: 'Deny', Action: 's3:GetObject', Resource: '*' })).toEqual({
+    decision: 'allow',
+    unsupported: [],
+  });
 });
 
 it('denies on "Allow everything + Deny NotResource profile", which it cannot evaluate (IAM: deny everything but profile)', () => {
@@ -22,25 +35,51 @@ it('denies on "Allow everything + Deny NotResource profile", which it cannot eva
   for (const arn of [USERS, PROFILE]) {
     expect(decide(arn, allowAll, notResource)).toEqual({
       decision: 'explicit-deny',
-      unsupported: [{ index: 1, effect: 'Deny', problems: ['NotResource', 'Resource'], treatedAs: 'denies-everything' }],
+      unsupported: [
+        { index: 1, effect: 'Deny', problems: ['NotResource', 'Resource'], treatedAs: 'denies-everything' },
+      ],
     });
   }
 });
 
 it.each([
   ['NotAction', { Effect: 'Allow', NotAction: 's3:*', Resource: '*' }, ['NotAction', 'Action']],
-  ['a Condition', { Effect: 'Allow', Action: 'execute-api:Invoke', Resource: '*', Condition: { IpAddress: { 'aws:SourceIp': '10.0.0.0/8' } } }, ['Condition']],
+  [
+    'a Condition',
+    {
+      Effect: 'Allow',
+      Action: 'execute-api:Invoke',
+      Resource: '*',
+      Condition: { IpAddress: { 'aws:SourceIp': '10.0.0.0/8' } },
+    },
+    ['Condition'],
+  ],
   ['a Principal', { Effect: 'Allow', Principal: '*', Action: 'execute-api:Invoke', Resource: '*' }, ['Principal']],
-  ['a lowercase action (IAM matches actions case-insensitively)', { Effect: 'Allow', Action: 'execute-api:invoke', Resource: '*' }, ['Action']],
+  [
+    'a lowercase action (IAM matches actions case-insensitively)',
+    { Effect: 'Allow', Action: 'execute-api:invoke', Resource: '*' },
+    ['Action'],
+  ],
   ['a wildcard action', { Effect: 'Allow', Action: ['execute-api:Inv*'], Resource: '*' }, ['Action']],
   ['no Resource', { Effect: 'Allow', Action: 'execute-api:Invoke' }, ['Resource']],
   ['an empty Resource list', { Effect: 'Allow', Action: 'execute-api:Invoke', Resource: [] }, ['Resource']],
 ])('grants nothing from an Allow with %s', (_name, statement, problems) => {
-  expect(decide(PROFILE, statement)).toEqual({ decision: 'implicit-deny', unsupported: [{ index: 0, effect: 'Allow', problems, treatedAs: 'grants-nothing' }] });
+  expect(decide(PROFILE, statement)).toEqual({
+    decision: 'implicit-deny',
+    unsupported: [{ index: 0, effect: 'Allow', problems, treatedAs: 'grants-nothing' }],
+  });
 });
 
 it.each([
-  ['a Condition', { Effect: 'Deny', Action: 'execute-api:Invoke', Resource: USERS, Condition: { Bool: { 'aws:SecureTransport': 'false' } } }],
+  [
+    'a Condition',
+    {
+      Effect: 'Deny',
+      Action: 'execute-api:Invoke',
+      Resource: USERS,
+      Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+    },
+  ],
   ['a lowercase action', { Effect: 'Deny', Action: 'EXECUTE-API:INVOKE', Resource: USERS }],
   ['an Effect that is neither Allow nor Deny', { Effect: 'deny', Action: 'execute-api:Invoke', Resource: USERS }],
   ['a statement that is not an object', 'Deny'],

@@ -4,7 +4,15 @@ import { isResource, parseRequestTarget, resourcePaths } from '../../../lib/loca
 
 it.each([
   ['/api/profile', '/api/profile', []],
-  ['/api/profile?a=1&a=2&b=%20x', '/api/profile', [['a', '1'], ['a', '2'], ['b', ' x']]],
+  [
+    '/api/profile?a=1&a=2&b=%20x',
+    '/api/profile',
+    [
+      ['a', '1'],
+      ['a', '2'],
+      ['b', ' x'],
+    ],
+  ],
   ['//evil.com/api/profile', '//evil.com/api/profile', []],
   ['/api/./profile', '/api/./profile', []],
 ])('takes %s as path %s', (raw, path, query) => {
@@ -18,9 +26,32 @@ it.each(['http://evil.com/api/profile', 'evil.com:443', '*', '', undefined])('ro
 
 it('builds the resource tree: the root, every route and every prefix', () => {
   expect(resourcePaths(accessMap).sort()).toEqual(
-    ['/', '/api', '/api/admin', '/api/admin/users', '/api/admin/users/{id}', '/api/profile', '/api/reviews', '/api/reviews/{id}', '/auth', '/auth/login', '/auth/logout', '/auth/refresh', '/auth/token'].sort(),
+    [
+      '/',
+      '/api',
+      '/api/admin',
+      '/api/admin/users',
+      '/api/admin/users/{id}',
+      '/api/profile',
+      '/api/reviews',
+      '/api/reviews/{id}',
+      '/auth',
+      '/auth/login',
+      '/auth/logout',
+      '/auth/refresh',
+      '/auth/token',
+    ].sort(),
   );
   const resources = resourcePaths(accessMap);
-  expect(['/', '/api', '/api/admin/users/x%20y'].map((path) => isResource(resources, path))).toEqual([true, true, true]);
-  expect(['/api/', '//api', '/api/admin/users/a/b', '/nope'].map((path) => isResource(resources, path))).toEqual([false, false, false, false]);
+  expect(['/', '/api', '/api/admin/users/x%20y'].map((path) => isResource(resources, path))).toEqual([
+    true,
+    true,
+    true,
+  ]);
+  expect(['/api/', '//api', '/api/admin/users/a/b', '/nope'].map((path) => isResource(resources, path))).toEqual([
+    false,
+    false,
+    false,
+    false,
+  ]);
 });

@@ -1,9 +1,17 @@
 /** What the smoke run expects per caller and route, the requests it sends, and its table. */
 import { accessMap, type Route } from '../../../lib/config/access-map';
-import { callOrder, expectationFor, harmlessRequest, matches, renderTable, type Caller } from '../../../lib/smoke/matrix';
+import {
+  callOrder,
+  expectationFor,
+  harmlessRequest,
+  matches,
+  renderTable,
+  type Caller,
+} from '../../../lib/smoke/matrix';
 import { planUsers } from '../../../lib/smoke/temporary-users';
 
-const route = (method: Route['method'], path: string): Route => accessMap.find((candidate) => candidate.method === method && candidate.path === path)!;
+const route = (method: Route['method'], path: string): Route =>
+  accessMap.find((candidate) => candidate.method === method && candidate.path === path)!;
 const user = (...groups: string[]): Caller => ({ kind: 'user', label: groups.join(',') || '(no group)', groups });
 
 it('expects what the access map says, per caller', () => {
@@ -36,8 +44,13 @@ it.each([
 });
 
 it('asks without changing anything: parameters name nothing, bodies are {}', () => {
-  expect(harmlessRequest(route('DELETE', '/api/admin/users/{id}'), 'smoke-1-nothing')).toEqual({ path: '/api/admin/users/smoke-1-nothing' });
-  expect(harmlessRequest(route('PUT', '/api/reviews/{id}'), 'smoke-1-nothing')).toEqual({ path: '/api/reviews/smoke-1-nothing', body: {} });
+  expect(harmlessRequest(route('DELETE', '/api/admin/users/{id}'), 'smoke-1-nothing')).toEqual({
+    path: '/api/admin/users/smoke-1-nothing',
+  });
+  expect(harmlessRequest(route('PUT', '/api/reviews/{id}'), 'smoke-1-nothing')).toEqual({
+    path: '/api/reviews/smoke-1-nothing',
+    body: {},
+  });
   expect(harmlessRequest(route('GET', '/api/admin/users'), 'x')).toEqual({ path: '/api/admin/users' });
 });
 
@@ -46,7 +59,10 @@ it('prints one row per caller and marks what differs', () => {
     [user('admin-group'), { kind: 'no-token', label: '(no token)' }],
     ['sign in', 'GET /api/profile'],
     [
-      [{ expected: 'allowed', outcome: 200, matched: true }, { expected: 'allowed', outcome: 500, matched: false }],
+      [
+        { expected: 'allowed', outcome: 200, matched: true },
+        { expected: 'allowed', outcome: 500, matched: false },
+      ],
       [undefined, { expected: 'unauthorized', outcome: 401, matched: true }],
     ],
   );
@@ -64,6 +80,7 @@ it('plans one user per group and one in none, with distinct strong passwords', (
     { label: 'user-group', username: 'smoke-ab12-1@example.com', groups: ['user-group'] },
     { label: '(no group)', username: 'smoke-ab12-2@example.com', groups: [] },
   ]);
-  for (const { password } of users) expect(password).toMatch(/^(?=.*[a-z])(?=.*[A-Z])(?=.*\d)(?=.*[^A-Za-z0-9]).{32,}$/);
+  for (const { password } of users)
+    expect(password).toMatch(/^(?=.*[a-z])(?=.*[A-Z])(?=.*\d)(?=.*[^A-Za-z0-9]).{32,}$/);
   expect(new Set(users.map((candidate) => candidate.password)).size).toBe(users.length);
 });

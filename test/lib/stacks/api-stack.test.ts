@@ -29,7 +29,9 @@ beforeAll(() => {
 
 /** The logical id of the function whose construct path contains `id`. */
 function functionLogicalId(id: string): string {
-  const ids = Object.keys(template.findResources('AWS::Lambda::Function')).filter((logicalId) => logicalId.startsWith(`Api${id}`));
+  const ids = Object.keys(template.findResources('AWS::Lambda::Function')).filter((logicalId) =>
+    logicalId.startsWith(`Api${id}`),
+  );
   expect(ids).toHaveLength(1);
   return ids[0];
 }
@@ -39,7 +41,11 @@ function bundle(id: string): { file: string; code: string; hasSourceMap: boolean
   const fn = template.findResources('AWS::Lambda::Function')[functionLogicalId(id)];
   const directory = path.join(assembly.directory, `asset.${String(fn.Properties.Code.S3Key).replace(/\.zip$/, '')}`);
   const file = path.join(directory, 'index.js');
-  return { file, code: fs.readFileSync(file, 'utf8'), hasSourceMap: fs.existsSync(path.join(directory, 'index.js.map')) };
+  return {
+    file,
+    code: fs.readFileSync(file, 'utf8'),
+    hasSourceMap: fs.existsSync(path.join(directory, 'index.js.map')),
+  };
 }
 
 /** The full path of an API Gateway resource, rebuilt from its PathPart and parent chain. */
@@ -57,7 +63,9 @@ it('holds the expected resources, by type', () => {
 describe('routes from the access map', () => {
   for (const route of accessMap) {
     it(`${route.method} ${route.path} is ${isPublic(route) ? 'public' : 'behind the Lambda authorizer'}`, () => {
-      const method = methods.find((candidate) => candidate.HttpMethod === route.method && resourcePath(candidate.ResourceId.Ref) === route.path);
+      const method = methods.find(
+        (candidate) => candidate.HttpMethod === route.method && resourcePath(candidate.ResourceId.Ref) === route.path,
+      );
       expect(method).toBeDefined();
       if (isPublic(route)) {
         expect(method!.AuthorizationType).toBe('NONE');
@@ -135,28 +143,47 @@ describe('environment', () => {
       const variables = fn.Properties.Environment.Variables;
       expect(Object.keys(variables)).toEqual(expect.arrayContaining([ENV.userPoolId, ENV.userPoolClientId]));
       const isAuth = logicalId.startsWith('ApiAuthHandler');
-      for (const name of [ENV.tokenEndpoint, ENV.callbackUrls, ENV.refreshTokenDays]) expect(variables[name] !== undefined).toBe(isAuth);
+      for (const name of [ENV.tokenEndpoint, ENV.callbackUrls, ENV.refreshTokenDays])
+        expect(variables[name] !== undefined).toBe(isAuth);
       // The auth handler verifies logout's token as the authorizer does.
       expect(variables[ENV.authorizerConfig] !== undefined).toBe(logicalId.startsWith('ApiAuthorizer') || isAuth);
-      expect(variables[ENV.allowedOrigins]).toBe(logicalId.startsWith('ApiAuthorizer') ? undefined : config.api.allowedOrigins.join(','));
-      expect(variables[ENV.clockSkewSeconds]).toBe(logicalId.startsWith('ApiAuthorizer') ? undefined : String(config.authorizer.clockSkewSeconds));
+      expect(variables[ENV.allowedOrigins]).toBe(
+        logicalId.startsWith('ApiAuthorizer') ? undefined : config.api.allowedOrigins.join(','),
+      );
+      expect(variables[ENV.clockSkewSeconds]).toBe(
+        logicalId.startsWith('ApiAuthorizer') ? undefined : String(config.authorizer.clockSkewSeconds),
+      );
     }
     const auth = functions[functionLogicalId('AuthHandler')].Properties.Environment.Variables;
-    expect(JSON.stringify(auth[ENV.tokenEndpoint])).toContain(`.auth.${config.env.region}.amazoncognito.com/oauth2/token`);
+    expect(JSON.stringify(auth[ENV.tokenEndpoint])).toContain(
+      `.auth.${config.env.region}.amazoncognito.com/oauth2/token`,
+    );
     expect(auth[ENV.callbackUrls]).toBe(config.hostedUi.callbackUrls.join(','));
     expect(auth[ENV.refreshTokenDays]).toBe(String(config.tokens.refreshTokenDays));
   });
 
   it("hands the authorizer the access map's protected routes, the group precedence and the limits", () => {
-    const variables = template.findResources('AWS::Lambda::Function')[functionLogicalId('Authorizer')].Properties.Environment.Variables;
+    const variables =
+      template.findResources('AWS::Lambda::Function')[functionLogicalId('Authorizer')].Properties.Environment.Variables;
     expect(JSON.parse(variables[ENV.authorizerConfig])).toEqual({
-      routes: accessMap.filter((route) => !isPublic(route)).map(({ method, path, access }) => ({ method, path, access })),
+      routes: accessMap
+        .filter((route) => !isPublic(route))
+        .map(({ method, path, access }) => ({ method, path, access })),
       groupPrecedence: ['admin-group', 'reviewers-group', 'user-group'],
-      limits: { acceptIdTokens: false, clockSkewSeconds: 5, maxTokenLifetimeSeconds: 86400, jwksFetchTimeoutMs: 1500, jwksPenaltySeconds: 10, maxHeaderBytes: 8192 },
+      limits: {
+        acceptIdTokens: false,
+        clockSkewSeconds: 5,
+        maxTokenLifetimeSeconds: 86400,
+        jwksFetchTimeoutMs: 1500,
+        jwksPenaltySeconds: 10,
+        maxHeaderBytes: 8192,
+      },
       revocation: { enabled: true, refreshMs: 5000, readTimeoutMs: 1000, failOpen: false, retentionSeconds: 3605 },
     });
     // The logout route verifies its token with exactly these settings.
-    const auth = template.findResources('AWS::Lambda::Function')[functionLogicalId('AuthHandler')].Properties.Environment.Variables;
+    const auth =
+      template.findResources('AWS::Lambda::Function')[functionLogicalId('AuthHandler')].Properties.Environment
+        .Variables;
     expect(auth[ENV.authorizerConfig]).toBe(variables[ENV.authorizerConfig]);
   });
 });
@@ -164,7 +191,14 @@ describe('environment', () => {
 describe('tables', () => {
   it('are on-demand tables with point-in-time recovery, encrypted, deleted with the dev stack', () => {
     const tables = Object.values(template.findResources('AWS::DynamoDB::Table'));
-    expect(tables.map((table) => [table.DeletionPolicy, table.Properties.BillingMode, table.Properties.PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled, table.Properties.SSESpecification])).toEqual([
+    expect(
+      tables.map((table) => [
+        table.DeletionPolicy,
+        table.Properties.BillingMode,
+        table.Properties.PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled,
+        table.Properties.SSESpecification,
+      ]),
+    ).toEqual([
       ['Delete', 'PAY_PER_REQUEST', true, { SSEEnabled: true }],
       ['Delete', 'PAY_PER_REQUEST', true, { SSEEnabled: true }],
     ]);
@@ -175,7 +209,9 @@ describe('tables', () => {
     for (const [logicalId, fn] of Object.entries(template.findResources('AWS::Lambda::Function'))) {
       const variables = fn.Properties.Environment.Variables;
       const writer = ['ApiAuthHandler', 'ApiAdminUsersHandler'].some((prefix) => logicalId.startsWith(prefix));
-      expect(variables[ENV.revocationsTable]).toEqual(writer || logicalId.startsWith('ApiAuthorizer') ? tableRef : undefined);
+      expect(variables[ENV.revocationsTable]).toEqual(
+        writer || logicalId.startsWith('ApiAuthorizer') ? tableRef : undefined,
+      );
       // 60-minute access tokens plus the 5 s skew.
       expect(variables[ENV.revocationRetentionSeconds]).toBe(writer ? '3605' : undefined);
     }
@@ -203,14 +239,18 @@ describe('gateway responses', () => {
       ResponseType: type,
       StatusCode: String(statusCode),
       ResponseTemplates: { 'application/json': JSON.stringify(body) },
-      ResponseParameters: Match.objectLike({ 'gatewayresponse.header.Access-Control-Allow-Origin': `'${config.api.allowedOrigins[0]}'` }),
+      ResponseParameters: Match.objectLike({
+        'gatewayresponse.header.Access-Control-Allow-Origin': `'${config.api.allowedOrigins[0]}'`,
+      }),
     });
   });
 
   it.each(['DEFAULT_4XX', 'DEFAULT_5XX'])('%s carries the CORS origin', (type) => {
     template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
       ResponseType: type,
-      ResponseParameters: Match.objectLike({ 'gatewayresponse.header.Access-Control-Allow-Origin': `'${config.api.allowedOrigins[0]}'` }),
+      ResponseParameters: Match.objectLike({
+        'gatewayresponse.header.Access-Control-Allow-Origin': `'${config.api.allowedOrigins[0]}'`,
+      }),
     });
   });
 });
@@ -219,9 +259,9 @@ describe('least privilege', () => {
   it('lets only the admin users handler call ListUsers, AdminGetUser and AdminDeleteUser, on this pool only', () => {
     const policies = Object.values(template.findResources('AWS::IAM::Policy')).map((policy) => policy.Properties);
     const cognitoStatements = policies.flatMap((policy) =>
-      policy.PolicyDocument.Statement.filter((statement: { Action: string | string[] }) => JSON.stringify(statement.Action).includes('cognito-idp')).map(
-        (statement: unknown) => ({ roles: policy.Roles, statement }),
-      ),
+      policy.PolicyDocument.Statement.filter((statement: { Action: string | string[] }) =>
+        JSON.stringify(statement.Action).includes('cognito-idp'),
+      ).map((statement: unknown) => ({ roles: policy.Roles, statement })),
     );
     expect(cognitoStatements).toHaveLength(1);
     expect(cognitoStatements[0].roles).toEqual([{ Ref: expect.stringMatching(/AdminUsersHandlerRole/) }]);
@@ -235,20 +275,47 @@ describe('least privilege', () => {
   it('gives DynamoDB access as the table definitions say: reviews to its handler, the revocation feed to the authorizer, revocation writes to logout and user deletion; no Scan, no wildcard', () => {
     const policies = Object.values(template.findResources('AWS::IAM::Policy')).map((policy) => policy.Properties);
     const dynamoStatements = policies.flatMap((policy) =>
-      policy.PolicyDocument.Statement.filter((statement: { Action: string | string[] }) => JSON.stringify(statement.Action).includes('dynamodb:')).map(
-        (statement: unknown) => ({ roles: policy.Roles, statement }),
-      ),
+      policy.PolicyDocument.Statement.filter((statement: { Action: string | string[] }) =>
+        JSON.stringify(statement.Action).includes('dynamodb:'),
+      ).map((statement: unknown) => ({ roles: policy.Roles, statement })),
     );
     const tableArn = { 'Fn::GetAtt': [expect.stringMatching(/^TablesReviewsTable/), 'Arn'] };
     const revocationsArn = { 'Fn::GetAtt': [expect.stringMatching(/^TablesRevocationsTable/), 'Arn'] };
     const role = (name: string) => [{ Ref: expect.stringMatching(new RegExp(`^Api${name}Role`)) }];
     expect(dynamoStatements).toEqual(
       expect.arrayContaining([
-        { roles: role('Authorizer'), statement: { Effect: 'Allow', Action: 'dynamodb:Query', Resource: { 'Fn::Join': ['', [revocationsArn, '/index/feed']] } } },
-        { roles: role('AuthHandler'), statement: { Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:PutItem'], Resource: revocationsArn } },
-        { roles: role('AdminUsersHandler'), statement: { Effect: 'Allow', Action: 'dynamodb:PutItem', Resource: revocationsArn } },
-        { roles: role('ReviewsHandler'), statement: { Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], Resource: tableArn } },
-        { roles: role('ReviewsHandler'), statement: { Effect: 'Allow', Action: 'dynamodb:Query', Resource: { 'Fn::Join': ['', [tableArn, '/index/newestFirst']] } } },
+        {
+          roles: role('Authorizer'),
+          statement: {
+            Effect: 'Allow',
+            Action: 'dynamodb:Query',
+            Resource: { 'Fn::Join': ['', [revocationsArn, '/index/feed']] },
+          },
+        },
+        {
+          roles: role('AuthHandler'),
+          statement: { Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:PutItem'], Resource: revocationsArn },
+        },
+        {
+          roles: role('AdminUsersHandler'),
+          statement: { Effect: 'Allow', Action: 'dynamodb:PutItem', Resource: revocationsArn },
+        },
+        {
+          roles: role('ReviewsHandler'),
+          statement: {
+            Effect: 'Allow',
+            Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+            Resource: tableArn,
+          },
+        },
+        {
+          roles: role('ReviewsHandler'),
+          statement: {
+            Effect: 'Allow',
+            Action: 'dynamodb:Query',
+            Resource: { 'Fn::Join': ['', [tableArn, '/index/newestFirst']] },
+          },
+        },
       ]),
     );
     expect(dynamoStatements).toHaveLength(5);
@@ -256,7 +323,11 @@ describe('least privilege', () => {
   });
 
   it('uses no managed policies for Lambda roles (each writes only its own log group)', () => {
-    const roles = template.findResources('AWS::IAM::Role', { Properties: { AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'lambda.amazonaws.com' } })] } } });
+    const roles = template.findResources('AWS::IAM::Role', {
+      Properties: {
+        AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'lambda.amazonaws.com' } })] },
+      },
+    });
     expect(Object.keys(roles)).toHaveLength(5);
     for (const role of Object.values(roles)) expect(role.Properties.ManagedPolicyArns).toBeUndefined();
   });
@@ -267,7 +338,14 @@ describe('stage', () => {
     template.hasResourceProperties('AWS::ApiGateway::Stage', {
       StageName: config.api.stageName,
       AccessLogSetting: Match.objectLike({ DestinationArn: Match.anyValue() }),
-      MethodSettings: [Match.objectLike({ DataTraceEnabled: false, LoggingLevel: 'ERROR', ThrottlingRateLimit: config.api.throttlingRateLimit, ThrottlingBurstLimit: config.api.throttlingBurstLimit })],
+      MethodSettings: [
+        Match.objectLike({
+          DataTraceEnabled: false,
+          LoggingLevel: 'ERROR',
+          ThrottlingRateLimit: config.api.throttlingRateLimit,
+          ThrottlingBurstLimit: config.api.throttlingBurstLimit,
+        }),
+      ],
     });
   });
 
@@ -289,6 +367,10 @@ describe('stage', () => {
   });
 
   it('outputs RevocationsTableName beside ReviewsTableName', () => {
-    expect(Object.keys(template.findOutputs('*')).filter((name) => name.endsWith('TableName')).sort()).toEqual(['ReviewsTableName', 'RevocationsTableName']);
+    expect(
+      Object.keys(template.findOutputs('*'))
+        .filter((name) => name.endsWith('TableName'))
+        .sort(),
+    ).toEqual(['ReviewsTableName', 'RevocationsTableName']);
   });
 });

@@ -30,7 +30,15 @@ describe('user pool', () => {
 
   it('has the password policy, optional TOTP MFA, email-only recovery, and no self sign-up', () => {
     template.hasResourceProperties('AWS::Cognito::UserPool', {
-      Policies: { PasswordPolicy: Match.objectLike({ MinimumLength: 8, RequireLowercase: true, RequireUppercase: true, RequireNumbers: true, RequireSymbols: true }) },
+      Policies: {
+        PasswordPolicy: Match.objectLike({
+          MinimumLength: 8,
+          RequireLowercase: true,
+          RequireUppercase: true,
+          RequireNumbers: true,
+          RequireSymbols: true,
+        }),
+      },
       MfaConfiguration: 'OPTIONAL',
       EnabledMfas: ['SOFTWARE_TOKEN_MFA'],
       AccountRecoverySetting: { RecoveryMechanisms: [{ Name: 'verified_email', Priority: 1 }] },
@@ -41,7 +49,10 @@ describe('user pool', () => {
   it('is destroyed with the dev stack, retained and protected in prod', () => {
     template.hasResource('AWS::Cognito::UserPool', { DeletionPolicy: 'Delete' });
     const prod = Template.fromStack(buildTestApp({ context: PROD_CONTEXT, bundling: false }).identity);
-    prod.hasResource('AWS::Cognito::UserPool', { DeletionPolicy: 'Retain', Properties: Match.objectLike({ DeletionProtection: 'ACTIVE' }) });
+    prod.hasResource('AWS::Cognito::UserPool', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({ DeletionProtection: 'ACTIVE' }),
+    });
   });
 });
 
@@ -49,7 +60,11 @@ describe('app client', () => {
   it('has no secret, password/SRP/refresh flows, token revocation and the configured lifetimes', () => {
     template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
       GenerateSecret: false,
-      ExplicitAuthFlows: Match.arrayEquals(['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']),
+      ExplicitAuthFlows: Match.arrayEquals([
+        'ALLOW_USER_PASSWORD_AUTH',
+        'ALLOW_USER_SRP_AUTH',
+        'ALLOW_REFRESH_TOKEN_AUTH',
+      ]),
       EnableTokenRevocation: true,
       PreventUserExistenceErrors: 'ENABLED',
       AccessTokenValidity: config.tokens.accessTokenMinutes,
@@ -68,7 +83,9 @@ describe('app client', () => {
       LogoutURLs: [...config.hostedUi.logoutUrls],
       SupportedIdentityProviders: ['COGNITO'],
     });
-    template.hasResourceProperties('AWS::Cognito::UserPoolDomain', { Domain: { 'Fn::Join': ['', ['jwt-api-dev-', { Ref: 'AWS::AccountId' }]] } });
+    template.hasResourceProperties('AWS::Cognito::UserPoolDomain', {
+      Domain: { 'Fn::Join': ['', ['jwt-api-dev-', { Ref: 'AWS::AccountId' }]] },
+    });
   });
 
   it('may read custom:role but not write it (only admins set it, through the admin API)', () => {
@@ -126,7 +143,11 @@ describe('identity pool', () => {
     const defaultRoleId = attachment.Properties.Roles.authenticated['Fn::GetAtt'][0];
     const role = template.findResources('AWS::IAM::Role')[defaultRoleId];
     expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([
-      expect.objectContaining({ Condition: expect.objectContaining({ 'ForAnyValue:StringLike': { 'cognito-identity.amazonaws.com:amr': 'authenticated' } }) }),
+      expect.objectContaining({
+        Condition: expect.objectContaining({
+          'ForAnyValue:StringLike': { 'cognito-identity.amazonaws.com:amr': 'authenticated' },
+        }),
+      }),
     ]);
     expect(role.Properties.ManagedPolicyArns).toBeUndefined();
     expect(role.Properties.Policies).toBeUndefined();
@@ -150,8 +171,20 @@ describe('identity pool', () => {
 
 it('exports the stable outputs (besides the cross-stack exports CDK adds)', () => {
   const outputs = template.findOutputs('*');
-  expect(Object.keys(outputs).filter((name) => !name.startsWith('ExportsOutput')).sort()).toEqual(
-    ['HostedUiUrl', 'IdentityPoolId', 'JwksUri', 'TokenEndpoint', 'UserPoolClientId', 'UserPoolId', 'UserPoolProviderUrl'].sort(),
+  expect(
+    Object.keys(outputs)
+      .filter((name) => !name.startsWith('ExportsOutput'))
+      .sort(),
+  ).toEqual(
+    [
+      'HostedUiUrl',
+      'IdentityPoolId',
+      'JwksUri',
+      'TokenEndpoint',
+      'UserPoolClientId',
+      'UserPoolId',
+      'UserPoolProviderUrl',
+    ].sort(),
   );
   expect(JSON.stringify(outputs.UserPoolProviderUrl.Value)).toContain('https://cognito-idp.');
   expect(JSON.stringify(outputs.JwksUri.Value)).toContain('/.well-known/jwks.json');
