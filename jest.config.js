@@ -1,10 +1,28 @@
-/** @type {import('jest').Config} */
-module.exports = {
+/**
+ * Two projects: `unit` (no process, no server — enforced by test/unit-guard.js) and `e2e` (test/e2e/
+ * and every `*.int.test.ts`: the local system, the emulator, dynalite, bundling, child processes).
+ * `npm test` runs both; `npm run test:unit` and `npm run test:e2e` one each.
+ * @type {import('jest').Config}
+ */
+const shared = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
-  testMatch: ['**/*.test.ts'],
   setupFiles: ['<rootDir>/test/setup-env.js'],
   transform: { '\\.ts$': '<rootDir>/test/esbuild-transform.js' },
   moduleFileExtensions: ['ts', 'js', 'json'],
+};
+const e2e = ['<rootDir>/test/e2e/', '\\.int\\.test\\.ts$'];
+
+module.exports = {
   testTimeout: 30000,
+  projects: [
+    {
+      ...shared,
+      displayName: 'unit',
+      testMatch: ['**/*.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/', ...e2e],
+      setupFilesAfterEnv: ['<rootDir>/test/unit-guard.js'],
+    },
+    { ...shared, displayName: 'e2e', testRegex: ['/test/e2e/.*\\.test\\.ts$', '\\.int\\.test\\.ts$'] },
+  ],
 };

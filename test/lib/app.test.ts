@@ -1,7 +1,7 @@
 /**
  * The app as bin/app.ts builds it: cdk-nag's AWS Solutions checks on every synth, zero
  * unacknowledged findings (errors and warnings), no CDK warnings; each stage configured on purpose.
- * Templates only: the Lambda code is not bundled here (test/lib/stacks/api-stack.test.ts does).
+ * Templates only: the Lambda code is not bundled here (test/lib/stacks/api-stack.int.test.ts does).
  */
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';

@@ -1,7 +1,7 @@
 /**
  * What we hold API Gateway to, as data: a REST API whose resources and methods come from the access
  * map, a TOKEN authorizer on the Authorization header, Lambda proxy integrations and CDK's CORS
- * preflights (lib/constructs/api.ts). gateway-differential.test.ts sends each request through the
+ * preflights (lib/constructs/api.ts). gateway-differential.int.test.ts sends each request through the
  * local gateway and checks it answers the same. Each row says why we expect what it expects.
  */
 import { LAMBDA_PAYLOAD_LIMIT_BYTES } from '../../../lib/local/proxy-event';

@@ -1,4 +1,4 @@
-/** The profile and admin users handlers with API Gateway-shaped events, against a real emulator (reviews: reviews.test.ts). */
+/** The profile and admin users handlers with API Gateway-shaped events, against a real emulator (reviews: reviews.int.test.ts). */
 import { AdminGetUserCommand, CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { adminUsersBackend } from '../../../lambda/handlers/adminUsers';
