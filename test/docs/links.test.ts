@@ -23,6 +23,10 @@ describe('relative links in the Markdown files', () => {
     expect(broken).toEqual([]);
   });
 
+  it('README.md stays a map: at most 250 lines, the details in docs/', () => {
+    expect(readFileSync(join(ROOT, 'README.md'), 'utf8').trimEnd().split('\n').length).toBeLessThanOrEqual(250);
+  });
+
   it('README.md links every page of docs/', () => {
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
     const linked = new Set(linksIn(readme).map(({ target }) => relative(ROOT, resolve(ROOT, target.split('#')[0]))));
