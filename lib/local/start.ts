@@ -32,6 +32,7 @@ const portFrom = (variable: string, fallback: number): number =>
   wholeNumberFrom(variable, fallback, [1, 65535], 'a port number');
 
 async function main(): Promise<void> {
+  const shutdown = stopOnSignals();
   const config = configFor('dev');
   const system: LocalSystem = await startLocalSystem({
     config,
@@ -56,12 +57,19 @@ async function main(): Promise<void> {
     accessLog: stdoutSink,
     staticRoutes: staticPages,
   });
-  printBanner(system);
+  if (shutdown.started(system)) printBanner(system);
+}
 
-  let stopping = false;
-  const shutdown = (signal: string): void => {
-    if (stopping) return;
-    stopping = true;
+/**
+ * SIGINT/SIGTERM stop the local system cleanly. The handlers go in before anything starts: a
+ * supervisor may signal as soon as it reads the banner, and a process preempted right after writing
+ * it would otherwise take the signal with no handler yet (killed by the default action, its emulator
+ * left running). A signal during start-up stops the system as soon as it is up.
+ */
+function stopOnSignals(): { started(system: LocalSystem): boolean } {
+  let running: LocalSystem | undefined;
+  let received: NodeJS.Signals | undefined;
+  const stop = (system: LocalSystem, signal: NodeJS.Signals): void => {
     process.stdout.write(`\n${signal}: stopping the local system\n`);
     setTimeout(() => process.exit(0), SHUTDOWN_LIMIT_MS).unref();
     system.stop().then(
@@ -69,8 +77,20 @@ async function main(): Promise<void> {
       () => process.exit(1),
     );
   };
-  process.on('SIGINT', () => shutdown('SIGINT'));
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (received) return;
+    received = signal;
+    if (running) stop(running, signal);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    started(system) {
+      running = system;
+      if (received) stop(system, received);
+      return !received;
+    },
+  };
 }
 
 function revocationLine(boundSeconds: number | undefined): string {

@@ -4,7 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomInt } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -77,9 +77,18 @@ export interface LocalProcess {
   /**
    * A signal to the process that was started alone (with `viaNpm`: npm itself, as a supervisor or a
    * script stopping `npm start` by its pid would), then up to `graceMs` for the whole group to be gone.
-   * `leftBehind`: some process of the group outlived that (it is killed afterwards).
    */
-  signalLeader(signal: NodeJS.Signals, graceMs?: number): Promise<{ exitCode: number | null; leftBehind: boolean }>;
+  signalLeader(signal: NodeJS.Signals, graceMs?: number): Promise<LeaderExit>;
+}
+
+/** How `signalLeader` ended: enough to tell where a lost signal went. */
+export interface LeaderExit {
+  /** The leader's exit code; null if a signal killed it or it was still running after the grace time. */
+  readonly exitCode: number | null;
+  /** The signal that killed the leader, if one did. */
+  readonly exitSignal: NodeJS.Signals | null;
+  /** `pid state command` of every process of the group still there after the grace time (killed afterwards). */
+  readonly survivors: string[];
 }
 
 export interface StartOptions {
@@ -102,6 +111,24 @@ const killGroup = (child: ChildProcess, signal: NodeJS.Signals): void => {
   }
 };
 process.on('exit', () => running.forEach((child) => killGroup(child, 'SIGKILL')));
+
+/** `pid state command` of every process in process group `pgid` (read from /proc). */
+export function groupMembers(pgid: number): string[] {
+  const members: string[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // state ppid pgrp ...
+      if (Number(fields[2]) !== pgid) continue;
+      const command = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').join(' ').trim();
+      members.push(`${entry} ${fields[0]} ${command}`);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return members;
+}
 
 /**
  * Resolves true once no process of the child's group is left (so its ports and files are free again),
@@ -248,10 +275,11 @@ async function startOnce(
         exited,
         new Promise<null>((resolve) => setTimeout(() => resolve(null), graceMs).unref()),
       ]);
-      const leftBehind = !(await groupGone(child, Math.max(0, graceMs - (Date.now() - started))));
+      const gone = await groupGone(child, Math.max(0, graceMs - (Date.now() - started)));
+      const survivors = gone ? [] : groupMembers(child.pid!);
       killGroup(child, 'SIGKILL');
       await groupGone(child);
-      return { exitCode, leftBehind };
+      return { exitCode, exitSignal: child.signalCode, survivors };
     },
   };
 }
