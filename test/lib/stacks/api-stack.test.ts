@@ -212,8 +212,9 @@ describe('tables', () => {
       expect(variables[ENV.revocationsTable]).toEqual(
         writer || logicalId.startsWith('ApiAuthorizer') ? tableRef : undefined,
       );
-      // 60-minute access tokens plus the 5 s skew.
+      // 60-minute access tokens plus the 5 s skew; users' cut-offs: 30-day refresh tokens plus the skew.
       expect(variables[ENV.revocationRetentionSeconds]).toBe(writer ? '3605' : undefined);
+      expect(variables[ENV.revocationUserRetentionSeconds]).toBe(writer ? '2592005' : undefined);
     }
   });
 
