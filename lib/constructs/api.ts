@@ -146,7 +146,13 @@ export class AuthorizedApi extends Construct {
     );
     this.handlers.adminUsers?.addToRolePolicy(
       new iam.PolicyStatement({
-        actions: ['cognito-idp:ListUsers', 'cognito-idp:AdminGetUser', 'cognito-idp:AdminDeleteUser'],
+        actions: [
+          'cognito-idp:ListUsers',
+          'cognito-idp:AdminGetUser',
+          'cognito-idp:AdminDeleteUser',
+          // Deleting an admin first counts admin-group's members: its last one is never deleted.
+          'cognito-idp:ListUsersInGroup',
+        ],
         resources: [props.userPool.userPoolArn],
       }),
     );

@@ -317,7 +317,7 @@ describe('least privilege', () => {
         },
         {
           roles: role('AdminUsersHandler'),
-          statement: { Effect: 'Allow', Action: 'dynamodb:PutItem', Resource: revocationsArn },
+          statement: { Effect: 'Allow', Action: ['dynamodb:PutItem', 'dynamodb:DeleteItem'], Resource: revocationsArn },
         },
         {
           roles: role('ReviewsHandler'),
