@@ -29,7 +29,7 @@ import { createDocumentClient } from '../../lambda/shared/dynamodb-client';
 import { createUser } from '../../lib/cognito/users';
 import { ENV } from '../../lib/config/runtime-env';
 import { seedUsers } from '../../lib/local/seed-users';
-import { accessToken, emulatorSigningKey } from '../../fixtures/token-factory';
+import { expiredEmulatorToken } from '../../fixtures/token-factory';
 import { send, sendJson } from '../support/http';
 import { runCli, startLocalProcess, type LocalProcess } from '../support/local-process';
 
@@ -195,25 +195,11 @@ describe('a revoked, expired or deleted user’s token changes nothing at /auth/
     expect([await call(session.access_token), await refresh(session)]).toEqual([200, 200]);
   });
 
-  it.each(['access', 'id'])('an expired %s token (signed by the emulator’s own key)', async (tokenUse) => {
+  it.each(['access', 'id'] as const)('an expired %s token (signed by the emulator’s own key)', async (tokenUse) => {
     const session = await login(await newUser());
-    const { sub, username, jti } = claimsOf(session.access_token);
-    const now = Math.floor(Date.now() / 1000);
-    const clientId = local.outputs.UserPoolClientId;
-    const expired = accessToken({
-      issuer: local.outputs.UserPoolProviderUrl,
-      clientId,
-      key: emulatorSigningKey(),
-      sub: String(sub),
-      username: String(username),
-      claims: {
-        iat: now - 3700,
-        exp: now - 100,
-        jti,
-        origin_jti: undefined,
-        ...(tokenUse === 'id' ? { token_use: 'id', aud: clientId, client_id: undefined } : {}),
-      },
-    });
+    const { sub, jti } = claimsOf(session.access_token);
+    const pool = { issuer: local.outputs.UserPoolProviderUrl, clientId: local.outputs.UserPoolClientId };
+    const expired = expiredEmulatorToken(pool, claimsOf(session.access_token), tokenUse);
     for (const body of [{ everywhere: true }, { refreshToken: session.refresh_token }])
       expect((await logout(expired, body)).status).toBe(401);
     expect(await stored(`user#${String(sub)}`)).toBeUndefined();

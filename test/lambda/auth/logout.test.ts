@@ -12,7 +12,7 @@ import { createUser } from '../../../lib/cognito/users';
 import { createBackend, type BackendHandler } from '../../../lambda/shared/backend';
 import { createDocumentClient } from '../../../lambda/shared/dynamodb-client';
 import { ENV } from '../../../lib/config/runtime-env';
-import { accessToken, emulatorSigningKey, makeSigningKey } from '../../../fixtures/token-factory';
+import { accessToken, expiredEmulatorToken, makeSigningKey } from '../../../fixtures/token-factory';
 import { startLocalStore, type LocalStore } from '../../../fixtures/local-dynamo';
 import { backendEnv, startTestEmulator, type TestEmulator } from '../../support/emulator';
 import { freePort } from '../../support/local-process';
@@ -253,24 +253,10 @@ describe('a token that is revoked, expired or whose user is gone changes nothing
     expect(await records(tokens)).toEqual([undefined, undefined]);
   });
 
-  it.each(['access', 'id'])('an expired %s token signed by the emulator’s own key', async (tokenUse) => {
+  it.each(['access', 'id'] as const)('an expired %s token signed by the emulator’s own key', async (tokenUse) => {
     const tokens = await login();
-    const { sub, username, jti } = claimsOf(tokens.access_token);
-    const now = Math.floor(Date.now() / 1000);
-    const expired = accessToken({
-      issuer: emulator.pool.issuer,
-      clientId: emulator.pool.userPoolClientId,
-      key: emulatorSigningKey(),
-      sub: String(sub),
-      username: String(username),
-      claims: {
-        iat: now - 3700,
-        exp: now - 100,
-        jti,
-        origin_jti: undefined,
-        ...(tokenUse === 'id' ? { token_use: 'id', aud: emulator.pool.userPoolClientId, client_id: undefined } : {}),
-      },
-    });
+    const pool = { issuer: emulator.pool.issuer, clientId: emulator.pool.userPoolClientId };
+    const expired = expiredEmulatorToken(pool, claimsOf(tokens.access_token), tokenUse);
     const before = await records(tokens);
     for (const body of [everywhere, { refreshToken: tokens.refresh_token }])
       expect((await logout(`Bearer ${expired}`, body)).statusCode).toBe(401);
