@@ -261,6 +261,7 @@ const ADMIN_USERS_COGNITO_ACTIONS = [
   'cognito-idp:ListUsers',
   'cognito-idp:AdminGetUser',
   'cognito-idp:AdminDeleteUser',
+  'cognito-idp:ListUsersInGroup',
 ];
 
 describe('least privilege', () => {
