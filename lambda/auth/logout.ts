@@ -1,15 +1,19 @@
 /**
  * POST /auth/logout (public: the handler verifies the Bearer access token itself, as the
- * authorizer would, minus the revocation check, so a repeated logout is still a 200):
- *   {} or { "refreshToken" } (or `refresh_token`, or the refresh cookie) → this session: the
- *     session is recorded as revoked (the authorizer rejects its tokens within the bound) and the
- *     refresh token is revoked at Cognito (`RevokeToken`);
- *   { "everywhere": true } → every session of the user: Cognito `GlobalSignOut` with the access
- *     token, and every token issued before now recorded as revoked.
- * 200 `{ "revoked": "session" | "everywhere" }` and the refresh cookie cleared; 401 for a bad token.
+ * authorizer would, then asks the revocation store and Cognito whether it still stands):
+ *   { "refreshToken" } (or `refresh_token`, or the refresh cookie) → this session: the session is
+ *     recorded as revoked (the authorizer rejects its tokens within the bound) and the refresh
+ *     token is revoked at Cognito (`RevokeToken`), so no path yields new tokens for it. Without the
+ *     refresh token a session logout is a 400: it could not end the session.
+ *   { "everywhere": true } → every session of the user: Cognito `AdminUserGlobalSignOut` (every
+ *     refresh token of the user, on every path), and every token issued before now recorded as
+ *     revoked (the user's cut-off, kept a refresh-token lifetime).
+ * 200 `{ "revoked": "session" | "everywhere" }` and the refresh cookie cleared. 401, with nothing
+ * done, for a token the API would refuse and for one that is revoked or whose user is gone.
  */
 import {
-  GlobalSignOutCommand,
+  AdminGetUserCommand,
+  AdminUserGlobalSignOutCommand,
   RevokeTokenCommand,
   type CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
@@ -20,18 +24,15 @@ import { cognitoErrorResult } from '../shared/cognito-errors';
 import { badRequest, headerValue, isResult, json, parseJsonBody, stringField } from '../shared/http';
 import type { JsonObject } from '../shared/json';
 import type { Logger } from '../shared/logger';
-import type { RevocationStore } from '../shared/revocation-store';
+import type { RevocableToken, RevocationStore } from '../shared/revocation-store';
 import { StoreError, storeErrorResult } from '../shared/store-error';
 import { clearRefreshCookie, refreshCookieFrom } from './refresh-cookie';
 
 /** What logout needs to know about a verified access token. */
-export interface VerifiedSession {
-  readonly sub: string;
+export interface VerifiedSession extends RevocableToken {
   readonly username: string;
-  /** `origin_jti` (Cognito), else the token's own `jti` (the emulator); lib/config/revocation.ts › sessionIdOf. */
-  readonly sessionId: string | undefined;
-  /** The verified access token itself (GlobalSignOut is called with it). */
-  readonly accessToken: string;
+  /** Every Cognito access token names its session (`origin_jti`, else its own `jti`). */
+  readonly sessionId: string;
 }
 
 /** Verifies an Authorization header as the authorizer does; rejects for anything it would not accept. */
@@ -39,12 +40,14 @@ export type SessionVerifier = (authorizationHeader: string | undefined) => Promi
 
 export interface LogoutDeps {
   readonly cognito: CognitoIdentityProviderClient;
+  readonly userPoolId: string;
   readonly userPoolClientId: string;
   readonly verifySession: SessionVerifier;
   readonly revocations: RevocationStore;
   /**
-   * The identity service is the local emulator, which has no GlobalSignOut: its "Unsupported"
-   * answer then leaves the sign-out to the revocation store alone.
+   * The identity service is the local emulator. cognito-local 5.3 has no AdminUserGlobalSignOut:
+   * its "Unsupported" answer then leaves the sign-out to the revocation store and the refresh
+   * check alone. A local Cognito that has it is simply called like AWS's.
    */
   readonly identityServiceIsEmulator: boolean;
   /** Epoch milliseconds. */
@@ -60,6 +63,17 @@ const NOTHING_TO_REVOKE = new Set([
   'UnsupportedTokenTypeException',
 ]);
 const { unauthorized: UNAUTHORIZED } = GATEWAY_RESPONSES;
+/** A user deleted between the check and the sign-out is refused like one deleted before. */
+const USER_GONE: Readonly<Record<string, [number, string]>> = {
+  UserNotFoundException: [UNAUTHORIZED.statusCode, UNAUTHORIZED.body.message],
+};
+export const REFRESH_TOKEN_REQUIRED =
+  'A session logout needs the session’s refresh token (refreshToken in the body, or the refresh_token cookie): without it the session could still get new tokens. To end every session, send {"everywhere":true}';
+
+const unauthorized = (reason: string): Audited => ({
+  result: json(UNAUTHORIZED.statusCode, UNAUTHORIZED.body),
+  reason,
+});
 
 export async function logout(event: APIGatewayProxyEvent, deps: LogoutDeps, logger: Logger): Promise<Audited> {
   const request = logoutRequest(event);
@@ -68,14 +82,17 @@ export async function logout(event: APIGatewayProxyEvent, deps: LogoutDeps, logg
   try {
     session = await deps.verifySession(headerValue(event, 'authorization'));
   } catch {
-    return { result: json(UNAUTHORIZED.statusCode, UNAUTHORIZED.body), reason: 'TOKEN_REJECTED' };
+    return unauthorized('TOKEN_REJECTED');
   }
   const done = (result: Audited): Audited => ({ actor: session.sub, target: session.username, ...result });
+  if (request.scope === 'session' && !request.refreshToken)
+    return done({ result: badRequest(REFRESH_TOKEN_REQUIRED), reason: 'REFRESH_TOKEN_MISSING' });
   try {
     const failed =
-      request.scope === 'everywhere'
+      (await spentToken(deps, logger, session)) ??
+      (request.scope === 'everywhere'
         ? await signOutEverywhere(deps, logger, session)
-        : await revokeSession(deps, session);
+        : await deps.revocations.revokeSession(session.sub, session.sessionId).then(() => undefined));
     if (failed) return done(failed);
     if (request.refreshToken) {
       const refused = await revokeRefreshToken(deps, logger, request.refreshToken);
@@ -111,16 +128,38 @@ function logoutRequest(
   return { scope: everywhere ? 'everywhere' : 'session', refreshToken: refreshToken ?? refreshCookieFrom(event) };
 }
 
-async function revokeSession(deps: LogoutDeps, session: VerifiedSession): Promise<Audited | undefined> {
-  // Every Cognito token has a jti; a verified token without one was not issued by this pool's kind.
-  if (!session.sessionId) return { result: badRequest('The access token names no session (no origin_jti or jti)') };
-  await deps.revocations.revokeSession(session.sub, session.sessionId);
-  return undefined;
+/**
+ * A token that is revoked (a stolen session its owner logged out, a user signed out everywhere or
+ * deleted) or whose user no longer exists (deleted outside the API, or deleted and re-created
+ * under the same name: another `sub`) may not sign anyone out: 401, nothing recorded, nothing
+ * revoked.
+ */
+async function spentToken(deps: LogoutDeps, logger: Logger, session: VerifiedSession): Promise<Audited | undefined> {
+  if (await deps.revocations.isRevoked(session)) return unauthorized('TOKEN_REVOKED');
+  try {
+    const user = await deps.cognito.send(
+      new AdminGetUserCommand({ UserPoolId: deps.userPoolId, Username: session.username }),
+    );
+    const sub = user.UserAttributes?.find((attribute) => attribute.Name === 'sub')?.Value;
+    return sub === session.sub ? undefined : unauthorized('USER_NOT_FOUND');
+  } catch (error) {
+    if (error instanceof Error && error.name === 'UserNotFoundException') return unauthorized('USER_NOT_FOUND');
+    return { result: cognitoErrorResult(error, logger, 'AdminGetUser') };
+  }
 }
 
 /**
- * Cognito's GlobalSignOut, then the user's cut-off. Token times are whole seconds, so the cut-off is
- * the next whole second and the answer waits for it: every token issued before the sign-out is
+ * The seam between the local emulator and Cognito: only the loopback emulator may answer a global
+ * sign-out with "Unsupported" (cognito-local 5.3 has none); anywhere else that answer is a failure.
+ */
+function globalSignOutUnsupportedLocally(deps: LogoutDeps, error: unknown): boolean {
+  return deps.identityServiceIsEmulator && error instanceof Error && error.name === 'Unsupported';
+}
+
+/**
+ * Cognito's AdminUserGlobalSignOut (IAM-granted to this function alone: it works whatever scopes
+ * the presented token has), then the user's cut-off. Token times are whole seconds, so the cut-off
+ * is the next whole second and the answer waits for it: every token issued before the sign-out is
  * revoked, and one issued after the answer (a fresh login) is not.
  */
 async function signOutEverywhere(
@@ -129,22 +168,15 @@ async function signOutEverywhere(
   session: VerifiedSession,
 ): Promise<Audited | undefined> {
   try {
-    await deps.cognito.send(new GlobalSignOutCommand({ AccessToken: session.accessToken }));
+    await deps.cognito.send(
+      new AdminUserGlobalSignOutCommand({ UserPoolId: deps.userPoolId, Username: session.username }),
+    );
   } catch (error) {
-    const name = error instanceof Error ? error.name : 'UnknownError';
-    if (deps.identityServiceIsEmulator && name === 'Unsupported') {
-      logger.log('WARN', 'global sign-out not supported by the identity service', {
-        reason: 'GLOBAL_SIGN_OUT_UNSUPPORTED',
-      });
-    } else if (name === 'NotAuthorizedException') {
-      // The token was already signed out there (a repeated sign-out), or lacks the scope
-      // aws.cognito.signin.user.admin (Hosted UI tokens): the store and the refresh check carry it.
-      logger.log('WARN', 'global sign-out refused by the identity service', {
-        reason: 'GLOBAL_SIGN_OUT_NOT_AUTHORIZED',
-      });
-    } else {
-      return { result: cognitoErrorResult(error, logger, 'GlobalSignOut') };
-    }
+    if (!globalSignOutUnsupportedLocally(deps, error))
+      return { result: cognitoErrorResult(error, logger, 'AdminUserGlobalSignOut', USER_GONE) };
+    logger.log('WARN', 'global sign-out not supported by the identity service', {
+      reason: 'GLOBAL_SIGN_OUT_UNSUPPORTED',
+    });
   }
   const cutOff = Math.ceil(deps.now() / 1000);
   await deps.revocations.revokeUser(session.sub, cutOff);

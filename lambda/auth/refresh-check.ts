@@ -1,7 +1,9 @@
 /**
- * A refresh must not revive a session its user signed out of everywhere. In AWS Cognito's
- * GlobalSignOut already revokes the refresh tokens; the local emulator has no GlobalSignOut, so the
- * revocation store carries the sign-out alone: the auth handler asks it after Cognito answered.
+ * A refresh must not revive a session its user signed out of everywhere, for as long as a refresh
+ * token lives (the user's cut-off is kept that long: lib/config/revocation.ts › revocationRetention).
+ * In AWS, AdminUserGlobalSignOut already revokes the refresh tokens on every path; cognito-local 5.3
+ * has no global sign-out, so locally the revocation store carries it: the auth handler asks it
+ * after Cognito answered.
  */
 import { RevokeTokenCommand } from '@aws-sdk/client-cognito-identity-provider';
 import type { Audited } from '../shared/audit';
@@ -46,7 +48,7 @@ export async function refusedAfterSignOut(
     return { ...storeErrorResult(error, 'Revocation store unavailable: retry'), actor: sub };
   }
   if (revokedBefore === undefined || began >= revokedBefore) return undefined;
-  // Cognito would keep accepting it (the emulator has no GlobalSignOut): revoke it there too.
+  // The emulator would keep accepting it (it has no global sign-out): revoke it there too.
   await deps.cognito
     .send(new RevokeTokenCommand({ ClientId: deps.userPoolClientId, Token: refreshToken }))
     .catch(() => undefined);

@@ -1,7 +1,7 @@
 /**
  * Verifies the Bearer access token of POST /auth/logout exactly as the authorizer does (the same
  * parser, verifier, keys and limits, from the same AUTHORIZER_CONFIG), so logout accepts what the
- * API accepts. It does not ask the revocation store: logging out twice is not an error.
+ * API accepts; logout then asks the revocation store itself (lambda/auth/logout.ts).
  */
 import type { RuntimeEnv } from '../../lib/config/runtime-env';
 import { parseAuthorizationHeader } from '../authorizer/parse';
@@ -16,8 +16,11 @@ export function createSessionVerifier(env: RuntimeEnv): SessionVerifier {
   return async (header) => {
     const accessToken = parseAuthorizationHeader(header, settings.maxHeaderBytes);
     const claims = await verifier.verify(accessToken);
-    // GlobalSignOut takes an access token; an ID token (if the API accepts them) names no session to end there.
+    // Logout ends the session an access token names; an ID token (if the API accepts them) is refused here.
     if (claims.tokenUse !== 'access') throw new TokenRejectedError('WRONG_TOKEN_USE', 'Logout needs the access token');
-    return { sub: claims.sub, username: claims.username, sessionId: claims.sessionId, accessToken };
+    const { sub, username, sessionId, issuedAt } = claims;
+    // Every Cognito token carries a jti: one without names no session and was not issued by a pool of this kind.
+    if (sessionId === undefined) throw new TokenRejectedError('BAD_CLAIMS', 'The access token names no session');
+    return { sub, username, sessionId, issuedAt };
   };
 }

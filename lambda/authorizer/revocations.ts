@@ -11,7 +11,7 @@
  * (`REVOCATION_UNAVAILABLE`), or lets the token pass unchecked with `failOpen`; after a failed
  * read the next one waits a second, so a store outage does not turn into a read per request.
  */
-import type { Revocation } from '../../lib/config/revocation';
+import { tokenRelevantUntil, type Revocation } from '../../lib/config/revocation';
 import { createKeyFilter } from './key-filter';
 import { TokenRejectedError } from './reasons';
 import type { RevocationFeed } from './revocation-feed';
@@ -19,7 +19,11 @@ import type { RevocationFeed } from './revocation-feed';
 export interface RevocationSettings {
   /** At most this old, the in-memory copy answers without a read (0: read for every decision). */
   readonly refreshMs: number;
-  /** How long a revocation lives (the first pull reads this far back). */
+  /**
+   * How long a revocation can affect a token (lib/config/revocation.ts › revocationRetentionSeconds):
+   * a full pull reads this far back, and an entry is kept no longer after it was recorded, however
+   * long the store keeps it (a user's cut-off lives a refresh-token lifetime there).
+   */
   readonly retentionSeconds: number;
   /** When the store cannot be read: true lets verified tokens pass unchecked, false rejects them. */
   readonly failOpen: boolean;
@@ -82,10 +86,11 @@ export function createRevocationCheck(
 
   const apply = (revocations: readonly Revocation[], nowSeconds: number): void => {
     for (const revocation of revocations) {
-      if (revocation.expiresAt < nowSeconds) continue;
-      if (revocation.kind === 'session') sessions.set(revocation.sessionId, revocation.expiresAt);
+      const until = tokenRelevantUntil(revocation, settings.retentionSeconds);
+      if (until < nowSeconds) continue;
+      if (revocation.kind === 'session') sessions.set(revocation.sessionId, until);
       else if ((users.get(revocation.sub)?.before ?? -Infinity) < revocation.revokedBefore)
-        users.set(revocation.sub, { before: revocation.revokedBefore, expiresAt: revocation.expiresAt });
+        users.set(revocation.sub, { before: revocation.revokedBefore, expiresAt: until });
     }
     for (const [id, expiresAt] of sessions) if (expiresAt < nowSeconds) sessions.delete(id);
     for (const [sub, user] of users) if (user.expiresAt < nowSeconds) users.delete(sub);

@@ -5,22 +5,29 @@
  * delete their own account (the target is looked up and compared by `sub`, whatever name `{id}` used).
  * Before the user is deleted, every token they hold is recorded as revoked (by `sub`, in the
  * revocation store): the authorizer rejects them within the bound instead of until they expire.
- * Every call writes one audit line: who, what, whom, how it ended.
+ * Deleting a member of admin-group holds the admin-deletion lock (lambda/admin/admin-deletion-lock.ts)
+ * and never removes the group's last enabled member: a second such deletion at the same time, and
+ * deleting the last admin, are 409s. Every call writes one audit line: who, what, whom, how it ended.
  */
 import {
   AdminDeleteUserCommand,
   AdminGetUserCommand,
   ListUsersCommand,
+  ListUsersInGroupCommand,
   type AdminGetUserCommandOutput,
   type CognitoIdentityProviderClient,
   type UserType,
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { ADMIN_GROUP } from '../../lib/config/app-config';
+import { ENV, requireEnv } from '../../lib/config/runtime-env';
+import { createAdminDeletionLock, type AdminDeletionLock } from '../admin/admin-deletion-lock';
 import { audit, type Audited } from '../shared/audit';
 import { createBackend, type BackendDefinition } from '../shared/backend';
 import { readBackendEnv } from '../shared/backend-env';
 import { createCognitoClient } from '../shared/cognito-client';
 import { cognitoErrorResult } from '../shared/cognito-errors';
+import { createDocumentClient } from '../shared/dynamodb-client';
 import { badRequest, json } from '../shared/http';
 import type { Logger } from '../shared/logger';
 import { revocationStoreFromEnv, type RevocationStore } from '../shared/revocation-store';
@@ -30,6 +37,7 @@ interface AdminUsersDeps {
   readonly userPoolId: string;
   readonly cognito: CognitoIdentityProviderClient;
   readonly revocations: RevocationStore;
+  readonly adminDeletions: AdminDeletionLock;
 }
 
 /** Who is calling, as the authorizer verified them. */
@@ -49,6 +57,10 @@ export const adminUsersBackend: BackendDefinition<AdminUsersDeps> = {
     userPoolId: readBackendEnv(env).userPoolId,
     cognito: createCognitoClient(env),
     revocations: revocationStoreFromEnv(env),
+    adminDeletions: createAdminDeletionLock({
+      client: createDocumentClient(env),
+      tableName: requireEnv(env, ENV.revocationsTable),
+    }),
   }),
   async handle(event, deps, { logger }) {
     const deleting = event.httpMethod === 'DELETE';
@@ -93,12 +105,8 @@ async function listUsers({ cognito, userPoolId }: AdminUsersDeps, logger: Logger
   return { result: json(200, { users }) };
 }
 
-async function deleteUser(
-  { cognito, userPoolId, revocations }: AdminUsersDeps,
-  logger: Logger,
-  caller: Caller,
-  id: string,
-): Promise<Audited> {
+async function deleteUser(deps: AdminUsersDeps, logger: Logger, caller: Caller, id: string): Promise<Audited> {
+  const { cognito, userPoolId } = deps;
   if (!USERNAME_PATTERN.test(id)) return { result: badRequest('id must be a username of 1 to 128 characters') };
   let user: AdminGetUserCommandOutput;
   try {
@@ -113,21 +121,66 @@ async function deleteUser(
       reason: 'SELF_DELETE',
     };
   }
-  if (!sub) return { result: json(502, { message: 'Identity service returned a user without a sub' }) };
+  if (!sub || !user.Username)
+    return { result: json(502, { message: 'Identity service returned a user without a sub' }) };
+  const target = { sub, username: user.Username, id };
   try {
-    // Recorded first: if the store fails, nothing is deleted and the admin can retry.
-    await revocations.revokeUser(sub);
+    const admins = await adminUsernames(deps);
+    if (!admins.has(target.username)) return await revokeAndDelete(deps, logger, target);
+    const done = await deps.adminDeletions.whileHeld(async () => {
+      // Counted again under the lock: only now can no other admin deletion change the group.
+      const others = await adminUsernames(deps);
+      others.delete(target.username);
+      return others.size > 0
+        ? revokeAndDelete(deps, logger, target)
+        : conflict(`Deleting ${id} would leave ${ADMIN_GROUP} without a member: add another admin first`, 'LAST_ADMIN');
+    });
+    return (
+      done ??
+      conflict(
+        `Another admin is being deleted right now: ${id} was not deleted, retry in a moment`,
+        'ADMIN_DELETION_BUSY',
+      )
+    );
   } catch (error) {
-    if (!(error instanceof StoreError)) throw error;
-    logger.log('ERROR', 'revocation store failed', { operation: error.operation, error: error.errorName });
-    return storeErrorResult(error, 'Revocation store unavailable: the user was not deleted, retry');
+    if (error instanceof StoreError) {
+      logger.log('ERROR', 'revocation store failed', { operation: error.operation, error: error.errorName });
+      return storeErrorResult(error, 'Revocation store unavailable: the user was not deleted, retry');
+    }
+    return { result: cognitoErrorResult(error, logger, 'ListUsersInGroup') };
   }
+}
+
+const conflict = (message: string, reason: string): Audited => ({ result: json(409, { message }), reason });
+
+/** The usernames of admin-group's enabled members (a disabled admin cannot sign in to administer anything). */
+async function adminUsernames({ cognito, userPoolId }: AdminUsersDeps): Promise<Set<string>> {
+  const usernames = new Set<string>();
+  let nextToken: string | undefined;
+  do {
+    const page = await cognito.send(
+      new ListUsersInGroupCommand({ UserPoolId: userPoolId, GroupName: ADMIN_GROUP, Limit: 60, NextToken: nextToken }),
+    );
+    for (const member of page.Users ?? [])
+      if (member.Username && member.Enabled !== false) usernames.add(member.Username);
+    nextToken = page.NextToken;
+  } while (nextToken);
+  return usernames;
+}
+
+/** Records every token of the user as revoked, then deletes the user: if the store fails, nothing is deleted. */
+async function revokeAndDelete(
+  { cognito, userPoolId, revocations }: AdminUsersDeps,
+  logger: Logger,
+  target: { readonly sub: string; readonly username: string; readonly id: string },
+): Promise<Audited> {
+  await revocations.revokeUser(target.sub);
   try {
-    await cognito.send(new AdminDeleteUserCommand({ UserPoolId: userPoolId, Username: user.Username ?? id }));
+    await cognito.send(new AdminDeleteUserCommand({ UserPoolId: userPoolId, Username: target.username }));
   } catch (error) {
     return { result: cognitoErrorResult(error, logger, 'AdminDeleteUser') };
   }
-  return { result: json(200, { deleted: id }) };
+  return { result: json(200, { deleted: target.id }) };
 }
 
 function summary(user: UserType) {

@@ -41,9 +41,10 @@ interface AuthDeps extends LogoutDeps {
 }
 
 function readAuthDeps(env: RuntimeEnv): AuthDeps {
-  const { userPoolClientId, tokenEndpoint, callbackUrls, refreshTokenDays } = readAuthEnv(env);
+  const { userPoolId, userPoolClientId, tokenEndpoint, callbackUrls, refreshTokenDays } = readAuthEnv(env);
   return {
     cognito: createCognitoClient(env),
+    userPoolId,
     userPoolClientId,
     tokenEndpoint,
     callbackUrls,

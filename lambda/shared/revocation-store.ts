@@ -1,18 +1,22 @@
 /**
  * The writers' side of the revocation store (lib/config/revocation.ts is the item contract):
  * POST /auth/logout records a session or a sign-out, DELETE /api/admin/users/{id} records that a
- * user's tokens are all revoked, and a refresh asks whether its user signed out since. Each item
- * expires once no token it covers can still be valid. The authorizer reads the same items through
- * the feed index (lambda/authorizer/revocations.ts).
+ * user's tokens are all revoked, a refresh asks whether its user signed out since, and logout
+ * whether its own token is revoked. Each item expires once nothing it covers can still be used: a
+ * session with the access tokens, a user's cut-off with the refresh tokens (lib/config/revocation.ts
+ * › RevocationRetention). The authorizer reads the same items through the feed index
+ * (lambda/authorizer/revocations.ts).
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
   REVOCATION_ATTRIBUTES,
   fromRevocationItem,
+  revocationExpiresAt,
   revocationId,
   toRevocationItem,
   type Revocation,
+  type RevocationRetention,
 } from '../../lib/config/revocation';
 import { ENV, requireEnv, type RuntimeEnv } from '../../lib/config/runtime-env';
 import { createDocumentClient } from './dynamodb-client';
@@ -23,28 +27,53 @@ export interface RevocationStore {
   revokeSession(sub: string, sessionId: string): Promise<void>;
   /**
    * Revokes every token of the user issued (`iat`) before `before`, epoch seconds; without it,
-   * every token of the user (a deleted user). Never moves a recorded cut-off back.
+   * every token of the user (a deleted user: every token issued up to one token window from now).
+   * Never moves a recorded cut-off back.
    */
   revokeUser(sub: string, before?: number): Promise<void>;
   /** The user's recorded cut-off, epoch seconds, if one is still live. */
   userRevokedBefore(sub: string): Promise<number | undefined>;
+  /** Whether a verified token is revoked, read consistently (its session's item, its user's cut-off). */
+  isRevoked(token: RevocableToken): Promise<boolean>;
+}
+
+/** What names a token in the store. */
+export interface RevocableToken {
+  readonly sub: string;
+  /** `iat`, epoch seconds. */
+  readonly issuedAt: number;
+  readonly sessionId: string | undefined;
 }
 
 export interface RevocationStoreOptions {
   readonly client: DynamoDBDocumentClient;
   readonly tableName: string;
-  /** How long an item is kept (lib/config/revocation.ts › revocationRetentionSeconds). */
-  readonly retentionSeconds: number;
+  /** How long each kind of item is kept (lib/config/revocation.ts › revocationRetention). */
+  readonly retention: RevocationRetention;
   /** Epoch milliseconds. @default Date.now */
   readonly now?: () => number;
 }
 
 export function createRevocationStore(options: RevocationStoreOptions): RevocationStore {
-  const { client, tableName, retentionSeconds } = options;
+  const { client, tableName, retention } = options;
   const now = options.now ?? Date.now;
-  const stamps = () => {
+  const stamps = (kind: Revocation['kind']) => {
     const revokedAt = now();
-    return { revokedAt, expiresAt: Math.ceil(revokedAt / 1000) + retentionSeconds };
+    return { revokedAt, expiresAt: revocationExpiresAt(kind, revokedAt, retention) };
+  };
+  const read = async (id: string): Promise<Revocation | undefined> => {
+    const answer = await callStore('GetItem', () =>
+      client.send(
+        new GetCommand({ TableName: tableName, Key: { [REVOCATION_ATTRIBUTES.id]: id }, ConsistentRead: true }),
+      ),
+    );
+    const revocation = answer.Item && fromRevocationItem(answer.Item);
+    // DynamoDB deletes expired items days late (the local one never): expiry is checked here.
+    return revocation && revocation.expiresAt >= Math.floor(now() / 1000) ? revocation : undefined;
+  };
+  const userRevokedBefore = async (sub: string): Promise<number | undefined> => {
+    const revocation = await read(revocationId({ kind: 'user', sub }));
+    return revocation?.kind === 'user' ? revocation.revokedBefore : undefined;
   };
   const put = (revocation: Revocation, condition?: { expression: string; values: Record<string, number> }) =>
     callStore('PutItem', () =>
@@ -64,13 +93,13 @@ export function createRevocationStore(options: RevocationStoreOptions): Revocati
 
   return {
     async revokeSession(sub, sessionId) {
-      await put({ kind: 'session', sub, sessionId, ...stamps() });
+      await put({ kind: 'session', sub, sessionId, ...stamps('session') });
     },
 
     async revokeUser(sub, before) {
-      const { revokedAt, expiresAt } = stamps();
-      // Without a cut-off: every token issued before the item expires, i.e. every token the user still has.
-      const revokedBefore = before ?? expiresAt;
+      const { revokedAt, expiresAt } = stamps('user');
+      // Without a cut-off: every token issued up to one token window ahead (a login racing the deletion included).
+      const revokedBefore = before ?? Math.ceil(revokedAt / 1000) + retention.tokenSeconds;
       const condition = {
         // Written unless a live item already revokes at least as much.
         expression: 'attribute_not_exists(#id) OR revokedBefore < :before OR #expiresAt < :now',
@@ -83,35 +112,33 @@ export function createRevocationStore(options: RevocationStoreOptions): Revocati
       }
     },
 
-    async userRevokedBefore(sub) {
-      const answer = await callStore('GetItem', () =>
-        client.send(
-          new GetCommand({
-            TableName: tableName,
-            Key: { [REVOCATION_ATTRIBUTES.id]: revocationId({ kind: 'user', sub }) },
-            ConsistentRead: true,
-          }),
-        ),
-      );
-      const revocation = answer.Item && fromRevocationItem(answer.Item);
-      // DynamoDB deletes expired items days late (the local one never): expiry is checked here.
-      if (revocation?.kind !== 'user' || revocation.expiresAt < Math.floor(now() / 1000)) return undefined;
-      return revocation.revokedBefore;
+    userRevokedBefore,
+
+    async isRevoked(token) {
+      const [before, session] = await Promise.all([
+        userRevokedBefore(token.sub),
+        token.sessionId === undefined ? undefined : read(revocationId({ kind: 'session', sessionId: token.sessionId })),
+      ]);
+      return (before !== undefined && token.issuedAt < before) || session?.kind === 'session';
     },
   };
 }
 
-/** The store as the functions' environment names it (REVOCATIONS_TABLE_NAME, REVOCATION_RETENTION_SECONDS). */
+/** The store as the functions' environment names it (REVOCATIONS_TABLE_NAME, REVOCATION_RETENTION_SECONDS, REVOCATION_USER_RETENTION_SECONDS). */
 export function revocationStoreFromEnv(env: RuntimeEnv): RevocationStore {
-  const retentionSeconds = Number(requireEnv(env, ENV.revocationRetentionSeconds));
-  if (!Number.isSafeInteger(retentionSeconds) || retentionSeconds <= 0) {
-    throw new Error(
-      `Environment variable ${ENV.revocationRetentionSeconds} must be a positive whole number of seconds`,
-    );
-  }
   return createRevocationStore({
     client: createDocumentClient(env),
     tableName: requireEnv(env, ENV.revocationsTable),
-    retentionSeconds,
+    retention: {
+      tokenSeconds: positiveSeconds(env, ENV.revocationRetentionSeconds),
+      userSeconds: positiveSeconds(env, ENV.revocationUserRetentionSeconds),
+    },
   });
+}
+
+function positiveSeconds(env: RuntimeEnv, name: string): number {
+  const seconds = Number(requireEnv(env, name));
+  if (!Number.isSafeInteger(seconds) || seconds <= 0)
+    throw new Error(`Environment variable ${name} must be a positive whole number of seconds`);
+  return seconds;
 }

@@ -173,6 +173,9 @@ async function revokeAtApi(context: CliContext, saved: SavedTokens, everywhere: 
       saved.expiresAt - EXPIRY_MARGIN_SECONDS <= Date.now() / 1000 && saved.refreshToken
         ? await refresh(context, saved)
         : saved;
+    // The API ends a session only with its refresh token (else the refresh token would keep working).
+    if (!everywhere && !current.refreshToken)
+      return `${what}: no refresh token is saved, and ending a session needs it (logout --everywhere ends every session)`;
     const body = {
       ...(current.refreshToken ? { refreshToken: current.refreshToken } : {}),
       ...(everywhere ? { everywhere: true } : {}),

@@ -1,9 +1,26 @@
 /**
- * Saved tokens, like the seed's Go client: a JSON file readable by its owner only (0600).
- * A file with wider permissions is tightened with a warning; a corrupted one is an error
- * that says how to recover.
+ * Saved tokens, like the seed's Go client: a JSON file readable by its owner only (0600). Each save
+ * writes a new file (created exclusively, never through a symbolic link) and renames it over the
+ * old one, so a reader sees the old tokens or the new, a link planted at the path is replaced rather
+ * than followed, and a pre-existing file (with whatever mode or other names it has) is never
+ * written into. A file with wider permissions is tightened with a warning; a corrupted one, or a
+ * symbolic link, is an error that says how to recover.
  */
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  fchmodSync,
+  fstatSync,
+  fsyncSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import { isJsonObject, safeJsonParse } from '../../lambda/shared/json';
 import { CliError } from './errors';
@@ -18,6 +35,7 @@ export interface SavedTokens {
 }
 
 const OWNER_ONLY = 0o600;
+const NEW_FILE = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
 
 export class TokenStore {
   constructor(
@@ -26,31 +44,70 @@ export class TokenStore {
   ) {}
 
   save(tokens: SavedTokens): void {
-    mkdirSync(path.dirname(this.file), { recursive: true, mode: 0o700 });
-    writeFileSync(this.file, `${JSON.stringify(tokens, null, 2)}\n`, { mode: OWNER_ONLY });
-    chmodSync(this.file, OWNER_ONLY); // writeFileSync keeps the mode of an existing file
+    const dir = path.dirname(this.file);
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const temporary = path.join(dir, `.${path.basename(this.file)}.${randomBytes(8).toString('hex')}.tmp`);
+    const fd = openSync(temporary, NEW_FILE, OWNER_ONLY);
+    try {
+      fchmodSync(fd, OWNER_ONLY); // the umask may have taken bits away, never added: set exactly
+      writeFileSync(fd, `${JSON.stringify(tokens, null, 2)}\n`);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    try {
+      renameSync(temporary, this.file);
+    } catch (error) {
+      rmSync(temporary, { force: true });
+      throw error;
+    }
   }
 
   load(): SavedTokens {
-    if (!existsSync(this.file))
+    if (!this.present())
       throw new CliError(
         `Not logged in (no tokens at ${this.file}): run \`npm run cli -- login --username U --password P\``,
       );
-    const mode = statSync(this.file).mode & 0o777;
-    if (mode !== OWNER_ONLY) {
-      this.warn(`warning: ${this.file} had permissions ${mode.toString(8)}; set to 600`);
-      chmodSync(this.file, OWNER_ONLY);
+    const fd = this.openForReading();
+    let text: string;
+    try {
+      const mode = fstatSync(fd).mode & 0o777;
+      if (mode !== OWNER_ONLY) {
+        this.warn(`warning: ${this.file} had permissions ${mode.toString(8)}; set to 600`);
+        fchmodSync(fd, OWNER_ONLY);
+      }
+      text = readFileSync(fd, 'utf8');
+    } finally {
+      closeSync(fd);
     }
-    const tokens = safeJsonParse(readFileSync(this.file, 'utf8'));
+    const tokens = safeJsonParse(text);
     if (!isSavedTokens(tokens))
       throw new CliError(`${this.file} is corrupted: run \`npm run cli -- logout\` and log in again`);
     return tokens;
   }
 
   clear(): boolean {
-    if (!existsSync(this.file)) return false;
+    if (!this.present()) return false;
     rmSync(this.file);
     return true;
+  }
+
+  /** Something is at the path (a symbolic link counts, even a dangling one). */
+  private present(): boolean {
+    return lstatSync(this.file, { throwIfNoEntry: false }) !== undefined;
+  }
+
+  /** Opens the file itself, never what a symbolic link at its path points to. */
+  private openForReading(): number {
+    try {
+      return openSync(this.file, constants.O_RDONLY | constants.O_NOFOLLOW);
+    } catch (error) {
+      if (error instanceof Error && 'code' in error && error.code === 'ELOOP')
+        throw new CliError(
+          `${this.file} is a symbolic link: tokens are never read through one; delete it and log in again`,
+        );
+      throw error;
+    }
   }
 }
 

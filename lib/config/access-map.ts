@@ -46,7 +46,7 @@ export const accessMap: readonly Route[] = [
   { method: 'POST', path: '/auth/login', access: 'public', handler: 'auth' },
   { method: 'POST', path: '/auth/refresh', access: 'public', handler: 'auth' },
   { method: 'POST', path: '/auth/token', access: 'public', handler: 'auth' },
-  // Public to the gateway: the handler verifies the Bearer token itself (a revoked one may log out again).
+  // Public to the gateway: the handler verifies the Bearer token itself (and refuses a revoked one).
   { method: 'POST', path: '/auth/logout', access: 'public', handler: 'auth', endsSession: true },
   { method: 'GET', path: '/api/profile', access: 'authenticated', handler: 'profile' },
   { method: 'GET', path: '/api/admin/users', access: ['admin-group'], handler: 'adminUsers' },

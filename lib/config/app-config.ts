@@ -19,6 +19,8 @@ export const STAGE_PATTERN = /^[a-z][a-z0-9]{0,15}$/;
 
 export const GROUP_NAMES = ['admin-group', 'reviewers-group', 'user-group'] as const;
 export type GroupName = (typeof GROUP_NAMES)[number];
+/** The group whose members manage users: the admin API never deletes its last member. */
+export const ADMIN_GROUP: GroupName = 'admin-group';
 
 export interface GroupConfig {
   readonly name: GroupName;

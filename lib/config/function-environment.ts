@@ -7,7 +7,7 @@
  */
 import { isPublic, type HandlerName, type Route, type RouteAccess } from './access-map';
 import { groupsByPrecedence, type AppConfig, type VerificationLimits } from './app-config';
-import { revocationRetentionSeconds } from './revocation';
+import { revocationRetention, revocationRetentionSeconds } from './revocation';
 import { ENV } from './runtime-env';
 import { TABLES, type TableDefinition } from './tables';
 
@@ -94,6 +94,14 @@ function recordsRevocations(handler: HandlerName): boolean {
   return access[handler]?.items.includes('PutItem') ?? false;
 }
 
+function revocationRetentionEnvironment(config: AppConfig): Record<string, string> {
+  const { tokenSeconds, userSeconds } = revocationRetention(config);
+  return {
+    [ENV.revocationRetentionSeconds]: String(tokenSeconds),
+    [ENV.revocationUserRetentionSeconds]: String(userSeconds),
+  };
+}
+
 /**
  * Every backend gets the pool, the CORS origins and the clock skew (it rejects expired tokens the
  * authorizer's cached answer still carries); those that record revocations also how long to keep
@@ -112,9 +120,7 @@ export function handlerEnvironment(
     [ENV.userPoolClientId]: pool.userPoolClientId,
     [ENV.allowedOrigins]: settings.allowedOrigins.join(','),
     [ENV.clockSkewSeconds]: String(config.authorizer.clockSkewSeconds),
-    ...(recordsRevocations(handler)
-      ? { [ENV.revocationRetentionSeconds]: String(revocationRetentionSeconds(config)) }
-      : {}),
+    ...(recordsRevocations(handler) ? revocationRetentionEnvironment(config) : {}),
   };
   if (handler !== 'auth') return common;
   return {

@@ -96,14 +96,53 @@ export function sessionIdOf(claims: { readonly origin_jti?: unknown; readonly jt
 }
 
 /**
- * How long a revocation must be kept: the longest lifetime of a token the authorizer accepts from
- * this pool (access tokens; ID tokens too if accepted) plus the clock skew. After that, every
- * token it covers has expired anyway.
+ * How long a revocation can still reject an access token: the longest lifetime of a token the
+ * authorizer accepts from this pool (access tokens; ID tokens too if accepted) plus the clock skew.
+ * After that, every token it covers has expired anyway.
  */
 export function revocationRetentionSeconds(config: AppConfig): number {
   const { accessTokenMinutes, idTokenMinutes } = config.tokens;
   const longestMinutes = Math.max(accessTokenMinutes, config.authorizer.acceptIdTokens ? idTokenMinutes : 0);
   return longestMinutes * 60 + config.authorizer.clockSkewSeconds;
+}
+
+/**
+ * How long each kind of item is kept, in seconds. A session item only ever rejects access (or ID)
+ * tokens, so it lives `tokenSeconds`. A user's cut-off also refuses the user's refresh tokens
+ * issued before it (`POST /auth/refresh`; the local Cognito, which has no global sign-out of its
+ * own), so it lives as long as a refresh token can: the refresh-token lifetime plus the skew. The
+ * authorizer still keeps and reloads an item only while it can affect a token (`tokenRelevantUntil`).
+ */
+export interface RevocationRetention {
+  readonly tokenSeconds: number;
+  readonly userSeconds: number;
+}
+
+export function revocationRetention(config: AppConfig): RevocationRetention {
+  const tokenSeconds = revocationRetentionSeconds(config);
+  const refreshSeconds = config.tokens.refreshTokenDays * 86_400 + config.authorizer.clockSkewSeconds;
+  return { tokenSeconds, userSeconds: Math.max(tokenSeconds, refreshSeconds) };
+}
+
+/** The TTL attribute (epoch seconds) of an item of `kind` recorded at `revokedAtMs`. */
+export function revocationExpiresAt(
+  kind: Revocation['kind'],
+  revokedAtMs: number,
+  retention: RevocationRetention,
+): number {
+  return Math.ceil(revokedAtMs / 1000) + (kind === 'user' ? retention.userSeconds : retention.tokenSeconds);
+}
+
+/**
+ * Until when (epoch seconds) a revocation can still reject an access or ID token: a token it
+ * covers was issued before it was recorded (a sign-out's cut-off is the next whole second; a
+ * deleted user's, one token window ahead, ends with its item's token window too), so it has
+ * expired `tokenSeconds` after `revokedAt`. The authorizer keeps an entry no longer than this, and
+ * its full reload reads only the items recorded within the last `tokenSeconds`: its copy stays
+ * one token window of revocations, however long the store keeps user cut-offs.
+ */
+export function tokenRelevantUntil(revocation: Revocation, tokenSeconds: number): number {
+  return Math.min(revocation.expiresAt, Math.ceil(revocation.revokedAt / 1000) + tokenSeconds);
 }
 
 /**

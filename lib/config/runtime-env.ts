@@ -39,10 +39,15 @@ export const ENV = {
   /** The revocation store (lib/config/tables.ts): read by the authorizer, written by logout and user deletion. */
   revocationsTable: 'REVOCATIONS_TABLE_NAME',
   /**
-   * How long a revocation is kept, in seconds: the longest lifetime of a token it may cover, plus
-   * the clock skew (lib/config/revocation.ts). Set on the functions that record revocations.
+   * How long a session revocation is kept, in seconds: the longest lifetime of a token it may
+   * cover, plus the clock skew (lib/config/revocation.ts). Set on the functions that record revocations.
    */
   revocationRetentionSeconds: 'REVOCATION_RETENTION_SECONDS',
+  /**
+   * How long a user's cut-off is kept, in seconds: the refresh-token lifetime plus the clock skew
+   * (it also refuses refresh tokens). Set on the functions that record revocations.
+   */
+  revocationUserRetentionSeconds: 'REVOCATION_USER_RETENTION_SECONDS',
   /**
    * The clock skew the authorizer tolerates, in seconds: every backend rejects a request whose
    * token (`exp` in the authorizer's context) has expired by more than this.

@@ -97,8 +97,9 @@ export const TABLES = {
       authorizer: { items: [], queryIndexes: [REVOCATION_FEED.name] },
       // Logout records sessions and sign-outs; a refresh checks its user's sign-out.
       auth: { items: ['GetItem', 'PutItem'] },
-      // Deleting a user records the user's revocation first.
-      adminUsers: { items: ['PutItem'] },
+      // Deleting a user records the user's revocation first; deleting an admin holds the admin-group
+      // lock meanwhile (lambda/admin/admin-deletion-lock.ts: a conditional put, a conditional delete).
+      adminUsers: { items: ['PutItem', 'DeleteItem'] },
     },
   },
 } as const satisfies Readonly<Record<string, TableDefinition>>;

@@ -136,9 +136,23 @@ export class AuthorizedApi extends Construct {
       callbackUrls: config.hostedUi.callbackUrls,
       allowedOrigins: cors.allowOrigins,
     });
+    // Logout: is the token's user still there (AdminGetUser), and sign-out everywhere on every refresh path
+    // whatever scopes the presented token has (AdminUserGlobalSignOut; GlobalSignOut needs aws.cognito.signin.user.admin).
+    this.handlers.auth?.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['cognito-idp:AdminGetUser', 'cognito-idp:AdminUserGlobalSignOut'],
+        resources: [props.userPool.userPoolArn],
+      }),
+    );
     this.handlers.adminUsers?.addToRolePolicy(
       new iam.PolicyStatement({
-        actions: ['cognito-idp:ListUsers', 'cognito-idp:AdminGetUser', 'cognito-idp:AdminDeleteUser'],
+        actions: [
+          'cognito-idp:ListUsers',
+          'cognito-idp:AdminGetUser',
+          'cognito-idp:AdminDeleteUser',
+          // Deleting an admin first counts admin-group's members: its last one is never deleted.
+          'cognito-idp:ListUsersInGroup',
+        ],
         resources: [props.userPool.userPoolArn],
       }),
     );

@@ -2,9 +2,9 @@
  * The Hosted UI demo page the local system serves at `/` and `/callback`: it runs the real
  * authorization-code + PKCE flow in the browser (seed 001) against the emulator's
  * /oauth2/authorize, exchanges the code through the API's POST /auth/token, then calls
- * /api/profile with the access token. Its sign-out revokes the session (POST /auth/logout, the
- * refresh cookie included), then goes to the Hosted UI's /logout with a registered logout URL —
- * served here at `/logout`, because the emulator has none.
+ * /api/profile with the access token. Its sign-out revokes the session (POST /auth/logout, always
+ * with the refresh cookie: without it the route refuses to end a session), then goes to the Hosted
+ * UI's /logout with a registered logout URL — served here at `/logout`, because the emulator has none.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DescribeUserPoolClientCommand } from '@aws-sdk/client-cognito-identity-provider';
@@ -107,10 +107,11 @@ const b64url = (bytes) => btoa(String.fromCharCode(...new Uint8Array(bytes))).re
 const redirectUri = location.origin + '/callback';
 let accessToken;
 
-// Sign-out: revoke the session (the access token names it; the refresh cookie goes along and is
-// cleared), then end the Hosted UI session and come back to a registered logout URL.
+// Sign-out: revoke the session (the access token names it; the refresh cookie, which the route
+// needs to end the session, always goes along and is cleared), then end the Hosted UI session and
+// come back to a registered logout URL.
 document.getElementById('logout').onclick = async () => {
-  const answer = await fetch('/auth/logout', { method: 'POST', headers: { Authorization: 'Bearer ' + accessToken } }).catch(() => undefined);
+  const answer = await fetch('/auth/logout', { method: 'POST', credentials: 'same-origin', headers: { Authorization: 'Bearer ' + accessToken } }).catch(() => undefined);
   sessionStorage.setItem('logout', answer ? String(answer.status) : 'unreachable');
   accessToken = undefined;
   location.assign(settings.logoutUrl + '?' + new URLSearchParams({ client_id: settings.clientId, logout_uri: location.origin + '/' }));

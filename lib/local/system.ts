@@ -5,7 +5,7 @@
  * The Lambdas are configured exactly as in AWS, through their environment variables
  * (lib/config/runtime-env.ts); only the loopback overrides differ.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import * as path from 'node:path';
 import { accessMap, type HandlerName } from '../config/access-map';
@@ -24,6 +24,7 @@ import {
   type ProxyHandler,
   type StaticRoute,
 } from './gateway';
+import { makePrivateDir } from './private-dir';
 import { seedUsers } from './seed-users';
 
 export interface LocalSystemOptions {
@@ -48,7 +49,7 @@ export interface LocalSystemOptions {
    * @default the config's (`revocation.refreshSeconds`)
    */
   readonly revocationRefreshSeconds?: number;
-  /** State directory (emulator and DynamoDB data, outputs.json, logs). */
+  /** State directory (emulator and DynamoDB data, outputs.json, logs): made private to this user (lib/local/private-dir.ts). */
   readonly dir: string;
   /** Names of the variables that set the ports, for error messages. */
   readonly portVariables?: { readonly api: string; readonly cognito: string; readonly dynamodb: string };
@@ -116,7 +117,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   if (!options.dynamodbEndpoint) await assertPortFree(host, options.dynamodbPort, variables.dynamodb);
 
   const dir = path.resolve(options.dir);
-  mkdirSync(dir, { recursive: true });
+  makePrivateDir(dir);
   const emulator = await startEmulator({ dir, host, port: options.cognitoPort });
   let dynamo: LocalDynamo | undefined;
   try {

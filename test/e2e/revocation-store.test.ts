@@ -31,14 +31,15 @@ afterAll(async () => {
   await store?.stop();
 });
 
-async function login(): Promise<string> {
+async function loginSession(): Promise<{ access_token: string; refresh_token: string }> {
   const response = await sendJson(`${local.apiUrl}/auth/login`, 'POST', {
     username: user.email,
     password: user.password,
   });
   expect(response.status).toBe(200);
-  return response.json.access_token as string;
+  return response.json as { access_token: string; refresh_token: string };
 }
+const login = async (): Promise<string> => (await loginSession()).access_token;
 
 const profile = async (token: string) =>
   (await send(`${local.apiUrl}/api/profile`, { headers: { Authorization: `Bearer ${token}` } })).status;
@@ -62,11 +63,19 @@ async function until(token: string, wanted: number): Promise<number[]> {
 it('uses the DynamoDB it was given (its tables created there), and with the bound at 0 a logout takes effect on the very next request', async () => {
   expect(local.stdout()).toContain(`DynamoDB (local) ${proxy.url} (DYNAMODB_ENDPOINT)`);
   expect(local.stdout()).toContain('a revoked token passes for at most 0 s');
-  const token = await login();
+  const session = await loginSession();
+  const token = session.access_token;
   expect(await profile(token)).toBe(200);
-  expect((await sendJson(`${local.apiUrl}/auth/logout`, 'POST', {}, { Authorization: `Bearer ${token}` })).status).toBe(
-    200,
-  );
+  expect(
+    (
+      await sendJson(
+        `${local.apiUrl}/auth/logout`,
+        'POST',
+        { refreshToken: session.refresh_token },
+        { Authorization: `Bearer ${token}` },
+      )
+    ).status,
+  ).toBe(200);
   expect(await profile(token)).toBe(401);
 });
 

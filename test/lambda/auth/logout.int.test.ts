@@ -1,14 +1,18 @@
 /**
  * POST /auth/logout through the auth Lambda as API Gateway calls it, against a real Cognito
  * emulator and a real local DynamoDB: what it verifies, what it records, what it revokes at
- * Cognito, and that a second logout is still a 200.
+ * Cognito, and that a token that is revoked, expired or whose user is gone changes nothing.
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { AdminDeleteUserCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { REFRESH_TOKEN_REQUIRED } from '../../../lambda/auth/logout';
 import { authBackend } from '../../../lambda/handlers/auth';
+import { createCognitoClient } from '../../../lambda/shared/cognito-client';
+import { createUser } from '../../../lib/cognito/users';
 import { createBackend, type BackendHandler } from '../../../lambda/shared/backend';
 import { createDocumentClient } from '../../../lambda/shared/dynamodb-client';
 import { ENV } from '../../../lib/config/runtime-env';
-import { accessToken, makeSigningKey } from '../../../fixtures/token-factory';
+import { accessToken, expiredEmulatorToken, makeSigningKey } from '../../../fixtures/token-factory';
 import { startLocalStore, type LocalStore } from '../../../fixtures/local-dynamo';
 import { backendEnv, startTestEmulator, type TestEmulator } from '../../support/emulator';
 import { freePort } from '../../support/local-process';
@@ -73,12 +77,15 @@ describe('one session', () => {
     expect((await refresh(tokens.refresh_token)).statusCode).toBe(401);
   });
 
-  it('is idempotent: the same logout again is a 200 (a revoked token may log out again)', async () => {
+  it('needs the refresh token: without one (body or cookie) a 400 that says so, and nothing is recorded or revoked', async () => {
     const tokens = await login();
-    for (let i = 0; i < 2; i++)
-      expect((await logout(`Bearer ${tokens.access_token}`, { refresh_token: tokens.refresh_token })).statusCode).toBe(
-        200,
-      );
+    for (const body of [undefined, {}]) {
+      const result = await logout(`Bearer ${tokens.access_token}`, body);
+      expect([result.statusCode, JSON.parse(result.body)]).toEqual([400, { message: REFRESH_TOKEN_REQUIRED }]);
+    }
+    expect(REFRESH_TOKEN_REQUIRED).toMatch(/refresh token .*refreshToken in the body, or the refresh_token cookie/);
+    expect(await stored(`session#${String(claimsOf(tokens.access_token).jti)}`)).toBeUndefined();
+    expect((await refresh(tokens.refresh_token)).statusCode).toBe(200);
   });
 
   it('takes the refresh token from the refresh cookie when the body has none (browsers), with or without a body', async () => {
@@ -144,9 +151,16 @@ describe('refusals', () => {
     expect([result.statusCode, JSON.parse(result.body)]).toEqual([401, { message: 'Unauthorized' }]);
   });
 
-  it('refuses an ID token: logout ends the session its access token names', async () => {
-    const id = JSON.parse((await auth(proxyEvent('POST', '/auth/login', { body: USER }))).body).id_token as string;
-    expect((await logout(`Bearer ${id}`, {})).statusCode).toBe(401);
+  it('refuses an ID token (logout ends the session its access token names): 401 for either scope, nothing recorded', async () => {
+    const tokens = JSON.parse((await auth(proxyEvent('POST', '/auth/login', { body: USER }))).body) as Tokens & {
+      id_token: string;
+    };
+    for (const body of [{ everywhere: true }, { refreshToken: tokens.refresh_token }, {}])
+      expect((await logout(`Bearer ${tokens.id_token}`, body)).statusCode).toBe(401);
+    const { sub, jti } = claimsOf(tokens.id_token);
+    expect(await stored(`session#${String(jti)}`)).toBeUndefined();
+    expect((await refresh(tokens.refresh_token)).statusCode).toBe(200);
+    expect(sub).toBe(claimsOf(tokens.access_token).sub);
   });
 
   it.each([
@@ -177,12 +191,76 @@ describe('refusals', () => {
     });
     const tokens = await login();
     const result = await down(
-      proxyEvent('POST', '/auth/logout', { body: {}, headers: { Authorization: `Bearer ${tokens.access_token}` } }),
+      proxyEvent('POST', '/auth/logout', {
+        body: { refreshToken: tokens.refresh_token },
+        headers: { Authorization: `Bearer ${tokens.access_token}` },
+      }),
     );
     expect([result.statusCode, JSON.parse(result.body)]).toEqual([
       502,
       { message: 'Revocation store unavailable: the session is not revoked yet, retry' },
     ]);
+    expect((await refresh(tokens.refresh_token)).statusCode).toBe(200);
+  });
+});
+
+describe('a token that is revoked, expired or whose user is gone changes nothing: 401, nothing recorded or revoked', () => {
+  const everywhere = { everywhere: true };
+  /** The user's cut-off and the session's item as stored. */
+  const records = async (tokens: Tokens) => {
+    const { sub, jti } = claimsOf(tokens.access_token);
+    return [await stored(`user#${String(sub)}`), await stored(`session#${String(jti)}`)];
+  };
+
+  it('a logged-out (stolen) access token can neither log out again nor sign its user out everywhere', async () => {
+    const stolen = await login();
+    expect((await logout(`Bearer ${stolen.access_token}`, { refreshToken: stolen.refresh_token })).statusCode).toBe(
+      200,
+    );
+    const victim = await login();
+    const before = await records(stolen);
+    for (const body of [everywhere, { refreshToken: victim.refresh_token }]) {
+      const result = await logout(`Bearer ${stolen.access_token}`, body);
+      expect([result.statusCode, JSON.parse(result.body)]).toEqual([401, { message: 'Unauthorized' }]);
+      const audit = logs.map((line) => JSON.parse(line) as Record<string, unknown>).at(-1);
+      expect(audit).toMatchObject({ message: 'audit', action: 'logout', status: 401, reason: 'TOKEN_REVOKED' });
+    }
+    expect(await records(stolen)).toEqual(before);
+    expect((await refresh(victim.refresh_token)).statusCode).toBe(200);
+  });
+
+  it('an access token issued before its user signed out everywhere is refused too', async () => {
+    const [old, current] = [await login(), await login()];
+    expect((await logout(`Bearer ${current.access_token}`, everywhere)).statusCode).toBe(200);
+    const fresh = await login();
+    const before = await records(old);
+    expect((await logout(`Bearer ${old.access_token}`, everywhere)).statusCode).toBe(401);
+    expect(await records(old)).toEqual(before);
+    expect((await refresh(fresh.refresh_token)).statusCode).toBe(200);
+  });
+
+  it('a deleted user’s access token (deleted outside the API: nothing in the store)', async () => {
+    const cognito = createCognitoClient({ [ENV.cognitoEndpoint]: emulator.endpoint }, 'us-east-1');
+    const gone = { email: 'gone@example.com', password: 'Gone-Passw0rd!' };
+    await createUser(cognito, emulator.pool.userPoolId, { ...gone, groups: ['user-group'] });
+    const tokens = JSON.parse(
+      (await auth(proxyEvent('POST', '/auth/login', { body: { username: gone.email, password: gone.password } }))).body,
+    ) as Tokens;
+    await cognito.send(new AdminDeleteUserCommand({ UserPoolId: emulator.pool.userPoolId, Username: gone.email }));
+    cognito.destroy();
+    for (const body of [everywhere, { refreshToken: tokens.refresh_token }])
+      expect((await logout(`Bearer ${tokens.access_token}`, body)).statusCode).toBe(401);
+    expect(await records(tokens)).toEqual([undefined, undefined]);
+  });
+
+  it.each(['access', 'id'] as const)('an expired %s token signed by the emulator’s own key', async (tokenUse) => {
+    const tokens = await login();
+    const pool = { issuer: emulator.pool.issuer, clientId: emulator.pool.userPoolClientId };
+    const expired = expiredEmulatorToken(pool, claimsOf(tokens.access_token), tokenUse);
+    const before = await records(tokens);
+    for (const body of [everywhere, { refreshToken: tokens.refresh_token }])
+      expect((await logout(`Bearer ${expired}`, body)).statusCode).toBe(401);
+    expect(await records(tokens)).toEqual(before);
     expect((await refresh(tokens.refresh_token)).statusCode).toBe(200);
   });
 });

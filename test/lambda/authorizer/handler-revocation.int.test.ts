@@ -49,7 +49,7 @@ beforeEach(() => {
   writer = createRevocationStore({
     client: createDocumentClient(dynamo.env),
     tableName: dynamo.tables.revocations,
-    retentionSeconds: 3605,
+    retention: { tokenSeconds: 3605, userSeconds: 30 * 86_400 + 5 },
     now: () => clock,
   });
 });

@@ -5,7 +5,7 @@
  */
 import { createRevocationStore, type RevocationStore } from '../../../lambda/shared/revocation-store';
 import { createDocumentClient } from '../../../lambda/shared/dynamodb-client';
-import { createRevocationFeed } from '../../../lambda/authorizer/revocation-feed';
+import { createRevocationFeed, type RevocationFeed } from '../../../lambda/authorizer/revocation-feed';
 import {
   LOOKBACK_MS,
   RETRY_AFTER_FAILURE_MS,
@@ -15,11 +15,14 @@ import {
   type TokenSession,
 } from '../../../lambda/authorizer/revocations';
 import { TokenRejectedError } from '../../../lambda/authorizer/reasons';
+import type { Revocation } from '../../../lib/config/revocation';
 import { ENV } from '../../../lib/config/runtime-env';
 import { startLocalStore, type LocalStore } from '../../../fixtures/local-dynamo';
 import { startTcpProxy, type TcpProxy } from '../../support/tcp-proxy';
 
 const RETENTION = 3605;
+/** Users' cut-offs live a refresh-token lifetime in the store (30 days and 5 s in dev). */
+const USER_RETENTION = 30 * 86_400 + 5;
 const SETTINGS: RevocationSettings = { refreshMs: 5000, retentionSeconds: RETENTION, failOpen: false };
 let dynamo: LocalStore;
 let proxy: TcpProxy;
@@ -42,18 +45,30 @@ beforeEach(() => {
   writer = createRevocationStore({
     client: createDocumentClient(dynamo.env),
     tableName: dynamo.tables.revocations,
-    retentionSeconds: RETENTION,
+    retention: { tokenSeconds: RETENTION, userSeconds: USER_RETENTION },
     now: () => clock,
   });
 });
 
-function reader(settings: Partial<RevocationSettings> = {}, timeoutMs = 2000): RevocationCheck {
+/** A check reading the store through the proxy; every revocation its pulls read goes into `seen`. */
+function reader(
+  settings: Partial<RevocationSettings> = {},
+  timeoutMs = 2000,
+  seen: Revocation[] = [],
+): RevocationCheck {
   const feed = createRevocationFeed({
     tableName: dynamo.tables.revocations,
     env: { ...dynamo.env, [ENV.dynamodbEndpoint]: proxy.url },
     timeoutMs,
   });
-  return createRevocationCheck({ ...SETTINGS, ...settings }, feed, () => clock);
+  const counted: RevocationFeed = {
+    async since(sinceMs) {
+      const page = await feed.since(sinceMs);
+      seen.push(...page.revocations);
+      return page;
+    },
+  };
+  return createRevocationCheck({ ...SETTINGS, ...settings }, counted, () => clock);
 }
 
 const seconds = () => Math.floor(clock / 1000);
@@ -129,6 +144,24 @@ it('forgets a revocation once every token it covers has expired', async () => {
   expect(await decide(check, token('hank', `h-${run}`))).toBe('REVOKED');
   clock += (RETENTION + 2) * 1000;
   expect(await decide(check, token('hank', `h-${run}`))).toBe('current');
+});
+
+it("keeps a user's cut-off, which the store keeps a refresh-token lifetime, only one token window: a full reload then neither reads nor keeps it", async () => {
+  const cutOff = seconds();
+  await writer.revokeUser('kim', cutOff);
+  // A token window of a minute: the pull after it is an incremental one (full reloads come every 10 minutes).
+  const warm = reader({ retentionSeconds: 60 });
+  expect(await decide(warm, token('kim', 'k1', cutOff - 1))).toBe('REVOKED');
+  clock += 62 * 1000;
+  // Every token issued before the cut-off has expired by now: the entry is dropped, not kept for 30 days.
+  expect(await decide(warm, token('kim', 'k1', cutOff - 1))).toBe('current');
+  clock += (RETENTION - 60) * 1000;
+  const seen: Revocation[] = [];
+  const cold = reader({}, 2000, seen);
+  expect(await decide(cold, token('kim', 'k1', cutOff - 1))).toBe('current');
+  expect(seen.filter((revocation) => revocation.sub === 'kim')).toEqual([]);
+  // The store still has it: the refresh check refuses the user's older refresh tokens.
+  expect(await writer.userRevokedBefore('kim')).toBe(cutOff);
 });
 
 describe('when the store cannot be read', () => {

@@ -1,7 +1,11 @@
 /** The profile and admin users handlers with API Gateway-shaped events, against a real emulator (reviews: reviews.int.test.ts). */
 import { AdminGetUserCommand, CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import type { APIGatewayProxyResult } from 'aws-lambda';
+import { createAdminDeletionLock } from '../../../lambda/admin/admin-deletion-lock';
 import { adminUsersBackend } from '../../../lambda/handlers/adminUsers';
+import { createCognitoClient } from '../../../lambda/shared/cognito-client';
+import { createDocumentClient } from '../../../lambda/shared/dynamodb-client';
+import { createUser } from '../../../lib/cognito/users';
 import { profileBackend } from '../../../lambda/handlers/profile';
 import { createBackend, type BackendHandler } from '../../../lambda/shared/backend';
 import { revocationStoreFromEnv } from '../../../lambda/shared/revocation-store';
@@ -162,7 +166,11 @@ describe('admin users', () => {
     cognito.destroy();
     const sub = user.UserAttributes!.find((attribute) => attribute.Name === 'sub')!.Value!;
     expect((await remove('multi@example.com')).statusCode).toBe(200);
-    const revocations = revocationStoreFromEnv({ ...dynamo.env, [ENV.revocationRetentionSeconds]: '3605' });
+    const revocations = revocationStoreFromEnv({
+      ...dynamo.env,
+      [ENV.revocationRetentionSeconds]: '3605',
+      [ENV.revocationUserRetentionSeconds]: '2592005',
+    });
     // Every token the user still holds: the cut-off lies beyond the end of any token's life.
     expect(await revocations.userRevokedBefore(sub)).toBeGreaterThan(Date.now() / 1000 + 3600);
   });
@@ -208,6 +216,57 @@ describe('admin users', () => {
     );
     const users = body(await adminUsers(proxyEvent('GET', '/api/admin/users', { authorizer: admin }))).users;
     expect(users).toContainEqual(expect.objectContaining({ username: 'admin@example.com' }));
+  });
+
+  describe('admin-group never left without a member', () => {
+    const cognitoClient = () => createCognitoClient({ [ENV.cognitoEndpoint]: emulator.endpoint }, 'us-east-1');
+    /** A caller the authorizer let through as an admin (its token says admin-group), who is not a member now. */
+    const formerAdmin = { ...admin, principalId: 'former-admin', sub: 'former-admin', username: 'former@example.com' };
+
+    it('refuses to delete the last member (409 with a message), deletes nothing and audits LAST_ADMIN', async () => {
+      const from = logs.length;
+      const result = await remove('admin@example.com', { ...formerAdmin });
+      expect([result.statusCode, body(result).message]).toEqual([
+        409,
+        'Deleting admin@example.com would leave admin-group without a member: add another admin first',
+      ]);
+      expect(auditLines(from)).toEqual([expect.objectContaining({ status: 409, reason: 'LAST_ADMIN' })]);
+      const users = body(await adminUsers(proxyEvent('GET', '/api/admin/users', { authorizer: admin }))).users;
+      expect(users).toContainEqual(expect.objectContaining({ username: 'admin@example.com' }));
+    });
+
+    it('refuses an admin deletion while another one holds the lock (409, retry), and takes it once given back', async () => {
+      const cognito = cognitoClient();
+      await createUser(cognito, emulator.pool.userPoolId, {
+        email: 'second-admin@example.com',
+        password: 'Second-Passw0rd!',
+        groups: ['admin-group'],
+      });
+      cognito.destroy();
+      const lock = createAdminDeletionLock({
+        client: createDocumentClient(dynamo.env),
+        tableName: dynamo.tables.revocations,
+      });
+      let release!: () => void;
+      const holding = new Promise<void>((resolve) => (release = resolve));
+      let held!: () => void;
+      const taken = new Promise<void>((resolve) => (held = resolve));
+      const other = lock.whileHeld(async () => {
+        held();
+        await holding;
+      });
+      await taken;
+      const busy = await remove('second-admin@example.com');
+      expect([busy.statusCode, body(busy).message]).toEqual([
+        409,
+        'Another admin is being deleted right now: second-admin@example.com was not deleted, retry in a moment',
+      ]);
+      // A user outside admin-group needs no lock.
+      expect((await remove('user@example.com')).statusCode).toBe(200);
+      release();
+      await other;
+      expect((await remove('second-admin@example.com')).statusCode).toBe(200);
+    });
   });
 
   it('refuses to act without a caller identity from the authorizer (403), and audits it', async () => {

@@ -2,7 +2,19 @@
  * The CLI as a user runs it, under bad input: every failure is exactly one line on stderr
  * starting with "cli: " and a non-zero exit, never a stack trace.
  */
-import { chmodSync, existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  linkSync,
+  lstatSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -130,6 +142,40 @@ describe('saved tokens', () => {
     expect(statSync(tokenFile).mode & 0o777).toBe(0o600);
   });
 
+  it('writes a new 0600 file each time and renames it into place: a planted symbolic link is replaced, not followed, and a pre-existing file is neither written into nor kept', async () => {
+    const tokenFile = path.join(dir, 'tokens-atomic.json');
+    const target = file('symlink-target.txt', 'not yours\n');
+    chmodSync(target, 0o644);
+    symlinkSync(target, tokenFile);
+    const login = () => runCli(['login', '--username', 'u', '--password', 'p'], env(goodOutputs(), tokenFile));
+    expect((await login()).status).toBe(0);
+    expect([readFileSync(target, 'utf8'), statSync(target).mode & 0o777]).toEqual(['not yours\n', 0o644]);
+    expect(lstatSync(tokenFile).isFile()).toBe(true);
+    expect(lstatSync(tokenFile).mode & 0o777).toBe(0o600);
+    // A file someone else prepared (open mode, a second name) is replaced by a new inode.
+    rmSync(tokenFile);
+    writeFileSync(tokenFile, '{}', { mode: 0o666 });
+    chmodSync(tokenFile, 0o666);
+    const other = path.join(dir, 'tokens-atomic-hardlink.json');
+    linkSync(tokenFile, other);
+    const before = statSync(tokenFile).ino;
+    expect((await login()).status).toBe(0);
+    expect(statSync(tokenFile).ino).not.toBe(before);
+    expect([readFileSync(other, 'utf8'), statSync(tokenFile).mode & 0o777]).toEqual(['{}', 0o600]);
+    expect(readdirSync(dir).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('refuses to read saved tokens through a symbolic link, in one line', async () => {
+    const real = path.join(dir, 'tokens-real.json');
+    expect((await runCli(['login', '--username', 'u', '--password', 'p'], env(goodOutputs(), real))).status).toBe(0);
+    const linked = path.join(dir, 'tokens-linked.json');
+    symlinkSync(real, linked);
+    await expectOneLineFailure(
+      runCli(['whoami'], env(goodOutputs(), linked)),
+      /is a symbolic link: tokens are never read through one/,
+    );
+  });
+
   it('reports a corrupted token file in one line with the way out', async () => {
     const corrupted = file('corrupt-tokens.json', '{"apiUrl": "x", "accessT');
     chmodSync(corrupted, 0o600);
@@ -205,6 +251,20 @@ describe('logout', () => {
       authorization: `Bearer ${saved.accessToken}`,
       body: { refreshToken: 'r', ...extra },
     });
+  });
+
+  it('sends no session logout without a saved refresh token (the API would refuse it): one warning line, the tokens still deleted', async () => {
+    const tokenFile = await loggedIn('tokens-no-refresh.json');
+    const saved = JSON.parse(readFileSync(tokenFile, 'utf8')) as Record<string, unknown>;
+    writeFileSync(tokenFile, JSON.stringify({ ...saved, refreshToken: undefined }), { mode: 0o600 });
+    const before = (await send(`${apiUrl}/last-logout`)).json;
+    const result = await runCli(['logout'], env(goodOutputs(), tokenFile));
+    expect(result.status).toBe(0);
+    expect(result.stderr.trim()).toMatch(
+      /^warning: could not revoke the session: no refresh token is saved, and ending a session needs it \(logout --everywhere ends every session\); the local tokens are deleted/,
+    );
+    expect((await send(`${apiUrl}/last-logout`)).json).toEqual(before);
+    expect(existsSync(tokenFile)).toBe(false);
   });
 
   it('deletes the local tokens even when the API is down, with one warning line saying until when the token stays valid', async () => {

@@ -4,8 +4,11 @@ import {
   fromRevocationItem,
   revocationBoundSeconds,
   revocationId,
+  revocationExpiresAt,
+  revocationRetention,
   revocationRetentionSeconds,
   sessionIdOf,
+  tokenRelevantUntil,
   toRevocationItem,
   type Revocation,
 } from '../../../lib/config/revocation';
@@ -102,6 +105,30 @@ describe('retention and bound', () => {
     expect(
       revocationRetentionSeconds(with_({ tokens: { idTokenMinutes: 120 }, authorizer: { acceptIdTokens: true } })),
     ).toBe(7205);
+  });
+
+  it("keep a user's cut-off as long as a refresh token lives (it refuses them too), sessions one token window", () => {
+    expect(revocationRetention(dev)).toEqual({ tokenSeconds: 3605, userSeconds: 30 * 86_400 + 5 });
+    expect(revocationRetention(with_({ tokens: { refreshTokenDays: 1 } }))).toEqual({
+      tokenSeconds: 3605,
+      userSeconds: 86_405,
+    });
+    const retention = revocationRetention(dev);
+    expect(revocationExpiresAt('session', 1_700_000_000_123, retention)).toBe(1_700_000_001 + 3605);
+    expect(revocationExpiresAt('user', 1_700_000_000_123, retention)).toBe(1_700_000_001 + 30 * 86_400 + 5);
+  });
+
+  it('let an item affect access tokens only one token window after it was recorded, however long it is kept', () => {
+    const user: Revocation = {
+      kind: 'user',
+      sub: 's',
+      revokedBefore: 1_700_000_001,
+      revokedAt: 1_700_000_000_123,
+      expiresAt: 1_700_000_001 + 30 * 86_400 + 5,
+    };
+    expect(tokenRelevantUntil(user, 3605)).toBe(1_700_000_001 + 3605);
+    // An item that expires sooner (a shorter-lived config when it was written) ends with its expiry.
+    expect(tokenRelevantUntil({ ...user, expiresAt: 1_700_000_100 }, 3605)).toBe(1_700_000_100);
   });
 
   it('bound a revoked token to the authorizer cache TTL plus the refresh interval: at most 60 s by default', () => {

@@ -32,7 +32,7 @@ it("keep revocations for as long as DynamoDB's TTL attribute says, readable by t
   expect(TABLES.revocations.access).toEqual({
     authorizer: { items: [], queryIndexes: ['feed'] },
     auth: { items: ['GetItem', 'PutItem'] },
-    adminUsers: { items: ['PutItem'] },
+    adminUsers: { items: ['PutItem', 'DeleteItem'] },
   });
 });
 

@@ -120,7 +120,7 @@ describe('the revocations table', () => {
       { Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:PutItem'], Resource: tableArn },
     ]);
     expect(statements(built, 'AdminRole')).toEqual([
-      { Effect: 'Allow', Action: 'dynamodb:PutItem', Resource: tableArn },
+      { Effect: 'Allow', Action: ['dynamodb:PutItem', 'dynamodb:DeleteItem'], Resource: tableArn },
     ]);
     expect(Object.keys(tables.environmentFor('authorizer'))).toEqual([ENV.revocationsTable]);
   });

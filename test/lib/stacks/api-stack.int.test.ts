@@ -212,8 +212,9 @@ describe('tables', () => {
       expect(variables[ENV.revocationsTable]).toEqual(
         writer || logicalId.startsWith('ApiAuthorizer') ? tableRef : undefined,
       );
-      // 60-minute access tokens plus the 5 s skew.
+      // 60-minute access tokens plus the 5 s skew; users' cut-offs: 30-day refresh tokens plus the skew.
       expect(variables[ENV.revocationRetentionSeconds]).toBe(writer ? '3605' : undefined);
+      expect(variables[ENV.revocationUserRetentionSeconds]).toBe(writer ? '2592005' : undefined);
     }
   });
 
@@ -255,21 +256,40 @@ describe('gateway responses', () => {
   });
 });
 
+/** What DELETE and GET /api/admin/users need at Cognito. */
+const ADMIN_USERS_COGNITO_ACTIONS = [
+  'cognito-idp:ListUsers',
+  'cognito-idp:AdminGetUser',
+  'cognito-idp:AdminDeleteUser',
+  'cognito-idp:ListUsersInGroup',
+];
+
 describe('least privilege', () => {
-  it('lets only the admin users handler call ListUsers, AdminGetUser and AdminDeleteUser, on this pool only', () => {
+  it('grants Cognito actions on this pool only: AdminUserGlobalSignOut to the auth handler alone, listing and deleting users to the admin users handler alone', () => {
     const policies = Object.values(template.findResources('AWS::IAM::Policy')).map((policy) => policy.Properties);
     const cognitoStatements = policies.flatMap((policy) =>
       policy.PolicyDocument.Statement.filter((statement: { Action: string | string[] }) =>
         JSON.stringify(statement.Action).includes('cognito-idp'),
       ).map((statement: unknown) => ({ roles: policy.Roles, statement })),
     );
-    expect(cognitoStatements).toHaveLength(1);
-    expect(cognitoStatements[0].roles).toEqual([{ Ref: expect.stringMatching(/AdminUsersHandlerRole/) }]);
-    expect(cognitoStatements[0].statement).toMatchObject({
-      Effect: 'Allow',
-      Action: ['cognito-idp:ListUsers', 'cognito-idp:AdminGetUser', 'cognito-idp:AdminDeleteUser'],
-      Resource: { 'Fn::ImportValue': expect.stringMatching(/UserPool.*Arn/) },
-    });
+    const poolArn = { 'Fn::ImportValue': expect.stringMatching(/UserPool.*Arn/) };
+    expect(cognitoStatements).toEqual(
+      expect.arrayContaining([
+        {
+          roles: [{ Ref: expect.stringMatching(/^ApiAuthHandlerRole/) }],
+          statement: {
+            Effect: 'Allow',
+            Action: ['cognito-idp:AdminGetUser', 'cognito-idp:AdminUserGlobalSignOut'],
+            Resource: poolArn,
+          },
+        },
+        {
+          roles: [{ Ref: expect.stringMatching(/^ApiAdminUsersHandlerRole/) }],
+          statement: { Effect: 'Allow', Action: ADMIN_USERS_COGNITO_ACTIONS, Resource: poolArn },
+        },
+      ]),
+    );
+    expect(cognitoStatements).toHaveLength(2);
   });
 
   it('gives DynamoDB access as the table definitions say: reviews to its handler, the revocation feed to the authorizer, revocation writes to logout and user deletion; no Scan, no wildcard', () => {
@@ -298,7 +318,7 @@ describe('least privilege', () => {
         },
         {
           roles: role('AdminUsersHandler'),
-          statement: { Effect: 'Allow', Action: 'dynamodb:PutItem', Resource: revocationsArn },
+          statement: { Effect: 'Allow', Action: ['dynamodb:PutItem', 'dynamodb:DeleteItem'], Resource: revocationsArn },
         },
         {
           roles: role('ReviewsHandler'),
