@@ -28,9 +28,10 @@ export const CONTROL_TOWER_EXEMPTIONS: readonly ControlTowerExemption[] = [
     control: 'CT.LAMBDA.PR.3',
     rule: 'lambda_inside_vpc_check',
     reason:
-      'The functions reach only public AWS endpoints (Cognito, DynamoDB) and no private resource. In a VPC they would need ' +
-      'a NAT gateway for the JWKS download and Cognito calls ($0.045/hour ≈ $33/month per AZ, ≈ $66 for two, plus $0.045/GB) ' +
-      'and each function waits for its Hyperplane ENI on create/update (up to ≈ 90 s), for no isolation gained',
+      'The functions reach only public AWS endpoints (Cognito for the JWKS and the auth calls, DynamoDB) and no private ' +
+      'resource, so a VPC would isolate nothing. It would need a NAT gateway ($0.045/hour ≈ $33/month per AZ, ≈ $66 for ' +
+      'two AZs, plus $0.045/GB) or interface endpoints ($0.01/hour per AZ each), put one more hop in front of the ' +
+      "cold start's JWKS download, and leave each function Pending while Lambda creates its VPC network interface",
     appliesTo: () => true,
   },
   {
