@@ -2,7 +2,8 @@
  * Builds the CDK app: both stacks of one stage, with cdk-nag's AWS Solutions checks and AWS Control
  * Tower's proactive controls (lib/compliance/control-tower.ts).
  * The stage's config comes from the context (lib/config/stage-context.ts: `stage`, `domainPrefix`,
- * `callbackUrls`, `logoutUrls`, `allowedOrigins`) and is validated before any construct exists.
+ * `callbackUrls`, `logoutUrls`, `allowedOrigins`, `threatProtection`, `alarmEmail`) and is validated
+ * before any construct exists.
  * bin/app.ts runs it for `cdk synth/deploy`; the tests build the same app.
  */
 import { App, Validations, type Environment } from 'aws-cdk-lib';
