@@ -28,7 +28,7 @@ export interface TestAppOptions {
   readonly bundling?: boolean;
   /**
    * Run AWS Control Tower's guard rules on synth, as bin/app.ts does (cfn-guard: seconds per synth).
-   * test/lib/compliance/control-tower.test.ts checks the stages with them; other tests leave them off.
+   * test/lib/compliance/control-tower.int.test.ts checks the stages with them; other tests leave them off.
    * @default false
    */
   readonly controlTowerChecks?: boolean;
