@@ -1,11 +1,14 @@
 /**
- * Builds the CDK app: both stacks of one stage, with cdk-nag's AWS Solutions checks.
+ * Builds the CDK app: both stacks of one stage, with cdk-nag's AWS Solutions checks and AWS Control
+ * Tower's proactive controls (lib/compliance/control-tower.ts).
  * The stage's config comes from the context (lib/config/stage-context.ts: `stage`, `domainPrefix`,
- * `callbackUrls`, `logoutUrls`, `allowedOrigins`) and is validated before any construct exists.
+ * `callbackUrls`, `logoutUrls`, `allowedOrigins`, `threatProtection`, `alarmEmail`) and is validated
+ * before any construct exists.
  * bin/app.ts runs it for `cdk synth/deploy`; the tests build the same app.
  */
 import { App, Validations, type Environment } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { applyControlTowerChecks } from './compliance/control-tower';
 import { resourceName, type AppConfig } from './config/app-config';
 import { configFromContext } from './config/stage-context';
 import { ApiStack } from './stacks/api-stack';
@@ -18,7 +21,16 @@ export interface CognitoJwtApp {
   readonly api: ApiStack;
 }
 
-export function buildApp(app: App = new App()): CognitoJwtApp {
+export interface BuildAppOptions {
+  /**
+   * Run AWS Control Tower's guard rules on every synth (≈ 3–5 s of cfn-guard per synth). Template
+   * tests about other things turn it off; test/lib/compliance checks every stage with it on.
+   * @default true
+   */
+  readonly controlTowerChecks?: boolean;
+}
+
+export function buildApp(app: App = new App(), options: BuildAppOptions = {}): CognitoJwtApp {
   const config = configFromContext((key) => app.node.tryGetContext(key));
   // Region from context, the CLI's profile, or the config; the account only if known (else env-agnostic).
   const env: Environment = {
@@ -39,7 +51,8 @@ export function buildApp(app: App = new App()): CognitoJwtApp {
     tokenEndpoint: identity.tokenEndpoint,
     description: 'REST API with a Lambda authorizer for Cognito JWTs',
   });
-  applyNag(app, identity, api);
+  applyNag(app, config, identity, api);
+  if (options.controlTowerChecks ?? true) applyControlTowerChecks(app, config, [identity, api]);
   return { app, config, identity, api };
 }
 
@@ -49,7 +62,7 @@ function contextString(app: App, key: string): string | undefined {
 }
 
 /** cdk-nag AWS Solutions on the whole app; each acknowledgement says why. */
-function applyNag(app: App, identity: IdentityStack, api: ApiStack): void {
+function applyNag(app: App, config: AppConfig, identity: IdentityStack, api: ApiStack): void {
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   const pool = identity.identity.userPool;
   Validations.of(pool).acknowledge({
@@ -57,16 +70,20 @@ function applyNag(app: App, identity: IdentityStack, api: ApiStack): void {
     reason:
       'MFA is optional (TOTP) as specified: enforcing it is a per-deployment policy decision; the password policy is strong',
   });
-  Validations.of(pool).acknowledge({
-    id: 'AwsSolutions-COG8',
-    reason:
-      'The Plus feature plan (threat protection) is a paid tier; enable it per deployment in the config when required',
-  });
-  Validations.of(api.api.api).acknowledge({
-    id: 'AwsSolutions-APIG3',
-    reason:
-      'WAF web ACLs are account- and traffic-specific; associate one per deployment (throttling is on by default)',
-  });
+  if (config.userPool.threatProtection === 'off') {
+    Validations.of(pool).acknowledge({
+      id: 'AwsSolutions-COG8',
+      reason:
+        'Threat protection is off in this config (the Plus plan costs $0.02 per monthly active user, no free tier): turn it on with config.userPool.threatProtection or -c threatProtection=audit|enforced',
+    });
+  }
+  if (!config.hardening.waf) {
+    Validations.of(api.api.api).acknowledge({
+      id: 'AwsSolutions-APIG3',
+      reason:
+        'No WAF web ACL in this stage to keep it cheap (config.hardening.waf; every stage but dev has one): stage and per-method throttling still apply',
+    });
+  }
   Validations.of(api.api.api).acknowledge({
     id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
     reason:

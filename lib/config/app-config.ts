@@ -83,10 +83,36 @@ export interface RevocationConfig {
   readonly failOpen: boolean;
 }
 
+/** A throttle of its own for one route (API Gateway method throttling), instead of the stage-wide one. */
+export interface MethodThrottle {
+  /** The route's HTTP method, e.g. `POST`. */
+  readonly method: string;
+  /** A path of the access map, e.g. `/auth/login`. */
+  readonly path: string;
+  /** Steady requests per second, across all callers. */
+  readonly rateLimit: number;
+  readonly burstLimit: number;
+}
+
+/**
+ * The AWS WAF web ACL on the API stage (stages with `hardening.waf`): a rate-based rule per source IP
+ * on `/auth/*` (password guessing, token farming), and AWS's IP reputation list.
+ */
+export interface WafConfig {
+  /** Requests one source IP may send to `/auth/*` per window before WAF blocks it (AWS WAF: at least 10). */
+  readonly authRateLimit: number;
+  /** The window WAF counts over: 60, 120, 300 or 600 seconds. */
+  readonly evaluationWindowSeconds: number;
+}
+
 export interface ApiConfig {
   readonly stageName: string;
+  /** Stage-wide steady rate (requests per second, all callers together) for every method without its own throttle. */
   readonly throttlingRateLimit: number;
   readonly throttlingBurstLimit: number;
+  /** Routes with a throttle of their own (lower than the stage's, e.g. `/auth/login`). */
+  readonly methodThrottling: readonly MethodThrottle[];
+  readonly waf: WafConfig;
   /** Origins allowed by CORS on the gateway responses and preflight. */
   readonly allowedOrigins: readonly string[];
 }
@@ -119,6 +145,44 @@ export interface LocalConfig {
   readonly cliCallbackPort: number;
 }
 
+/**
+ * Cognito threat protection (the Plus feature plan): `off` leaves the pool on the Essentials plan;
+ * `audit` records risk (compromised credentials, unusual sign-ins) without acting; `enforced` also
+ * blocks or challenges risky sign-ins.
+ */
+export type ThreatProtection = 'off' | 'audit' | 'enforced';
+export const THREAT_PROTECTION_MODES: readonly ThreatProtection[] = ['off', 'audit', 'enforced'];
+
+/**
+ * The settings that cost money or keep data, per stage: every stage but `dev` has them all on
+ * (what AWS Control Tower's proactive controls ask for); `dev` keeps the cheaper ones.
+ */
+export interface HardeningConfig {
+  /** X-Ray active tracing on the API stage and every function. */
+  readonly tracing: boolean;
+  /** Days every log group keeps its lines (a CloudWatch Logs retention value). */
+  readonly logRetentionDays: number;
+  /** Keep the audit-bearing log groups (AUDIT_LOG_WRITERS) when the stack is deleted. */
+  readonly retainAuditLogs: boolean;
+  /** Encrypt the log groups and the alarm topic with a customer managed KMS key (rotated yearly). */
+  readonly encryptWithKmsKey: boolean;
+  /** The WAF web ACL on the API stage (`api.waf`). */
+  readonly waf: boolean;
+}
+
+/**
+ * The log groups that hold the audit trail (who was let in or refused, who logged in, what admins
+ * did): the authorizer's decision lines, the auth and admin handlers' audit lines
+ * (lambda/shared/audit.ts) and the API's access log. With `retainAuditLogs` they outlive the stack.
+ */
+export const AUDIT_LOG_GROUPS = ['authorizer', 'auth', 'adminUsers', 'accessLog'] as const;
+export type AuditLogGroup = (typeof AUDIT_LOG_GROUPS)[number];
+
+export interface AlarmConfig {
+  /** An address subscribed to the alarm topic (it must confirm the subscription). @default none */
+  readonly email?: string;
+}
+
 export interface AppConfig {
   readonly appName: string;
   readonly stage: Stage;
@@ -131,6 +195,8 @@ export interface AppConfig {
      * may read them, never write them: only admins set them, through the admin API.
      */
     readonly customAttributes: readonly string[];
+    /** Threat protection; anything but `off` puts the pool on the Plus feature plan (priced per MAU). */
+    readonly threatProtection: ThreatProtection;
   };
   readonly appClientName: string;
   readonly groups: readonly GroupConfig[];
@@ -141,6 +207,8 @@ export interface AppConfig {
   readonly hostedUi: HostedUiConfig;
   readonly identityPool: IdentityPoolConfig;
   readonly local: LocalConfig;
+  readonly hardening: HardeningConfig;
+  readonly alarms: AlarmConfig;
 }
 
 /** What a stage is given from outside (`-c` context keys of the same names); `dev` has defaults. */
@@ -149,6 +217,8 @@ export interface StageSettings {
   readonly logoutUrls?: readonly string[];
   readonly allowedOrigins?: readonly string[];
   readonly domainPrefix?: string;
+  readonly threatProtection?: ThreatProtection;
+  readonly alarmEmail?: string;
 }
 
 const LOCAL_API_PORT = 3000;
@@ -162,6 +232,7 @@ const baseConfig: AppConfig = {
     name: 'CognitoUserPool',
     selfSignUpEnabled: false,
     customAttributes: ['role'],
+    threatProtection: 'off',
   },
   appClientName: 'my-app-client',
   groups: [
@@ -186,6 +257,9 @@ const baseConfig: AppConfig = {
     stageName: 'v1',
     throttlingRateLimit: 100,
     throttlingBurstLimit: 200,
+    // One caller guessing passwords cannot use up the whole stage's rate for everyone else.
+    methodThrottling: [{ method: 'POST', path: '/auth/login', rateLimit: 10, burstLimit: 20 }],
+    waf: { authRateLimit: 100, evaluationWindowSeconds: 300 },
     allowedOrigins: [],
   },
   hostedUi: {
@@ -202,10 +276,27 @@ const baseConfig: AppConfig = {
     dir: '.local',
     cliCallbackPort: CLI_CALLBACK_PORT,
   },
+  hardening: {
+    tracing: true,
+    logRetentionDays: 365,
+    retainAuditLogs: true,
+    encryptWithKmsKey: true,
+    waf: true,
+  },
+  alarms: {},
+};
+
+/** What `dev` keeps cheaper (README's stage table): no X-Ray, a month of logs deleted with the stack, no KMS key, no WAF. */
+const DEV_HARDENING: HardeningConfig = {
+  tracing: false,
+  logRetentionDays: 30,
+  retainAuditLogs: false,
+  encryptWithKmsKey: false,
+  waf: false,
 };
 
 /** The dev stage's defaults: the local demo page, the CLI's loopback redirect, the local API's origin. */
-const DEV_SETTINGS: Required<Omit<StageSettings, 'domainPrefix'>> = {
+const DEV_SETTINGS: Required<Pick<StageSettings, 'callbackUrls' | 'logoutUrls' | 'allowedOrigins'>> = {
   callbackUrls: [`http://localhost:${LOCAL_API_PORT}/callback`, `http://localhost:${CLI_CALLBACK_PORT}/callback`],
   logoutUrls: [`http://localhost:${LOCAL_API_PORT}/`],
   allowedOrigins: [`http://localhost:${LOCAL_API_PORT}`],
@@ -213,6 +304,10 @@ const DEV_SETTINGS: Required<Omit<StageSettings, 'domainPrefix'>> = {
 
 export function isStage(value: unknown): value is Stage {
   return typeof value === 'string' && STAGE_PATTERN.test(value);
+}
+
+export function isThreatProtection(value: unknown): value is ThreatProtection {
+  return THREAT_PROTECTION_MODES.some((mode) => mode === value);
 }
 
 /**
@@ -224,6 +319,12 @@ export function configFor(stage: Stage = DEV_STAGE, settings: StageSettings = {}
   return {
     ...baseConfig,
     stage,
+    userPool: {
+      ...baseConfig.userPool,
+      threatProtection: settings.threatProtection ?? baseConfig.userPool.threatProtection,
+    },
+    hardening: stage === DEV_STAGE ? DEV_HARDENING : baseConfig.hardening,
+    alarms: { email: settings.alarmEmail },
     api: { ...baseConfig.api, allowedOrigins: settings.allowedOrigins ?? defaults.allowedOrigins },
     hostedUi: {
       ...baseConfig.hostedUi,

@@ -1,12 +1,21 @@
 /**
  * The stage's configuration from the CDK context (`-c key=value`): `stage`, `domainPrefix`,
- * `callbackUrls`, `logoutUrls`, `allowedOrigins` (the lists comma-separated). `dev` keeps its
+ * `callbackUrls`, `logoutUrls`, `allowedOrigins` (the lists comma-separated), `threatProtection`
+ * (off, audit, enforced) and `alarmEmail`. `dev` keeps its
  * localhost defaults; every other stage must be given the three URL lists. Everything is validated
  * here, so `cdk synth` fails with one line naming the context key and the rule it broke.
  *
  * Must stay free of aws-cdk-lib imports: lib/app.ts hands in a reader of the context.
  */
-import { DEV_STAGE, STAGE_PATTERN, configFor, type AppConfig, type StageSettings } from './app-config';
+import {
+  DEV_STAGE,
+  STAGE_PATTERN,
+  THREAT_PROTECTION_MODES,
+  configFor,
+  isThreatProtection,
+  type AppConfig,
+  type StageSettings,
+} from './app-config';
 import { assertNoProblems } from './config-error';
 import { domainPrefixProblems } from './domain-prefix';
 import { stageProblem, urlListProblems, validateConfig, type UrlKind } from './validation';
@@ -47,6 +56,16 @@ export function configFromContext(read: ContextReader): AppConfig {
     problems.push(...domainPrefixProblems(prefix).map((rule) => `Context "domainPrefix" ("${prefix}") ${rule}`));
     settings.domainPrefix = prefix;
   }
+  const threatProtection = read('threatProtection');
+  if (threatProtection !== undefined) {
+    if (isThreatProtection(threatProtection)) settings.threatProtection = threatProtection;
+    else
+      problems.push(
+        `Context "threatProtection" must be one of ${THREAT_PROTECTION_MODES.join(', ')}; got "${show(threatProtection)}"`,
+      );
+  }
+  const alarmEmail = read('alarmEmail');
+  if (alarmEmail !== undefined) settings.alarmEmail = show(alarmEmail);
   assertNoProblems(problems);
   const config = configFor(name, settings);
   assertNoProblems(validateConfig(config));

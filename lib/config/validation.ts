@@ -6,7 +6,7 @@
  * Must stay free of aws-cdk-lib imports.
  */
 import { ROUTE_PATH_PATTERN, type Route } from './access-map';
-import { DEV_STAGE, STAGE_PATTERN, type AppConfig } from './app-config';
+import { DEV_STAGE, STAGE_PATTERN, THREAT_PROTECTION_MODES, isThreatProtection, type AppConfig } from './app-config';
 import { PLACEHOLDER_ACCOUNT, defaultDomainPrefix, domainPrefixProblems } from './domain-prefix';
 import { isLoopbackUrl } from './runtime-env';
 
@@ -20,6 +20,15 @@ const CACHE_TTL_SECONDS = { min: 0, max: 3600 };
 const GROUP_NAME = /^[\p{L}\p{M}\p{S}\p{N}\p{P}]{1,128}$/u;
 const MAX_PRECEDENCE = 2 ** 31 - 1;
 const APP_NAME = /^[A-Za-z][A-Za-z0-9]{0,31}$/;
+/** The retention periods CloudWatch Logs accepts, in days. */
+const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+];
+/** AWS WAF rate-based rules: a limit of at least 10 requests, over one of these windows. */
+const WAF_RATE_LIMIT = { min: 10, max: 2_000_000_000 };
+const WAF_WINDOWS_SECONDS = [60, 120, 300, 600];
+/** Enough to catch a typo; Amazon SNS checks the address itself when it sends the confirmation. */
+const EMAIL = /^[^@\s,]+@[^@\s,]+\.[^@\s,]+$/;
 
 const isWhole = (value: number, min: number, max = Number.MAX_SAFE_INTEGER): boolean =>
   Number.isInteger(value) && value >= min && value <= max;
@@ -33,6 +42,8 @@ export function validateConfig(config: AppConfig): string[] {
     ...authorizerProblems(config),
     ...revocationProblems(config),
     ...throttlingProblems(config),
+    ...wafProblems(config),
+    ...hardeningProblems(config),
     ...groupProblems(config),
     ...stageUrlProblems(config),
     // A default prefix built from a bad app or stage name would only repeat that problem.
@@ -143,7 +154,51 @@ function throttlingProblems(config: AppConfig): string[] {
   }
   if (!isWhole(throttlingBurstLimit, 1))
     problems.push(`config.api.throttlingBurstLimit must be a positive whole number; got ${throttlingBurstLimit}`);
+  for (const { method, path, rateLimit, burstLimit } of config.api.methodThrottling) {
+    if (!(Number.isFinite(rateLimit) && rateLimit > 0) || !isWhole(burstLimit, 1))
+      problems.push(
+        `config.api.methodThrottling: "${method} ${path}" needs a positive rateLimit and a positive whole burstLimit; got ${rateLimit} and ${burstLimit}`,
+      );
+  }
   return problems;
+}
+
+/** The WAF rate-based rule within AWS WAF's limits. */
+function wafProblems(config: AppConfig): string[] {
+  const { authRateLimit, evaluationWindowSeconds } = config.api.waf;
+  const checks: Array<[boolean, string]> = [
+    [
+      isWhole(authRateLimit, WAF_RATE_LIMIT.min, WAF_RATE_LIMIT.max),
+      `config.api.waf.authRateLimit must be a whole number of requests from ${WAF_RATE_LIMIT.min} (AWS WAF's minimum); got ${authRateLimit}`,
+    ],
+    [
+      WAF_WINDOWS_SECONDS.includes(evaluationWindowSeconds),
+      `config.api.waf.evaluationWindowSeconds must be one of ${WAF_WINDOWS_SECONDS.join(', ')}; got ${evaluationWindowSeconds}`,
+    ],
+  ];
+  return checks.filter(([ok]) => !ok).map(([, problem]) => problem);
+}
+
+/** Log retention CloudWatch accepts, a known threat protection mode, an alarm address that looks like one. */
+function hardeningProblems(config: AppConfig): string[] {
+  const { logRetentionDays } = config.hardening;
+  const { threatProtection } = config.userPool;
+  const { email } = config.alarms;
+  const checks: Array<[boolean, string]> = [
+    [
+      LOG_RETENTION_DAYS.includes(logRetentionDays),
+      `config.hardening.logRetentionDays must be a CloudWatch Logs retention (${LOG_RETENTION_DAYS.join(', ')} days); got ${logRetentionDays}`,
+    ],
+    [
+      isThreatProtection(threatProtection),
+      `config.userPool.threatProtection must be one of ${THREAT_PROTECTION_MODES.join(', ')}; got "${String(threatProtection)}"`,
+    ],
+    [
+      email === undefined || EMAIL.test(email),
+      `Context "alarmEmail" must be one email address (the alarm topic's subscriber); got "${email}"`,
+    ],
+  ];
+  return checks.filter(([ok]) => !ok).map(([, problem]) => problem);
 }
 
 /** Group names valid for Cognito and unique; precedences valid and unique (they decide the preferred role). */
@@ -239,6 +294,10 @@ export function routeProblems(routes: readonly Route[], config: AppConfig): stri
   const problems: string[] = [];
   const groups = new Set(config.groups.map((group) => group.name));
   const seen = new Set<string>();
+  for (const { method, path } of config.api.methodThrottling) {
+    if (!routes.some((route) => route.method === method && route.path === path))
+      problems.push(`config.api.methodThrottling: "${method} ${path}" is not a route of the access map`);
+  }
   for (const route of routes) {
     const name = `${route.method} ${route.path}`;
     if (!ROUTE_PATH_PATTERN.test(route.path))

@@ -3,12 +3,13 @@ import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { accessMap, isPublic, type HandlerName, type Route } from '../config/access-map';
-import { resourceName, type AppConfig } from '../config/app-config';
+import { AUDIT_LOG_GROUPS, resourceName, type AppConfig, type AuditLogGroup } from '../config/app-config';
 import { AUTHORIZER_BUNDLING, HANDLER_BUNDLING, nodeOptionsFor, type FunctionBundling } from '../config/bundling';
 import { assertNoProblems, ConfigError } from '../config/config-error';
 import { corsPolicy, gatewayResponseCorsHeaders, type CorsPolicy } from '../config/cors';
@@ -45,7 +46,19 @@ export interface AuthorizedApiProps {
    */
   readonly logRetention?: logs.RetentionDays;
   /**
-   * X-Ray tracing on the API stage (API Gateway's own segments; needs no IAM on the Lambdas).
+   * Keep the audit-bearing log groups (AUDIT_LOG_GROUPS: authorizer, auth, admin, access log) when
+   * the stack is deleted; the others are deleted with it.
+   * @default false
+   */
+  readonly retainAuditLogs?: boolean;
+  /**
+   * Customer managed key the log groups are encrypted with (its policy must let CloudWatch Logs use it).
+   * @default CloudWatch Logs' own encryption
+   */
+  readonly logEncryptionKey?: kms.IKey;
+  /**
+   * X-Ray active tracing on the API stage and every function (API Gateway decides the sampling; the
+   * functions' roles get permission to send segments).
    * @default false
    */
   readonly tracing?: boolean;
@@ -90,6 +103,12 @@ const ACCESS_LOG_FIELDS = {
   errorType: apigateway.AccessLogField.contextErrorResponseType(),
 };
 
+/** Execution logging of errors only, never request data. */
+const STAGE_LOGGING = {
+  loggingLevel: apigateway.MethodLoggingLevel.ERROR,
+  dataTraceEnabled: false, // would log request headers, i.e. tokens
+} as const;
+
 /**
  * A REST API built from the access map: every route that is not public goes through a TOKEN
  * authorizer (the Authorization header) backed by the Lambda in lambda/authorizer, which enforces
@@ -102,13 +121,15 @@ export class AuthorizedApi extends Construct {
   readonly authorizerLogGroup: logs.ILogGroup;
   readonly handlers: Readonly<Record<HandlerName, NodejsFunction>>;
 
-  private readonly logRetention: logs.RetentionDays;
+  private readonly logSettings: Pick<AuthorizedApiProps, 'logRetention' | 'retainAuditLogs' | 'logEncryptionKey'>;
+  private readonly tracing: boolean;
 
   constructor(scope: Construct, id: string, props: AuthorizedApiProps) {
     super(scope, id);
     const { config } = props;
     const routes = props.routes ?? accessMap;
-    this.logRetention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
+    this.logSettings = props;
+    this.tracing = props.tracing ?? false;
 
     assertNoProblems([...validateConfig(config), ...routeProblems(routes, config)]);
 
@@ -123,6 +144,7 @@ export class AuthorizedApi extends Construct {
     const authorizerVariables = { ...authorizerEnvironment(config, routes, pool), ...revocationTables };
     this.authorizerFunction = this.lambdaFunction(
       'Authorizer',
+      'authorizer',
       'authorizer/index.ts',
       authorizerVariables,
       AUTHORIZER_BUNDLING,
@@ -157,10 +179,7 @@ export class AuthorizedApi extends Construct {
       }),
     );
 
-    const accessLogs = new logs.LogGroup(this, 'AccessLogs', {
-      retention: this.logRetention,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
+    const accessLogs = this.logGroup('AccessLogs', 'accessLog');
     this.api = new apigateway.RestApi(this, 'RestApi', {
       restApiName: resourceName(config, 'api'),
       cloudWatchRole: true,
@@ -168,11 +187,18 @@ export class AuthorizedApi extends Construct {
         stageName: config.api.stageName,
         accessLogDestination: new apigateway.LogGroupLogDestination(accessLogs),
         accessLogFormat: apigateway.AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
-        loggingLevel: apigateway.MethodLoggingLevel.ERROR,
-        dataTraceEnabled: false, // would log request headers, i.e. tokens
-        tracingEnabled: props.tracing,
+        ...STAGE_LOGGING,
+        tracingEnabled: this.tracing,
         throttlingRateLimit: config.api.throttlingRateLimit,
         throttlingBurstLimit: config.api.throttlingBurstLimit,
+        // Routes with a throttle of their own (e.g. /auth/login): one caller cannot use up the stage's rate.
+        // A method's own settings replace the stage's for it, so they repeat the logging settings.
+        methodOptions: Object.fromEntries(
+          config.api.methodThrottling.map(({ method, path, rateLimit, burstLimit }) => [
+            `${path}/${method}`,
+            { ...STAGE_LOGGING, throttlingRateLimit: rateLimit, throttlingBurstLimit: burstLimit },
+          ]),
+        ),
       },
       // The local gateway answers preflights from the same policy (lib/config/cors.ts).
       defaultCorsPreflightOptions: {
@@ -240,6 +266,7 @@ export class AuthorizedApi extends Construct {
       };
       const handler = this.lambdaFunction(
         `${name[0].toUpperCase()}${name.slice(1)}Handler`,
+        name,
         `handlers/${name}.ts`,
         environment,
         HANDLER_BUNDLING,
@@ -251,20 +278,36 @@ export class AuthorizedApi extends Construct {
     return Object.fromEntries(functions) as Record<HandlerName, NodejsFunction>;
   }
 
+  /** A log group with the configured retention and key; audit-bearing ones retained if so configured. */
+  private logGroup(id: string, name: AuditLogGroup | HandlerName): logs.LogGroup {
+    const { logRetention, retainAuditLogs, logEncryptionKey } = this.logSettings;
+    const isAudit = AUDIT_LOG_GROUPS.some((auditName) => auditName === name);
+    return new logs.LogGroup(this, id, {
+      retention: logRetention ?? logs.RetentionDays.ONE_MONTH,
+      encryptionKey: logEncryptionKey,
+      removalPolicy: isAudit && retainAuditLogs === true ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+  }
+
   private lambdaFunction(
     id: string,
+    logName: AuditLogGroup | HandlerName,
     entry: string,
     environment: Record<string, string>,
     bundling: FunctionBundling,
     memorySize: number,
   ): NodejsFunction {
-    const logGroup = new logs.LogGroup(this, `${id}Logs`, {
-      retention: this.logRetention,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
+    const logGroup = this.logGroup(`${id}Logs`, logName);
     // Own role with write access to its own log group only (instead of the broad managed policy).
     const role = new iam.Role(this, `${id}Role`, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
     logGroup.grantWrite(role);
+    if (this.tracing) {
+      Validations.of(role).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'Active X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions',
+      });
+    }
     const variables = { ...environment, ...withNodeOptions(nodeOptionsFor(bundling)) };
     assertEnvironmentFits(id, variables);
     return new NodejsFunction(this, id, {
@@ -274,6 +317,7 @@ export class AuthorizedApi extends Construct {
       architecture: lambda.Architecture.ARM_64,
       memorySize,
       timeout: Duration.seconds(10),
+      tracing: this.tracing ? lambda.Tracing.ACTIVE : lambda.Tracing.DISABLED,
       role,
       logGroup,
       environment: variables,

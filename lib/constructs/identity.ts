@@ -2,7 +2,7 @@ import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { DEV_STAGE, resourceName, type AppConfig, type GroupName } from '../config/app-config';
+import { DEV_STAGE, resourceName, type AppConfig, type GroupName, type ThreatProtection } from '../config/app-config';
 import { assertNoProblems } from '../config/config-error';
 import { defaultDomainPrefix } from '../config/domain-prefix';
 import { cognitoIssuer, jwksUriFor } from '../config/runtime-env';
@@ -50,6 +50,8 @@ export class CognitoIdentity extends Construct {
     this.userPool = new cognito.UserPool(this, 'UserPool', {
       userPoolName: resourceName(config, config.userPool.name),
       signInAliases: { email: true },
+      // `Admin@x` and `admin@x` are one user. Cognito never lets a pool change this after creation.
+      signInCaseSensitive: false,
       autoVerify: { email: true },
       standardAttributes: { email: { required: true, mutable: true } },
       customAttributes: Object.fromEntries(
@@ -66,6 +68,7 @@ export class CognitoIdentity extends Construct {
         requireSymbols: true,
       },
       accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
+      ...threatProtectionSettings(config.userPool.threatProtection),
       deletionProtection: config.stage !== DEV_STAGE,
       removalPolicy: props.removalPolicy ?? (config.stage === DEV_STAGE ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN),
     });
@@ -142,6 +145,20 @@ export class CognitoIdentity extends Construct {
     }
     return prefix;
   }
+}
+
+/** Threat protection needs the Plus feature plan; without it the pool stays on Essentials. */
+function threatProtectionSettings(
+  mode: ThreatProtection,
+): Pick<cognito.UserPoolProps, 'featurePlan' | 'standardThreatProtectionMode'> {
+  const modes: Record<Exclude<ThreatProtection, 'off'>, cognito.StandardThreatProtectionMode> = {
+    audit: cognito.StandardThreatProtectionMode.AUDIT_ONLY,
+    enforced: cognito.StandardThreatProtectionMode.FULL_FUNCTION,
+  };
+  return {
+    featurePlan: mode === 'off' ? cognito.FeaturePlan.ESSENTIALS : cognito.FeaturePlan.PLUS,
+    standardThreatProtectionMode: mode === 'off' ? undefined : modes[mode],
+  };
 }
 
 function toOAuthScope(name: string): cognito.OAuthScope {

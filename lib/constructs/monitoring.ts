@@ -24,6 +24,11 @@ export interface AuthorizerMonitoringProps {
    * @default a name CloudFormation generates
    */
   readonly dashboardName?: string;
+  /**
+   * What every alarm does when it fires (e.g. publish to an SNS topic).
+   * @default none
+   */
+  readonly alarmActions?: readonly cloudwatch.IAlarmAction[];
 }
 
 /** Metric names (per namespace). */
@@ -53,7 +58,7 @@ const ALARM_MEANINGS: Readonly<Record<(typeof ALARMED_REASONS)[number] | 'API_5X
  * CONFIG_ERROR, JWKS_UNAVAILABLE or REVOCATION_UNAVAILABLE and on API 5xx, and a dashboard.
  */
 export class AuthorizerMonitoring extends Construct {
-  /** By what they watch: INTERNAL_ERROR, CONFIG_ERROR, JWKS_UNAVAILABLE, API_5XX. Add actions (e.g. SNS) per deployment. */
+  /** By what they watch: INTERNAL_ERROR, CONFIG_ERROR, JWKS_UNAVAILABLE, REVOCATION_UNAVAILABLE, API_5XX; each with the `alarmActions`. */
   readonly alarms: Readonly<Record<keyof typeof ALARM_MEANINGS, cloudwatch.Alarm>>;
   readonly dashboard: cloudwatch.Dashboard;
 
@@ -83,8 +88,8 @@ export class AuthorizerMonitoring extends Construct {
       });
     }
 
-    const alarm = (name: keyof typeof ALARM_MEANINGS, metric: cloudwatch.IMetric): cloudwatch.Alarm =>
-      new cloudwatch.Alarm(this, `${name.replace(/_/g, '')}Alarm`, {
+    const alarm = (name: keyof typeof ALARM_MEANINGS, metric: cloudwatch.IMetric): cloudwatch.Alarm => {
+      const created = new cloudwatch.Alarm(this, `${name.replace(/_/g, '')}Alarm`, {
         metric,
         threshold: 1,
         evaluationPeriods: 1,
@@ -92,6 +97,9 @@ export class AuthorizerMonitoring extends Construct {
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
         alarmDescription: ALARM_MEANINGS[name],
       });
+      created.addAlarmAction(...(props.alarmActions ?? []));
+      return created;
+    };
     this.alarms = {
       INTERNAL_ERROR: alarm('INTERNAL_ERROR', this.reasonMetric('INTERNAL_ERROR', period)),
       CONFIG_ERROR: alarm('CONFIG_ERROR', this.reasonMetric('CONFIG_ERROR', period)),

@@ -109,6 +109,19 @@ describe('context errors fail the synth with one line', () => {
   });
 });
 
+it('with threat protection on (the Plus plan), cdk-nag COG8 is met instead of acknowledged', () => {
+  const { app, identity } = buildTestApp({
+    context: { ...PROD_CONTEXT, threatProtection: 'enforced' },
+    bundling: false,
+  });
+  const assembly = app.synth();
+  expect(validationFindings(assembly)).toEqual([]);
+  const acknowledged = identity.identity.userPool.node.metadata.filter(
+    (entry) => entry.type === 'aws:cdk:acknowledged-rules',
+  );
+  expect(JSON.stringify(acknowledged)).not.toContain('COG8');
+});
+
 describe('the checks are really on', () => {
   it('fails synthesis on an error nobody acknowledged', () => {
     const { app, api } = buildTestApp({ bundling: false });

@@ -26,6 +26,12 @@ export interface TestAppOptions {
    * @default true
    */
   readonly bundling?: boolean;
+  /**
+   * Run AWS Control Tower's guard rules on synth, as bin/app.ts does (cfn-guard: seconds per synth).
+   * test/lib/compliance/control-tower.int.test.ts checks the stages with them; other tests leave them off.
+   * @default false
+   */
+  readonly controlTowerChecks?: boolean;
 }
 
 export function buildTestApp(options: TestAppOptions = {}): CognitoJwtApp {
@@ -36,7 +42,7 @@ export function buildTestApp(options: TestAppOptions = {}): CognitoJwtApp {
     ...options.context,
   };
   if (options.bundling === false) context['aws:cdk:bundling-stacks'] = [];
-  return buildApp(new App({ context }));
+  return buildApp(new App({ context }), { controlTowerChecks: options.controlTowerChecks ?? false });
 }
 
 /** How many resources of each CloudFormation type the stack holds: a snapshot a reviewer can read (the details have targeted tests). */

@@ -99,6 +99,48 @@ describe('domainPrefix', () => {
   });
 });
 
+describe('threatProtection and alarmEmail', () => {
+  it('are off and none unless given', () => {
+    const config = fromContext(PROD);
+    expect(config.userPool.threatProtection).toBe('off');
+    expect(config.alarms.email).toBeUndefined();
+  });
+
+  it.each(['off', 'audit', 'enforced'] as const)('threatProtection=%s is taken as given', (mode) => {
+    expect(fromContext({ ...PROD, threatProtection: mode }).userPool.threatProtection).toBe(mode);
+  });
+
+  it('names the allowed threat protection modes', () => {
+    expect(problems({ ...PROD, threatProtection: 'full' })).toEqual([
+      'Context "threatProtection" must be one of off, audit, enforced; got "full"',
+    ]);
+  });
+
+  it('takes an alarm email and rejects what is not one', () => {
+    expect(fromContext({ ...PROD, alarmEmail: 'ops@example.com' }).alarms.email).toBe('ops@example.com');
+    expect(problems({ ...PROD, alarmEmail: 'ops' })).toEqual([
+      `Context "alarmEmail" must be one email address (the alarm topic's subscriber); got "ops"`,
+    ]);
+  });
+});
+
+it('gives dev the cheaper settings and every other stage the hardened ones', () => {
+  expect(fromContext({}).hardening).toEqual({
+    tracing: false,
+    logRetentionDays: 30,
+    retainAuditLogs: false,
+    encryptWithKmsKey: false,
+    waf: false,
+  });
+  expect(fromContext(PROD).hardening).toEqual({
+    tracing: true,
+    logRetentionDays: 365,
+    retainAuditLogs: true,
+    encryptWithKmsKey: true,
+    waf: true,
+  });
+});
+
 it('reports every broken rule in one error, one line', () => {
   expect(problems({ ...PROD, callbackUrls: 'http://app.example.com/cb', logoutUrls: 'ftp://x' })).toEqual([
     'Context "callbackUrls": "http://app.example.com/cb" must use https outside the dev stage (loopback http is allowed only in dev)',

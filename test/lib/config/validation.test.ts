@@ -142,6 +142,57 @@ describe('throttling must be positive', () => {
   it('accepts a fractional rate', () => {
     expect(validateConfig(withApi({ throttlingRateLimit: 0.5 }))).toEqual([]);
   });
+
+  it('a route throttle needs a positive rate and a positive whole burst', () => {
+    const methodThrottling = [{ method: 'POST', path: '/auth/login', rateLimit: 0, burstLimit: 1.5 }];
+    expect(validateConfig(withApi({ methodThrottling }))).toEqual([
+      'config.api.methodThrottling: "POST /auth/login" needs a positive rateLimit and a positive whole burstLimit; got 0 and 1.5',
+    ]);
+  });
+
+  it('a route throttle names a route of the access map', () => {
+    const methodThrottling = [{ method: 'GET', path: '/auth/login', rateLimit: 5, burstLimit: 10 }];
+    expect(routeProblems(accessMap, withApi({ methodThrottling }))).toEqual([
+      'config.api.methodThrottling: "GET /auth/login" is not a route of the access map',
+    ]);
+  });
+});
+
+describe('WAF rate rule (AWS WAF: at least 10 requests, a window of 60, 120, 300 or 600 s)', () => {
+  it.each([
+    ['a limit under 10', { authRateLimit: 9 }, /^config\.api\.waf\.authRateLimit .*got 9$/],
+    ['a fractional limit', { authRateLimit: 50.5 }, /^config\.api\.waf\.authRateLimit .*got 50\.5$/],
+    [
+      'another window',
+      { evaluationWindowSeconds: 90 },
+      /^config\.api\.waf\.evaluationWindowSeconds must be one of 60, 120, 300, 600; got 90$/,
+    ],
+  ])('%s', (_name, waf, message) => {
+    expect(validateConfig(withApi({ waf: { ...dev.api.waf, ...waf } }))).toEqual([expect.stringMatching(message)]);
+  });
+});
+
+describe('hardening, threat protection, alarm email', () => {
+  it('a log retention CloudWatch does not offer', () => {
+    expect(validateConfig({ ...dev, hardening: { ...dev.hardening, logRetentionDays: 366 } })).toEqual([
+      expect.stringMatching(
+        /^config\.hardening\.logRetentionDays must be a CloudWatch Logs retention \(1, 3, .*\); got 366$/,
+      ),
+    ]);
+  });
+
+  it('an unknown threat protection mode', () => {
+    const userPool = { ...dev.userPool, threatProtection: 'on' as never };
+    expect(validateConfig({ ...dev, userPool })).toEqual([
+      'config.userPool.threatProtection must be one of off, audit, enforced; got "on"',
+    ]);
+  });
+
+  it.each(['ops', 'a@b', 'a@b.c,d@e.f'])('an alarm email that is not one address: %s', (email) => {
+    expect(validateConfig({ ...dev, alarms: { email } })).toEqual([
+      `Context "alarmEmail" must be one email address (the alarm topic's subscriber); got "${email}"`,
+    ]);
+  });
 });
 
 describe('groups', () => {
@@ -290,7 +341,8 @@ describe('names', () => {
 
 describe('routes', () => {
   it('a route that grants no group', () => {
-    expect(routeProblems([{ method: 'GET', path: '/x', access: [], handler: 'profile' }], dev)).toEqual([
+    const routes = [{ method: 'GET', path: '/x', access: [], handler: 'profile' }] as const;
+    expect(routeProblems(routes, withApi({ methodThrottling: [] }))).toEqual([
       `routes: "GET /x" grants no group (use 'authenticated' for any valid token)`,
     ]);
   });

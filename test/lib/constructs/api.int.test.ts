@@ -26,7 +26,9 @@ import {
 } from '../../../fixtures/token-factory';
 import { configProblems } from '../../support/config-error';
 
-const config = configFor('dev');
+// Its own routes: no throttle for the project's /auth/login (validation would name it as no route of these).
+const devConfig = configFor('dev');
+const config: AppConfig = { ...devConfig, api: { ...devConfig.api, methodThrottling: [] } };
 const CLIENT_ID = 'exampleclientid';
 const routes: readonly Route[] = [
   { method: 'GET', path: '/health', access: 'public', handler: 'profile' },
@@ -75,8 +77,10 @@ it('builds only the given routes, with one function per handler they use plus th
   ]);
 });
 
-it('turns on X-Ray tracing on the stage when asked', () => {
+it('turns on X-Ray tracing on the stage and in every function when asked', () => {
   template.hasResourceProperties('AWS::ApiGateway::Stage', { TracingEnabled: true });
+  const functions = Object.values(template.findResources('AWS::Lambda::Function'));
+  for (const fn of functions) expect(fn.Properties.TracingConfig).toEqual({ Mode: 'Active' });
 });
 
 it('gives the authorizer the revocation feed (its table, Query on the index) only while the check is on', () => {

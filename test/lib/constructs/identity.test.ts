@@ -52,6 +52,26 @@ describe('guest access', () => {
   });
 });
 
+describe('threat protection', () => {
+  it.each([
+    ['audit', 'AUDIT'],
+    ['enforced', 'ENFORCED'],
+  ] as const)('%s: the Plus feature plan with advanced security %s', (threatProtection, mode) => {
+    synth({ ...dev, userPool: { ...dev.userPool, threatProtection } }).hasResourceProperties('AWS::Cognito::UserPool', {
+      UserPoolTier: 'PLUS',
+      UserPoolAddOns: { AdvancedSecurityMode: mode },
+    });
+  });
+
+  it('off: the Essentials plan, no add-ons', () => {
+    const template = synth(dev);
+    template.hasResourceProperties('AWS::Cognito::UserPool', { UserPoolTier: 'ESSENTIALS' });
+    expect(
+      Object.values(template.findResources('AWS::Cognito::UserPool'))[0].Properties.UserPoolAddOns,
+    ).toBeUndefined();
+  });
+});
+
 describe('Hosted UI domain prefix', () => {
   it('is app-stage-account when the account is known at synth', () => {
     synth(dev, '123456789012').hasResourceProperties('AWS::Cognito::UserPoolDomain', {

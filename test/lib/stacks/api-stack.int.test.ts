@@ -6,9 +6,10 @@ import { accessMap, isPublic } from '../../../lib/config/access-map';
 import type { AppConfig } from '../../../lib/config/app-config';
 import { GATEWAY_RESPONSES } from '../../../lib/config/gateway-responses';
 import { ENV } from '../../../lib/config/runtime-env';
+import { WAF_RULES } from '../../../lib/constructs/api-waf';
 import type { ApiStack } from '../../../lib/stacks/api-stack';
 import { checkBundle } from '../../../fixtures/bundle-check';
-import { buildTestApp, resourceInventory } from '../../support/cdk';
+import { PROD_CONTEXT, buildTestApp, resourceInventory } from '../../support/cdk';
 
 // The one test file that really bundles the Lambda entries (esbuild, no Docker).
 let api: ApiStack;
@@ -285,7 +286,8 @@ describe('least privilege', () => {
         },
         {
           roles: [{ Ref: expect.stringMatching(/^ApiAdminUsersHandlerRole/) }],
-          statement: { Effect: 'Allow', Action: ADMIN_USERS_COGNITO_ACTIONS, Resource: poolArn },
+          // Sorted by CDK (the recommended flag @aws-cdk/aws-iam:minimizePolicies).
+          statement: { Effect: 'Allow', Action: [...ADMIN_USERS_COGNITO_ACTIONS].sort(), Resource: poolArn },
         },
       ]),
     );
@@ -359,12 +361,22 @@ describe('stage', () => {
       StageName: config.api.stageName,
       AccessLogSetting: Match.objectLike({ DestinationArn: Match.anyValue() }),
       MethodSettings: [
-        Match.objectLike({
+        {
+          HttpMethod: '*',
+          ResourcePath: '/*',
           DataTraceEnabled: false,
           LoggingLevel: 'ERROR',
           ThrottlingRateLimit: config.api.throttlingRateLimit,
           ThrottlingBurstLimit: config.api.throttlingBurstLimit,
-        }),
+        },
+        {
+          HttpMethod: 'POST',
+          ResourcePath: '/~1auth~1login',
+          DataTraceEnabled: false,
+          LoggingLevel: 'ERROR',
+          ThrottlingRateLimit: 10,
+          ThrottlingBurstLimit: 20,
+        },
       ],
     });
   });
@@ -392,5 +404,164 @@ describe('stage', () => {
         .filter((name) => name.endsWith('TableName'))
         .sort(),
     ).toEqual(['ReviewsTableName', 'RevocationsTableName']);
+  });
+});
+
+describe('alarms and Lambda permissions, in every stage', () => {
+  it('sends every alarm to the alarm topic, which accepts only TLS publishers, and outputs its ARN as AlarmTopicArn', () => {
+    const topicId = Object.keys(template.findResources('AWS::SNS::Topic'))[0];
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
+    expect(alarms).toHaveLength(5);
+    for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topicId }]);
+    expect(template.findOutputs('AlarmTopicArn').AlarmTopicArn.Value).toEqual({ Ref: topicId });
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: [Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })],
+      },
+    });
+    expect(template.findResources('AWS::SNS::Subscription')).toEqual({});
+  });
+
+  it('gives every Lambda permission the account as SourceAccount (CT.LAMBDA.PR.2)', () => {
+    const permissions = Object.values(template.findResources('AWS::Lambda::Permission'));
+    expect(permissions).toHaveLength(23);
+    for (const permission of permissions) {
+      expect(permission.Properties.Principal).toBe('apigateway.amazonaws.com');
+      expect(permission.Properties.SourceAccount).toEqual({ Ref: 'AWS::AccountId' });
+    }
+  });
+});
+
+describe('dev keeps the cheaper settings (README stage table)', () => {
+  it('no X-Ray, a month of logs deleted with the stack, no KMS key, no WAF', () => {
+    template.hasResourceProperties('AWS::ApiGateway::Stage', { TracingEnabled: false });
+    for (const fn of Object.values(template.findResources('AWS::Lambda::Function')))
+      expect(fn.Properties.TracingConfig).toBeUndefined();
+    for (const logGroup of Object.values(template.findResources('AWS::Logs::LogGroup'))) {
+      expect(logGroup.DeletionPolicy).toBe('Delete');
+      expect(logGroup.Properties.RetentionInDays).toBe(30);
+      expect(logGroup.Properties.KmsKeyId).toBeUndefined();
+    }
+    expect(template.findResources('AWS::KMS::Key')).toEqual({});
+    expect(template.findResources('AWS::WAFv2::WebACL')).toEqual({});
+  });
+});
+
+describe('prod hardening', () => {
+  let prod: Template;
+  beforeAll(() => {
+    const built = buildTestApp({
+      context: { ...PROD_CONTEXT, account: '123456789012', alarmEmail: 'ops@example.com' },
+      bundling: false,
+    });
+    prod = Template.fromStack(built.api);
+  });
+  const logGroupsById = () => prod.findResources('AWS::Logs::LogGroup');
+
+  it('traces with X-Ray on the stage and in every function', () => {
+    prod.hasResourceProperties('AWS::ApiGateway::Stage', { TracingEnabled: true });
+    const functions = Object.values(prod.findResources('AWS::Lambda::Function'));
+    expect(functions).toHaveLength(5);
+    for (const fn of functions) expect(fn.Properties.TracingConfig).toEqual({ Mode: 'Active' });
+  });
+
+  it('keeps every log group a year, encrypted with the stack’s KMS key; the audit-bearing ones outlive the stack', () => {
+    const keyId = Object.keys(prod.findResources('AWS::KMS::Key'))[0];
+    const kept: string[] = [];
+    for (const [logicalId, logGroup] of Object.entries(logGroupsById())) {
+      expect(logGroup.Properties.RetentionInDays).toBe(365);
+      expect(logGroup.Properties.KmsKeyId).toEqual({ 'Fn::GetAtt': [keyId, 'Arn'] });
+      if (logGroup.DeletionPolicy === 'Retain') kept.push(logicalId.replace(/Logs[0-9A-F]{8}$/, ''));
+    }
+    // The authorizer's decisions, the auth and admin handlers' audit lines, the access log (AUDIT_LOG_GROUPS).
+    expect(kept.sort()).toEqual(['ApiAccess', 'ApiAdminUsersHandler', 'ApiAuthHandler', 'ApiAuthorizer']);
+  });
+
+  it('has a KMS key rotated yearly and retained, usable by CloudWatch Logs of this account only, granting only to AWS services', () => {
+    const [key] = Object.values(prod.findResources('AWS::KMS::Key'));
+    expect(key.DeletionPolicy).toBe('Retain');
+    expect(key.Properties).toMatchObject({ EnableKeyRotation: true, RotationPeriodInDays: 365 });
+    const statements = key.Properties.KeyPolicy.Statement as Array<Record<string, any>>; // eslint-disable-line @typescript-eslint/no-explicit-any -- a key policy
+    expect(statements).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          Effect: 'Allow',
+          Principal: { Service: 'logs.us-east-1.amazonaws.com' },
+          Condition: {
+            ArnLike: { 'kms:EncryptionContext:aws:logs:arn': 'arn:aws:logs:us-east-1:123456789012:log-group:*' },
+          },
+        }),
+        expect.objectContaining({
+          Effect: 'Allow',
+          Principal: { Service: 'cloudwatch.amazonaws.com' },
+          Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        }),
+        {
+          Sid: 'GrantsOnlyByAndForAwsServices',
+          Effect: 'Deny',
+          Principal: { AWS: '*' },
+          Action: 'kms:CreateGrant',
+          Resource: '*',
+          Condition: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
+        },
+      ]),
+    );
+    prod.hasResourceProperties('AWS::SNS::Topic', {
+      KmsMasterKeyId: Match.objectLike({ 'Fn::GetAtt': Match.anyValue() }),
+    });
+  });
+
+  it('puts a WAF web ACL on the stage: allow by default, a per-IP rate limit on /auth/* from the config, the IP reputation list', () => {
+    const [acl] = Object.values(prod.findResources('AWS::WAFv2::WebACL')).map((resource) => resource.Properties);
+    expect(acl).toMatchObject({ Scope: 'REGIONAL', DefaultAction: { Allow: {} } });
+    expect(acl.Rules).toHaveLength(2);
+    expect(acl.Rules[0]).toMatchObject({
+      Name: WAF_RULES.authRateLimit,
+      Action: { Block: {} },
+      Statement: {
+        RateBasedStatement: {
+          AggregateKeyType: 'IP',
+          Limit: config.api.waf.authRateLimit,
+          EvaluationWindowSec: config.api.waf.evaluationWindowSeconds,
+        },
+      },
+    });
+    expect(acl.Rules[1]).toMatchObject({
+      Name: WAF_RULES.ipReputation,
+      OverrideAction: { None: {} },
+      Statement: { ManagedRuleGroupStatement: { VendorName: 'AWS', Name: 'AWSManagedRulesAmazonIpReputationList' } },
+    });
+    const stageId = Object.keys(prod.findResources('AWS::ApiGateway::Stage'))[0];
+    const [association] = Object.values(prod.findResources('AWS::WAFv2::WebACLAssociation'));
+    expect(JSON.stringify(association.Properties.ResourceArn)).toContain(`"${stageId}"`);
+  });
+
+  it('rate-limits exactly the /auth/* routes of the access map, as WAF sees their paths on the stage', () => {
+    const [acl] = Object.values(prod.findResources('AWS::WAFv2::WebACL')).map((resource) => resource.Properties);
+    const match = acl.Rules[0].Statement.RateBasedStatement.ScopeDownStatement.ByteMatchStatement;
+    expect(match).toMatchObject({ FieldToMatch: { UriPath: {} }, PositionalConstraint: 'STARTS_WITH' });
+    expect(match.TextTransformations).toEqual([{ Priority: 0, Type: 'LOWERCASE' }]);
+    for (const route of accessMap) {
+      const requestPath = `/${config.api.stageName}${route.path.replace(/\{[^}]+\}/g, 'x')}`.toLowerCase();
+      expect([route.path, requestPath.startsWith(match.SearchString)]).toEqual([
+        route.path,
+        route.path.startsWith('/auth/'),
+      ]);
+    }
+  });
+
+  it('adds no managed rule group that judges what a request carries (it could block what the access map allows)', () => {
+    const groups = JSON.stringify(prod.findResources('AWS::WAFv2::WebACL')).match(/AWSManagedRules\w+/g);
+    // Not the Common Rule Set (bodies over 8 KB, HTML in a review, no User-Agent), SQLi, known bad inputs, …
+    expect([...new Set(groups)]).toEqual(['AWSManagedRulesAmazonIpReputationList']);
+  });
+
+  it('subscribes the alarm email to the alarm topic', () => {
+    prod.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
+  });
+
+  it('puts a literal SourceAccount on every Lambda permission when the account is known', () => {
+    for (const permission of Object.values(prod.findResources('AWS::Lambda::Permission')))
+      expect(permission.Properties.SourceAccount).toBe('123456789012');
   });
 });

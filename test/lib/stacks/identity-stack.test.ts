@@ -46,6 +46,18 @@ describe('user pool', () => {
     });
   });
 
+  it('signs in case-insensitively in every stage (Cognito cannot change this on an existing pool)', () => {
+    const prod = Template.fromStack(buildTestApp({ context: PROD_CONTEXT, bundling: false }).identity);
+    for (const stage of [template, prod])
+      stage.hasResourceProperties('AWS::Cognito::UserPool', { UsernameConfiguration: { CaseSensitive: false } });
+  });
+
+  it('is on the Essentials plan without threat protection by default', () => {
+    const [pool] = Object.values(template.findResources('AWS::Cognito::UserPool'));
+    expect(pool.Properties.UserPoolTier).toBe('ESSENTIALS');
+    expect(pool.Properties.UserPoolAddOns).toBeUndefined();
+  });
+
   it('is destroyed with the dev stack, retained and protected in prod', () => {
     template.hasResource('AWS::Cognito::UserPool', { DeletionPolicy: 'Delete' });
     const prod = Template.fromStack(buildTestApp({ context: PROD_CONTEXT, bundling: false }).identity);
