@@ -320,7 +320,7 @@ describe('least privilege', () => {
         },
         {
           roles: role('AdminUsersHandler'),
-          statement: { Effect: 'Allow', Action: ['dynamodb:PutItem', 'dynamodb:DeleteItem'], Resource: revocationsArn },
+          statement: { Effect: 'Allow', Action: ['dynamodb:DeleteItem', 'dynamodb:PutItem'], Resource: revocationsArn },
         },
         {
           roles: role('ReviewsHandler'),
