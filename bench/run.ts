@@ -73,14 +73,14 @@ async function measureBundleAndColdStarts(
 ): Promise<Pick<Measurements, 'bundle' | 'bundleCheck' | 'coldInit' | 'firstDecision' | 'memory'>> {
   const bundle = buildBundle(AUTHORIZER_ENTRY);
   const bundleCheck = await checkBundle(bundle.file).finally(() => bundle.remove());
-  const { authorizes, rejectsForeignKey, rejectsRevoked, jwksFetchStartedAtInit, sdkLoadedAtInit, jwksRequests } =
+  const { authorizes, rejectsForeignKey, rejectsRevoked, jwksFetchStartedAtInit, sdkLoaded, jwksRequests } =
     bundleCheck;
   if (
     !authorizes ||
     !rejectsForeignKey ||
     !rejectsRevoked ||
     !jwksFetchStartedAtInit ||
-    sdkLoadedAtInit ||
+    sdkLoaded ||
     jwksRequests !== 1
   )
     throw new Error(`the authorizer bundle failed its check: ${JSON.stringify(bundleCheck)}`);

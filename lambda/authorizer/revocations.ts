@@ -39,6 +39,11 @@ export type RevocationVerdict = 'current' | 'unchecked';
 export interface RevocationCheck {
   /** Synchronous while the in-memory copy is fresh. Throws (or rejects with) TokenRejectedError `REVOKED` or `REVOCATION_UNAVAILABLE`. */
   check(token: TokenSession): RevocationVerdict | Promise<RevocationVerdict>;
+  /**
+   * Starts the first (full) pull now, before any request: the Lambda entry calls it during Init,
+   * beside the JWKS download, and the first request waits for the same pull. Never rejects.
+   */
+  prefetch(): void;
   /** Query requests made so far (the benchmark's reads per 1,000 decisions). */
   readonly reads: number;
 }
@@ -124,17 +129,20 @@ export function createRevocationCheck(
     return 'current';
   };
 
+  const startPull = (startedAt: number): Promise<boolean> => {
+    const current = { startedAt, done: pull(startedAt) };
+    pending = current;
+    void current.done.finally(() => {
+      if (pending === current) pending = undefined;
+    });
+    return current.done;
+  };
+
   /** Waits for a pull that started recently enough for this request (joining one in flight), then decides. */
   const refreshThenCheck = async (token: TokenSession, arrivedAt: number): Promise<RevocationVerdict> => {
-    if (!pending || pending.startedAt < arrivedAt - settings.refreshMs) {
-      if (arrivedAt - failedAt < RETRY_AFTER_FAILURE_MS) return unavailable();
-      const current = { startedAt: arrivedAt, done: pull(arrivedAt) };
-      pending = current;
-      void current.done.finally(() => {
-        if (pending === current) pending = undefined;
-      });
-    }
-    return (await pending.done) ? verdict(token, now()) : unavailable();
+    const joinable = pending && pending.startedAt >= arrivedAt - settings.refreshMs ? pending.done : undefined;
+    if (!joinable && arrivedAt - failedAt < RETRY_AFTER_FAILURE_MS) return unavailable();
+    return (await (joinable ?? startPull(arrivedAt))) ? verdict(token, now()) : unavailable();
   };
 
   return {
@@ -142,6 +150,9 @@ export function createRevocationCheck(
       const nowMs = now();
       // One clock read per decision, shared by the freshness test and the entries' expiry.
       return nowMs - pulledAt < settings.refreshMs ? verdict(token, nowMs) : refreshThenCheck(token, nowMs);
+    },
+    prefetch() {
+      if (!pending && pulledAt === -Infinity) void startPull(now());
     },
     get reads() {
       return reads;
