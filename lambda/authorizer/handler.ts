@@ -36,8 +36,6 @@ export type AuthorizerHandler = ((
    * the first request fetches again; a failed read is the check's (a second try after a second).
    */
   prefetch(): Promise<void>;
-  /** Revocation store requests made so far by this instance (0 with the check off): what the benchmark counts. */
-  revocationReads(): number;
 };
 
 export interface AuthorizerOptions {
@@ -139,7 +137,7 @@ export function createAuthorizer(settings: AuthorizerSettings, options: Authoriz
     setImmediate(() => warmUp(settings));
     return download;
   };
-  return Object.assign(handler, { hydrate, prefetch, revocationReads: () => revocations?.reads ?? 0 });
+  return Object.assign(handler, { hydrate, prefetch });
 }
 
 /**
@@ -166,7 +164,7 @@ export function createFailClosedAuthorizer(configError: unknown, options: Author
     return Promise.reject(new Error('Unauthorized'));
   };
   const nothingToFetch = () => Promise.resolve();
-  return Object.assign(handler, { hydrate: nothingToFetch, prefetch: nothingToFetch, revocationReads: () => 0 });
+  return Object.assign(handler, { hydrate: nothingToFetch, prefetch: nothingToFetch });
 }
 
 const WARM_UP_ARN = 'arn:aws:execute-api:warm-up:000000000000:warm-up/warm-up/GET/warm-up';

@@ -44,8 +44,6 @@ export interface RevocationCheck {
    * beside the JWKS download, and the first request waits for the same pull. Never rejects.
    */
   prefetch(): void;
-  /** Query requests made so far (the benchmark's reads per 1,000 decisions). */
-  readonly reads: number;
 }
 
 /** Re-read on every pull: the feed index's propagation and the writers' clocks stay within it. */
@@ -73,7 +71,6 @@ export function createRevocationCheck(
   let fullAt = -Infinity;
   let failedAt = -Infinity;
   let failure = '';
-  let reads = 0;
   let pending: { readonly startedAt: number; readonly done: Promise<boolean> } | undefined;
 
   const isRevoked = (token: TokenSession, nowMs: number): boolean => {
@@ -103,7 +100,6 @@ export function createRevocationCheck(
     const sinceMs = full ? startedAt - settings.retentionSeconds * 1000 : pulledAt - LOOKBACK_MS;
     try {
       const page = await feed.since(sinceMs);
-      reads += page.reads;
       if (full) {
         sessions.clear();
         users.clear();
@@ -113,7 +109,6 @@ export function createRevocationCheck(
       pulledAt = Math.max(pulledAt, startedAt);
       return true;
     } catch (error) {
-      reads++;
       failedAt = now();
       failure = error instanceof Error ? error.message : 'Revocation store read failed';
       return false;
@@ -153,9 +148,6 @@ export function createRevocationCheck(
     },
     prefetch() {
       if (!pending && pulledAt === -Infinity) void startPull(now());
-    },
-    get reads() {
-      return reads;
     },
   };
 }
