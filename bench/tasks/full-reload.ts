@@ -158,9 +158,11 @@ async function consumedBy(store: LocalStore, sinceMs: number): Promise<ReloadRea
 }
 
 /**
- * Heap the check's in-memory copy holds once the full reload is applied: used heap after − before,
- * both after a full GC, MB. The reload's answer is read first and handed to the check from memory,
- * so the local DynamoDB (in this process) allocates nothing in between.
+ * Heap the check's in-memory copy holds once the full reload is applied, MB: used heap after −
+ * before, both after a full GC, over COPIES checks loaded side by side (divided by COPIES: one
+ * copy is small beside what else this process allocates). The reload's answer is read first and
+ * handed to each check as a fresh copy from memory, so the local DynamoDB (in this process)
+ * allocates nothing in between.
  */
 async function heapHeldByCopy(store: LocalStore, config: AppConfig, now: number): Promise<number> {
   setFlagsFromString('--expose-gc');
@@ -169,14 +171,23 @@ async function heapHeldByCopy(store: LocalStore, config: AppConfig, now: number)
   const feed = createRevocationFeed({ tableName: store.tables.revocations, env: store.env, timeoutMs: 60_000 });
   const page = await feed.since(now - settings.retentionSeconds * 1000);
   const probe = { sub: 'probe', issuedAt: 0, sessionId: 'probe' };
-  // Once on a throw-away check: the code it runs is compiled before the baseline.
-  await createRevocationCheck(settings, { since: () => Promise.resolve(page) }, () => now).check(probe);
+  const loaded = async () => {
+    // A copy of its own per check, strings included, as each instance parses its own answer.
+    const check = createRevocationCheck(settings, { since: () => Promise.resolve(structuredClone(page)) }, () => now);
+    await check.check(probe);
+    return check;
+  };
+  await loaded(); // the code it runs is compiled before the baseline
+  gc();
   gc();
   const before = process.memoryUsage().heapUsed;
-  const check = createRevocationCheck(settings, { since: () => Promise.resolve(page) }, () => now);
-  await check.check(probe);
+  const checks = [];
+  for (let i = 0; i < COPIES; i++) checks.push(await loaded());
   gc();
-  const held = process.memoryUsage().heapUsed - before;
-  await check.check(probe); // the copy stays reachable until it is measured
+  gc();
+  const held = (process.memoryUsage().heapUsed - before) / COPIES;
+  for (const check of checks) await check.check(probe); // the copies stay reachable until measured
   return Math.round((held / 1048576) * 100) / 100;
 }
+
+const COPIES = 20;

@@ -28,8 +28,8 @@ let queue: NodeJS.WriteStream | undefined;
 
 /**
  * Writes each line to fd 1 with one write(2). Not through `process.stdout` first: creating that
- * stream (and its first write) costs ≈ 0.9 ms of a cold start's first log line on Node 20, where
- * one write(2) costs ≈ 0.1 ms. A line that cannot go whole in one write (longer than PIPE_BUF, the
+ * stream (and its first write) costs a cold start's first log line far more than one write(2)
+ * (bench/README.md › Cold start). A line that cannot go whole in one write (longer than PIPE_BUF, the
  * pipe full: EAGAIN, or cut short, as a stream socket may) goes, or goes on, through process.stdout,
  * which queues it, and so do the lines after it until that queue is empty: no line overtakes another.
  */
@@ -66,8 +66,8 @@ const twoDigits = (value: number): string => (value < 10 ? `0${value}` : `${valu
 
 /**
  * `Date#toISOString` for years 1000–9999 (every time Date.now() can give), from the UTC fields. Not
- * `toISOString` itself: its first call in a process costs ≈ 0.7 ms (measured on Node 20), which
- * every cold start's first log line paid; these getters cost microseconds.
+ * `toISOString` itself: its first call in a process costs a cold start's first log line
+ * milliseconds (bench/README.md › Cold start); these getters cost microseconds.
  */
 export function isoTimestamp(epochMs: number): string {
   const date = new Date(epochMs);
@@ -85,7 +85,7 @@ const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 /**
  * What `JSON.stringify` writes between the quotes of a string: the string itself when it needs no
  * escape, as ids, group names and routes in log lines never do. A regular expression's test is
- * cheaper than JSON.stringify's call into the runtime (≈ 0.1–0.2 µs each, four per decision line),
+ * cheaper than JSON.stringify's call into the runtime (four per decision line),
  * and the caller writes the quotes into its own template (no extra string per value).
  */
 export function jsonInner(value: string): string {
