@@ -200,13 +200,13 @@ async function makeTasks(fixtures: Fixtures, store: LocalStore): Promise<Record<
     authorizerVerify: () => verifier.verify(authorizationHeaders[next()].slice('Bearer '.length)),
     decisionLine: () => {
       const i = next();
-      decisionLog.decided(
-        i % 2 === 0,
-        subs[i],
-        ROUTE_GROUPS[i % ROUTE_GROUPS.length],
-        'GET /api/profile',
-        requestIds[i],
-      );
+      decisionLog.decided({
+        allowed: i % 2 === 0,
+        sub: subs[i],
+        groups: ROUTE_GROUPS[i % ROUTE_GROUPS.length],
+        route: 'GET /api/profile',
+        requestId: requestIds[i],
+      });
     },
     jose: () => jose.jwtVerify(tokens[next()], joseKey, { issuer, algorithms: ['RS256'] }),
     jsonwebtoken: () => jsonwebtoken.verify(tokens[next()], publicPem, { issuer, algorithms: ['RS256'] }),

@@ -62,14 +62,14 @@ export function createAuthorizer(settings: AuthorizerSettings, options: Authoriz
   ): APIGatewayAuthorizerResult => {
     const policy = policies.policyFor(target.apiPrefix, claims.groups);
     const groups = joinGroups(claims.groups);
-    log.decided(
-      policy.decide(methodArn) === 'allow',
-      claims.sub,
+    log.decided({
+      allowed: policy.decide(methodArn) === 'allow',
+      unchecked: verdict === 'unchecked',
+      sub: claims.sub,
       groups,
-      routeOf(target),
+      route: routeOf(target),
       requestId,
-      verdict === 'unchecked',
-    );
+    });
     return {
       principalId: claims.sub,
       policyDocument: policy.document,
@@ -94,7 +94,12 @@ export function createAuthorizer(settings: AuthorizerSettings, options: Authoriz
       error instanceof TokenRejectedError
         ? error
         : new TokenRejectedError('INTERNAL_ERROR', describe(error), { cause: error });
-    log.unauthorized(rejection.reason, rejection.message, target && routeOf(target), requestId);
+    log.unauthorized({
+      reason: rejection.reason,
+      detail: rejection.message,
+      route: target && routeOf(target),
+      requestId,
+    });
     return new Error('Unauthorized');
   };
 
@@ -160,7 +165,12 @@ export function createFailClosedAuthorizer(configError: unknown, options: Author
     _event: APIGatewayTokenAuthorizerEvent,
     context?: InvocationContext,
   ): Promise<APIGatewayAuthorizerResult> => {
-    log.unauthorized('CONFIG_ERROR', describe(configError), undefined, context?.awsRequestId);
+    log.unauthorized({
+      reason: 'CONFIG_ERROR',
+      detail: describe(configError),
+      route: undefined,
+      requestId: context?.awsRequestId,
+    });
     return Promise.reject(new Error('Unauthorized'));
   };
   const nothingToFetch = () => Promise.resolve();
@@ -184,13 +194,13 @@ function warmUp(settings: AuthorizerSettings): void {
       target.apiPrefix,
       settings.groupPrecedence.slice(0, 1),
     );
-    createDecisionLog(() => undefined).decided(
-      policy.decide(WARM_UP_ARN) === 'allow',
-      'warm-up',
-      joinGroups(settings.groupPrecedence),
-      routeOf(target),
-      'warm-up',
-    );
+    createDecisionLog(() => undefined).decided({
+      allowed: policy.decide(WARM_UP_ARN) === 'allow',
+      sub: 'warm-up',
+      groups: joinGroups(settings.groupPrecedence),
+      route: routeOf(target),
+      requestId: 'warm-up',
+    });
   } catch {
     // Only the first request's speed depended on it.
   }
