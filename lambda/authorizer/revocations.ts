@@ -2,8 +2,9 @@
  * Step 2½: is a verified token revoked? Each warm instance keeps the live revocations in memory
  * and pulls what is new from the feed at most once per `refreshMs`, on the request that finds its
  * copy older than that (Lambda freezes an instance between requests, so nothing runs in the
- * background). Store reads therefore grow with warm instances and time, never with requests;
- * between pulls the check is two Map lookups, each skipped when a key filter rules the key out.
+ * background); the first, full pull starts during Init (`prefetch`). Store reads therefore grow
+ * with warm instances and time, never with requests; between pulls the check is two Map lookups,
+ * each skipped when a key filter rules the key out.
  *
  * A pull re-reads a short look-back window (the feed index is eventually consistent and writers'
  * clocks differ) and, every few minutes, everything still live, so a revocation the index showed
