@@ -17,6 +17,8 @@ export interface Plan {
   readonly coldRuns: number;
   readonly memory: { readonly warmup: number; readonly decisions: number };
   readonly gatewaySeconds: number;
+  /** The full-reload measure writes sign-outs (one per second, newest first) until older ones add nothing, or this many. */
+  readonly fullReloadCapItems: number;
   /** Decisions that pull right after a new revocation, and the revocations the store holds meanwhile. */
   readonly revocation: {
     readonly pulls: number;
@@ -47,6 +49,7 @@ export function planFor(flags: Flags): Plan {
         coldRuns: 6,
         memory: { warmup: 500, decisions: 5_000 },
         gatewaySeconds: 2,
+        fullReloadCapItems: 1200,
         revocation: { pulls: 10, storedSessions: 100, storedUsers: 10, ratePerInstance: 100 },
       }
     : {
@@ -57,6 +60,8 @@ export function planFor(flags: Flags): Plan {
         coldRuns: 40,
         memory: { warmup: 2_000, decisions: 100_000 },
         gatewaySeconds: 5,
+        // A day of sign-outs: far past any reload reach an access token's lifetime implies.
+        fullReloadCapItems: 86_400,
         revocation: { pulls: 50, storedSessions: 1000, storedUsers: 100, ratePerInstance: 100 },
       };
 }

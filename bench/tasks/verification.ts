@@ -18,7 +18,9 @@ import { settingsFromConfig } from '../../lambda/authorizer/settings';
 import { accessMap } from '../../lib/config/access-map';
 import type { LocalStore } from '../../fixtures/local-dynamo';
 import { accessToken, makeSigningKey, startJwksServer, type SigningKey } from '../../fixtures/token-factory';
+import { generatedAccessMap } from '../../fixtures/generated-access-map';
 import { CALLER_GROUPS } from '../../fixtures/traffic';
+import { TEN_GROUPS } from './policy-size';
 import { interleave, pairedDifference, pairedRatio, summarize, type Summary, type Task } from '../stats';
 
 const CLIENT_ID = 'bench-client-id';
@@ -32,6 +34,12 @@ const METHOD_ARNS = [
   'POST/api/reviews',
 ].map((route) => `${API_PREFIX}/${route}`);
 
+/** Routes spread over the generated 500-route map (its first, middle and last), parameters filled in. */
+const METHOD_ARNS_500_ROUTES = [0, 123, 250, 377, 499].map((index) => {
+  const route = generatedAccessMap(500, TEN_GROUPS)[index];
+  return `${API_PREFIX}/${route.method}${route.path.replace('{id}', 'r-1')}`;
+});
+
 /** Comma-joined group sets of the decision-line task, as the handler logs them. */
 const ROUTE_GROUPS = CALLER_GROUPS.map((groups) => (groups ?? []).join(','));
 
@@ -39,6 +47,7 @@ export const VERIFICATION_TASKS = [
   'floor',
   'authorizer',
   'authorizerWithoutRevocation',
+  'authorizer500Routes',
   'awsJwtVerifyRaw',
   'awsJwtVerifyDecompose',
   'authorizerVerify',
@@ -64,6 +73,8 @@ export interface VerificationResults {
   readonly vsFloor: Record<VerificationTask, Summary>;
   /** Per-round authorizer ÷ raw aws-jwt-verify. */
   readonly authorizerVsRaw: Summary;
+  /** Per-round authorizer with a generated 500-route access map (check off) ÷ raw aws-jwt-verify. */
+  readonly authorizer500RoutesVsRaw: Summary;
   /** Per-round authorizer (revocation check on) − authorizer (off), ns per call: what the check costs warm. */
   readonly revocationCheckNs: Summary;
   /** The same ratio in process CPU time (a check on the wall times: see stats.ts). */
@@ -134,8 +145,17 @@ async function makeTasks(fixtures: Fixtures, store: LocalStore): Promise<Record<
     { logSink: () => undefined },
   );
   const authorizeWithoutRevocation = createAuthorizer(settings, { logSink: () => undefined });
+  const authorize500Routes = createAuthorizer(
+    { ...settings, routes: generatedAccessMap(500, TEN_GROUPS), groupPrecedence: TEN_GROUPS },
+    { logSink: () => undefined },
+  );
   const verifier = createTokenVerifier(settings);
-  await Promise.all([authorize.hydrate(), authorizeWithoutRevocation.hydrate(), verifier.hydrate()]);
+  await Promise.all([
+    authorize.hydrate(),
+    authorizeWithoutRevocation.hydrate(),
+    authorize500Routes.hydrate(),
+    verifier.hydrate(),
+  ]);
   const decisionLog = createDecisionLog(() => undefined);
   const subs = tokens.map((_, i) => requestIds[(i + 1) % requestIds.length]); // UUID-shaped, like Cognito's sub
   const publicKey: KeyObject = createPublicKey({ key: key.publicJwk as never, format: 'jwk' });
@@ -152,15 +172,17 @@ async function makeTasks(fixtures: Fixtures, store: LocalStore): Promise<Record<
     authorizationToken: authorizationHeaders[0],
     methodArn: METHOD_ARNS[0],
   });
-  const call = (handler: typeof authorize) => () => {
-    const i = next();
-    const event: APIGatewayTokenAuthorizerEvent = {
-      type: 'TOKEN',
-      authorizationToken: authorizationHeaders[i],
-      methodArn: METHOD_ARNS[i % METHOD_ARNS.length],
+  const call =
+    (handler: typeof authorize, methodArns = METHOD_ARNS) =>
+    () => {
+      const i = next();
+      const event: APIGatewayTokenAuthorizerEvent = {
+        type: 'TOKEN',
+        authorizationToken: authorizationHeaders[i],
+        methodArn: methodArns[i % methodArns.length],
+      };
+      return handler(event, { awsRequestId: requestIds[i] });
     };
-    return handler(event, { awsRequestId: requestIds[i] });
-  };
 
   return {
     floor: () => {
@@ -170,6 +192,7 @@ async function makeTasks(fixtures: Fixtures, store: LocalStore): Promise<Record<
     // A fresh event and context per call, as each invocation brings them.
     authorizer: call(authorize),
     authorizerWithoutRevocation: call(authorizeWithoutRevocation),
+    authorizer500Routes: call(authorize500Routes, METHOD_ARNS_500_ROUTES),
     awsJwtVerifyRaw: () => rawVerifier.verifySync(tokens[next()]),
     // The part of verifySync before the signature: split, base64-decode and JSON-parse (with its prototype-pollution reviver).
     awsJwtVerifyDecompose: () => decomposeUnverifiedJwt(tokens[next()]),
@@ -177,13 +200,13 @@ async function makeTasks(fixtures: Fixtures, store: LocalStore): Promise<Record<
     authorizerVerify: () => verifier.verify(authorizationHeaders[next()].slice('Bearer '.length)),
     decisionLine: () => {
       const i = next();
-      decisionLog.decided(
-        i % 2 === 0,
-        subs[i],
-        ROUTE_GROUPS[i % ROUTE_GROUPS.length],
-        'GET /api/profile',
-        requestIds[i],
-      );
+      decisionLog.decided({
+        allowed: i % 2 === 0,
+        sub: subs[i],
+        groups: ROUTE_GROUPS[i % ROUTE_GROUPS.length],
+        route: 'GET /api/profile',
+        requestId: requestIds[i],
+      });
     },
     jose: () => jose.jwtVerify(tokens[next()], joseKey, { issuer, algorithms: ['RS256'] }),
     jsonwebtoken: () => jsonwebtoken.verify(tokens[next()], publicPem, { issuer, algorithms: ['RS256'] }),
@@ -211,6 +234,7 @@ export async function measureVerification(
     ns: byTask((name) => summarize(samples[name])),
     vsFloor: byTask((name) => pairedRatio(samples[name], samples.floor)),
     authorizerVsRaw: pairedRatio(samples.authorizer, samples.awsJwtVerifyRaw),
+    authorizer500RoutesVsRaw: pairedRatio(samples.authorizer500Routes, samples.awsJwtVerifyRaw),
     revocationCheckNs: pairedDifference(samples.authorizer, samples.authorizerWithoutRevocation),
     authorizerVsRawCpu: pairedRatio(cpu.authorizer, cpu.awsJwtVerifyRaw),
     authorizerVerifyVsRaw: pairedRatio(samples.authorizerVerify, samples.awsJwtVerifyRaw),

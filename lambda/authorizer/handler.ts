@@ -31,12 +31,11 @@ export type AuthorizerHandler = ((
   /** Fetches the JWKS ahead of the first request; rejects if the fetch fails. */
   hydrate(): Promise<void>;
   /**
-   * Starts that fetch and returns at once (the Lambda entry calls it during Init). Never rejects:
-   * a failure is logged (`JWKS_PREFETCH_FAILED`) and the first request fetches again.
+   * Starts that fetch, and the revocation check's first read, and returns at once (the Lambda entry
+   * calls it during Init). Never rejects: a failed download is logged (`JWKS_PREFETCH_FAILED`) and
+   * the first request fetches again; a failed read is the check's (a second try after a second).
    */
   prefetch(): Promise<void>;
-  /** Revocation store requests made so far by this instance (0 with the check off): what the benchmark counts. */
-  revocationReads(): number;
 };
 
 export interface AuthorizerOptions {
@@ -63,14 +62,14 @@ export function createAuthorizer(settings: AuthorizerSettings, options: Authoriz
   ): APIGatewayAuthorizerResult => {
     const policy = policies.policyFor(target.apiPrefix, claims.groups);
     const groups = joinGroups(claims.groups);
-    log.decided(
-      policy.decide(methodArn) === 'allow',
-      claims.sub,
+    log.decided({
+      allowed: policy.decide(methodArn) === 'allow',
+      unchecked: verdict === 'unchecked',
+      sub: claims.sub,
       groups,
-      routeOf(target),
+      route: routeOf(target),
       requestId,
-      verdict === 'unchecked',
-    );
+    });
     return {
       principalId: claims.sub,
       policyDocument: policy.document,
@@ -95,12 +94,17 @@ export function createAuthorizer(settings: AuthorizerSettings, options: Authoriz
       error instanceof TokenRejectedError
         ? error
         : new TokenRejectedError('INTERNAL_ERROR', describe(error), { cause: error });
-    log.unauthorized(rejection.reason, rejection.message, target && routeOf(target), requestId);
+    log.unauthorized({
+      reason: rejection.reason,
+      detail: rejection.message,
+      route: target && routeOf(target),
+      requestId,
+    });
     return new Error('Unauthorized');
   };
 
   // Not `async`: once the keys are cached a decision is synchronous, answered with one resolved
-  // promise (an async function also allocated its suspendable frame on every call, ≈ 0.4 KB).
+  // promise (an async function also allocated its suspendable frame on every call: bench/README.md).
   // Only a JWKS download makes the caller wait. Never throws: every failure is a rejection.
   const handler = (
     event: APIGatewayTokenAuthorizerEvent,
@@ -127,6 +131,7 @@ export function createAuthorizer(settings: AuthorizerSettings, options: Authoriz
   const hydrate = () => verifier.hydrate();
   const logger = createLogger('authorizer', options.logSink);
   const prefetch = () => {
+    revocations?.prefetch();
     const download = hydrate().catch((error: unknown) => {
       logger.log('WARN', 'JWKS prefetch failed', {
         reason: 'JWKS_PREFETCH_FAILED',
@@ -137,7 +142,7 @@ export function createAuthorizer(settings: AuthorizerSettings, options: Authoriz
     setImmediate(() => warmUp(settings));
     return download;
   };
-  return Object.assign(handler, { hydrate, prefetch, revocationReads: () => revocations?.reads ?? 0 });
+  return Object.assign(handler, { hydrate, prefetch });
 }
 
 /**
@@ -160,11 +165,16 @@ export function createFailClosedAuthorizer(configError: unknown, options: Author
     _event: APIGatewayTokenAuthorizerEvent,
     context?: InvocationContext,
   ): Promise<APIGatewayAuthorizerResult> => {
-    log.unauthorized('CONFIG_ERROR', describe(configError), undefined, context?.awsRequestId);
+    log.unauthorized({
+      reason: 'CONFIG_ERROR',
+      detail: describe(configError),
+      route: undefined,
+      requestId: context?.awsRequestId,
+    });
     return Promise.reject(new Error('Unauthorized'));
   };
   const nothingToFetch = () => Promise.resolve();
-  return Object.assign(handler, { hydrate: nothingToFetch, prefetch: nothingToFetch, revocationReads: () => 0 });
+  return Object.assign(handler, { hydrate: nothingToFetch, prefetch: nothingToFetch });
 }
 
 const WARM_UP_ARN = 'arn:aws:execute-api:warm-up:000000000000:warm-up/warm-up/GET/warm-up';
@@ -172,7 +182,7 @@ const WARM_UP_ARN = 'arn:aws:execute-api:warm-up:000000000000:warm-up/warm-up/GE
 /**
  * Runs the code of a decision once on placeholders, into throw-away objects: V8 compiles each
  * function and regular expression on first use, which the first request's decision would otherwise
- * pay for (≈ 0.6 ms: the policy build and its self-check, the decision line). Run while the JWKS
+ * pay for (the policy build and its self-check, the decision line: bench/README.md). Run while the JWKS
  * download started at Init waits on the network, it costs the caller no time. Nothing is cached,
  * logged or returned; a failure here changes nothing.
  */
@@ -184,13 +194,13 @@ function warmUp(settings: AuthorizerSettings): void {
       target.apiPrefix,
       settings.groupPrecedence.slice(0, 1),
     );
-    createDecisionLog(() => undefined).decided(
-      policy.decide(WARM_UP_ARN) === 'allow',
-      'warm-up',
-      joinGroups(settings.groupPrecedence),
-      routeOf(target),
-      'warm-up',
-    );
+    createDecisionLog(() => undefined).decided({
+      allowed: policy.decide(WARM_UP_ARN) === 'allow',
+      sub: 'warm-up',
+      groups: joinGroups(settings.groupPrecedence),
+      route: routeOf(target),
+      requestId: 'warm-up',
+    });
   } catch {
     // Only the first request's speed depended on it.
   }

@@ -4,7 +4,7 @@
  * called. Policies depend only on the API (ARN prefix) and the caller's groups: they are
  * built once per cold start per combination and reused.
  */
-import { grants, isPublic, type RouteAccess } from '../../lib/config/access-map';
+import { grants, isPublic, routeResource, type RouteAccess } from '../../lib/config/access-map';
 import {
   compilePolicy,
   resourceMatches,
@@ -41,11 +41,6 @@ export function parseMethodArn(methodArn: unknown): MethodArnParts | undefined {
     method: methodArn.slice(stageEnd + 1, methodEnd),
     path: methodArn.slice(methodEnd),
   };
-}
-
-/** The IAM resource for a route: path parameters become `*`. */
-export function routeResource(apiPrefix: string, route: RouteAccess): string {
-  return `${apiPrefix}/${route.method}${route.path.replace(/\{[^}]+\}/g, '*')}`;
 }
 
 /** A concrete ARN a request to the route could have (parameters filled with a sample value). */

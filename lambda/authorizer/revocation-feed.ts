@@ -1,20 +1,19 @@
 /**
  * Reads the revocation feed (lib/config/tables.ts › REVOCATION_FEED): every revocation recorded
  * since a time, one Query per page of the feed index, nothing else (the authorizer may Query that
- * index and do nothing more). The AWS SDK is loaded on the first read, not at cold start: the
- * Lambda runtime provides it, the bundle leaves it out, and nothing the check needs loads before
- * the first verified token.
+ * index and do nothing more). Each Query is a signed call of its own (./dynamodb-request.ts), not
+ * the AWS SDK's: loading the SDK's DynamoDB client was most of a cold start with the check on.
  */
-import type { AttributeValue, DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
 import {
   fromRevocationItem,
   REVOCATION_ATTRIBUTES,
   REVOCATION_FEED_PARTITION,
   type Revocation,
 } from '../../lib/config/revocation';
-import { ENV, type RuntimeEnv } from '../../lib/config/runtime-env';
+import type { RuntimeEnv } from '../../lib/config/runtime-env';
 import { REVOCATION_FEED } from '../../lib/config/tables';
-import { sdkClientConfig } from '../shared/sdk-client-config';
+import { isJsonObject, type JsonObject } from '../shared/json';
+import { callDynamo, dynamoEndpointFromEnv, DynamoRequestError, type DynamoEndpoint } from './dynamodb-request';
 
 export interface FeedPage {
   readonly revocations: readonly Revocation[];
@@ -29,62 +28,62 @@ export interface RevocationFeed {
 
 export interface RevocationFeedOptions {
   readonly tableName: string;
-  /** Where the client finds its region and (locally) the loopback endpoint. */
+  /** Where the store is (region, or the local loopback endpoint) and the credentials to sign with. */
   readonly env: RuntimeEnv;
-  /** For the whole read, every page included; the SDK's own load is not counted. */
+  /** For the whole read, every page and retry included. */
   readonly timeoutMs: number;
+  /** Epoch milliseconds (the signature's date and the deadline). @default Date.now */
+  readonly now?: () => number;
 }
 
 export class RevocationFeedError extends Error {
   readonly name = 'RevocationFeedError';
 }
 
-type Sdk = { readonly client: DynamoDBClient; readonly QueryCommand: typeof QueryCommand };
-
 export function createRevocationFeed(options: RevocationFeedOptions): RevocationFeed {
-  let sdk: Promise<Sdk> | undefined;
-  const load = (): Promise<Sdk> =>
-    (sdk ??= import('@aws-sdk/client-dynamodb').then(({ DynamoDBClient, QueryCommand }) => ({
-      client: new DynamoDBClient(
-        sdkClientConfig(options.env, ENV.dynamodbEndpoint, {
-          connectionTimeout: options.timeoutMs,
-          requestTimeout: options.timeoutMs,
-        }),
-      ),
-      QueryCommand,
-    })));
+  const now = options.now ?? Date.now;
+  let endpoint: DynamoEndpoint | undefined;
 
   return {
     async since(sinceMs) {
-      const { client, QueryCommand } = await load();
-      const abort = AbortSignal.timeout(options.timeoutMs);
+      const deadline = now() + options.timeoutMs;
       const revocations: Revocation[] = [];
       let reads = 0;
-      let start: Record<string, AttributeValue> | undefined;
+      let start: JsonObject | undefined;
       try {
+        endpoint ??= dynamoEndpointFromEnv(options.env);
         do {
           reads++;
-          const page = await client.send(new QueryCommand(queryInput(options.tableName, sinceMs, start)), {
-            abortSignal: abort,
+          const page = await callDynamo(endpoint, {
+            operation: 'Query',
+            input: feedQuery(options.tableName, sinceMs, start),
+            deadline,
+            now,
           });
-          for (const item of page.Items ?? []) {
-            const revocation = fromRevocationItem(plain(item));
+          for (const item of Array.isArray(page.Items) ? page.Items : []) {
+            const revocation = isJsonObject(item) ? fromRevocationItem(plain(item)) : undefined;
             if (revocation) revocations.push(revocation);
           }
-          start = page.LastEvaluatedKey;
+          start = isJsonObject(page.LastEvaluatedKey) ? page.LastEvaluatedKey : undefined;
         } while (start);
       } catch (error) {
-        throw new RevocationFeedError(
-          `Revocation store read failed after ${reads} request(s): ${error instanceof Error ? error.name : 'UnknownError'}`,
-          { cause: error },
-        );
+        const name =
+          error instanceof DynamoRequestError
+            ? error.errorName
+            : error instanceof Error
+              ? error.message
+              : 'UnknownError';
+        throw new RevocationFeedError(`Revocation store read failed after ${reads} request(s): ${name}`, {
+          cause: error,
+        });
       }
       return { revocations, reads };
     },
   };
 }
 
-function queryInput(tableName: string, sinceMs: number, start: Record<string, AttributeValue> | undefined) {
+/** The Query the feed sends for one page (exported for the benchmark, which repeats it to see its consumed capacity). */
+export function feedQuery(tableName: string, sinceMs: number, start: JsonObject | undefined): JsonObject {
   return {
     TableName: tableName,
     IndexName: REVOCATION_FEED.name,
@@ -94,16 +93,17 @@ function queryInput(tableName: string, sinceMs: number, start: Record<string, At
       ':feed': { S: REVOCATION_FEED_PARTITION },
       ':since': { N: String(Math.floor(sinceMs)) },
     },
-    ExclusiveStartKey: start,
+    ...(start ? { ExclusiveStartKey: start } : {}),
   };
 }
 
-/** The strings and numbers of an item (all a revocation holds); anything else is left out and fails the item's check. */
-function plain(item: Record<string, AttributeValue>): Record<string, string | number> {
+/** The strings and numbers of an item in DynamoDB's JSON (all a revocation holds); anything else is left out and fails the item's check. */
+function plain(item: JsonObject): Record<string, string | number> {
   const values: Record<string, string | number> = {};
   for (const [name, value] of Object.entries(item)) {
-    if (value.S !== undefined) values[name] = value.S;
-    else if (value.N !== undefined) values[name] = Number(value.N);
+    if (!isJsonObject(value)) continue;
+    if (typeof value.S === 'string') values[name] = value.S;
+    else if (typeof value.N === 'string') values[name] = Number(value.N);
   }
   return values;
 }

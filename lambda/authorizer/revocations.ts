@@ -2,8 +2,9 @@
  * Step 2½: is a verified token revoked? Each warm instance keeps the live revocations in memory
  * and pulls what is new from the feed at most once per `refreshMs`, on the request that finds its
  * copy older than that (Lambda freezes an instance between requests, so nothing runs in the
- * background). Store reads therefore grow with warm instances and time, never with requests;
- * between pulls the check is two Map lookups, each skipped when a key filter rules the key out.
+ * background); the first, full pull starts during Init (`prefetch`). Store reads therefore grow
+ * with warm instances and time, never with requests; between pulls the check is two Map lookups,
+ * each skipped when a key filter rules the key out.
  *
  * A pull re-reads a short look-back window (the feed index is eventually consistent and writers'
  * clocks differ) and, every few minutes, everything still live, so a revocation the index showed
@@ -43,8 +44,11 @@ export type RevocationVerdict = 'current' | 'unchecked';
 export interface RevocationCheck {
   /** Synchronous while the in-memory copy is fresh. Throws (or rejects with) TokenRejectedError `REVOKED` or `REVOCATION_UNAVAILABLE`. */
   check(token: TokenSession): RevocationVerdict | Promise<RevocationVerdict>;
-  /** Query requests made so far (the benchmark's reads per 1,000 decisions). */
-  readonly reads: number;
+  /**
+   * Starts the first (full) pull now, before any request: the Lambda entry calls it during Init,
+   * beside the JWKS download, and the first request waits for the same pull. Never rejects.
+   */
+  prefetch(): void;
 }
 
 /** Re-read on every pull: the feed index's propagation and the writers' clocks stay within it. */
@@ -72,7 +76,6 @@ export function createRevocationCheck(
   let fullAt = -Infinity;
   let failedAt = -Infinity;
   let failure = '';
-  let reads = 0;
   let pending: { readonly startedAt: number; readonly done: Promise<boolean> } | undefined;
 
   const isRevoked = (token: TokenSession, nowMs: number): boolean => {
@@ -103,7 +106,6 @@ export function createRevocationCheck(
     const sinceMs = full ? startedAt - settings.retentionSeconds * 1000 : pulledAt - LOOKBACK_MS;
     try {
       const page = await feed.since(sinceMs);
-      reads += page.reads;
       if (full) {
         sessions.clear();
         users.clear();
@@ -113,7 +115,6 @@ export function createRevocationCheck(
       pulledAt = Math.max(pulledAt, startedAt);
       return true;
     } catch (error) {
-      reads++;
       failedAt = now();
       failure = error instanceof Error ? error.message : 'Revocation store read failed';
       return false;
@@ -129,17 +130,20 @@ export function createRevocationCheck(
     return 'current';
   };
 
+  const startPull = (startedAt: number): Promise<boolean> => {
+    const current = { startedAt, done: pull(startedAt) };
+    pending = current;
+    void current.done.finally(() => {
+      if (pending === current) pending = undefined;
+    });
+    return current.done;
+  };
+
   /** Waits for a pull that started recently enough for this request (joining one in flight), then decides. */
   const refreshThenCheck = async (token: TokenSession, arrivedAt: number): Promise<RevocationVerdict> => {
-    if (!pending || pending.startedAt < arrivedAt - settings.refreshMs) {
-      if (arrivedAt - failedAt < RETRY_AFTER_FAILURE_MS) return unavailable();
-      const current = { startedAt: arrivedAt, done: pull(arrivedAt) };
-      pending = current;
-      void current.done.finally(() => {
-        if (pending === current) pending = undefined;
-      });
-    }
-    return (await pending.done) ? verdict(token, now()) : unavailable();
+    const joinable = pending && pending.startedAt >= arrivedAt - settings.refreshMs ? pending.done : undefined;
+    if (!joinable && arrivedAt - failedAt < RETRY_AFTER_FAILURE_MS) return unavailable();
+    return (await (joinable ?? startPull(arrivedAt))) ? verdict(token, now()) : unavailable();
   };
 
   return {
@@ -148,8 +152,8 @@ export function createRevocationCheck(
       // One clock read per decision, shared by the freshness test and the entries' expiry.
       return nowMs - pulledAt < settings.refreshMs ? verdict(token, nowMs) : refreshThenCheck(token, nowMs);
     },
-    get reads() {
-      return reads;
+    prefetch() {
+      if (!pending && pulledAt === -Infinity) void startPull(now());
     },
   };
 }

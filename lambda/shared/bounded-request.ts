@@ -19,15 +19,27 @@ export interface BoundedResponse {
   readonly body: Buffer;
 }
 
+/** What went wrong: `network` (the connection failed or broke) is the one worth a second try. */
+export type BoundedRequestFailure = 'refused' | 'timeout' | 'network' | 'too-large';
+
 export class BoundedRequestError extends Error {
   readonly name = 'BoundedRequestError';
+  constructor(
+    message: string,
+    readonly kind: BoundedRequestFailure,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
 }
 
 export function boundedRequest(endpoint: string, options: BoundedRequest): Promise<BoundedResponse> {
   const url = new URL(endpoint);
   const transport = transportFor(url, endpoint);
   if (!transport)
-    return Promise.reject(new BoundedRequestError(`Refusing to call ${url.origin}: https, or http on loopback only`));
+    return Promise.reject(
+      new BoundedRequestError(`Refusing to call ${url.origin}: https, or http on loopback only`, 'refused'),
+    );
 
   return new Promise((resolve, reject) => {
     const request = transport.request(
@@ -39,7 +51,7 @@ export function boundedRequest(endpoint: string, options: BoundedRequest): Promi
         response.on('data', (chunk: Buffer) => {
           size += chunk.length;
           if (size > options.maxResponseBytes)
-            fail(new BoundedRequestError(`Response larger than ${options.maxResponseBytes} bytes`));
+            fail(new BoundedRequestError(`Response larger than ${options.maxResponseBytes} bytes`, 'too-large'));
           else chunks.push(chunk);
         });
         response.on('end', () => {
@@ -47,18 +59,20 @@ export function boundedRequest(endpoint: string, options: BoundedRequest): Promi
           resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks) });
         });
         response.on('error', (error) =>
-          fail(new BoundedRequestError(`Response failed: ${error.message}`, { cause: error })),
+          fail(new BoundedRequestError(`Response failed: ${error.message}`, 'network', { cause: error })),
         );
       },
     );
     // `timeout` above covers an idle socket; the deadline covers a slow trickle too.
     const deadline = setTimeout(
-      () => fail(new BoundedRequestError(`Timed out after ${options.timeoutMs} ms`)),
+      () => fail(new BoundedRequestError(`Timed out after ${options.timeoutMs} ms`, 'timeout')),
       options.timeoutMs,
     );
     deadline.unref();
-    request.on('timeout', () => fail(new BoundedRequestError(`Timed out after ${options.timeoutMs} ms`)));
-    request.on('error', (error) => fail(new BoundedRequestError(`Request failed: ${error.message}`, { cause: error })));
+    request.on('timeout', () => fail(new BoundedRequestError(`Timed out after ${options.timeoutMs} ms`, 'timeout')));
+    request.on('error', (error) =>
+      fail(new BoundedRequestError(`Request failed: ${error.message}`, 'network', { cause: error })),
+    );
     request.end(options.body);
 
     function fail(error: Error): void {

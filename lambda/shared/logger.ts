@@ -28,8 +28,8 @@ let queue: NodeJS.WriteStream | undefined;
 
 /**
  * Writes each line to fd 1 with one write(2). Not through `process.stdout` first: creating that
- * stream (and its first write) costs ≈ 0.9 ms of a cold start's first log line on Node 20, where
- * one write(2) costs ≈ 0.1 ms. A line that cannot go whole in one write (longer than PIPE_BUF, the
+ * stream (and its first write) costs a cold start's first log line far more than one write(2)
+ * (bench/README.md › Cold start). A line that cannot go whole in one write (longer than PIPE_BUF, the
  * pipe full: EAGAIN, or cut short, as a stream socket may) goes, or goes on, through process.stdout,
  * which queues it, and so do the lines after it until that queue is empty: no line overtakes another.
  */
@@ -66,8 +66,8 @@ const twoDigits = (value: number): string => (value < 10 ? `0${value}` : `${valu
 
 /**
  * `Date#toISOString` for years 1000–9999 (every time Date.now() can give), from the UTC fields. Not
- * `toISOString` itself: its first call in a process costs ≈ 0.7 ms (measured on Node 20), which
- * every cold start's first log line paid; these getters cost microseconds.
+ * `toISOString` itself: its first call in a process costs a cold start's first log line
+ * milliseconds (bench/README.md › Cold start); these getters cost microseconds.
  */
 export function isoTimestamp(epochMs: number): string {
   const date = new Date(epochMs);
@@ -78,20 +78,6 @@ export function isoTimestamp(epochMs: number): string {
   );
 }
 
-/** Characters JSON.stringify writes as escapes (and every surrogate, which it escapes when unpaired). */
-// eslint-disable-next-line no-control-regex -- the control characters are exactly what must be found
-const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
-
-/**
- * What `JSON.stringify` writes between the quotes of a string: the string itself when it needs no
- * escape, as ids, group names and routes in log lines never do. A regular expression's test is
- * cheaper than JSON.stringify's call into the runtime (≈ 0.1–0.2 µs each, four per decision line),
- * and the caller writes the quotes into its own template (no extra string per value).
- */
-export function jsonInner(value: string): string {
-  return NEEDS_ESCAPE.test(value) ? JSON.stringify(value).slice(1, -1) : value;
-}
-
 /** The fixed start of a line, `{"level":…,"message":…,"service":…` (no closing brace), for writers that build lines from parts. */
 export function lineHead(level: LogLevel, message: string, service: string): string {
   return JSON.stringify({ level, message, service }).slice(0, -1);
@@ -99,13 +85,12 @@ export function lineHead(level: LogLevel, message: string, service: string): str
 
 export function createLogger(service: string, sink: LogSink = stdoutSink): Logger {
   // The fixed head of each line is serialized once per level and message: this runs per request.
-  const heads = new Map<string, string>();
+  const heads: Record<LogLevel, Map<string, string>> = { INFO: new Map(), WARN: new Map(), ERROR: new Map() };
   const headOf = (level: LogLevel, message: string): string => {
-    const key = `${level}\n${message}`;
-    let head = heads.get(key);
+    let head = heads[level].get(message);
     if (head === undefined) {
       head = lineHead(level, message, service);
-      heads.set(key, head);
+      heads[level].set(message, head);
     }
     return head;
   };

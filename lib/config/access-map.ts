@@ -57,6 +57,11 @@ export const accessMap: readonly Route[] = [
   { method: 'GET', path: '/api/reviews/{id}', access: 'authenticated', handler: 'reviews' },
 ];
 
+/** The IAM resource of a route in the authorizer's policies: path parameters become `*`. */
+export function routeResource(apiPrefix: string, route: Pick<RouteAccess, 'method' | 'path'>): string {
+  return `${apiPrefix}/${route.method}${route.path.replace(/\{[^}]+\}/g, '*')}`;
+}
+
 export function isPublic(route: RouteAccess): boolean {
   return route.access === 'public';
 }

@@ -37,19 +37,18 @@ export function nodeOptionsFor(bundling: FunctionBundling): string | undefined {
 export const HANDLER_BUNDLING: FunctionBundling = { ...LAMBDA_BUNDLING, externalModules: ['@aws-sdk/*'] };
 
 /**
- * The authorizer: aws-jwt-verify inside, the AWS SDK left out (the Lambda runtime ships it; only
- * the revocation check uses it, and loads it on its first read: `import()` is bundled as a
- * `require` made at that moment), and without a source map or kept names. It never prints a stack
- * trace (every failure becomes a reason code in its decision line; errors are told apart by class,
- * not by name), while --enable-source-maps costs every cold start ≈ 6–10 ms of CPU (`npm run
- * bench`, the "with source maps" variant of cold_first_decision_ms).
+ * The authorizer: aws-jwt-verify and the SigV4 signer (aws4) inside, no AWS SDK (its revocation
+ * reads are signed requests of its own: loading the SDK's DynamoDB client was most of a cold start),
+ * and without a source map or kept names. It never prints a stack trace (every failure becomes a
+ * reason code in its decision line; errors are told apart by class, not by name), while
+ * --enable-source-maps costs every cold start milliseconds of CPU (bench/README.md).
  */
 export const AUTHORIZER_BUNDLING: FunctionBundling = {
   ...LAMBDA_BUNDLING,
   sourceMap: false,
   // Names are for stack traces too, and `keepNames` wraps every function and class in a naming call
-  // at load: ≈ 3.5 KB more to compile and ≈ 0.6–0.9 ms more per cold start (bench/README, "Cold start").
+  // at load: more to compile and more to run per cold start (bench/README.md).
   keepNames: false,
+  // Left out should anything import it by mistake: the bundle test then finds a require of it.
   externalModules: ['@aws-sdk/*'],
-  esbuildArgs: { '--supported:dynamic-import': 'false' },
 };

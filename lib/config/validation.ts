@@ -8,6 +8,7 @@
 import { ROUTE_PATH_PATTERN, type Route } from './access-map';
 import { DEV_STAGE, STAGE_PATTERN, THREAT_PROTECTION_MODES, isThreatProtection, type AppConfig } from './app-config';
 import { PLACEHOLDER_ACCOUNT, defaultDomainPrefix, domainPrefixProblems } from './domain-prefix';
+import { POLICY_MAX_BYTES, longestApiPrefix, policyBytesBound } from './policy-size';
 import { isLoopbackUrl } from './runtime-env';
 
 const MINUTES_PER_DAY = 24 * 60;
@@ -289,9 +290,15 @@ export function defaultDomainPrefixProblems(prefix: string): string[] {
   );
 }
 
-/** Routes the API and the authorizer can serve: well-formed paths, no duplicates, only configured groups. */
+/** Routes the API and the authorizer can serve: well-formed paths, no duplicates, only configured groups, a policy that fits. */
 export function routeProblems(routes: readonly Route[], config: AppConfig): string[] {
-  const problems: string[] = [];
+  const policyBytes = policyBytesBound(routes, longestApiPrefix(config.api.stageName));
+  const problems: string[] =
+    policyBytes > POLICY_MAX_BYTES
+      ? [
+          `routes: the authorizer's largest policy could reach ${policyBytes} bytes, over the ${POLICY_MAX_BYTES} its answer has room for (API Gateway's Lambda authorizer result size, 8 KB): protect fewer routes or group them under fewer paths`,
+        ]
+      : [];
   const groups = new Set(config.groups.map((group) => group.name));
   const seen = new Set<string>();
   for (const { method, path } of config.api.methodThrottling) {

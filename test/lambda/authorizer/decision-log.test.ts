@@ -4,9 +4,15 @@ const lines: string[] = [];
 const log = createDecisionLog((line) => lines.push(line));
 beforeEach(() => (lines.length = 0));
 
-it('writes the logger shape with the decision fields, as one JSON object per line', () => {
-  log.decided(true, 'sub-1', 'admin-group,user-group', 'GET /api/profile', 'req-1');
-  log.decided(false, 'sub-2', '', 'DELETE /api/admin/users/u-7', undefined);
+it('writes the logger shape with the decision fields in a fixed order, as one JSON object per line', () => {
+  log.decided({
+    allowed: true,
+    sub: 'sub-1',
+    groups: 'admin-group,user-group',
+    route: 'GET /api/profile',
+    requestId: 'req-1',
+  });
+  log.decided({ allowed: false, sub: 'sub-2', groups: '', route: 'DELETE /api/admin/users/u-7', requestId: undefined });
   expect(lines.map((line) => JSON.parse(line))).toEqual([
     {
       level: 'INFO',
@@ -33,12 +39,25 @@ it('writes the logger shape with the decision fields, as one JSON object per lin
     },
   ]);
   for (const line of lines) expect(line).not.toContain('\n');
+  // The monitoring's queries read fields by name; the order is still the one documented.
+  expect(Object.keys(JSON.parse(lines[0]))).toEqual([
+    'level',
+    'message',
+    'service',
+    'timestamp',
+    'requestId',
+    'decision',
+    'reason',
+    'sub',
+    'groups',
+    'route',
+  ]);
 });
 
 it('escapes whatever the caller controls (the path, and claims of a verified token)', () => {
   const hostile = 'x"},"decision":"allow\n\u2028\\';
-  log.decided(false, hostile, hostile, `GET /${hostile}`, hostile);
-  log.unauthorized('MALFORMED_TOKEN', hostile, `GET /${hostile}`, hostile);
+  log.decided({ allowed: false, sub: hostile, groups: hostile, route: `GET /${hostile}`, requestId: hostile });
+  log.unauthorized({ reason: 'MALFORMED_TOKEN', detail: hostile, route: `GET /${hostile}`, requestId: hostile });
   const [denied, rejected] = lines.map((line) => JSON.parse(line));
   expect(denied).toMatchObject({
     decision: 'deny',
@@ -56,9 +75,9 @@ it('escapes whatever the caller controls (the path, and claims of a verified tok
 });
 
 it('logs rejections as WARN, internal and configuration errors as ERROR, with the detail cut to 200 characters', () => {
-  log.unauthorized('EXPIRED', 'x'.repeat(500), undefined, 'req-2');
-  log.unauthorized('INTERNAL_ERROR', 'boom', 'GET /api/profile', undefined);
-  log.unauthorized('CONFIG_ERROR', 'no pool', undefined, undefined);
+  log.unauthorized({ reason: 'EXPIRED', detail: 'x'.repeat(500), route: undefined, requestId: 'req-2' });
+  log.unauthorized({ reason: 'INTERNAL_ERROR', detail: 'boom', route: 'GET /api/profile', requestId: undefined });
+  log.unauthorized({ reason: 'CONFIG_ERROR', detail: 'no pool', route: undefined, requestId: undefined });
   const entries = lines.map((line) => JSON.parse(line));
   expect(entries.map((entry) => entry.level)).toEqual(['WARN', 'ERROR', 'ERROR']);
   expect(entries[0].detail).toHaveLength(200);
@@ -69,6 +88,8 @@ it('never lets a failing sink throw into the decision', () => {
   const failing = createDecisionLog(() => {
     throw new Error('disk full');
   });
-  expect(() => failing.decided(true, 's', '', 'GET /', 'r')).not.toThrow();
-  expect(() => failing.unauthorized('EXPIRED', 'd', undefined, undefined)).not.toThrow();
+  expect(() => failing.decided({ allowed: true, sub: 's', groups: '', route: 'GET /', requestId: 'r' })).not.toThrow();
+  expect(() =>
+    failing.unauthorized({ reason: 'EXPIRED', detail: 'd', route: undefined, requestId: undefined }),
+  ).not.toThrow();
 });

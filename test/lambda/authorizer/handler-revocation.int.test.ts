@@ -88,6 +88,8 @@ function token(sub: string, shape: 'cognito' | 'emulator', claims: Record<string
     claims: { ...session, ...claims },
   });
 }
+/** Query requests the authorizers sent to the store. */
+const reads = () => proxy.sent('DynamoDB_20120810.Query');
 const claim = (jwt: string, name: string) =>
   (JSON.parse(Buffer.from(jwt.split('.')[1], 'base64url').toString('utf8')) as Record<string, unknown>)[name] as string;
 
@@ -142,11 +144,24 @@ it('never reads the store for a token it has not verified', async () => {
     key: makeSigningKey('revocation-key'),
     sub: 'dan',
   });
+  const before = reads();
   for (const jwt of ['not.a.token', forged, `${token('dan', 'cognito')}=`])
     expect(await reasonFor(authorize, jwt)).not.toBe('ALLOWED');
-  expect(authorize.revocationReads()).toBe(0);
+  expect(reads() - before).toBe(0);
   expect(await reasonFor(authorize, token('dan', 'cognito'))).toBe('ALLOWED');
-  expect(authorize.revocationReads()).toBe(1);
+  expect(reads() - before).toBe(1);
+});
+
+it('as the Lambda entry starts it (prefetch during Init): one JWKS download and one store read, which the first requests use', async () => {
+  const revoked = token('dot', 'cognito');
+  await writer.revokeSession('dot', claim(revoked, 'origin_jti'));
+  const authorize = authorizer();
+  const before = reads();
+  const jwksBefore = jwks.requests;
+  void authorize.prefetch();
+  expect(await reasonFor(authorize, revoked)).toBe('REVOKED');
+  expect(await reasonFor(authorize, token('dot', 'cognito'))).toBe('ALLOWED');
+  expect([reads() - before, jwks.requests - jwksBefore]).toEqual([1, 1]);
 });
 
 it('hands the backends the token’s exp in the context', async () => {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { buildSync } from 'esbuild';
 import fc from 'fast-check';
-import { createLogger, isoTimestamp, jsonInner } from '../../../lambda/shared/logger';
+import { createLogger, isoTimestamp } from '../../../lambda/shared/logger';
 import { PROJECT_ROOT } from '../../support/local-process';
 
 it('writes one JSON object per line in the Powertools shape, with or without fields', () => {
@@ -66,22 +66,6 @@ it('formats timestamps exactly as Date#toISOString does, for every millisecond o
   ]) {
     expect(isoTimestamp(epochMs)).toBe(new Date(epochMs).toISOString());
   }
-});
-
-it('quotes strings exactly as JSON.stringify does, escapes, control characters and lone surrogates included', () => {
-  const anyCodeUnits = fc.string({ unit: 'binary' });
-  const codeUnit = fc.integer({ min: 0, max: 0xffff }).map((code) => String.fromCharCode(code));
-  const nearEscapes = fc.string({
-    unit: fc.constantFrom('"', '\\', '\n', '\u0000', '\u001f', '\u007f', '\u2028', '\ud800', '\udc00', 'a', 'é'),
-  });
-  for (const strings of [anyCodeUnits, fc.string({ unit: codeUnit }), nearEscapes]) {
-    fc.assert(
-      fc.property(strings, (value) => `"${jsonInner(value)}"` === JSON.stringify(value)),
-      { numRuns: 2000 },
-    );
-  }
-  const plain = 'user-group';
-  expect(jsonInner(plain)).toBe(plain);
 });
 
 describe('stdoutSink', () => {

@@ -3,8 +3,9 @@
  * field, the limit and the value; a valid config gives none.
  */
 import { accessMap } from '../../../lib/config/access-map';
-import { configFor, type AppConfig } from '../../../lib/config/app-config';
+import { configFor, GROUP_NAMES, type AppConfig } from '../../../lib/config/app-config';
 import { routeProblems, urlListProblems, validateConfig } from '../../../lib/config/validation';
+import { generatedAccessMap } from '../../../fixtures/generated-access-map';
 
 const dev = configFor('dev');
 const prod = configFor('prod', {
@@ -340,6 +341,15 @@ describe('names', () => {
 });
 
 describe('routes', () => {
+  it("routes whose largest policy would not fit the authorizer's answer (API Gateway: 8 KB): one sentence", () => {
+    expect(routeProblems(generatedAccessMap(60, GROUP_NAMES), prod)).toEqual([]);
+    const problems = routeProblems(generatedAccessMap(120, GROUP_NAMES), prod);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(
+      /^routes: the authorizer's largest policy could reach \d+ bytes, over the 7168 its answer has room for \(API Gateway's Lambda authorizer result size, 8 KB\)/,
+    );
+  });
+
   it('a route that grants no group', () => {
     const routes = [{ method: 'GET', path: '/x', access: [], handler: 'profile' }] as const;
     expect(routeProblems(routes, withApi({ methodThrottling: [] }))).toEqual([
