@@ -86,7 +86,7 @@ if (!available)
       hostedUiLogout.pathname,
       hostedUiLogout.searchParams.get('client_id'),
       hostedUiLogout.searchParams.get('logout_uri'),
-    ]).toEqual([local.apiUrl, '/logout', local.outputs.UserPoolClientId, `${origin}/`]);
+    ]).toEqual([local.outputs.HostedUiUrl, '/logout', local.outputs.UserPoolClientId, `${origin}/`]);
     await page.waitForSelector('#out[data-logout="200"]');
     expect(page.url()).toBe(`${origin}/`);
     expect(await page.context().cookies()).toEqual([]);
