@@ -158,10 +158,13 @@ function ownEndpoint(request: IncomingMessage): Handler | undefined {
 
 function wellKnownEndpoint(userPoolId: string, document: string): Handler {
   return async (ctx, { cognito, grants, key, endpoint }, _request, response) => {
-    const known = await cognito.getUserPool(ctx, userPoolId).then(
-      () => true,
-      () => false,
-    );
+    // cognito-local throws for an unknown pool before it returns a promise.
+    const known = await Promise.resolve()
+      .then(() => cognito.getUserPool(ctx, userPoolId))
+      .then(
+        () => true,
+        () => false,
+      );
     if (!known) throw new OAuthError(404, 'invalid_request', `User pool ${userPoolId} does not exist`);
     if (document === 'jwks.json')
       return sendJson(response, 200, { keys: [key.jwk] }, { 'Cache-Control': 'max-age=300' });
