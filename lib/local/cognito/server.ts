@@ -116,7 +116,11 @@ export async function createLocalCognito(options: LocalCognitoOptions): Promise<
     }
     ours(ctx, endpoints, request, response).catch((error: unknown) => {
       if (error instanceof OAuthError) return sendOAuthError(response, error);
-      logger.error({ err: error, path: request.url }, 'local Cognito endpoint failed');
+      // The path only: a query may carry a code or state.
+      logger.error(
+        { err: error, path: new URL(request.url ?? '/', 'http://localhost').pathname },
+        'local Cognito endpoint failed',
+      );
       if (!response.headersSent) sendJson(response, 500, { error: 'server_error' });
       else response.destroy();
     });
