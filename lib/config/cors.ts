@@ -23,6 +23,13 @@ export interface CorsPolicy {
 /** What callers send besides simple headers: the bearer token, the JSON body's type, and the review version to match. */
 export const CORS_ALLOW_HEADERS: readonly string[] = ['Authorization', 'Content-Type', 'If-Match'];
 
+/**
+ * Response headers a browser app may read besides the CORS-safelisted ones: the review version
+ * (`ETag`, sent back in `If-Match`) and where a created review lives (`Location`). Without
+ * `Access-Control-Expose-Headers` a cross-origin `fetch` sees both as `null`.
+ */
+export const CORS_EXPOSE_HEADERS: readonly string[] = ['ETag', 'Location'];
+
 /** `scheme://host[:port]`, nothing after: what a browser sends in `Origin`. */
 const ORIGIN_PATTERN = /^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$|^http:\/\/\[[0-9a-fA-F:]+\](:\d{1,5})?$/;
 
@@ -77,14 +84,22 @@ export function gatewayResponseCorsHeaders(policy: CorsPolicy): Record<string, s
   return { 'Access-Control-Allow-Origin': policy.allowOrigins[0], Vary: 'Origin' };
 }
 
-/** A backend's answer: the request's origin echoed when allowed (with credentials), else only `Vary`; nothing without CORS. */
+/**
+ * A backend's answer: the request's origin echoed when allowed (with credentials, and the headers it
+ * may read), else only `Vary`; nothing without CORS.
+ */
 export function responseCorsHeaders(
   allowOrigins: readonly string[],
   requestOrigin: string | undefined,
 ): Record<string, string> {
   if (allowOrigins.length === 0) return {};
   if (!isAllowedOrigin(allowOrigins, requestOrigin)) return { Vary: 'Origin' };
-  return { 'Access-Control-Allow-Origin': requestOrigin, 'Access-Control-Allow-Credentials': 'true', Vary: 'Origin' };
+  return {
+    'Access-Control-Allow-Origin': requestOrigin,
+    'Access-Control-Allow-Credentials': 'true',
+    'Access-Control-Expose-Headers': CORS_EXPOSE_HEADERS.join(','),
+    Vary: 'Origin',
+  };
 }
 
 /** The origins the local system allows: its own on the port it runs on, then the configured ones. */

@@ -1,17 +1,18 @@
 /**
- * The embedded Cognito emulator (cognito-local) and its provisioning from the typed config.
+ * The local Cognito (lib/local/cognito: cognito-local's user store with our own tokens, sessions and
+ * OAuth/OIDC endpoints in front) as a child process, and its provisioning from the typed config.
  *
- * Facts about the emulator's tokens that the rest of the system relies on (checked against
- * cognito-local 5.3): RS256 with kid "CognitoLocal" (a key shipped inside the package — trust it
- * only locally); issuer `<IssuerDomain>/<poolId>` = `http://<host>:<port>/<poolId>`; the JWKS at
+ * Facts about its tokens that the rest of the system relies on: RS256 with a key made for the state
+ * directory (its kid is the key's thumbprint); issuer `http://<host>:<port>/<poolId>`; the JWKS at
  * `<issuer>/.well-known/jwks.json`. Access tokens carry `client_id`, no `aud`, `token_use`
- * "access", `username`, and `cognito:groups` only when the user is in a group. ID tokens carry
- * `aud`, `email`, `custom:role`. Token lifetimes follow the client's validity settings, in
- * seconds if asked (used by expiry tests).
+ * "access", `username`, `origin_jti`, and `cognito:groups` only when the user is in a group. ID
+ * tokens carry `aud`, `email`, `custom:role`. Token lifetimes follow the client's validity
+ * settings, in seconds if asked (used by expiry tests).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, openSync, closeSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import {
   AdminGetUserCommand,
   CreateGroupCommand,
@@ -52,19 +53,21 @@ export class EmulatorError extends Error {
   readonly name = 'EmulatorError';
 }
 
-/** Starts cognito-local as a child process and waits until it answers. */
+/** Starts the local Cognito as a child process and waits until it answers. */
 export async function startEmulator(options: EmulatorOptions): Promise<Emulator> {
   const cwd = path.join(options.dir, 'cognito');
   mkdirSync(path.join(cwd, '.cognito'), { recursive: true });
   const endpoint = `http://${options.host}:${options.port}`;
   writeFileSync(
     path.join(cwd, '.cognito', 'config.json'),
-    `${JSON.stringify({ UserPoolDefaults: { UsernameAttributes: [] }, TokenConfig: { IssuerDomain: endpoint } }, null, 2)}\n`,
+    `${JSON.stringify({ UserPoolDefaults: { UsernameAttributes: [] } }, null, 2)}\n`,
   );
   const logFd = openSync(path.join(options.dir, 'cognito.log'), 'a');
-  const child = spawn(process.execPath, [require.resolve('cognito-local/lib/bin/start.js')], {
+  // TypeScript run as the package scripts run it (tsx), with the state directory as working directory.
+  const program = ['--import', pathToFileURL(require.resolve('tsx')).href, path.join(__dirname, 'cognito', 'main.ts')];
+  const child = spawn(process.execPath, program, {
     cwd,
-    env: { ...process.env, PORT: String(options.port), HOST: options.host, DEBUG: '' },
+    env: { ...process.env, PORT: String(options.port), HOST: options.host },
     stdio: ['ignore', logFd, logFd],
   });
   closeSync(logFd);

@@ -4,30 +4,25 @@
  * /oauth2/authorize, exchanges the code through the API's POST /auth/token, then calls
  * /api/profile with the access token. Its sign-out revokes the session (POST /auth/logout, always
  * with the refresh cookie: without it the route refuses to end a session), then goes to the Hosted
- * UI's /logout with a registered logout URL — served here at `/logout`, because the emulator has none.
+ * UI's /logout (the local Cognito's) with a registered logout URL.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { DescribeUserPoolClientCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { configFor } from '../config/app-config';
-import { ENV } from '../config/runtime-env';
-import { createCognitoClient } from '../../lambda/shared/cognito-client';
 import type { StaticRoute } from './gateway';
 import { parseRequestTarget } from './routing';
 import type { LocalOutputs } from './system';
 
 const PAGE_PATHS = new Set(['/', '/callback']);
-const HOSTED_UI_LOGOUT_PATH = '/logout';
 
 export function staticPages(outputs: LocalOutputs): readonly StaticRoute[] {
   const settings = {
     authorizeUrl: `${outputs.HostedUiUrl}/oauth2/authorize`,
-    logoutUrl: `${outputs.ApiUrl}${HOSTED_UI_LOGOUT_PATH}`,
+    logoutUrl: `${outputs.HostedUiUrl}/logout`,
     clientId: outputs.UserPoolClientId,
     scopes: configFor('dev').hostedUi.scopes.join(' '),
   };
   const html = renderPage(settings);
   return [
-    hostedUiLogout(outputs),
     (request: IncomingMessage, response: ServerResponse): boolean => {
       const target = parseRequestTarget(request.url);
       if (request.method !== 'GET' || !target || !PAGE_PATHS.has(target.path)) return false;
@@ -40,51 +35,6 @@ export function staticPages(outputs: LocalOutputs): readonly StaticRoute[] {
       return true;
     },
   ];
-}
-
-/**
- * The Hosted UI's `GET /logout?client_id=…&logout_uri=…` as Cognito answers it: a redirect to
- * `logout_uri` if it is one of the app client's registered logout URLs, else a 400. (Cognito also
- * ends its own Hosted UI session; the emulator's sign-in form keeps none.)
- */
-function hostedUiLogout(outputs: LocalOutputs): StaticRoute {
-  return (request, response) => {
-    const target = parseRequestTarget(request.url);
-    if (request.method !== 'GET' || target?.path !== HOSTED_UI_LOGOUT_PATH) return false;
-    const clientId = target.query.get('client_id') ?? '';
-    const logoutUri = target.query.get('logout_uri') ?? '';
-    const refuse = (description: string): void => {
-      response
-        .writeHead(400, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' })
-        .end(JSON.stringify({ error: 'invalid_request', error_description: description }));
-    };
-    if (clientId !== outputs.UserPoolClientId) {
-      refuse("client_id is not this pool's app client");
-      return true;
-    }
-    registeredLogoutUrls(outputs).then(
-      (urls) => {
-        if (!urls.includes(logoutUri)) refuse('logout_uri is not a registered logout URL of the app client');
-        else response.writeHead(302, { Location: logoutUri, 'Cache-Control': 'no-store' }).end();
-      },
-      () =>
-        response.writeHead(502, { 'Content-Type': 'application/json' }).end(JSON.stringify({ error: 'server_error' })),
-    );
-    return true;
-  };
-}
-
-/** The app client's logout URLs, as registered in the emulator. */
-async function registeredLogoutUrls(outputs: LocalOutputs): Promise<string[]> {
-  const client = createCognitoClient({ [ENV.cognitoEndpoint]: outputs.HostedUiUrl });
-  try {
-    const { UserPoolClient } = await client.send(
-      new DescribeUserPoolClientCommand({ UserPoolId: outputs.UserPoolId, ClientId: outputs.UserPoolClientId }),
-    );
-    return UserPoolClient?.LogoutURLs ?? [];
-  } finally {
-    client.destroy();
-  }
 }
 
 function renderPage(settings: { authorizeUrl: string; logoutUrl: string; clientId: string; scopes: string }): string {

@@ -86,7 +86,7 @@ if (!available)
       hostedUiLogout.pathname,
       hostedUiLogout.searchParams.get('client_id'),
       hostedUiLogout.searchParams.get('logout_uri'),
-    ]).toEqual([local.apiUrl, '/logout', local.outputs.UserPoolClientId, `${origin}/`]);
+    ]).toEqual([local.outputs.HostedUiUrl, '/logout', local.outputs.UserPoolClientId, `${origin}/`]);
     await page.waitForSelector('#out[data-logout="200"]');
     expect(page.url()).toBe(`${origin}/`);
     expect(await page.context().cookies()).toEqual([]);
@@ -94,6 +94,54 @@ if (!available)
     expect(
       (await send(`${local.apiUrl}/api/profile`, { headers: { Authorization: `Bearer ${accessToken}` } })).status,
     ).toBe(401);
+  });
+
+  it('lets a browser app on an allowed origin read ETag and Location (Access-Control-Expose-Headers)', async () => {
+    const user = seedUsers.find((candidate) => candidate.groups.includes('reviewers-group'))!;
+    const api = `http://localhost:${local.apiPort}`;
+    const page = await browser.newPage();
+    await page.goto(`http://127.0.0.1:${local.apiPort}/nope`);
+    const seen = await page.evaluate(
+      async ({ api, username, password }) => {
+        const login = await fetch(`${api}/auth/login`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ username, password }),
+        });
+        const { access_token: token } = (await login.json()) as { access_token: string };
+        const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
+        const review = { title: 'Exposed', body: 'ETag and Location', rating: 4 };
+        const created = await fetch(`${api}/api/reviews`, { method: 'POST', headers, body: JSON.stringify(review) });
+        const location = created.headers.get('Location');
+        const read = await fetch(new URL(location ?? '/missing', api).href, { headers });
+        const etag = read.headers.get('ETag');
+        const updated = await fetch(new URL(location ?? '/missing', api).href, {
+          method: 'PUT',
+          headers: { ...headers, 'If-Match': etag ?? '' },
+          body: JSON.stringify({ ...review, rating: 5 }),
+        });
+        return {
+          created: created.status,
+          location,
+          createdEtag: created.headers.get('ETag'),
+          read: read.status,
+          etag,
+          updated: updated.status,
+          updatedEtag: updated.headers.get('ETag'),
+        };
+      },
+      { api, username: user.email, password: user.password },
+    );
+    expect(seen).toEqual({
+      created: 201,
+      location: expect.stringMatching(/\/api\/reviews\/[^/]+$/),
+      createdEtag: expect.stringMatching(/^"[^"]+"$/),
+      read: 200,
+      etag: seen.createdEtag,
+      updated: 200,
+      updatedEtag: expect.stringMatching(/^"[^"]+"$/),
+    });
+    expect(seen.updatedEtag).not.toBe(seen.etag);
   });
 
   it('lets a browser app on another allowed origin log in and call the API (CORS), and keeps one on an origin not allowed out', async () => {

@@ -138,7 +138,7 @@ describe('signing out of a Hosted UI session', () => {
 
   it("then sends the browser to the Hosted UI's /logout, which redirects only to a registered logout URL of this client", async () => {
     const logoutUrl = (clientId: string, logoutUri: string) =>
-      `${local.apiUrl}/logout?${new URLSearchParams({ client_id: clientId, logout_uri: logoutUri }).toString()}`;
+      `${local.outputs.HostedUiUrl}/logout?${new URLSearchParams({ client_id: clientId, logout_uri: logoutUri }).toString()}`;
     const registered = `http://localhost:${local.apiPort}/`;
     const ok = await send(logoutUrl(local.outputs.UserPoolClientId, registered));
     expect([ok.status, ok.headers.location]).toEqual([302, registered]);

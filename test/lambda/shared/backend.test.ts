@@ -76,6 +76,7 @@ describe('CORS on every answer (API Gateway adds none to a proxy integration’s
       'Content-Type': 'application/json',
       'Access-Control-Allow-Origin': 'https://app.example.com',
       'Access-Control-Allow-Credentials': 'true',
+      'Access-Control-Expose-Headers': 'ETag,Location',
       Vary: 'Origin',
     });
     for (const origin of [undefined, 'https://evil.example', 'https://app.example.com.evil.example', 'null']) {

@@ -6,6 +6,7 @@ import {
   gatewayResponseCorsHeaders,
   localAllowedOrigins,
   preflightHeaders,
+  responseCorsHeaders,
 } from '../../../lib/config/cors';
 
 describe('corsPolicy', () => {
@@ -65,6 +66,24 @@ describe('preflight answers, as CDK’s mock integration gives them', () => {
       'Access-Control-Allow-Origin': 'https://first.example',
       Vary: 'Origin',
     });
+  });
+});
+
+describe('a backend’s answer', () => {
+  const origins = ['https://first.example', 'https://second.example'];
+
+  it('lets an allowed origin read the review version and where a created review lives', () => {
+    expect(responseCorsHeaders(origins, 'https://second.example')).toEqual({
+      'Access-Control-Allow-Origin': 'https://second.example',
+      'Access-Control-Allow-Credentials': 'true',
+      'Access-Control-Expose-Headers': 'ETag,Location',
+      Vary: 'Origin',
+    });
+  });
+
+  it('exposes nothing to an origin that is not allowed, and sends no CORS headers without a policy', () => {
+    expect(responseCorsHeaders(origins, 'https://evil.example')).toEqual({ Vary: 'Origin' });
+    expect(responseCorsHeaders([], 'https://first.example')).toEqual({});
   });
 });
 
