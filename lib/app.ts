@@ -36,6 +36,7 @@ export function buildApp(app: App = new App()): CognitoJwtApp {
     config,
     userPool: identity.identity.userPool,
     userPoolClient: identity.identity.userPoolClient,
+    machineClients: identity.identity.machineClients,
     tokenEndpoint: identity.tokenEndpoint,
     description: 'REST API with a Lambda authorizer for Cognito JWTs',
   });

@@ -13,10 +13,17 @@ import { DECISION_LINE } from '../../lib/config/decision-log';
 import { isoNow, jsonInner, lineHead, stdoutSink, type LogLevel, type LogSink } from '../shared/logger';
 import type { RejectionReason } from './reasons';
 
+/** A machine caller, as its decision line names it: its client and its token's scopes (space-separated short names). */
+export interface MachineCaller {
+  readonly clientId: string;
+  readonly scopes: string;
+}
+
 export interface DecisionLog {
   /**
    * A verified caller: `allow`, or `deny` when the policy does not grant the route (403).
    * `unchecked`: the revocation store could not be read and the check fails open (ALLOWED_UNCHECKED, WARN).
+   * `machine`: a machine client's token (its deny reason is SCOPE_NOT_ALLOWED).
    */
   decided(
     allowed: boolean,
@@ -25,6 +32,7 @@ export interface DecisionLog {
     route: string,
     requestId: string | undefined,
     unchecked?: boolean,
+    machine?: MachineCaller,
   ): void;
   /** No trust (401), with the reason code and a short detail. */
   unauthorized(reason: RejectionReason, detail: string, route: string | undefined, requestId: string | undefined): void;
@@ -43,6 +51,7 @@ export function createDecisionLog(sink: LogSink = stdoutSink): DecisionLog {
   const allow = `${outcome('allow', 'ALLOWED')},"sub":"`;
   const allowUnchecked = `${outcome('allow', 'ALLOWED_UNCHECKED')},"sub":"`;
   const deny = `${outcome('deny', 'GROUP_NOT_ALLOWED')},"sub":"`;
+  const denyMachine = `${outcome('deny', 'SCOPE_NOT_ALLOWED')},"sub":"`;
   const write = (line: string): void => {
     try {
       sink(line);
@@ -51,11 +60,14 @@ export function createDecisionLog(sink: LogSink = stdoutSink): DecisionLog {
     }
   };
   return {
-    decided(allowed, sub, groups, route, requestId, unchecked = false) {
-      const verdict = !allowed ? deny : unchecked ? allowUnchecked : allow;
+    decided(allowed, sub, groups, route, requestId, unchecked = false, machine) {
+      const verdict = !allowed ? (machine ? denyMachine : deny) : unchecked ? allowUnchecked : allow;
+      const caller = machine
+        ? `,"client_id":"${jsonInner(machine.clientId)}","scopes":"${jsonInner(machine.scopes)}"`
+        : '';
       write(
         `${unchecked ? heads.WARN : heads.INFO}${isoNow()}"${optional('requestId', requestId)}${verdict}${jsonInner(sub)}"` +
-          `,"groups":"${jsonInner(groups)}","route":"${jsonInner(route)}"}`,
+          `,"groups":"${jsonInner(groups)}"${caller},"route":"${jsonInner(route)}"}`,
       );
     },
     unauthorized(reason, detail, route, requestId) {

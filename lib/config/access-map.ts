@@ -16,8 +16,15 @@ export type HttpMethod = (typeof HTTP_METHODS)[number];
  */
 export type Access = 'public' | 'authenticated' | readonly GroupName[];
 
-/** The backend Lambda that serves a route; each is `lambda/handlers/<name>.ts`. */
-export type HandlerName = 'auth' | 'profile' | 'adminUsers' | 'reviews';
+/** The backend Lambdas; each is `lambda/handlers/<name>.ts`, and serves the routes that name it. */
+export const HANDLER_NAMES = ['auth', 'profile', 'adminUsers', 'reviews'] as const;
+export type HandlerName = (typeof HANDLER_NAMES)[number];
+
+/**
+ * An OAuth scope's short name (`reviews.read`): Cognito's scope-name alphabet (printable ASCII
+ * without space, `"`, `/` or `\`). Tokens carry it as `<resource server identifier>/<name>`.
+ */
+export const SCOPE_NAME_PATTERN = /^[\x21\x23-\x2E\x30-\x5B\x5D-\x7E]{1,256}$/;
 
 /** A well-formed resource path: segments of A-Z a-z 0-9 . _ ~ - or a `{param}` (greedy `{param+}`). */
 export const ROUTE_PATH_PATTERN = /^(\/([A-Za-z0-9._~-]+|\{[A-Za-z0-9_]+\+?\}))+$/;
@@ -28,6 +35,13 @@ export interface RouteAccess {
   /** API Gateway resource path; path parameters as `{name}`. */
   readonly path: string;
   readonly access: 'public' | 'authenticated' | readonly string[];
+  /**
+   * The OAuth scopes (short names) that let a machine client (client-credentials token) call the
+   * route: a machine token is allowed exactly the routes listing one of its scopes. People's
+   * tokens are decided by `access` alone.
+   * @default none: no machine client may call the route
+   */
+  readonly scopes?: readonly string[];
 }
 
 export interface Route extends RouteAccess {
@@ -51,10 +65,16 @@ export const accessMap: readonly Route[] = [
   { method: 'GET', path: '/api/profile', access: 'authenticated', handler: 'profile' },
   { method: 'GET', path: '/api/admin/users', access: ['admin-group'], handler: 'adminUsers' },
   { method: 'DELETE', path: '/api/admin/users/{id}', access: ['admin-group'], handler: 'adminUsers' },
-  { method: 'POST', path: '/api/reviews', access: ['reviewers-group'], handler: 'reviews' },
-  { method: 'PUT', path: '/api/reviews/{id}', access: ['reviewers-group'], handler: 'reviews' },
-  { method: 'GET', path: '/api/reviews', access: 'authenticated', handler: 'reviews' },
-  { method: 'GET', path: '/api/reviews/{id}', access: 'authenticated', handler: 'reviews' },
+  { method: 'POST', path: '/api/reviews', access: ['reviewers-group'], scopes: ['reviews.write'], handler: 'reviews' },
+  {
+    method: 'PUT',
+    path: '/api/reviews/{id}',
+    access: ['reviewers-group'],
+    scopes: ['reviews.write'],
+    handler: 'reviews',
+  },
+  { method: 'GET', path: '/api/reviews', access: 'authenticated', scopes: ['reviews.read'], handler: 'reviews' },
+  { method: 'GET', path: '/api/reviews/{id}', access: 'authenticated', scopes: ['reviews.read'], handler: 'reviews' },
 ];
 
 export function isPublic(route: RouteAccess): boolean {
@@ -65,6 +85,16 @@ export function isPublic(route: RouteAccess): boolean {
 export function grants(route: RouteAccess, groups: readonly string[]): boolean {
   if (route.access === 'public' || route.access === 'authenticated') return true;
   return route.access.some((group) => groups.includes(group));
+}
+
+/** Whether a machine client whose token carries `scopes` (short names) may call `route`. */
+export function grantsScopes(route: RouteAccess, scopes: readonly string[]): boolean {
+  return route.scopes?.some((scope) => scopes.includes(scope)) ?? false;
+}
+
+/** Every scope the routes use, sorted: the resource server's scopes and a machine client's default. */
+export function scopesOf(routes: readonly RouteAccess[]): string[] {
+  return [...new Set(routes.flatMap((route) => route.scopes ?? []))].sort();
 }
 
 const PATH_PARAMETER = /^\{[A-Za-z0-9_]+\+?\}$/;

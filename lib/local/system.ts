@@ -5,10 +5,10 @@
  * The Lambdas are configured exactly as in AWS, through their environment variables
  * (lib/config/runtime-env.ts); only the loopback overrides differ.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import * as path from 'node:path';
-import { accessMap, type HandlerName } from '../config/access-map';
+import { HANDLER_NAMES, accessMap, type HandlerName } from '../config/access-map';
 import { configFor, resourceName, type AppConfig } from '../config/app-config';
 import { corsPolicy, localAllowedOrigins, type CorsPolicy } from '../config/cors';
 import { authorizerEnvironment, handlerEnvironment } from '../config/function-environment';
@@ -16,7 +16,7 @@ import { revocationBoundSeconds } from '../config/revocation';
 import { ENV } from '../config/runtime-env';
 import { tableEnvironment, tableOutputs, type TableKey, type TableOutputs } from '../config/tables';
 import { ensureTables, externalDynamo, startLocalDynamo, type LocalDynamo } from './dynamodb';
-import { provision, startEmulator, type Emulator, type ProvisionedPool } from './emulator';
+import { emulatorSigningKey, provision, startEmulator, type Emulator, type ProvisionedPool } from './emulator';
 import {
   createLocalGateway,
   type AuthorizerFunction,
@@ -25,6 +25,7 @@ import {
   type StaticRoute,
 } from './gateway';
 import { seedUsers } from './seed-users';
+import { TOKEN_ENDPOINT_PATH, tokenEndpointRoute } from './token-endpoint';
 
 export interface LocalSystemOptions {
   readonly config?: AppConfig;
@@ -64,12 +65,21 @@ export interface LocalOutputs extends TableOutputs {
   readonly JwksUri: string;
   readonly ApiUrl: string;
   readonly HostedUiUrl: string;
+  /** Served by the local gateway (lib/local/token-endpoint.ts): the client-credentials grant, the rest passed to the emulator. */
   readonly TokenEndpoint: string;
+  readonly ResourceServerIdentifier: string;
+  /** The first machine client (config.machineClients); its secret is in `machine-client.json`. */
+  readonly MachineClientId?: string;
 }
+
+/** `${LOCAL_DIR}/machine-client.json`: the first machine client's credentials (mode 0600), for the CLI and smoke. */
+export const MACHINE_CLIENT_FILE = 'machine-client.json';
 
 export interface LocalSystem {
   readonly outputs: LocalOutputs;
   readonly outputsFile: string;
+  /** Absent when the config names no machine client. */
+  readonly machineClientFile: string | undefined;
   readonly gateway: LocalGateway;
   /** The local DynamoDB's endpoint and data directory (none when `dynamodbEndpoint` named one). */
   readonly dynamodb: { readonly endpoint: string; readonly dataDir: string | undefined };
@@ -88,8 +98,6 @@ const HANDLER_MODULES: Record<HandlerName, () => Promise<{ handler: ProxyHandler
   adminUsers: () => import('../../lambda/handlers/adminUsers'),
   reviews: () => import('../../lambda/handlers/reviews'),
 };
-
-const HANDLER_NAMES = Object.keys(HANDLER_MODULES) as HandlerName[];
 
 /** The config with what this run overrides: the gateway's cache TTL and the revocation refresh. */
 function localConfig(options: LocalSystemOptions): AppConfig {
@@ -148,10 +156,18 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       JwksUri: pool.jwksUri,
       ApiUrl: apiUrl,
       HostedUiUrl: emulator.endpoint,
-      TokenEndpoint: `${emulator.endpoint}/oauth2/token`,
+      TokenEndpoint: `${apiUrl}${TOKEN_ENDPOINT_PATH}`,
+      ResourceServerIdentifier: config.resourceServer.identifier,
+      ...(pool.machineClients[0] ? { MachineClientId: pool.machineClients[0].clientId } : {}),
       ...tableOutputs(tables),
     };
-    const gateway = await startGateway(config, host, { ...options, cors }, outputs).catch(
+    const tokenEndpoint = tokenEndpointRoute({
+      issuer: pool.issuer,
+      clients: pool.machineClients,
+      signingKey: emulatorSigningKey(),
+      emulatorTokenEndpoint: `${emulator.endpoint}${TOKEN_ENDPOINT_PATH}`,
+    });
+    const gateway = await startGateway(config, host, { ...options, cors }, outputs, tokenEndpoint).catch(
       (error: NodeJS.ErrnoException) => {
         throw error.code === 'EADDRINUSE' ? portInUse(options.apiPort, variables.api) : error;
       },
@@ -159,10 +175,12 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
 
     const outputsFile = path.join(dir, 'outputs.json');
     writeFileSync(outputsFile, `${JSON.stringify(outputsByStack(config, outputs), null, 2)}\n`);
+    const machineClientFile = writeMachineClient(dir, pool);
     const services = { emulator, dynamo };
     return {
       outputs,
       outputsFile,
+      machineClientFile,
       gateway,
       dynamodb: { endpoint: dynamo.endpoint, dataDir: dynamo.dataDir },
       revocationBoundSeconds: revocationBoundSeconds(config),
@@ -196,6 +214,7 @@ async function startGateway(
   host: string,
   options: LocalSystemOptions & { readonly cors: CorsPolicy },
   outputs: LocalOutputs,
+  tokenEndpoint: StaticRoute,
 ): Promise<LocalGateway> {
   // Imported only now: like Lambda, they read their environment once, at cold start.
   const { handler: authorizer } = (await import('../../lambda/authorizer/index')) as { handler: AuthorizerFunction };
@@ -210,7 +229,7 @@ async function startGateway(
     api: { region: config.env.region, accountId: '000000000000', apiId: 'local', stage: config.api.stageName },
     cors: options.cors,
     accessLog: options.accessLog,
-    staticRoutes: options.staticRoutes?.(outputs),
+    staticRoutes: [tokenEndpoint, ...(options.staticRoutes?.(outputs) ?? [])],
   }).listen(options.apiPort, host);
 }
 
@@ -245,7 +264,10 @@ function configureLambdaEnvironment(config: AppConfig, endpoints: LambdaEndpoint
   };
   Object.assign(
     process.env,
-    authorizerEnvironment(config, accessMap, pool),
+    authorizerEnvironment(config, accessMap, {
+      ...pool,
+      machineClientIds: pool.machineClients.map((client) => client.clientId),
+    }),
     ...HANDLER_NAMES.map((name) => handlerEnvironment(name, config, accessMap, pool, settings)),
     tableEnvironment(endpoints.tables),
     {
@@ -270,8 +292,18 @@ export function logoutUrlsFor(apiPort: number): string[] {
 
 /** The shape `cdk deploy --outputs-file` writes: outputs grouped by stack name. */
 function outputsByStack(config: AppConfig, outputs: LocalOutputs): Record<string, Partial<LocalOutputs>> {
-  const { ApiUrl, UserPoolId, UserPoolClientId, UserPoolProviderUrl, JwksUri, HostedUiUrl, TokenEndpoint, ...tables } =
-    outputs;
+  const {
+    ApiUrl,
+    UserPoolId,
+    UserPoolClientId,
+    UserPoolProviderUrl,
+    JwksUri,
+    HostedUiUrl,
+    TokenEndpoint,
+    ResourceServerIdentifier,
+    MachineClientId,
+    ...tables
+  } = outputs;
   return {
     [resourceName(config, 'Identity')]: {
       UserPoolId,
@@ -280,9 +312,23 @@ function outputsByStack(config: AppConfig, outputs: LocalOutputs): Record<string
       JwksUri,
       HostedUiUrl,
       TokenEndpoint,
+      ResourceServerIdentifier,
+      MachineClientId,
     },
     [resourceName(config, 'Api')]: { ApiUrl, ...tables },
   };
+}
+
+/** Written owner-only: it holds a client secret. */
+function writeMachineClient(dir: string, pool: ProvisionedPool): string | undefined {
+  const machine = pool.machineClients[0];
+  if (!machine) return undefined;
+  const file = path.join(dir, MACHINE_CLIENT_FILE);
+  writeFileSync(file, `${JSON.stringify({ clientId: machine.clientId, clientSecret: machine.clientSecret })}\n`, {
+    mode: 0o600,
+  });
+  chmodSync(file, 0o600); // writeFileSync's mode applies only to a file it creates
+  return file;
 }
 
 function portInUse(port: number, variable: string): LocalStartError {

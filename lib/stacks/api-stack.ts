@@ -11,6 +11,8 @@ export interface ApiStackProps extends StackProps {
   readonly config: AppConfig;
   readonly userPool: IUserPool;
   readonly userPoolClient: IUserPoolClient;
+  /** @default none */
+  readonly machineClients?: readonly IUserPoolClient[];
   readonly tokenEndpoint: string;
 }
 
@@ -27,6 +29,7 @@ export class ApiStack extends Stack {
       config: props.config,
       userPool: props.userPool,
       userPoolClient: props.userPoolClient,
+      machineClients: props.machineClients,
       tokenEndpoint: props.tokenEndpoint,
       tables: this.tables,
     });

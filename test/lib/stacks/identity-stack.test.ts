@@ -180,6 +180,8 @@ it('exports the stable outputs (besides the cross-stack exports CDK adds)', () =
       'HostedUiUrl',
       'IdentityPoolId',
       'JwksUri',
+      'MachineClientId',
+      'ResourceServerIdentifier',
       'TokenEndpoint',
       'UserPoolClientId',
       'UserPoolId',
