@@ -12,6 +12,12 @@ import type { AppConfig, MachineClientConfig } from './app-config';
 
 const MINUTES_PER_DAY = 24 * 60;
 
+/**
+ * The file, beside the local system's outputs.json, holding the first machine client's
+ * `{"clientId","clientSecret"}` (mode 0600): what the CLI and the smoke run use locally.
+ */
+export const MACHINE_CLIENT_FILE = 'machine-client.json';
+
 export interface AppClientDefinition {
   readonly ClientName: string;
   readonly GenerateSecret: boolean;

@@ -9,6 +9,7 @@ import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import * as path from 'node:path';
 import { HANDLER_NAMES, accessMap, type HandlerName } from '../config/access-map';
+import { MACHINE_CLIENT_FILE } from '../config/app-clients';
 import { configFor, resourceName, type AppConfig } from '../config/app-config';
 import { corsPolicy, localAllowedOrigins, type CorsPolicy } from '../config/cors';
 import { authorizerEnvironment, handlerEnvironment } from '../config/function-environment';
@@ -71,9 +72,6 @@ export interface LocalOutputs extends TableOutputs {
   /** The first machine client (config.machineClients); its secret is in `machine-client.json`. */
   readonly MachineClientId?: string;
 }
-
-/** `${LOCAL_DIR}/machine-client.json`: the first machine client's credentials (mode 0600), for the CLI and smoke. */
-export const MACHINE_CLIENT_FILE = 'machine-client.json';
 
 export interface LocalSystem {
   readonly outputs: LocalOutputs;

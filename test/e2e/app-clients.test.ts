@@ -41,11 +41,10 @@ async function provisioned(clientId: string): Promise<UserPoolClientType> {
 
 /** Every synthesized setting (the pool reference and the create-only GenerateSecret aside) as provisioned. */
 function expectSameSettings(synth: Record<string, unknown>, local: UserPoolClientType): void {
-  const { UserPoolId: _pool, GenerateSecret, ...settings } = synth;
-  expect(Object.keys(settings).length).toBeGreaterThan(10);
-  for (const [name, value] of Object.entries(settings))
-    expect([name, local[name as keyof UserPoolClientType]]).toEqual([name, value]);
-  expect(Boolean(local.ClientSecret)).toBe(GenerateSecret);
+  const settings = Object.entries(synth).filter(([name]) => name !== 'UserPoolId' && name !== 'GenerateSecret');
+  expect(settings.length).toBeGreaterThan(10);
+  for (const [name, value] of settings) expect([name, local[name as keyof UserPoolClientType]]).toEqual([name, value]);
+  expect(Boolean(local.ClientSecret)).toBe(synth.GenerateSecret);
 }
 
 it('the user client: the same settings in the stack and in the emulator', async () => {
