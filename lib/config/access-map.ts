@@ -65,6 +65,8 @@ export const accessMap: readonly Route[] = [
   { method: 'GET', path: '/api/profile', access: 'authenticated', handler: 'profile' },
   { method: 'GET', path: '/api/admin/users', access: ['admin-group'], handler: 'adminUsers' },
   { method: 'DELETE', path: '/api/admin/users/{id}', access: ['admin-group'], handler: 'adminUsers' },
+  // A leaked client secret is a machine's stolen session: every token it was issued so far stops working.
+  { method: 'POST', path: '/api/admin/clients/{id}/revoke', access: ['admin-group'], handler: 'adminUsers' },
   { method: 'POST', path: '/api/reviews', access: ['reviewers-group'], scopes: ['reviews.write'], handler: 'reviews' },
   {
     method: 'PUT',

@@ -22,7 +22,8 @@ let clientId: string;
 let clientSecret: string;
 
 beforeAll(async () => {
-  local = await startLocalProcess();
+  // Every request reaches the authorizer, which reads the revocation store every time: a revocation shows at once.
+  local = await startLocalProcess({ env: { AUTHORIZER_CACHE_TTL: '0', REVOCATION_REFRESH_SECONDS: '0' } });
   ({ clientId, clientSecret } = localMachineCredentials(path.join(local.dir, 'outputs.json')));
 });
 afterAll(async () => {
@@ -63,6 +64,15 @@ async function api(
     headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', ...headers },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
+}
+
+async function login(username: string, password: string): Promise<string> {
+  const response = await fetch(`${local.apiUrl}/auth/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
+  return ((await response.json()) as { access_token: string }).access_token;
 }
 
 describe('provisioning', () => {
@@ -160,12 +170,7 @@ describe('machine tokens × routes', () => {
     expect((await api('PUT', `/api/reviews/${review.id}`, token, update, { 'If-Match': etag })).status).toBe(200);
     expect((await api('GET', '/api/reviews', token)).status).toBe(403); // no reviews.read in this token
 
-    const login = await fetch(`${local.apiUrl}/auth/login`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ username: 'reviewer@example.com', password: 'Review-Passw0rd!' }),
-    });
-    const reviewer = ((await login.json()) as { access_token: string }).access_token;
+    const reviewer = await login('reviewer@example.com', 'Review-Passw0rd!');
     expect((await api('PUT', `/api/reviews/${review.id}`, reviewer, update, { 'If-Match': '*' })).status).toBe(403);
   });
 
@@ -200,5 +205,23 @@ describe('the CLI', () => {
     expect(result.stderr).toMatch(
       /^cli: The token endpoint refused the client-credentials request \(invalid_client\): .*\n$/,
     );
+  });
+});
+
+// Last: it revokes the client's tokens for the rest of the run.
+describe('POST /api/admin/clients/{id}/revoke', () => {
+  it('an admin revokes every token the client holds; people and other routes are untouched', async () => {
+    const token = await machineToken(READ);
+    expect((await api('GET', '/api/reviews', token)).status).toBe(200);
+    const admin = await login('admin@example.com', 'Admin-Passw0rd!');
+    const reader = await login('user@example.com', 'User-Passw0rd!');
+    expect((await api('POST', `/api/admin/clients/${clientId}/revoke`, reader)).status).toBe(403);
+    const revoked = await api('POST', `/api/admin/clients/${clientId}/revoke`, admin);
+    expect(revoked.status).toBe(200);
+    expect(await revoked.json()).toMatchObject({ revoked: clientId });
+    expect((await api('GET', '/api/reviews', token)).status).toBe(401);
+    expect((await api('GET', '/api/reviews', reader)).status).toBe(200);
+    expect((await api('POST', '/api/admin/clients/not-a-client-id/revoke', admin)).status).toBe(400);
+    await local.untilStdout((out) => out.includes('"action":"admin.revoke_client"'));
   });
 });

@@ -66,7 +66,7 @@ it('passes against the local system, prints the group × route table, and leaves
   // The machine client (every scope): the reviews routes pass the authorizer, nothing else does.
   const machine = lines.find((line) => line.startsWith('(machine machine-client) '))!;
   expect(machine.match(/\d{3} ✓/g)).toHaveLength(accessMap.length + 1);
-  expect(machine.match(/403 ✓/g)).toHaveLength(3); // profile and the two admin routes
+  expect(machine.match(/403 ✓/g)).toHaveLength(4); // profile and the three admin routes
   expect(result.stdout).toContain(
     `All ${5 * (accessMap.length + 1) + 2 * accessMap.length} answers are what the access map says.`,
   );

@@ -102,6 +102,7 @@ describe('the machine column', () => {
       'GET /api/profile': 'forbidden',
       'GET /api/admin/users': 'forbidden',
       'DELETE /api/admin/users/{id}': 'forbidden',
+      'POST /api/admin/clients/{id}/revoke': 'forbidden',
       'POST /api/reviews': 'forbidden',
       'PUT /api/reviews/{id}': 'forbidden',
       'GET /api/reviews': 'allowed',
