@@ -288,32 +288,24 @@ export function logoutUrlsFor(apiPort: number): string[] {
   return [`http://localhost:${apiPort}/`, `http://127.0.0.1:${apiPort}/`];
 }
 
+/** The outputs the identity stack has when deployed; the rest are the API stack's. */
+const IDENTITY_OUTPUTS: ReadonlySet<string> = new Set<keyof LocalOutputs>([
+  'UserPoolId',
+  'UserPoolClientId',
+  'UserPoolProviderUrl',
+  'JwksUri',
+  'HostedUiUrl',
+  'TokenEndpoint',
+  'ResourceServerIdentifier',
+  'MachineClientId',
+]);
+
 /** The shape `cdk deploy --outputs-file` writes: outputs grouped by stack name. */
-function outputsByStack(config: AppConfig, outputs: LocalOutputs): Record<string, Partial<LocalOutputs>> {
-  const {
-    ApiUrl,
-    UserPoolId,
-    UserPoolClientId,
-    UserPoolProviderUrl,
-    JwksUri,
-    HostedUiUrl,
-    TokenEndpoint,
-    ResourceServerIdentifier,
-    MachineClientId,
-    ...tables
-  } = outputs;
+function outputsByStack(config: AppConfig, outputs: LocalOutputs): Record<string, Record<string, string>> {
+  const entries = Object.entries(outputs).filter((entry): entry is [string, string] => entry[1] !== undefined);
   return {
-    [resourceName(config, 'Identity')]: {
-      UserPoolId,
-      UserPoolClientId,
-      UserPoolProviderUrl,
-      JwksUri,
-      HostedUiUrl,
-      TokenEndpoint,
-      ResourceServerIdentifier,
-      MachineClientId,
-    },
-    [resourceName(config, 'Api')]: { ApiUrl, ...tables },
+    [resourceName(config, 'Identity')]: Object.fromEntries(entries.filter(([key]) => IDENTITY_OUTPUTS.has(key))),
+    [resourceName(config, 'Api')]: Object.fromEntries(entries.filter(([key]) => !IDENTITY_OUTPUTS.has(key))),
   };
 }
 
