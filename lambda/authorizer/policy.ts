@@ -77,7 +77,8 @@ interface Grantee {
  * themselves. Only known names can grant anything, so they alone key the cache (bounded size).
  */
 function membershipKey(known: readonly string[]): (held: readonly string[]) => number | string {
-  if (known.length > 30) return (held) => known.filter((name) => held.includes(name)).join(',');
+  // Tagged, so a people's key can never equal a machine's (`m:…`, built in machinePolicyFor).
+  if (known.length > 30) return (held) => `g:${known.filter((name) => held.includes(name)).join(',')}`;
   return (held) => {
     let mask = 0;
     for (let index = 0; index < known.length; index++) if (held.includes(known[index])) mask |= 1 << index;
@@ -91,7 +92,7 @@ export function createPolicyBuilder(routes: readonly RouteAccess[], knownGroups:
   const protectedRoutes = routes.filter((route) => !isPublic(route));
   const knownScopes = scopesOf(protectedRoutes);
   // Per API prefix (nearly always one per Lambda), policies by the configured groups the caller is
-  // in (people) or the known scopes it holds (machines, keyed apart by a leading `m`). API Gateway
+  // in (people) or the known scopes it holds (machines, keyed apart by a leading `m:`). API Gateway
   // writes the prefix, one per API stage; the cap only keeps a misconfigured caller from growing
   // the map without bound.
   const byPrefix = new Map<string, Map<number | string, Policy>>();
@@ -118,7 +119,7 @@ export function createPolicyBuilder(routes: readonly RouteAccess[], knownGroups:
   return {
     machinePolicyFor(apiPrefix, scopes) {
       const policies = policiesOf(apiPrefix);
-      const key = `m${scopeKey(scopes)}`;
+      const key = `m:${scopeKey(scopes)}`;
       let policy = policies.get(key);
       if (!policy) {
         const held = knownScopes.filter((scope) => scopes.includes(scope));
