@@ -11,8 +11,9 @@ export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];
 
 /**
- * `public`: no authorizer. `authenticated`: any valid token.
- * A list of groups: the caller must be in at least one of them (exact membership).
+ * Who among people may call a route. `public`: no authorizer. `authenticated`: any valid token of
+ * a person. A list of groups: the caller must be in at least one of them (exact membership).
+ * Machine clients are decided by `scopes` alone (RouteAccess.scopes).
  */
 export type Access = 'public' | 'authenticated' | readonly GroupName[];
 
