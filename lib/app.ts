@@ -48,6 +48,7 @@ export function buildApp(app: App = new App(), options: BuildAppOptions = {}): C
     config,
     userPool: identity.identity.userPool,
     userPoolClient: identity.identity.userPoolClient,
+    machineClients: identity.identity.machineClients,
     tokenEndpoint: identity.tokenEndpoint,
     description: 'REST API with a Lambda authorizer for Cognito JWTs',
   });

@@ -11,7 +11,9 @@ import { createTokenVerifier } from '../authorizer/verify';
 import type { SessionVerifier } from './logout';
 
 export function createSessionVerifier(env: RuntimeEnv): SessionVerifier {
-  const settings = settingsFromEnv(env);
+  // A person's session only: a machine client has none to end (its tokens are revoked by an admin).
+  // Set explicitly, because the local system hosts every function in one environment, the authorizer's MACHINE_CLIENT_IDS included.
+  const settings = { ...settingsFromEnv(env), machineClientIds: [] };
   const verifier = createTokenVerifier(settings);
   return async (header) => {
     const accessToken = parseAuthorizationHeader(header, settings.maxHeaderBytes);

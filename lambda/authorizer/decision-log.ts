@@ -8,6 +8,12 @@ import { DECISION_LINE } from '../../lib/config/decision-log';
 import { createLogger, stdoutSink, type LogSink } from '../shared/logger';
 import type { RejectionReason } from './reasons';
 
+/** A machine caller, as its decision line names it: its client and its token's scopes (space-separated short names). */
+export interface MachineCaller {
+  readonly clientId: string;
+  readonly scopes: string;
+}
+
 /** A verified caller's request. */
 export interface Decided {
   /** `allow`, or `deny` when the policy does not grant the route (403). */
@@ -20,6 +26,8 @@ export interface Decided {
   /** `METHOD /path`. */
   readonly route: string;
   readonly requestId: string | undefined;
+  /** A machine client's token (its deny reason is SCOPE_NOT_ALLOWED). */
+  readonly machine?: MachineCaller;
 }
 
 /** A request without trust (401). */
@@ -41,14 +49,17 @@ const MAX_DETAIL = 200;
 export function createDecisionLog(sink: LogSink = stdoutSink): DecisionLog {
   const logger = createLogger(DECISION_LINE.service, sink);
   return {
-    decided({ allowed, unchecked = false, sub, groups, route, requestId }) {
-      const reason = !allowed ? 'GROUP_NOT_ALLOWED' : unchecked ? 'ALLOWED_UNCHECKED' : 'ALLOWED';
+    decided({ allowed, unchecked = false, sub, groups, route, requestId, machine }) {
+      const denied = machine ? 'SCOPE_NOT_ALLOWED' : 'GROUP_NOT_ALLOWED';
+      const reason = !allowed ? denied : unchecked ? 'ALLOWED_UNCHECKED' : 'ALLOWED';
       logger.log(unchecked ? 'WARN' : 'INFO', DECISION_LINE.message, {
         requestId,
         decision: allowed ? 'allow' : 'deny',
         reason,
         sub,
         groups,
+        client_id: machine?.clientId,
+        scopes: machine?.scopes,
         route,
       });
     },

@@ -60,8 +60,11 @@ export function createAuthorizer(settings: AuthorizerSettings, options: Authoriz
     requestId: string | undefined,
     verdict: RevocationVerdict,
   ): APIGatewayAuthorizerResult => {
-    const policy = policies.policyFor(target.apiPrefix, claims.groups);
+    const policy = claims.machine
+      ? policies.machinePolicyFor(target.apiPrefix, claims.scopes)
+      : policies.policyFor(target.apiPrefix, claims.groups);
     const groups = joinGroups(claims.groups);
+    const scopes = claims.scopes.join(' ');
     log.decided({
       allowed: policy.decide(methodArn) === 'allow',
       unchecked: verdict === 'unchecked',
@@ -69,11 +72,12 @@ export function createAuthorizer(settings: AuthorizerSettings, options: Authoriz
       groups,
       route: routeOf(target),
       requestId,
+      machine: claims.machine ? { clientId: claims.clientId, scopes } : undefined,
     });
     return {
       principalId: claims.sub,
       policyDocument: policy.document,
-      context: contextFor(claims, groups, settings.groupPrecedence),
+      context: contextFor(claims, groups, scopes, settings.groupPrecedence),
     };
   };
   /** A verified token: revoked or not (synchronously while the in-memory copy is fresh), then the answer. */
@@ -217,12 +221,14 @@ function revocationCheck(settings: RevocationCheckSettings, now: (() => number) 
 }
 
 /**
- * Context values must be strings, numbers or booleans: groups are comma-joined. `exp` lets every
- * backend refuse a request that arrives, through a cached Allow, after the token has expired.
+ * Context values must be strings, numbers or booleans: groups are comma-joined, a machine token's
+ * scopes space-joined (empty for people). `exp` lets every backend refuse a request that arrives,
+ * through a cached Allow, after the token has expired.
  */
 function contextFor(
   claims: VerifiedClaims,
   groups: string,
+  scopes: string,
   groupPrecedence: readonly string[],
 ): Record<string, string | number> {
   return {
@@ -231,6 +237,7 @@ function contextFor(
     groups,
     primaryGroup: primaryGroup(claims.groups, groupPrecedence),
     clientId: claims.clientId,
+    scopes,
     tokenUse: claims.tokenUse,
     exp: claims.expiresAt,
   };

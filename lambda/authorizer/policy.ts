@@ -1,10 +1,10 @@
 /**
  * Step 3: decide. API Gateway caches the authorizer's answer per token and reuses it for
  * every route, so the policy must decide every route of the access map, not just the one
- * called. Policies depend only on the API (ARN prefix) and the caller's groups: they are
- * built once per cold start per combination and reused.
+ * called. Policies depend only on the API (ARN prefix) and the caller's groups (people) or
+ * scopes (machine clients): they are built once per cold start per combination and reused.
  */
-import { grants, isPublic, routeResource, type RouteAccess } from '../../lib/config/access-map';
+import { grants, grantsScopes, isPublic, routeResource, scopesOf, type RouteAccess } from '../../lib/config/access-map';
 import {
   compilePolicy,
   resourceMatches,
@@ -57,60 +57,95 @@ export interface Policy {
 export interface PolicyBuilder {
   /** The policy for a caller with these (verified) groups on the API of `apiPrefix`. */
   policyFor(apiPrefix: string, groups: readonly string[]): Policy;
+  /** The policy for a machine client whose (verified) token carries these scopes (short names). */
+  machinePolicyFor(apiPrefix: string, scopes: readonly string[]): Policy;
+}
+
+/** Who a policy is for: which routes it grants, and how the self-check names it. */
+interface Grantee {
+  readonly label: string;
+  grants(route: RouteAccess): boolean;
+}
+
+/**
+ * A cache key for the known names a caller holds: a bit mask, or for unusually many names the names
+ * themselves. Only known names can grant anything, so they alone key the cache (bounded size).
+ */
+function membershipKey(known: readonly string[]): (held: readonly string[]) => number | string {
+  // Tagged, so a people's key can never equal a machine's (`m:…`, built in machinePolicyFor).
+  if (known.length > 30) return (held) => `g:${known.filter((name) => held.includes(name)).join(',')}`;
+  return (held) => {
+    let mask = 0;
+    for (let index = 0; index < known.length; index++) if (held.includes(known[index])) mask |= 1 << index;
+    return mask;
+  };
 }
 
 const MAX_API_PREFIXES = 64;
 
 export function createPolicyBuilder(routes: readonly RouteAccess[], knownGroups: readonly string[]): PolicyBuilder {
   const protectedRoutes = routes.filter((route) => !isPublic(route));
-  // Per API prefix (nearly always one per Lambda), policies by the set of configured groups the
-  // caller is in: a bit mask, or for unusually many groups their names. Only configured groups can
-  // grant anything, so they alone key the cache (bounded size). API Gateway writes the prefix, one
-  // per API stage; the cap only keeps a misconfigured caller from growing the map without bound.
+  const knownScopes = scopesOf(protectedRoutes);
+  // Per API prefix (nearly always one per Lambda), policies by the configured groups the caller is
+  // in (people) or the known scopes it holds (machines, keyed apart by a leading `m:`). API Gateway
+  // writes the prefix, one per API stage; the cap only keeps a misconfigured caller from growing
+  // the map without bound.
   const byPrefix = new Map<string, Map<number | string, Policy>>();
   // The last prefix asked for: comparing a fresh string costs less than hashing it for the map.
   let lastPrefix = '';
   let lastPolicies = new Map<number | string, Policy>();
-  const membershipKey =
-    knownGroups.length <= 30
-      ? (groups: readonly string[]): number | string => {
-          let mask = 0;
-          for (let index = 0; index < knownGroups.length; index++)
-            if (groups.includes(knownGroups[index])) mask |= 1 << index;
-          return mask;
-        }
-      : (groups: readonly string[]): number | string => knownGroups.filter((group) => groups.includes(group)).join(',');
+  const groupKey = membershipKey(knownGroups);
+  const scopeKey = membershipKey(knownScopes);
+
+  const policiesOf = (apiPrefix: string): Map<number | string, Policy> => {
+    if (apiPrefix !== lastPrefix) {
+      let policies = byPrefix.get(apiPrefix);
+      if (!policies) {
+        if (byPrefix.size >= MAX_API_PREFIXES) byPrefix.clear();
+        policies = new Map();
+        byPrefix.set(apiPrefix, policies);
+      }
+      lastPrefix = apiPrefix;
+      lastPolicies = policies;
+    }
+    return lastPolicies;
+  };
 
   return {
-    policyFor(apiPrefix, groups) {
-      if (apiPrefix !== lastPrefix) {
-        let policies = byPrefix.get(apiPrefix);
-        if (!policies) {
-          if (byPrefix.size >= MAX_API_PREFIXES) byPrefix.clear();
-          policies = new Map();
-          byPrefix.set(apiPrefix, policies);
-        }
-        lastPrefix = apiPrefix;
-        lastPolicies = policies;
-      }
-      const key = membershipKey(groups);
-      let policy = lastPolicies.get(key);
+    machinePolicyFor(apiPrefix, scopes) {
+      const policies = policiesOf(apiPrefix);
+      const key = `m:${scopeKey(scopes)}`;
+      let policy = policies.get(key);
       if (!policy) {
-        policy = buildPolicy(
-          apiPrefix,
-          protectedRoutes,
-          knownGroups.filter((group) => groups.includes(group)),
-        );
-        lastPolicies.set(key, policy);
+        const held = knownScopes.filter((scope) => scopes.includes(scope));
+        policy = buildPolicy(apiPrefix, protectedRoutes, {
+          label: `scopes [${held.join(',')}]`,
+          grants: (route) => grantsScopes(route, held),
+        });
+        policies.set(key, policy);
+      }
+      return policy;
+    },
+    policyFor(apiPrefix, groups) {
+      const policies = policiesOf(apiPrefix);
+      const key = groupKey(groups);
+      let policy = policies.get(key);
+      if (!policy) {
+        const held = knownGroups.filter((group) => groups.includes(group));
+        policy = buildPolicy(apiPrefix, protectedRoutes, {
+          label: `groups [${held.join(',')}]`,
+          grants: (route) => grants(route, held),
+        });
+        policies.set(key, policy);
       }
       return policy;
     },
   };
 }
 
-function buildPolicy(apiPrefix: string, routes: readonly RouteAccess[], groups: readonly string[]): Policy {
-  const allowed = routes.filter((route) => grants(route, groups));
-  const denied = routes.filter((route) => !grants(route, groups));
+function buildPolicy(apiPrefix: string, routes: readonly RouteAccess[], grantee: Grantee): Policy {
+  const allowed = routes.filter((route) => grantee.grants(route));
+  const denied = routes.filter((route) => !grantee.grants(route));
   const allowResources = allowed.map((route) => routeResource(apiPrefix, route));
   // `*` spans `/`: an allowed `/items/*` would also match a denied `/items/{id}/secret`. Deny those explicitly.
   const shadowed = denied.filter((route) =>
@@ -128,7 +163,7 @@ function buildPolicy(apiPrefix: string, routes: readonly RouteAccess[], groups: 
   if (statements.length === 0) statements.push(statement('Deny', [`${apiPrefix}/*`]));
   const document: PolicyDocument = deepFreeze({ Version: '2012-10-17', Statement: statements });
   const decide = compilePolicy(document);
-  assertDecidesEveryRoute(decide, apiPrefix, routes, groups);
+  assertDecidesEveryRoute(decide, apiPrefix, routes, grantee);
   return { document, decide };
 }
 
@@ -140,12 +175,12 @@ function assertDecidesEveryRoute(
   decide: PolicyEvaluator,
   apiPrefix: string,
   routes: readonly RouteAccess[],
-  groups: readonly string[],
+  grantee: Grantee,
 ): void {
   for (const route of routes) {
     const allowed = decide(sampleArn(apiPrefix, route)) === 'allow';
-    if (allowed !== grants(route, groups)) {
-      throw new Error(`Policy for [${groups.join(',')}] decides ${route.method} ${route.path} wrongly`);
+    if (allowed !== grantee.grants(route)) {
+      throw new Error(`Policy for ${grantee.label} decides ${route.method} ${route.path} wrongly`);
     }
   }
 }

@@ -20,14 +20,17 @@ class RuntimeConfigError extends Error {
 export function parseAuthorizerRuntimeConfig(text: string): AuthorizerRuntimeConfig {
   const value = parseJsonObject(text);
   if (!value) throw new RuntimeConfigError('is not a JSON object');
-  const { routes, groupPrecedence, limits, revocation } = value;
+  const { routes, groupPrecedence, resourceServer, limits, revocation } = value;
   if (!Array.isArray(routes)) throw new RuntimeConfigError('.routes must be an array');
   if (!isStringArray(groupPrecedence)) throw new RuntimeConfigError('.groupPrecedence must be an array of group names');
+  if (typeof resourceServer !== 'string' || resourceServer === '')
+    throw new RuntimeConfigError('.resourceServer must be the resource server identifier');
   if (!isJsonObject(limits)) throw new RuntimeConfigError('.limits must be an object');
   if (!isJsonObject(revocation)) throw new RuntimeConfigError('.revocation must be an object');
   return {
     routes: routes.map(toRoute),
     groupPrecedence,
+    resourceServer,
     limits: toLimits(limits),
     revocation: toRevocation(revocation),
   };
@@ -36,14 +39,16 @@ export function parseAuthorizerRuntimeConfig(text: string): AuthorizerRuntimeCon
 function toRoute(value: unknown, index: number): RouteAccess {
   const where = `.routes[${index}]`;
   if (!isJsonObject(value)) throw new RuntimeConfigError(`${where} must be an object`);
-  const { method, path, access } = value;
+  const { method, path, access, scopes } = value;
   if (!isHttpMethod(method)) throw new RuntimeConfigError(`${where}.method must be one of ${HTTP_METHODS.join(', ')}`);
   if (typeof path !== 'string' || !ROUTE_PATH_PATTERN.test(path))
     throw new RuntimeConfigError(`${where}.path must be a resource path like /api/items/{id}`);
   if (access !== 'public' && access !== 'authenticated' && !isStringArray(access)) {
     throw new RuntimeConfigError(`${where}.access must be "public", "authenticated" or a list of group names`);
   }
-  return { method, path, access };
+  if (scopes !== undefined && !isStringArray(scopes))
+    throw new RuntimeConfigError(`${where}.scopes must be a list of scope names`);
+  return scopes === undefined ? { method, path, access } : { method, path, access, scopes };
 }
 
 function toLimits(limits: JsonObject): VerificationLimits {

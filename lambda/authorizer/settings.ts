@@ -25,8 +25,12 @@ export interface AuthorizerSettings extends VerificationLimits {
   /** Exact expected `iss`. */
   readonly issuer: string;
   readonly jwksUri: string;
-  /** Expected `client_id` (access tokens) or `aud` (ID tokens). */
+  /** Expected `client_id` (access tokens) or `aud` (ID tokens) of people's tokens. */
   readonly clientId: string;
+  /** Machine clients whose access tokens are accepted, and decided by their scopes. */
+  readonly machineClientIds: readonly string[];
+  /** The resource server identifier: only `<identifier>/<scope>` scopes count. */
+  readonly resourceServer: string;
   /** Group names, lowest precedence number first: decides `primaryGroup`. */
   readonly groupPrecedence: readonly string[];
   readonly routes: readonly RouteAccess[];
@@ -44,6 +48,7 @@ interface PoolSettings {
   readonly issuer: string;
   readonly jwksUri?: string;
   readonly clientId: string;
+  readonly machineClientIds?: readonly string[];
 }
 
 /**
@@ -73,6 +78,7 @@ export function settingsFromEnv(env: RuntimeEnv): AuthorizerSettings {
     issuer,
     jwksUri: loopbackOverride(env, ENV.jwksUriOverride),
     clientId: requireEnv(env, ENV.userPoolClientId),
+    machineClientIds: (env[ENV.machineClientIds] ?? '').split(',').filter((id) => id !== ''),
   };
   // On, the check needs its table: a missing one is a configuration error (every request rejected), never a silent skip.
   return settingsFrom(
@@ -104,6 +110,8 @@ function settingsFrom(
     issuer: pool.issuer,
     jwksUri: pool.jwksUri ?? jwksUriFor(pool.issuer),
     clientId: pool.clientId,
+    machineClientIds: pool.machineClientIds ?? [],
+    resourceServer: runtime.resourceServer,
     groupPrecedence: runtime.groupPrecedence,
     routes: runtime.routes,
     revocation,

@@ -29,9 +29,18 @@ import type { AuthorizerSettings } from './settings';
 /** The claims the rest of the authorizer relies on, after verification. */
 export interface VerifiedClaims {
   readonly sub: string;
+  /** People: `username` (`cognito:username`); machines: their client id. */
   readonly username: string;
+  /** People's groups; always empty for a machine (its groups, if any, grant nothing). */
   readonly groups: readonly string[];
   readonly clientId: string;
+  /**
+   * A machine client's token (client-credentials grant): decided by `scopes`, never by groups.
+   * People's tokens: false, and their scopes change nothing.
+   */
+  readonly machine: boolean;
+  /** A machine token's scopes of our resource server, as short names (`reviews.read`); empty for people. */
+  readonly scopes: readonly string[];
   readonly tokenUse: 'access' | 'id';
   /** `iat`, epoch seconds: the revocation check compares it with a user's cut-off. */
   readonly issuedAt: number;
@@ -112,11 +121,16 @@ function cognitoClaims(payload: JwtPayload, settings: AuthorizerSettings): Verif
   }
   // Access tokens name the client in client_id, ID tokens in aud; exactly one string, ours.
   // (A list could smuggle our client id next to another.)
-  if ((tokenUse === 'id' ? payload.aud : payload.client_id) !== settings.clientId) {
+  const clientId = tokenUse === 'id' ? payload.aud : payload.client_id;
+  const machine = tokenUse === 'access' && isMachineClient(clientId, settings);
+  if (clientId !== settings.clientId && !machine) {
     throw new TokenRejectedError('WRONG_CLIENT', 'Token was issued to another client');
   }
   const { sub } = payload;
   if (typeof sub !== 'string' || sub.length === 0) throw new TokenRejectedError('BAD_CLAIMS', 'Token has no sub');
+  // Cognito's client-credentials tokens name the client as their subject: anything else is not one.
+  if (machine && sub !== clientId)
+    throw new TokenRejectedError('BAD_CLAIMS', "A machine token's sub is not its client");
   const groups = payload['cognito:groups'];
   if (groups !== undefined && !isStringArray(groups)) {
     throw new TokenRejectedError('BAD_CLAIMS', 'cognito:groups is not an array of strings');
@@ -124,14 +138,36 @@ function cognitoClaims(payload: JwtPayload, settings: AuthorizerSettings): Verif
   const username = tokenUse === 'id' ? payload['cognito:username'] : payload.username;
   return {
     sub,
-    username: typeof username === 'string' ? username : sub,
-    groups: groups ?? NO_GROUPS,
-    clientId: settings.clientId,
+    username: !machine && typeof username === 'string' ? username : sub,
+    groups: machine ? NO_GROUPS : (groups ?? NO_GROUPS),
+    // Checked above: a machine's client id is its sub; anyone else's is ours.
+    clientId: machine ? sub : settings.clientId,
+    machine,
+    scopes: machine ? resourceServerScopes(payload.scope, settings.resourceServer) : NO_GROUPS,
     tokenUse,
     issuedAt: iat,
     expiresAt: exp,
     sessionId: sessionIdOf(payload),
   };
+}
+
+function isMachineClient(clientId: unknown, settings: AuthorizerSettings): boolean {
+  return typeof clientId === 'string' && settings.machineClientIds.includes(clientId);
+}
+
+/**
+ * The scopes of our resource server in a `scope` claim (RFC 6749 §3.3: space-separated), as short
+ * names. Exact matches only: `<identifier>/reviews.readx` is not `reviews.read`, another server's
+ * scope and a bare `reviews.read` count for nothing; empty items (extra spaces) are skipped.
+ */
+function resourceServerScopes(scope: unknown, resourceServer: string): readonly string[] {
+  if (scope === undefined) return NO_GROUPS;
+  if (typeof scope !== 'string') throw new TokenRejectedError('BAD_CLAIMS', 'scope is not a string');
+  const prefix = `${resourceServer}/`;
+  const names: string[] = [];
+  for (const item of scope.split(' '))
+    if (item.length > prefix.length && item.startsWith(prefix)) names.push(item.slice(prefix.length));
+  return names;
 }
 
 function assertWholeSeconds(value: unknown, name: string): asserts value is number {

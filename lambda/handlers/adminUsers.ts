@@ -1,5 +1,9 @@
 /**
- * GET /api/admin/users (ListUsers) and DELETE /api/admin/users/{id} (AdminGetUser, AdminDeleteUser).
+ * GET /api/admin/users (ListUsers), DELETE /api/admin/users/{id} (AdminGetUser, AdminDeleteUser),
+ * and POST /api/admin/clients/{id}/revoke: every token a machine client was issued until now is
+ * recorded as revoked (a cut-off by `sub`, which in a client-credentials token is the client id).
+ * The client keeps working with new tokens (after its secret is rotated).
+ *
  * `{id}` names the user as Cognito's admin API does: the username, or the email (the pool signs in by
  * email). The caller comes from the authorizer's context, never from the request: an admin cannot
  * delete their own account (the target is looked up and compared by `sub`, whatever name `{id}` used).
@@ -63,6 +67,7 @@ export const adminUsersBackend: BackendDefinition<AdminUsersDeps> = {
     }),
   }),
   async handle(event, deps, { logger }) {
+    if (event.httpMethod === 'POST') return revokeClient(event, deps, logger);
     const deleting = event.httpMethod === 'DELETE';
     const action = deleting ? 'admin.delete_user' : 'admin.list_users';
     const target = deleting ? (event.pathParameters?.id ?? '') : '*';
@@ -79,6 +84,33 @@ export const adminUsersBackend: BackendDefinition<AdminUsersDeps> = {
     return audit(logger, action, { actor: caller.sub, target, ...audited });
   },
 };
+
+/** Cognito app client ids: lowercase letters and digits (never a user's `sub`, which has dashes). */
+const CLIENT_ID_PATTERN = /^[0-9a-z]{1,128}$/;
+
+async function revokeClient(event: APIGatewayProxyEvent, { revocations }: AdminUsersDeps, logger: Logger) {
+  const action = 'admin.revoke_client';
+  const target = event.pathParameters?.id ?? '';
+  const caller = callerOf(event);
+  if (!caller) {
+    const result = json(403, { message: 'No caller identity from the authorizer' });
+    return audit(logger, action, { result, target, reason: 'CALLER_UNKNOWN' });
+  }
+  if (!CLIENT_ID_PATTERN.test(target))
+    return audit(logger, action, { actor: caller.sub, target, result: badRequest('id must be an app client id') });
+  // Tokens issued in this very second are revoked too (iat has whole seconds): the caller asked for now.
+  const revokedBefore = Math.floor(Date.now() / 1000) + 1;
+  try {
+    await revocations.revokeUser(target, revokedBefore);
+  } catch (error) {
+    if (!(error instanceof StoreError)) throw error;
+    logger.log('ERROR', 'revocation store failed', { operation: error.operation, error: error.errorName });
+    const failed = storeErrorResult(error, 'Revocation store unavailable: nothing was revoked, retry');
+    return audit(logger, action, { actor: caller.sub, target, ...failed });
+  }
+  const result = json(200, { revoked: target, issuedBefore: new Date(revokedBefore * 1000).toISOString() });
+  return audit(logger, action, { actor: caller.sub, target, result });
+}
 
 function callerOf(event: APIGatewayProxyEvent): Caller | undefined {
   const context: Record<string, unknown> = event.requestContext.authorizer ?? {};

@@ -6,7 +6,8 @@
 import type { ProxyResult } from './http';
 import type { Logger } from './logger';
 
-export type AuditAction = 'login' | 'refresh' | 'code_exchange' | 'logout' | 'admin.list_users' | 'admin.delete_user';
+export type AuditAction =
+  'login' | 'refresh' | 'code_exchange' | 'logout' | 'admin.list_users' | 'admin.delete_user' | 'admin.revoke_client';
 
 /** What a handler did, for the audit line; `result` is the answer it gives. */
 export interface Audited {

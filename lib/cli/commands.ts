@@ -119,7 +119,11 @@ export async function call(
     throw new CliError('--data is not valid JSON (quote it: --data \'{"key":"value"}\')');
   const headers = parseHeaderFlags(options.headers ?? []);
   let saved = loadSession(context);
-  if (saved.expiresAt - EXPIRY_MARGIN_SECONDS <= Date.now() / 1000) saved = await refresh(context, saved);
+  if (saved.expiresAt - EXPIRY_MARGIN_SECONDS <= Date.now() / 1000) {
+    if (saved.machine)
+      throw new CliError('The machine token has expired: get a new one with npm run cli -- token --client-credentials');
+    saved = await refresh(context, saved);
+  }
   const verb = method.toUpperCase();
   const response = await request(saved.apiUrl, verb, path, { body, bearer: saved.accessToken, headers });
   if (response.etag) context.print(`ETag: ${response.etag}`);

@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { configFor } from '../config/app-config';
+import { machineTokenCommand } from './client-credentials';
 import { call, login, logout, refresh, whoami, type CliContext } from './commands';
 import { CliError } from './errors';
 import { hostedLogin } from './hosted-login';
@@ -21,6 +22,13 @@ commands:
                                     log in through the Hosted UI (authorization code + PKCE); the browser
                                     returns to http://localhost:N/callback, which must be a registered
                                     callback URL (N: default ${configFor('dev').local.cliCallbackPort}); gives up after S seconds (default ${DEFAULT_TIMEOUT_SECONDS})
+  token --client-credentials [--scope S]... [--client-id ID --client-secret SECRET]
+                                    a machine client's access token (client-credentials grant at the
+                                    TokenEndpoint output), saved like user tokens and reused until it
+                                    expires (Cognito bills each request); S: a scope short name (e.g.
+                                    reviews.read; default: every scope the client is allowed); local: the
+                                    client from $LOCAL_DIR/machine-client.json; deployed: MachineClientId and
+                                    --client-secret or env CLIENT_SECRET
   refresh                           new access/ID tokens from the saved refresh token
   whoami                            the saved tokens' claims (decoded, not verified)
   call METHOD PATH [--data JSON] [--header 'Name: value']...
@@ -43,9 +51,19 @@ interface ParsedArgs {
   readonly repeated: Map<string, string[]>;
 }
 
-const VALUE_FLAGS = new Set(['username', 'password', 'data', 'outputs', 'token-file', 'port', 'timeout']);
-const REPEATABLE_FLAGS = new Set(['header']);
-const BOOLEAN_FLAGS = new Set(['hosted', 'help', 'everywhere']);
+const VALUE_FLAGS = new Set([
+  'username',
+  'password',
+  'data',
+  'outputs',
+  'token-file',
+  'port',
+  'timeout',
+  'client-id',
+  'client-secret',
+]);
+const REPEATABLE_FLAGS = new Set(['header', 'scope']);
+const BOOLEAN_FLAGS = new Set(['hosted', 'help', 'everywhere', 'client-credentials']);
 
 export function parseArgs(argv: readonly string[]): ParsedArgs {
   const positional: string[] = [];
@@ -136,6 +154,13 @@ async function run(argv: readonly string[]): Promise<void> {
   switch (command) {
     case 'login':
       return loginCommand(context, flag, flags.has('hosted'));
+    case 'token':
+      if (!flags.has('client-credentials')) throw new CliError('token needs --client-credentials (see --help)');
+      return machineTokenCommand(context, {
+        scopes: repeated.get('scope'),
+        clientId: flag('client-id'),
+        clientSecret: flag('client-secret'),
+      });
     case 'refresh':
       await refresh(context);
       context.print('Tokens refreshed');

@@ -13,6 +13,9 @@ export interface StackOutputs {
   /** The issuer: `https://cognito-idp.<region>.amazonaws.com/<poolId>`, or the local emulator's. */
   readonly UserPoolProviderUrl?: string;
   readonly HostedUiUrl?: string;
+  readonly TokenEndpoint?: string;
+  readonly MachineClientId?: string;
+  readonly ResourceServerIdentifier?: string;
 }
 
 export function readOutputs(file: string): StackOutputs {
@@ -48,5 +51,8 @@ export function readOutputs(file: string): StackOutputs {
     UserPoolClientId: optional('UserPoolClientId'),
     UserPoolProviderUrl: optional('UserPoolProviderUrl'),
     HostedUiUrl: optional('HostedUiUrl'),
+    TokenEndpoint: optional('TokenEndpoint'),
+    MachineClientId: optional('MachineClientId'),
+    ResourceServerIdentifier: optional('ResourceServerIdentifier'),
   };
 }

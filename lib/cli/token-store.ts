@@ -32,6 +32,8 @@ export interface SavedTokens {
   readonly refreshToken?: string;
   /** Epoch seconds when the access token expires. */
   readonly expiresAt: number;
+  /** A machine client's token (client-credentials grant): the client, and the scopes asked for ('' for all). */
+  readonly machine?: { readonly clientId: string; readonly scope: string };
 }
 
 const OWNER_ONLY = 0o600;

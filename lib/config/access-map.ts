@@ -11,13 +11,21 @@ export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];
 
 /**
- * `public`: no authorizer. `authenticated`: any valid token.
- * A list of groups: the caller must be in at least one of them (exact membership).
+ * Who among people may call a route. `public`: no authorizer. `authenticated`: any valid token of
+ * a person. A list of groups: the caller must be in at least one of them (exact membership).
+ * Machine clients are decided by `scopes` alone (RouteAccess.scopes).
  */
 export type Access = 'public' | 'authenticated' | readonly GroupName[];
 
-/** The backend Lambda that serves a route; each is `lambda/handlers/<name>.ts`. */
-export type HandlerName = 'auth' | 'profile' | 'adminUsers' | 'reviews';
+/** The backend Lambdas; each is `lambda/handlers/<name>.ts`, and serves the routes that name it. */
+export const HANDLER_NAMES = ['auth', 'profile', 'adminUsers', 'reviews'] as const;
+export type HandlerName = (typeof HANDLER_NAMES)[number];
+
+/**
+ * An OAuth scope's short name (`reviews.read`): Cognito's scope-name alphabet (printable ASCII
+ * without space, `"`, `/` or `\`). Tokens carry it as `<resource server identifier>/<name>`.
+ */
+export const SCOPE_NAME_PATTERN = /^[\x21\x23-\x2E\x30-\x5B\x5D-\x7E]{1,256}$/;
 
 /** A well-formed resource path: segments of A-Z a-z 0-9 . _ ~ - or a `{param}` (greedy `{param+}`). */
 export const ROUTE_PATH_PATTERN = /^(\/([A-Za-z0-9._~-]+|\{[A-Za-z0-9_]+\+?\}))+$/;
@@ -28,6 +36,13 @@ export interface RouteAccess {
   /** API Gateway resource path; path parameters as `{name}`. */
   readonly path: string;
   readonly access: 'public' | 'authenticated' | readonly string[];
+  /**
+   * The OAuth scopes (short names) that let a machine client (client-credentials token) call the
+   * route: a machine token is allowed exactly the routes listing one of its scopes. People's
+   * tokens are decided by `access` alone.
+   * @default none: no machine client may call the route
+   */
+  readonly scopes?: readonly string[];
 }
 
 export interface Route extends RouteAccess {
@@ -51,10 +66,18 @@ export const accessMap: readonly Route[] = [
   { method: 'GET', path: '/api/profile', access: 'authenticated', handler: 'profile' },
   { method: 'GET', path: '/api/admin/users', access: ['admin-group'], handler: 'adminUsers' },
   { method: 'DELETE', path: '/api/admin/users/{id}', access: ['admin-group'], handler: 'adminUsers' },
-  { method: 'POST', path: '/api/reviews', access: ['reviewers-group'], handler: 'reviews' },
-  { method: 'PUT', path: '/api/reviews/{id}', access: ['reviewers-group'], handler: 'reviews' },
-  { method: 'GET', path: '/api/reviews', access: 'authenticated', handler: 'reviews' },
-  { method: 'GET', path: '/api/reviews/{id}', access: 'authenticated', handler: 'reviews' },
+  // A leaked client secret is a machine's stolen session: every token it was issued so far stops working.
+  { method: 'POST', path: '/api/admin/clients/{id}/revoke', access: ['admin-group'], handler: 'adminUsers' },
+  { method: 'POST', path: '/api/reviews', access: ['reviewers-group'], scopes: ['reviews.write'], handler: 'reviews' },
+  {
+    method: 'PUT',
+    path: '/api/reviews/{id}',
+    access: ['reviewers-group'],
+    scopes: ['reviews.write'],
+    handler: 'reviews',
+  },
+  { method: 'GET', path: '/api/reviews', access: 'authenticated', scopes: ['reviews.read'], handler: 'reviews' },
+  { method: 'GET', path: '/api/reviews/{id}', access: 'authenticated', scopes: ['reviews.read'], handler: 'reviews' },
 ];
 
 /** The IAM resource of a route in the authorizer's policies: path parameters become `*`. */
@@ -70,6 +93,16 @@ export function isPublic(route: RouteAccess): boolean {
 export function grants(route: RouteAccess, groups: readonly string[]): boolean {
   if (route.access === 'public' || route.access === 'authenticated') return true;
   return route.access.some((group) => groups.includes(group));
+}
+
+/** Whether a machine client whose token carries `scopes` (short names) may call `route`. */
+export function grantsScopes(route: RouteAccess, scopes: readonly string[]): boolean {
+  return route.scopes?.some((scope) => scopes.includes(scope)) ?? false;
+}
+
+/** Every scope the routes use, sorted: the resource server's scopes and a machine client's default. */
+export function scopesOf(routes: readonly RouteAccess[]): string[] {
+  return [...new Set(routes.flatMap((route) => route.scopes ?? []))].sort();
 }
 
 const PATH_PARAMETER = /^\{[A-Za-z0-9_]+\+?\}$/;

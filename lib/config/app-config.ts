@@ -128,6 +128,30 @@ export interface HostedUiConfig {
   readonly scopes: readonly string[];
 }
 
+/** The OAuth resource server whose scopes machine clients get (its scopes come from the access map's routes). */
+export interface ResourceServerConfig {
+  /** Scope strings in tokens are `<identifier>/<scope>`; unique per user pool. */
+  readonly identifier: string;
+  readonly name: string;
+}
+
+/**
+ * An app client for a service (no user): client secret, client-credentials grant only. Its tokens
+ * carry `client_id` = `sub` = its id and the scopes it asked for; the authorizer decides its calls
+ * from those scopes alone (lib/config/access-map.ts › Route.scopes).
+ */
+export interface MachineClientConfig {
+  /** The app client's name in the pool; unique among the clients. */
+  readonly name: string;
+  /**
+   * Scope short names (`reviews.read`) the client may ask for.
+   * @default every scope the access map uses
+   */
+  readonly scopes?: readonly string[];
+  /** Its access tokens' lifetime (Cognito: 5 minutes to 1 day). */
+  readonly accessTokenMinutes: number;
+}
+
 export interface IdentityPoolConfig {
   /** Guest (unauthenticated) identities, with a role of their own. Off: no unauthenticated role exists. */
   readonly allowGuestAccess: boolean;
@@ -199,6 +223,9 @@ export interface AppConfig {
     readonly threatProtection: ThreatProtection;
   };
   readonly appClientName: string;
+  readonly resourceServer: ResourceServerConfig;
+  /** The first one's id is the `MachineClientId` output (and the local `machine-client.json`). */
+  readonly machineClients: readonly MachineClientConfig[];
   readonly groups: readonly GroupConfig[];
   readonly tokens: TokenLifetimes;
   readonly authorizer: AuthorizerConfig;
@@ -235,6 +262,8 @@ const baseConfig: AppConfig = {
     threatProtection: 'off',
   },
   appClientName: 'my-app-client',
+  resourceServer: { identifier: 'cognito-jwt-api', name: 'Cognito JWT API' },
+  machineClients: [{ name: 'machine-client', accessTokenMinutes: 60 }],
   groups: [
     { name: 'admin-group', precedence: 1, description: 'Administrators: manage users' },
     { name: 'reviewers-group', precedence: 2, description: 'Reviewers: write reviews' },

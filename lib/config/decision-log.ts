@@ -9,7 +9,10 @@
 /** The `service` and `message` of every decision line. */
 export const DECISION_LINE = { service: 'authorizer', message: 'authorization decision' } as const;
 
-/** `decision`: allow (2xx path), deny (403: groups do not grant the route), unauthorized (401). */
+/**
+ * `decision`: allow (2xx path), deny (403: groups, or a machine client's scopes, do not grant the
+ * route), unauthorized (401). Lines of machine callers also carry `client_id` and `scopes`.
+ */
 export const DECISIONS = ['allow', 'deny', 'unauthorized'] as const;
 export type Decision = (typeof DECISIONS)[number];
 
@@ -19,6 +22,8 @@ export const DECISION_REASONS = [
   /** Allowed without the revocation check: the store could not be read and the check fails open (`revocation.failOpen`). */
   'ALLOWED_UNCHECKED',
   'GROUP_NOT_ALLOWED',
+  /** A machine client (client-credentials token) whose scopes do not grant the route. */
+  'SCOPE_NOT_ALLOWED',
 ] as const;
 
 /** `reason` of an unauthorized decision (a 401 at API Gateway). */

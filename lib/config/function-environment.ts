@@ -28,6 +28,8 @@ export interface AuthorizerRuntimeConfig {
   readonly routes: readonly RouteAccess[];
   /** Group names, lowest precedence number first: decides `primaryGroup`. */
   readonly groupPrecedence: readonly string[];
+  /** The resource server's identifier: a machine token's scopes count only under it (`<identifier>/<scope>`). */
+  readonly resourceServer: string;
   readonly limits: VerificationLimits;
   readonly revocation: RevocationRuntimeConfig;
 }
@@ -35,6 +37,11 @@ export interface AuthorizerRuntimeConfig {
 export interface PoolIds {
   readonly userPoolId: string;
   readonly userPoolClientId: string;
+  /**
+   * The machine clients whose tokens the authorizer accepts (decided by their scopes).
+   * @default none
+   */
+  readonly machineClientIds?: readonly string[];
 }
 
 /** What the backends need besides the pool: CORS (every one) and the Hosted UI code exchange (auth). */
@@ -55,8 +62,11 @@ export function authorizerRuntimeConfig(config: AppConfig, routes: readonly Rout
     maxHeaderBytes,
   } = config.authorizer;
   return {
-    routes: routes.filter((route) => !isPublic(route)).map(({ method, path, access }) => ({ method, path, access })),
+    routes: routes
+      .filter((route) => !isPublic(route))
+      .map(({ method, path, access, scopes }) => ({ method, path, access, ...(scopes ? { scopes } : {}) })),
     groupPrecedence: groupsByPrecedence(config).map((group) => group.name),
+    resourceServer: config.resourceServer.identifier,
     // Not the cache TTL: only API Gateway uses it.
     limits: {
       acceptIdTokens,
@@ -84,6 +94,7 @@ export function authorizerEnvironment(
   return {
     [ENV.userPoolId]: pool.userPoolId,
     [ENV.userPoolClientId]: pool.userPoolClientId,
+    [ENV.machineClientIds]: (pool.machineClientIds ?? []).join(','),
     [ENV.authorizerConfig]: JSON.stringify(authorizerRuntimeConfig(config, routes)),
   };
 }

@@ -97,12 +97,16 @@ export function sessionIdOf(claims: { readonly origin_jti?: unknown; readonly jt
 
 /**
  * How long a revocation can still reject an access token: the longest lifetime of a token the
- * authorizer accepts from this pool (access tokens; ID tokens too if accepted) plus the clock skew.
- * After that, every token it covers has expired anyway.
+ * authorizer accepts from this pool (access tokens, machine clients' too; ID tokens too if accepted)
+ * plus the clock skew. After that, every token it covers has expired anyway.
  */
 export function revocationRetentionSeconds(config: AppConfig): number {
   const { accessTokenMinutes, idTokenMinutes } = config.tokens;
-  const longestMinutes = Math.max(accessTokenMinutes, config.authorizer.acceptIdTokens ? idTokenMinutes : 0);
+  const longestMinutes = Math.max(
+    accessTokenMinutes,
+    config.authorizer.acceptIdTokens ? idTokenMinutes : 0,
+    ...config.machineClients.map((machine) => machine.accessTokenMinutes),
+  );
   return longestMinutes * 60 + config.authorizer.clockSkewSeconds;
 }
 

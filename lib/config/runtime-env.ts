@@ -15,6 +15,8 @@ export const ENV = {
   authorizerConfig: 'AUTHORIZER_CONFIG',
   userPoolId: 'USER_POOL_ID',
   userPoolClientId: 'USER_POOL_CLIENT_ID',
+  /** Comma-separated ids of the machine clients (client-credentials grant) whose tokens the authorizer accepts. */
+  machineClientIds: 'MACHINE_CLIENT_IDS',
   /** Set by Lambda itself. */
   region: 'AWS_REGION',
   /** Local only: the emulator's issuer. Accepted only for a loopback host. */

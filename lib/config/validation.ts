@@ -5,7 +5,7 @@
  *
  * Must stay free of aws-cdk-lib imports.
  */
-import { ROUTE_PATH_PATTERN, type Route } from './access-map';
+import { ROUTE_PATH_PATTERN, SCOPE_NAME_PATTERN, scopesOf, type Route } from './access-map';
 import { DEV_STAGE, STAGE_PATTERN, THREAT_PROTECTION_MODES, isThreatProtection, type AppConfig } from './app-config';
 import { PLACEHOLDER_ACCOUNT, defaultDomainPrefix, domainPrefixProblems } from './domain-prefix';
 import { POLICY_MAX_BYTES, longestApiPrefix, policyBytesBound } from './policy-size';
@@ -47,6 +47,7 @@ export function validateConfig(config: AppConfig): string[] {
     ...hardeningProblems(config),
     ...groupProblems(config),
     ...stageUrlProblems(config),
+    ...hostedUiScopeProblems(config),
     // A default prefix built from a bad app or stage name would only repeat that problem.
     ...(names.length === 0 || config.hostedUi.domainPrefix !== undefined ? configDomainPrefixProblems(config) : []),
   ];
@@ -311,12 +312,64 @@ export function routeProblems(routes: readonly Route[], config: AppConfig): stri
       problems.push(`routes: "${name}" has a malformed path (segments of A-Z a-z 0-9 . _ ~ - or {param})`);
     if (seen.has(name)) problems.push(`routes: "${name}" appears more than once`);
     seen.add(name);
+    if (route.scopes && route.access === 'public')
+      problems.push(`routes: "${name}" is public and lists scopes (a public route needs no token)`);
+    for (const scope of route.scopes ?? [])
+      if (!SCOPE_NAME_PATTERN.test(scope))
+        problems.push(
+          `routes: "${name}" lists the scope "${scope}", not a valid scope name (no spaces, quotes, / or \\)`,
+        );
     if (route.access !== 'public' && route.access !== 'authenticated') {
       if (route.access.length === 0)
         problems.push(`routes: "${name}" grants no group (use 'authenticated' for any valid token)`);
       for (const group of route.access)
         if (!groups.has(group)) problems.push(`routes: "${name}" grants "${group}", which is not a configured group`);
     }
+  }
+  return problems;
+}
+
+/** The Hosted UI's scopes: Cognito's standard ones (the resource server's go to machine clients). */
+const HOSTED_UI_SCOPES = new Set(['openid', 'email', 'profile', 'phone', 'aws.cognito.signin.user.admin']);
+
+function hostedUiScopeProblems(config: AppConfig): string[] {
+  return config.hostedUi.scopes
+    .filter((scope) => !HOSTED_UI_SCOPES.has(scope))
+    .map((scope) => `config.hostedUi.scopes: "${scope}" is not one of ${[...HOSTED_UI_SCOPES].join(', ')}`);
+}
+
+/** Resource server identifier: Cognito's alphabet (printable ASCII without space, " or \\), 1–256 characters. */
+const RESOURCE_SERVER_IDENTIFIER = /^[\x21\x23-\x5B\x5D-\x7E]{1,256}$/;
+
+/** Machine clients and the resource server: every scope a client asks for is one the routes use. */
+export function machineClientProblems(config: AppConfig, routes: readonly Route[]): string[] {
+  const problems: string[] = [];
+  const { identifier } = config.resourceServer;
+  if (!RESOURCE_SERVER_IDENTIFIER.test(identifier))
+    problems.push(
+      `config.resourceServer.identifier must be 1 to 256 printable characters without spaces, quotes or backslashes; got "${identifier}"`,
+    );
+  const known = new Set(scopesOf(routes));
+  const names = new Set<string>([config.appClientName]);
+  for (const machine of config.machineClients) {
+    const label = `config.machineClients "${machine.name}"`;
+    if (names.has(machine.name)) problems.push(`${label}: the name is already used by another app client`);
+    names.add(machine.name);
+    if (machine.scopes?.length === 0 || (!machine.scopes && known.size === 0))
+      problems.push(`${label} has no scopes: give it at least one scope a route lists`);
+    for (const scope of machine.scopes ?? [])
+      if (!known.has(scope))
+        problems.push(
+          `${label}: unknown scope "${scope}" (no route lists it; known: ${[...known].join(', ') || 'none'})`,
+        );
+    if (!isWhole(machine.accessTokenMinutes, TOKEN_MINUTES.min, TOKEN_MINUTES.max))
+      problems.push(
+        `${label}: accessTokenMinutes must be a whole number of minutes from 5 to 1440 (Cognito: 5 minutes to 1 day); got ${machine.accessTokenMinutes}`,
+      );
+    else if (machine.accessTokenMinutes * 60 > config.authorizer.maxTokenLifetimeSeconds)
+      problems.push(
+        `${label}: accessTokenMinutes (${machine.accessTokenMinutes}) is longer than config.authorizer.maxTokenLifetimeSeconds accepts`,
+      );
   }
   return problems;
 }

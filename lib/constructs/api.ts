@@ -30,6 +30,12 @@ export interface AuthorizedApiProps {
   readonly config: AppConfig;
   readonly userPool: IUserPool;
   readonly userPoolClient: IUserPoolClient;
+  /**
+   * Machine clients (client-credentials grant) whose tokens the authorizer accepts, deciding each
+   * route from the token's scopes (Route.scopes).
+   * @default none: only the user client's tokens are accepted
+   */
+  readonly machineClients?: readonly IUserPoolClient[];
   /** The Hosted UI token endpoint `/auth/token` exchanges codes at. */
   readonly tokenEndpoint: string;
   /** The tables the functions use: each gets the variables naming its tables and its grants on them (the authorizer: the revocation feed). */
@@ -134,7 +140,11 @@ export class AuthorizedApi extends Construct {
     assertNoProblems([...validateConfig(config), ...routeProblems(routes, config)]);
 
     const cors = corsPolicy(config.api.allowedOrigins, routes);
-    const pool = { userPoolId: props.userPool.userPoolId, userPoolClientId: props.userPoolClient.userPoolClientId };
+    const pool = {
+      userPoolId: props.userPool.userPoolId,
+      userPoolClientId: props.userPoolClient.userPoolClientId,
+      machineClientIds: (props.machineClients ?? []).map((client) => client.userPoolClientId),
+    };
     const authorizerMemory = validMemorySize(
       props.authorizerMemorySize ?? AUTHORIZER_MEMORY_MB,
       'authorizerMemorySize',

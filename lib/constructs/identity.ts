@@ -1,12 +1,15 @@
-import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { accessMap, scopesOf, type Route } from '../config/access-map';
+import { machineAppClient, userAppClient } from '../config/app-clients';
 import { DEV_STAGE, resourceName, type AppConfig, type GroupName, type ThreatProtection } from '../config/app-config';
 import { assertNoProblems } from '../config/config-error';
 import { defaultDomainPrefix } from '../config/domain-prefix';
 import { cognitoIssuer, jwksUriFor } from '../config/runtime-env';
-import { defaultDomainPrefixProblems, validateConfig } from '../config/validation';
+import { defaultDomainPrefixProblems, machineClientProblems, validateConfig } from '../config/validation';
+import { AppClient } from './app-client';
 import { TokenRoleIdentityPool } from './identity-pool';
 
 export interface CognitoIdentityProps {
@@ -17,24 +20,27 @@ export interface CognitoIdentityProps {
    * @default DESTROY for the dev stage, RETAIN otherwise
    */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * The routes whose scopes the resource server defines (and machine clients get by default).
+   * @default the access map
+   */
+  readonly routes?: readonly Route[];
 }
-
-const STANDARD_SCOPES: Readonly<Record<string, cognito.OAuthScope>> = {
-  openid: cognito.OAuthScope.OPENID,
-  email: cognito.OAuthScope.EMAIL,
-  profile: cognito.OAuthScope.PROFILE,
-  phone: cognito.OAuthScope.PHONE,
-};
 
 /**
  * The identity side: user pool, app client (password/SRP/refresh flows and the Hosted UI code
  * flow with PKCE; custom attributes readable, never writable), Hosted UI domain (a prefix unique
  * per app, stage and account), groups with their own roles, and an identity pool that hands out
  * each group's role from the token (ambiguous → deny; no guest role unless the config asks).
+ * For services: a resource server with every scope the routes use, and the configured machine
+ * clients (client-credentials grant). The clients are defined in lib/config/app-clients.ts.
  */
 export class CognitoIdentity extends Construct {
   readonly userPool: cognito.UserPool;
-  readonly userPoolClient: cognito.UserPoolClient;
+  readonly userPoolClient: cognito.IUserPoolClient;
+  readonly resourceServer: cognito.CfnUserPoolResourceServer;
+  /** The machine clients, in config order. */
+  readonly machineClients: readonly cognito.IUserPoolClient[];
   readonly domain: cognito.UserPoolDomain;
   readonly identityPool: TokenRoleIdentityPool;
   readonly groupRoles: Readonly<Record<GroupName, iam.Role>>;
@@ -45,7 +51,8 @@ export class CognitoIdentity extends Construct {
   constructor(scope: Construct, id: string, props: CognitoIdentityProps) {
     super(scope, id);
     const { config } = props;
-    assertNoProblems(validateConfig(config));
+    const routes = props.routes ?? accessMap;
+    assertNoProblems([...validateConfig(config), ...machineClientProblems(config, routes)]);
 
     this.userPool = new cognito.UserPool(this, 'UserPool', {
       userPoolName: resourceName(config, config.userPool.name),
@@ -73,28 +80,19 @@ export class CognitoIdentity extends Construct {
       removalPolicy: props.removalPolicy ?? (config.stage === DEV_STAGE ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN),
     });
 
-    this.userPoolClient = this.userPool.addClient('AppClient', {
-      userPoolClientName: config.appClientName,
-      generateSecret: false,
-      authFlows: { userPassword: true, userSrp: true }, // refresh is always allowed
-      enableTokenRevocation: true,
-      preventUserExistenceErrors: true,
-      accessTokenValidity: Duration.minutes(config.tokens.accessTokenMinutes),
-      idTokenValidity: Duration.minutes(config.tokens.idTokenMinutes),
-      refreshTokenValidity: Duration.days(config.tokens.refreshTokenDays),
-      // Users may read their custom attributes (custom:role) but never set them: only admins do, through the admin API.
-      readAttributes: new cognito.ClientAttributes()
-        .withStandardAttributes({ email: true, emailVerified: true })
-        .withCustomAttributes(...config.userPool.customAttributes),
-      writeAttributes: new cognito.ClientAttributes().withStandardAttributes({ email: true }),
-      // Authorization code only; Cognito enforces PKCE when the request carries a code_challenge.
-      oAuth: {
-        flows: { authorizationCodeGrant: true, implicitCodeGrant: false, clientCredentials: false },
-        scopes: config.hostedUi.scopes.map(toOAuthScope),
-        callbackUrls: [...config.hostedUi.callbackUrls],
-        logoutUrls: [...config.hostedUi.logoutUrls],
-      },
-      supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],
+    this.userPoolClient = new AppClient(this.userPool, 'AppClient', {
+      userPool: this.userPool,
+      definition: userAppClient(config),
+    }).client;
+    this.resourceServer = this.createResourceServer(config, routes);
+    this.machineClients = config.machineClients.map((machine) => {
+      const appClient = new AppClient(this.userPool, `${pascal(machine.name)}Client`, {
+        userPool: this.userPool,
+        definition: machineAppClient(config, machine, routes),
+      });
+      // Its allowed scopes name the resource server's: they must exist first.
+      appClient.resource.addResourceDependency(this.resourceServer);
+      return appClient.client;
     });
 
     this.domain = this.userPool.addDomain('HostedUi', { cognitoDomain: { domainPrefix: this.domainPrefix(config) } });
@@ -110,6 +108,19 @@ export class CognitoIdentity extends Construct {
 
     this.issuerUrl = cognitoIssuer(Stack.of(this).region, this.userPool.userPoolId);
     this.jwksUri = jwksUriFor(this.issuerUrl);
+  }
+
+  /** The API as an OAuth resource server: every scope the routes use, each described by the routes it opens. */
+  private createResourceServer(config: AppConfig, routes: readonly Route[]): cognito.CfnUserPoolResourceServer {
+    return new cognito.CfnUserPoolResourceServer(this, 'ResourceServer', {
+      userPoolId: this.userPool.userPoolId,
+      identifier: config.resourceServer.identifier,
+      name: config.resourceServer.name,
+      scopes: scopesOf(routes).map((scopeName) => ({
+        scopeName,
+        scopeDescription: scopeDescription(scopeName, routes),
+      })),
+    });
   }
 
   /** Each group with a role of its own, assumable only through this identity pool's authenticated identities. */
@@ -161,10 +172,13 @@ function threatProtectionSettings(
   };
 }
 
-function toOAuthScope(name: string): cognito.OAuthScope {
-  const scope = STANDARD_SCOPES[name];
-  if (!scope) throw new Error(`Unknown OAuth scope "${name}" in config.hostedUi.scopes`);
-  return scope;
+/** Cognito allows 1–256 characters. */
+function scopeDescription(scope: string, routes: readonly Route[]): string {
+  const opened = routes
+    .filter((route) => route.scopes?.includes(scope))
+    .map((route) => `${route.method} ${route.path}`);
+  const description = `Calls ${opened.join(', ')}`;
+  return description.length <= 256 ? description : `${description.slice(0, 255)}…`;
 }
 
 function pascal(name: string): string {

@@ -27,6 +27,8 @@ import {
   type CognitoIdentityProviderClient,
   type UpdateUserPoolClientCommandInput,
 } from '@aws-sdk/client-cognito-identity-provider';
+import { accessMap, type RouteAccess } from '../config/access-map';
+import { machineAppClient, userAppClient, type AppClientDefinition } from '../config/app-clients';
 import { ENV, jwksUriFor } from '../config/runtime-env';
 import type { AppConfig } from '../config/app-config';
 import { createCognitoClient } from '../../lambda/shared/cognito-client';
@@ -126,11 +128,32 @@ export interface ProvisionOptions {
   readonly extraLogoutUrls?: readonly string[];
   /** Access token lifetime in seconds instead of the configured minutes (expiry tests). */
   readonly accessTokenSeconds?: number;
+  /**
+   * The routes whose scopes machine clients get by default.
+   * @default the access map
+   */
+  readonly routes?: readonly RouteAccess[];
+}
+
+interface ProvisionedClient {
+  readonly clientId: string;
+  readonly clientSecret: string | undefined;
+}
+
+/** What the local token endpoint needs to know of a machine client (lib/local/client-credentials.ts). */
+export interface ProvisionedMachineClient {
+  readonly clientId: string;
+  readonly clientSecret: string;
+  /** Full scope strings, `<resource server identifier>/<scope>`. */
+  readonly allowedScopes: readonly string[];
+  readonly accessTokenSeconds: number;
 }
 
 export interface ProvisionedPool {
   readonly userPoolId: string;
   readonly userPoolClientId: string;
+  /** In config order. */
+  readonly machineClients: readonly ProvisionedMachineClient[];
   readonly issuer: string;
   readonly jwksUri: string;
 }
@@ -144,11 +167,29 @@ export async function provision(options: ProvisionOptions): Promise<ProvisionedP
   const client = createCognitoClient({ [ENV.cognitoEndpoint]: options.endpoint }, config.env.region);
   try {
     const userPoolId = await ensureUserPool(client, config);
-    const userPoolClientId = await ensureAppClient(client, userPoolId, options);
+    const userClient = await ensureAppClient(client, userPoolId, localUserClient(options));
+    const machineClients: ProvisionedMachineClient[] = [];
+    for (const machine of config.machineClients) {
+      const definition = machineAppClient(config, machine, options.routes ?? accessMap);
+      const { clientId, clientSecret } = await ensureAppClient(client, userPoolId, definition);
+      if (!clientSecret) throw new EmulatorError(`The emulator kept no secret for the machine client ${machine.name}`);
+      machineClients.push({
+        clientId,
+        clientSecret,
+        allowedScopes: definition.AllowedOAuthScopes,
+        accessTokenSeconds: machine.accessTokenMinutes * 60,
+      });
+    }
     await ensureGroups(client, userPoolId, config);
     for (const user of options.users) await ensureUser(client, userPoolId, user);
     const issuer = `${options.endpoint}/${userPoolId}`;
-    return { userPoolId, userPoolClientId, issuer, jwksUri: jwksUriFor(issuer) };
+    return {
+      userPoolId,
+      userPoolClientId: userClient.clientId,
+      machineClients,
+      issuer,
+      jwksUri: jwksUriFor(issuer),
+    };
   } finally {
     client.destroy();
   }
@@ -174,45 +215,40 @@ async function ensureUserPool(client: CognitoIdentityProviderClient, config: App
   return created.UserPool!.Id!;
 }
 
+/** The user client's definition, with this run's extra redirect URLs and, for expiry tests, an access token lifetime in seconds. */
+function localUserClient(options: ProvisionOptions): AppClientDefinition {
+  const definition = userAppClient(options.config);
+  return {
+    ...definition,
+    CallbackURLs: [...new Set([...(definition.CallbackURLs ?? []), ...(options.extraCallbackUrls ?? [])])],
+    LogoutURLs: [...new Set([...(definition.LogoutURLs ?? []), ...(options.extraLogoutUrls ?? [])])],
+    ...(options.accessTokenSeconds
+      ? {
+          AccessTokenValidity: options.accessTokenSeconds,
+          TokenValidityUnits: { ...definition.TokenValidityUnits, AccessToken: 'seconds' as const },
+        }
+      : {}),
+  };
+}
+
+/** Creates the client (found by name) if missing, then applies the whole definition, so a restart converges. */
 async function ensureAppClient(
   client: CognitoIdentityProviderClient,
   userPoolId: string,
-  options: ProvisionOptions,
-): Promise<string> {
-  const { config } = options;
+  definition: AppClientDefinition,
+): Promise<ProvisionedClient> {
   const clients = await client.send(new ListUserPoolClientsCommand({ UserPoolId: userPoolId, MaxResults: 60 }));
-  let clientId = clients.UserPoolClients?.find((appClient) => appClient.ClientName === config.appClientName)?.ClientId;
+  let clientId = clients.UserPoolClients?.find((appClient) => appClient.ClientName === definition.ClientName)?.ClientId;
+  const { GenerateSecret, ...settings } = definition;
   if (!clientId) {
     const created = await client.send(
-      new CreateUserPoolClientCommand({ UserPoolId: userPoolId, ClientName: config.appClientName }),
+      new CreateUserPoolClientCommand({ UserPoolId: userPoolId, ClientName: definition.ClientName, GenerateSecret }),
     );
     clientId = created.UserPoolClient!.ClientId!;
   }
-  // Always apply the current settings, so a restart with other ports or lifetimes converges.
-  const settings: UpdateUserPoolClientCommandInput = {
-    UserPoolId: userPoolId,
-    ClientId: clientId,
-    ClientName: config.appClientName,
-    ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH', 'ALLOW_USER_SRP_AUTH'],
-    AccessTokenValidity: options.accessTokenSeconds ?? config.tokens.accessTokenMinutes,
-    IdTokenValidity: config.tokens.idTokenMinutes,
-    RefreshTokenValidity: config.tokens.refreshTokenDays,
-    TokenValidityUnits: {
-      AccessToken: options.accessTokenSeconds ? 'seconds' : 'minutes',
-      IdToken: 'minutes',
-      RefreshToken: 'days',
-    },
-    CallbackURLs: [...new Set([...config.hostedUi.callbackUrls, ...(options.extraCallbackUrls ?? [])])],
-    LogoutURLs: [...new Set([...config.hostedUi.logoutUrls, ...(options.extraLogoutUrls ?? [])])],
-    AllowedOAuthFlows: ['code'],
-    AllowedOAuthScopes: [...config.hostedUi.scopes],
-    AllowedOAuthFlowsUserPoolClient: true,
-    SupportedIdentityProviders: ['COGNITO'],
-    EnableTokenRevocation: true,
-    PreventUserExistenceErrors: 'ENABLED',
-  };
-  await client.send(new UpdateUserPoolClientCommand(settings));
-  return clientId;
+  const input = { ...settings, UserPoolId: userPoolId, ClientId: clientId } as UpdateUserPoolClientCommandInput;
+  const updated = await client.send(new UpdateUserPoolClientCommand(input));
+  return { clientId, clientSecret: updated.UserPoolClient?.ClientSecret };
 }
 
 async function ensureGroups(

@@ -110,6 +110,11 @@ function printBanner(system: LocalSystem): void {
     `  DynamoDB (local) ${system.dynamodb.endpoint}${system.dynamodb.dataDir ? `, data in ${system.dynamodb.dataDir}` : ' (DYNAMODB_ENDPOINT)'}`,
     `  Revocation:      ${revocationLine(system.revocationBoundSeconds)}`,
     `  Outputs:         ${system.outputsFile}`,
+    ...(system.machineClientFile
+      ? [
+          `  Machine client:  ${outputs.MachineClientId}, secret in ${system.machineClientFile}; token at ${outputs.TokenEndpoint}`,
+        ]
+      : []),
     '  Seeded users (local emulator only):',
     ...seedUsers.map(
       (user) => `    ${user.email.padEnd(22)} ${user.password.padEnd(18)} ${user.groups.join(', ') || '(no group)'}`,
@@ -117,6 +122,7 @@ function printBanner(system: LocalSystem): void {
     'Try:',
     `  npm run cli -- login --username ${seedUsers[0].email} --password '${seedUsers[0].password}'`,
     '  npm run cli -- call GET /api/admin/users',
+    '  npm run cli -- token --client-credentials --scope reviews.read   (a machine client; then call GET /api/reviews)',
     '',
   ];
   process.stdout.write(`${lines.join('\n')}\n`);

@@ -5,10 +5,11 @@
  * The Lambdas are configured exactly as in AWS, through their environment variables
  * (lib/config/runtime-env.ts); only the loopback overrides differ.
  */
-import { writeFileSync } from 'node:fs';
+import { chmodSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import * as path from 'node:path';
-import { accessMap, type HandlerName } from '../config/access-map';
+import { HANDLER_NAMES, accessMap, type HandlerName } from '../config/access-map';
+import { MACHINE_CLIENT_FILE } from '../config/app-clients';
 import { configFor, resourceName, type AppConfig } from '../config/app-config';
 import { corsPolicy, localAllowedOrigins, type CorsPolicy } from '../config/cors';
 import { authorizerEnvironment, handlerEnvironment } from '../config/function-environment';
@@ -65,12 +66,18 @@ export interface LocalOutputs extends TableOutputs {
   readonly JwksUri: string;
   readonly ApiUrl: string;
   readonly HostedUiUrl: string;
+  /** Served by the local gateway (lib/local/token-endpoint.ts): the client-credentials grant, the rest passed to the emulator. */
   readonly TokenEndpoint: string;
+  readonly ResourceServerIdentifier: string;
+  /** The first machine client (config.machineClients); its secret is in `machine-client.json`. */
+  readonly MachineClientId?: string;
 }
 
 export interface LocalSystem {
   readonly outputs: LocalOutputs;
   readonly outputsFile: string;
+  /** Absent when the config names no machine client. */
+  readonly machineClientFile: string | undefined;
   readonly gateway: LocalGateway;
   /** The local DynamoDB's endpoint and data directory (none when `dynamodbEndpoint` named one). */
   readonly dynamodb: { readonly endpoint: string; readonly dataDir: string | undefined };
@@ -89,8 +96,6 @@ const HANDLER_MODULES: Record<HandlerName, () => Promise<{ handler: ProxyHandler
   adminUsers: () => import('../../lambda/handlers/adminUsers'),
   reviews: () => import('../../lambda/handlers/reviews'),
 };
-
-const HANDLER_NAMES = Object.keys(HANDLER_MODULES) as HandlerName[];
 
 /** The config with what this run overrides: the gateway's cache TTL and the revocation refresh. */
 function localConfig(options: LocalSystemOptions): AppConfig {
@@ -150,6 +155,8 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       ApiUrl: apiUrl,
       HostedUiUrl: emulator.endpoint,
       TokenEndpoint: `${emulator.endpoint}/oauth2/token`,
+      ResourceServerIdentifier: config.resourceServer.identifier,
+      ...(pool.machineClients[0] ? { MachineClientId: pool.machineClients[0].clientId } : {}),
       ...tableOutputs(tables),
     };
     const gateway = await startGateway(config, host, { ...options, cors }, outputs).catch(
@@ -160,10 +167,12 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
 
     const outputsFile = path.join(dir, 'outputs.json');
     writeFileSync(outputsFile, `${JSON.stringify(outputsByStack(config, outputs), null, 2)}\n`);
+    const machineClientFile = writeMachineClient(dir, pool);
     const services = { emulator, dynamo };
     return {
       outputs,
       outputsFile,
+      machineClientFile,
       gateway,
       dynamodb: { endpoint: dynamo.endpoint, dataDir: dynamo.dataDir },
       revocationBoundSeconds: revocationBoundSeconds(config),
@@ -211,7 +220,7 @@ async function startGateway(
     api: { region: config.env.region, accountId: '000000000000', apiId: 'local', stage: config.api.stageName },
     cors: options.cors,
     accessLog: options.accessLog,
-    staticRoutes: options.staticRoutes?.(outputs),
+    staticRoutes: options.staticRoutes?.(outputs) ?? [],
   }).listen(options.apiPort, host);
 }
 
@@ -246,7 +255,10 @@ function configureLambdaEnvironment(config: AppConfig, endpoints: LambdaEndpoint
   };
   Object.assign(
     process.env,
-    authorizerEnvironment(config, accessMap, pool),
+    authorizerEnvironment(config, accessMap, {
+      ...pool,
+      machineClientIds: pool.machineClients.map((client) => client.clientId),
+    }),
     ...HANDLER_NAMES.map((name) => handlerEnvironment(name, config, accessMap, pool, settings)),
     tableEnvironment(endpoints.tables),
     {
@@ -269,21 +281,37 @@ export function logoutUrlsFor(apiPort: number): string[] {
   return [`http://localhost:${apiPort}/`, `http://127.0.0.1:${apiPort}/`];
 }
 
+/** The outputs the identity stack has when deployed; the rest are the API stack's. */
+const IDENTITY_OUTPUTS: ReadonlySet<string> = new Set<keyof LocalOutputs>([
+  'UserPoolId',
+  'UserPoolClientId',
+  'UserPoolProviderUrl',
+  'JwksUri',
+  'HostedUiUrl',
+  'TokenEndpoint',
+  'ResourceServerIdentifier',
+  'MachineClientId',
+]);
+
 /** The shape `cdk deploy --outputs-file` writes: outputs grouped by stack name. */
-function outputsByStack(config: AppConfig, outputs: LocalOutputs): Record<string, Partial<LocalOutputs>> {
-  const { ApiUrl, UserPoolId, UserPoolClientId, UserPoolProviderUrl, JwksUri, HostedUiUrl, TokenEndpoint, ...tables } =
-    outputs;
+function outputsByStack(config: AppConfig, outputs: LocalOutputs): Record<string, Record<string, string>> {
+  const entries = Object.entries(outputs).filter((entry): entry is [string, string] => entry[1] !== undefined);
   return {
-    [resourceName(config, 'Identity')]: {
-      UserPoolId,
-      UserPoolClientId,
-      UserPoolProviderUrl,
-      JwksUri,
-      HostedUiUrl,
-      TokenEndpoint,
-    },
-    [resourceName(config, 'Api')]: { ApiUrl, ...tables },
+    [resourceName(config, 'Identity')]: Object.fromEntries(entries.filter(([key]) => IDENTITY_OUTPUTS.has(key))),
+    [resourceName(config, 'Api')]: Object.fromEntries(entries.filter(([key]) => !IDENTITY_OUTPUTS.has(key))),
   };
+}
+
+/** Written owner-only: it holds a client secret. */
+function writeMachineClient(dir: string, pool: ProvisionedPool): string | undefined {
+  const machine = pool.machineClients[0];
+  if (!machine) return undefined;
+  const file = path.join(dir, MACHINE_CLIENT_FILE);
+  writeFileSync(file, `${JSON.stringify({ clientId: machine.clientId, clientSecret: machine.clientSecret })}\n`, {
+    mode: 0o600,
+  });
+  chmodSync(file, 0o600); // writeFileSync's mode applies only to a file it creates
+  return file;
 }
 
 function portInUse(port: number, variable: string): LocalStartError {

@@ -1,12 +1,13 @@
 /**
- * The group × route matrix the smoke run checks: what the access map says each caller gets on
+ * The caller × route matrix the smoke run checks: what the access map says each caller gets on
  * each route, the request that asks without changing anything, and the printed table.
  */
-import { grants, isPublic, type Route } from '../config/access-map';
+import { grants, grantsScopes, isPublic, type Route } from '../config/access-map';
 
-/** A row: a user (with groups, possibly none) or a caller without a valid token. */
+/** A row: a user (with groups, possibly none), a machine client (with the scopes it is given), or a caller without a valid token. */
 export type Caller =
   | { readonly kind: 'user'; readonly label: string; readonly groups: readonly string[] }
+  | { readonly kind: 'machine'; readonly label: string; readonly scopes: readonly string[] }
   | { readonly kind: 'garbage-token'; readonly label: string }
   | { readonly kind: 'no-token'; readonly label: string };
 
@@ -24,9 +25,10 @@ export interface Cell {
 }
 
 export function expectationFor(route: Route, caller: Caller): Expectation {
-  // Logout checks the token itself: without a valid one it is a 401 like any protected route.
+  // Logout checks the token itself: without a person's valid token it is a 401 like any protected route.
   if (route.endsSession && caller.kind !== 'user') return 'unauthorized';
   if (isPublic(route)) return 'reachable';
+  if (caller.kind === 'machine') return grantsScopes(route, caller.scopes) ? 'allowed' : 'forbidden';
   if (caller.kind !== 'user') return 'unauthorized';
   return grants(route, caller.groups) ? 'allowed' : 'forbidden';
 }

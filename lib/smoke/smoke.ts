@@ -1,16 +1,19 @@
 /**
  * `npm run smoke`: proves a stage end to end. Temporary users (one per group, one in none) log in
  * through the API's `POST /auth/login`, every route of the access map is called by each of them,
- * with a garbage token and with none, and each answer is checked against what the access map says.
+ * by the stage's machine client (client-credentials token, checked against its scopes), with a
+ * garbage token and with none, and each answer is checked against what the access map says.
  * The users are deleted whatever happens (the caller aborts `signal` on Ctrl-C).
  */
 import { randomBytes } from 'node:crypto';
 import { accessMap, type Route } from '../config/access-map';
+import { machineClientScopes } from '../config/app-clients';
 import { configFor } from '../config/app-config';
 import { request, type ApiResponse } from '../cli/http';
 import { isJsonObject } from '../../lambda/shared/json';
 import { SmokeError } from './errors';
 import { callOrder, expectationFor, harmlessRequest, matches, renderTable, type Caller, type Cell } from './matrix';
+import { machineAccessToken, machineCredentials } from './machine-client';
 import { targetFromOutputs, type SmokeTarget } from './target';
 import { TEMPORARY_USER_PREFIX, createUser, deleteUsers, planUsers, type TemporaryUser } from './temporary-users';
 
@@ -81,6 +84,8 @@ export async function runSmoke(options: SmokeOptions): Promise<SmokeReport> {
     leftovers = await deleteUsers(client, target.userPoolId, users);
     client.destroy();
   }
+  if (target.machineClientId) rows.push(await machineRow(target, options, probe, routes));
+  else options.print('No MachineClientId output: no machine row.');
   const table = renderTable(
     rows.map((row) => row.caller),
     ['sign in', ...routes.map((route) => `${route.method} ${route.path}`)],
@@ -97,6 +102,26 @@ export async function runSmoke(options: SmokeOptions): Promise<SmokeReport> {
   );
   if (leftovers.length === 0) options.print(`Deleted the ${users.length} temporary users.`);
   return { ok: mismatches === 0 && leftovers.length === 0, table, mismatches, leftovers };
+}
+
+/** The machine client's row: its token (client-credentials grant) on every route, expected from its configured scopes. */
+async function machineRow(
+  target: SmokeTarget,
+  options: SmokeOptions,
+  probe: RouteProbe,
+  routes: readonly Route[],
+): Promise<{ caller: Caller; cells: Array<Cell | undefined> }> {
+  const machine = configFor().machineClients[0];
+  const caller: Caller = {
+    kind: 'machine',
+    label: `(machine ${machine.name})`,
+    scopes: machineClientScopes(machine, routes),
+  };
+  const credentials = await machineCredentials(target, options.outputsFile);
+  const { token, problem } = await machineAccessToken(target, credentials, options.signal);
+  if (problem) options.print(`Machine client token: ${problem}`);
+  const signIn: Cell = { expected: 'allowed', outcome: token ? 200 : 'refused', matched: token !== undefined };
+  return { caller, cells: [signIn, ...(token ? await probe.callEveryRoute(caller, token) : probe.unreached(caller))] };
 }
 
 /** The access token in `POST /auth/login`'s answer: the one place that knows the answer's shape. */
@@ -138,20 +163,16 @@ class RouteProbe {
     });
     const token = accessTokenOf(login);
     const signIn: Cell = { expected: 'allowed', outcome: login.status, matched: token !== undefined };
-    if (!token) {
-      return {
-        caller,
-        cells: [
-          signIn,
-          ...this.routes.map((route): Cell => ({
-            expected: expectationFor(route, caller),
-            outcome: 'no token',
-            matched: false,
-          })),
-        ],
-      };
-    }
-    return { caller, cells: [signIn, ...(await this.callEveryRoute(caller, token))] };
+    return { caller, cells: [signIn, ...(token ? await this.callEveryRoute(caller, token) : this.unreached(caller))] };
+  }
+
+  /** The row of a caller that got no token: every cell a mismatch. */
+  unreached(caller: Caller): Cell[] {
+    return this.routes.map((route): Cell => ({
+      expected: expectationFor(route, caller),
+      outcome: 'no token',
+      matched: false,
+    }));
   }
 }
 

@@ -13,6 +13,9 @@ import { SmokeError } from './errors';
 export interface SmokeTarget {
   readonly apiUrl: string;
   readonly userPoolId: string;
+  /** The pool's token endpoint and machine client (absent when the stage has none). */
+  readonly tokenEndpoint?: string;
+  readonly machineClientId?: string;
   /** True for the local emulator (no AWS credentials involved). */
   readonly local: boolean;
   /** A client for the pool's admin API; destroy it when done. */
@@ -43,5 +46,12 @@ export function targetFromOutputs(file: string): SmokeTarget {
     throw new SmokeError(`${file}: UserPoolId ${userPoolId} is not the pool of UserPoolProviderUrl ${issuer}`);
   const region = deployed ? deployed[1] : (/^([a-z]{2}-[a-z]+-\d)_/.exec(userPoolId)?.[1] ?? LOCAL_REGION);
   const environment = local ? { [ENV.cognitoEndpoint]: new URL(issuer).origin } : {};
-  return { apiUrl: outputs.ApiUrl, userPoolId, local, cognito: () => createCognitoClient(environment, region) };
+  return {
+    apiUrl: outputs.ApiUrl,
+    userPoolId,
+    tokenEndpoint: outputs.TokenEndpoint,
+    machineClientId: outputs.MachineClientId,
+    local,
+    cognito: () => createCognitoClient(environment, region),
+  };
 }

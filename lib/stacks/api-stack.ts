@@ -17,6 +17,8 @@ export interface ApiStackProps extends StackProps {
   readonly config: AppConfig;
   readonly userPool: IUserPool;
   readonly userPoolClient: IUserPoolClient;
+  /** @default none */
+  readonly machineClients?: readonly IUserPoolClient[];
   readonly tokenEndpoint: string;
 }
 
@@ -47,6 +49,7 @@ export class ApiStack extends Stack {
       config,
       userPool: props.userPool,
       userPoolClient: props.userPoolClient,
+      machineClients: props.machineClients,
       tokenEndpoint: props.tokenEndpoint,
       tables: this.tables,
       logRetention: hardening.logRetentionDays,

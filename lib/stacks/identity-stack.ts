@@ -7,7 +7,7 @@ export interface IdentityStackProps extends StackProps {
   readonly config: AppConfig;
 }
 
-/** User pool, app client, groups, Hosted UI domain and identity pool, with stable output names. */
+/** User pool, app clients, resource server, groups, Hosted UI domain and identity pool, with stable output names. */
 export class IdentityStack extends Stack {
   readonly identity: CognitoIdentity;
   readonly tokenEndpoint: string;
@@ -26,6 +26,8 @@ export class IdentityStack extends Stack {
       IdentityPoolId: this.identity.identityPool.identityPoolId,
       HostedUiUrl: hostedUiUrl,
       TokenEndpoint: this.tokenEndpoint,
+      ResourceServerIdentifier: this.identity.resourceServer.identifier,
+      ...(this.identity.machineClients[0] ? { MachineClientId: this.identity.machineClients[0].userPoolClientId } : {}),
     };
     for (const [name, value] of Object.entries(outputs)) new CfnOutput(this, name, { value });
   }

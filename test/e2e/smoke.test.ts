@@ -55,6 +55,7 @@ it('passes against the local system, prints the group × route table, and leaves
     'reviewers-group',
     'user-group',
     '(no group)',
+    '(machine machine-client)',
   ]) {
     expect(lines.some((line) => line.startsWith(`${caller} `))).toBe(true);
   }
@@ -62,8 +63,12 @@ it('passes against the local system, prints the group × route table, and leaves
   expect(admin.match(/\d{3} ✓/g)).toHaveLength(accessMap.length + 1);
   expect(admin).toContain('403 ✓'); // reviews are not an admin's
   expect(lines.find((line) => line.startsWith('(garbage token) '))).toMatch(/(401 ✓.*){5}/);
+  // The machine client (every scope): the reviews routes pass the authorizer, nothing else does.
+  const machine = lines.find((line) => line.startsWith('(machine machine-client) '))!;
+  expect(machine.match(/\d{3} ✓/g)).toHaveLength(accessMap.length + 1);
+  expect(machine.match(/403 ✓/g)).toHaveLength(4); // profile and the three admin routes
   expect(result.stdout).toContain(
-    `All ${4 * (accessMap.length + 1) + 2 * accessMap.length} answers are what the access map says.`,
+    `All ${5 * (accessMap.length + 1) + 2 * accessMap.length} answers are what the access map says.`,
   );
   expect(await temporaryUsers()).toEqual([]);
 });
@@ -80,7 +85,7 @@ it('fails when an answer differs from the access map, marks the cell, and still 
   expect(report).toMatchObject({ ok: false, mismatches: 1, leftovers: [] });
   expect(report.table.split('\n').find((line) => line.startsWith('user-group '))).toContain('403 ✗ want allowed');
   expect(printed).toContain(
-    `1 of ${4 * (accessMap.length + 1) + 2 * accessMap.length} answers differ from the access map.`,
+    `1 of ${5 * (accessMap.length + 1) + 2 * accessMap.length} answers differ from the access map.`,
   );
   expect(await temporaryUsers()).toEqual([]);
 });

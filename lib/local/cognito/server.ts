@@ -33,6 +33,7 @@ import { OAuthError, redirect, sendJson, sendOAuthError } from './http';
 import { createSessions, type Sessions } from './sessions';
 import type { SigningKey } from './signing-key';
 import { localCognitoRouter } from './targets';
+import { CLIENT_CREDENTIALS } from '../client-credentials';
 import { revokeEndpoint, tokenEndpoint, userGrants, userInfoEndpoint, type TokenGrant } from './token-endpoint';
 import { createTokenIssuer, USER_ADMIN_SCOPE, type TokenIssuer } from './tokens';
 
@@ -173,7 +174,8 @@ function wellKnownEndpoint(userPoolId: string, document: string): Handler {
     if (document === 'jwks.json')
       return sendJson(response, 200, { keys: [key.jwk] }, { 'Cache-Control': 'max-age=300' });
     const issuer = `${endpoint}/${userPoolId}`;
-    sendJson(response, 200, discoveryDocument({ issuer, hostedUiBase: endpoint, grantTypes: Object.keys(grants) }));
+    const grantTypes = [...Object.keys(grants), CLIENT_CREDENTIALS];
+    sendJson(response, 200, discoveryDocument({ issuer, hostedUiBase: endpoint, grantTypes }));
   };
 }
 

@@ -14,6 +14,13 @@ import { NotAuthorizedError } from 'cognito-local/lib/errors';
 import type { CodeStore } from './authorize';
 import { basicCredentials, bearerToken, OAuthError, readBody, sendJson, sendOAuthError } from './http';
 import type { Sessions } from './sessions';
+import type { SigningKey } from './signing-key';
+import {
+  CLIENT_CREDENTIALS,
+  clientCredentialsToken,
+  presentedClientId,
+  type MachineClientRecord,
+} from '../client-credentials';
 import { issuesIdToken, USER_ADMIN_SCOPE, type IssuedTokens } from './tokens';
 
 /** The token endpoint's JSON answer (RFC 6749 §5.1). */
@@ -111,11 +118,28 @@ async function authenticatedClient(
 
 export async function tokenEndpoint(
   ctx: Context,
-  deps: { readonly cognito: CognitoService; readonly grants: Readonly<Record<string, TokenGrant>> },
+  deps: {
+    readonly cognito: CognitoService;
+    readonly grants: Readonly<Record<string, TokenGrant>>;
+    readonly key: SigningKey;
+    readonly endpoint: string;
+  },
   request: IncomingMessage,
   response: ServerResponse,
 ): Promise<void> {
   const form = new URLSearchParams(await readBody(request));
+  const tokenRequest = { form, headers: { authorization: request.headers.authorization } };
+  const machine = await machineClientOf(ctx, deps.cognito, presentedClientId(tokenRequest));
+  // A machine client may use no other grant, and client_credentials is for machine clients only.
+  if (machine || form.get('grant_type') === CLIENT_CREDENTIALS) {
+    const { status, headers, body } = clientCredentialsToken(tokenRequest, {
+      issuer: machine ? `${deps.endpoint}/${machine.userPoolId}` : deps.endpoint,
+      clients: machine ? [machine.record] : [],
+      signer: deps.key,
+    });
+    response.writeHead(status, headers).end(body);
+    return;
+  }
   const grantType = form.get('grant_type') ?? '';
   const grant = Object.hasOwn(deps.grants, grantType) ? deps.grants[grantType] : undefined;
   if (!grant)
@@ -159,4 +183,29 @@ export async function userInfoEndpoint(
       new OAuthError(403, 'insufficient_scope', 'The access token lacks the openid scope'),
     );
   sendJson(response, 200, { ...attributesToRecord(live.user.Attributes), username: live.user.Username });
+}
+
+const SECONDS_PER: Readonly<Record<string, number>> = { seconds: 1, minutes: 60, hours: 3600, days: 86_400 };
+
+/**
+ * The app client a token request names, when it is a machine client: one with a secret allowed the
+ * client-credentials flow (as `npm start` provisions from lib/config/app-clients.ts), with its pool.
+ */
+async function machineClientOf(
+  ctx: Context,
+  cognito: CognitoService,
+  clientId: string | undefined,
+): Promise<{ readonly userPoolId: string; readonly record: MachineClientRecord } | undefined> {
+  const client = clientId ? await cognito.getAppClient(ctx, clientId) : null;
+  if (!client?.ClientSecret || !client.AllowedOAuthFlows?.includes(CLIENT_CREDENTIALS)) return undefined;
+  const unit = SECONDS_PER[client.TokenValidityUnits?.AccessToken ?? 'hours'] ?? 3600;
+  return {
+    userPoolId: client.UserPoolId,
+    record: {
+      clientId: client.ClientId,
+      clientSecret: client.ClientSecret,
+      allowedScopes: client.AllowedOAuthScopes ?? [],
+      accessTokenSeconds: (client.AccessTokenValidity ?? 1) * unit,
+    },
+  };
 }

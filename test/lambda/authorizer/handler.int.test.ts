@@ -121,6 +121,8 @@ describe('context for backends', () => {
       groups: 'user-group,reviewers-group',
       primaryGroup: 'reviewers-group',
       clientId: CLIENT_ID,
+      // A person's token: its scopes change nothing and are not passed on.
+      scopes: '',
       tokenUse: 'access',
       // Backends refuse the request once it has passed, even through a cached Allow.
       exp: JSON.parse(Buffer.from(jwt.split('.')[1], 'base64url').toString('utf8')).exp,

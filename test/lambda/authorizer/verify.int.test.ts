@@ -53,6 +53,8 @@ it('returns the claims the authorizer relies on, synchronously once the keys are
     username: 'ann',
     groups: ['user-group'],
     clientId: CLIENT_ID,
+    machine: false,
+    scopes: [],
     tokenUse: 'access',
     issuedAt: iat,
     expiresAt: iat + 3600,

@@ -4,7 +4,7 @@
  */
 import { accessMap } from '../../../lib/config/access-map';
 import { configFor, GROUP_NAMES, type AppConfig } from '../../../lib/config/app-config';
-import { routeProblems, urlListProblems, validateConfig } from '../../../lib/config/validation';
+import { machineClientProblems, routeProblems, urlListProblems, validateConfig } from '../../../lib/config/validation';
 import { generatedAccessMap } from '../../../fixtures/generated-access-map';
 
 const dev = configFor('dev');
@@ -356,6 +356,52 @@ describe('routes', () => {
     const routes = [{ method: 'GET', path: '/x', access: [], handler: 'profile' }] as const;
     expect(routeProblems(routes, withApi({ methodThrottling: [] }))).toEqual([
       `routes: "GET /x" grants no group (use 'authenticated' for any valid token)`,
+    ]);
+  });
+});
+
+describe('machine clients and scopes', () => {
+  const withMachine = (machine: Partial<AppConfig['machineClients'][number]>): AppConfig => ({
+    ...dev,
+    machineClients: [{ ...dev.machineClients[0], ...machine }],
+  });
+
+  it('finds nothing wrong with the default machine client (every scope of the access map)', () => {
+    expect(machineClientProblems(dev, accessMap)).toEqual([]);
+  });
+
+  it.each<[string, AppConfig, string]>([
+    ['an unknown scope name', withMachine({ scopes: ['reviews.delete'] }), 'unknown scope "reviews.delete"'],
+    ['a machine client with no scopes', withMachine({ scopes: [] }), 'has no scopes'],
+    ['a lifetime Cognito refuses', withMachine({ accessTokenMinutes: 2 }), 'from 5 to 1440'],
+    ['the name of the user client', withMachine({ name: dev.appClientName }), 'already used'],
+    [
+      'a resource server identifier with a space',
+      { ...dev, resourceServer: { ...dev.resourceServer, identifier: 'my api' } },
+      'identifier',
+    ],
+  ])('%s: one sentence', (_, config, fragment) => {
+    const problems = machineClientProblems(config, accessMap);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain(fragment);
+  });
+
+  it('routes that list no scope leave a default machine client with none', () => {
+    const routes = accessMap.map((route) => ({ ...route, scopes: undefined }));
+    expect(machineClientProblems(dev, routes)).toEqual([expect.stringContaining('has no scopes')]);
+  });
+
+  it('scopes on a public route, and malformed scope names', () => {
+    const problems = routeProblems(
+      [
+        { method: 'POST', path: '/open', access: 'public', scopes: ['x.read'], handler: 'auth' },
+        { method: 'GET', path: '/items', access: 'authenticated', scopes: ['items read'], handler: 'profile' },
+      ],
+      dev,
+    );
+    expect(problems).toEqual([
+      expect.stringContaining('"POST /open" is public and lists scopes'),
+      expect.stringContaining('"GET /items" lists the scope "items read"'),
     ]);
   });
 });

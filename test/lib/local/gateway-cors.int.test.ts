@@ -6,7 +6,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
-import { accessMap, type HandlerName } from '../../../lib/config/access-map';
+import { HANDLER_NAMES, accessMap, type HandlerName } from '../../../lib/config/access-map';
 import { configFor, type AppConfig } from '../../../lib/config/app-config';
 import { corsPolicy } from '../../../lib/config/cors';
 import { AuthorizedApi } from '../../../lib/constructs/api';
@@ -42,10 +42,7 @@ beforeAll(async () => {
   gateway = await createLocalGateway({
     routes: accessMap,
     authorizer: never,
-    handlers: Object.fromEntries(['auth', 'profile', 'adminUsers', 'reviews'].map((name) => [name, never])) as Record<
-      HandlerName,
-      typeof never
-    >,
+    handlers: Object.fromEntries(HANDLER_NAMES.map((name) => [name, never])) as Record<HandlerName, typeof never>,
     resultsCacheTtlSeconds: 0,
     api: { region: 'us-east-1', accountId: '000000000000', apiId: 'local', stage: 'v1' },
     cors: corsPolicy(config.api.allowedOrigins, accessMap),

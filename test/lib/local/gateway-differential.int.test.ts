@@ -5,7 +5,7 @@
  * and the listed headers.
  */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { accessMap, type HandlerName } from '../../../lib/config/access-map';
+import { HANDLER_NAMES, accessMap, type HandlerName } from '../../../lib/config/access-map';
 import { configFor } from '../../../lib/config/app-config';
 import { corsPolicy } from '../../../lib/config/cors';
 import { createLocalGateway, type LocalGateway } from '../../../lib/local/gateway';
@@ -55,10 +55,7 @@ beforeAll(async () => {
     authorizer: createAuthorizer(settingsFromConfig(configFor('dev'), { issuer: jwks.issuer, clientId: CLIENT_ID }), {
       logSink: () => undefined,
     }),
-    handlers: Object.fromEntries(['auth', 'profile', 'adminUsers', 'reviews'].map((name) => [name, echo])) as Record<
-      HandlerName,
-      typeof echo
-    >,
+    handlers: Object.fromEntries(HANDLER_NAMES.map((name) => [name, echo])) as Record<HandlerName, typeof echo>,
     resultsCacheTtlSeconds: 0, // every request shows whether the authorizer runs for it
     api: { region: 'us-east-1', accountId: '000000000000', apiId: 'local', stage: 'v1' },
     cors: corsPolicy([FIRST_ORIGIN, SECOND_ORIGIN], accessMap),

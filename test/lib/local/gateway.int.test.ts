@@ -3,7 +3,7 @@
  * Backends here echo what the gateway hands them: the gateway is what is under test.
  */
 import type { APIGatewayAuthorizerResult, APIGatewayProxyEvent } from 'aws-lambda';
-import { accessMap, type HandlerName } from '../../../lib/config/access-map';
+import { HANDLER_NAMES, accessMap, type HandlerName } from '../../../lib/config/access-map';
 import { configFor } from '../../../lib/config/app-config';
 import { corsPolicy } from '../../../lib/config/cors';
 import {
@@ -41,10 +41,7 @@ const echo = (event: APIGatewayProxyEvent) =>
       body: event.body,
     }),
   });
-const handlers = Object.fromEntries(['auth', 'profile', 'adminUsers', 'reviews'].map((name) => [name, echo])) as Record<
-  HandlerName,
-  typeof echo
->;
+const handlers = Object.fromEntries(HANDLER_NAMES.map((name) => [name, echo])) as Record<HandlerName, typeof echo>;
 
 beforeAll(async () => {
   key = makeSigningKey('gw-key');

@@ -5,7 +5,7 @@
  */
 import { Agent, request } from 'node:http';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { accessMap, findRoute, grants, type HandlerName } from '../../../lib/config/access-map';
+import { HANDLER_NAMES, accessMap, findRoute, grants, type HandlerName } from '../../../lib/config/access-map';
 import { configFor } from '../../../lib/config/app-config';
 import { createLocalGateway, type LocalGateway } from '../../../lib/local/gateway';
 import { createAuthorizer } from '../../../lambda/authorizer/handler';
@@ -54,10 +54,7 @@ beforeAll(async () => {
   gateway = await createLocalGateway({
     routes: accessMap,
     authorizer,
-    handlers: Object.fromEntries(['auth', 'profile', 'adminUsers', 'reviews'].map((name) => [name, echo])) as Record<
-      HandlerName,
-      typeof echo
-    >,
+    handlers: Object.fromEntries(HANDLER_NAMES.map((name) => [name, echo])) as Record<HandlerName, typeof echo>,
     resultsCacheTtlSeconds: 300,
     api: { region: 'us-east-1', accountId: '000000000000', apiId: 'load', stage: 'v1' },
   }).listen(0, '127.0.0.1');

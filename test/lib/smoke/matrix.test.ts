@@ -84,3 +84,35 @@ it('plans one user per group and one in none, with distinct strong passwords', (
     expect(password).toMatch(/^(?=.*[a-z])(?=.*[A-Z])(?=.*\d)(?=.*[^A-Za-z0-9]).{32,}$/);
   expect(new Set(users.map((candidate) => candidate.password)).size).toBe(users.length);
 });
+
+describe('the machine column', () => {
+  const machine = (...scopes: string[]): Caller => ({ kind: 'machine', label: '(machine)', scopes });
+
+  it('expects exactly the routes listing one of its scopes, 403 on every other protected route', () => {
+    const reader = machine('reviews.read');
+    const expected = accessMap.map((candidate) => [
+      `${candidate.method} ${candidate.path}`,
+      expectationFor(candidate, reader),
+    ]);
+    expect(Object.fromEntries(expected)).toEqual({
+      'POST /auth/login': 'reachable',
+      'POST /auth/refresh': 'reachable',
+      'POST /auth/token': 'reachable',
+      'POST /auth/logout': 'unauthorized', // the handler accepts a person's token only
+      'GET /api/profile': 'forbidden',
+      'GET /api/admin/users': 'forbidden',
+      'DELETE /api/admin/users/{id}': 'forbidden',
+      'POST /api/admin/clients/{id}/revoke': 'forbidden',
+      'POST /api/reviews': 'forbidden',
+      'PUT /api/reviews/{id}': 'forbidden',
+      'GET /api/reviews': 'allowed',
+      'GET /api/reviews/{id}': 'allowed',
+    });
+  });
+
+  it('a writer may create and update, a client with no known scope gets nothing', () => {
+    expect(expectationFor(route('PUT', '/api/reviews/{id}'), machine('reviews.write'))).toBe('allowed');
+    expect(expectationFor(route('GET', '/api/reviews'), machine('reviews.write'))).toBe('forbidden');
+    expect(expectationFor(route('GET', '/api/reviews'), machine('reviews.readx'))).toBe('forbidden');
+  });
+});

@@ -162,14 +162,15 @@ describe('environment', () => {
     expect(auth[ENV.refreshTokenDays]).toBe(String(config.tokens.refreshTokenDays));
   });
 
-  it("hands the authorizer the access map's protected routes, the group precedence and the limits", () => {
+  it("hands the authorizer the access map's protected routes (with their scopes), the group precedence and the limits", () => {
     const variables =
       template.findResources('AWS::Lambda::Function')[functionLogicalId('Authorizer')].Properties.Environment.Variables;
     expect(JSON.parse(variables[ENV.authorizerConfig])).toEqual({
       routes: accessMap
         .filter((route) => !isPublic(route))
-        .map(({ method, path, access }) => ({ method, path, access })),
+        .map(({ method, path, access, scopes }) => ({ method, path, access, ...(scopes ? { scopes } : {}) })),
       groupPrecedence: ['admin-group', 'reviewers-group', 'user-group'],
+      resourceServer: 'cognito-jwt-api',
       limits: {
         acceptIdTokens: false,
         clockSkewSeconds: 5,
@@ -185,6 +186,16 @@ describe('environment', () => {
       template.findResources('AWS::Lambda::Function')[functionLogicalId('AuthHandler')].Properties.Environment
         .Variables;
     expect(auth[ENV.authorizerConfig]).toBe(variables[ENV.authorizerConfig]);
+  });
+
+  it('names the machine client to the authorizer only (the identity stack exports its id)', () => {
+    const functions = template.findResources('AWS::Lambda::Function');
+    const machineIds = JSON.stringify(
+      functions[functionLogicalId('Authorizer')].Properties.Environment.Variables[ENV.machineClientIds],
+    );
+    expect(machineIds).toMatch(/MachineClient/);
+    const others = Object.entries(functions).filter(([id]) => id !== functionLogicalId('Authorizer'));
+    for (const [, fn] of others) expect(fn.Properties.Environment?.Variables?.[ENV.machineClientIds]).toBeUndefined();
   });
 });
 

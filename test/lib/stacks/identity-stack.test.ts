@@ -192,6 +192,8 @@ it('exports the stable outputs (besides the cross-stack exports CDK adds)', () =
       'HostedUiUrl',
       'IdentityPoolId',
       'JwksUri',
+      'MachineClientId',
+      'ResourceServerIdentifier',
       'TokenEndpoint',
       'UserPoolClientId',
       'UserPoolId',
