@@ -44,12 +44,6 @@ export interface LogoutDeps {
   readonly userPoolClientId: string;
   readonly verifySession: SessionVerifier;
   readonly revocations: RevocationStore;
-  /**
-   * The identity service is the local emulator. cognito-local 5.3 has no AdminUserGlobalSignOut:
-   * its "Unsupported" answer then leaves the sign-out to the revocation store and the refresh
-   * check alone. A local Cognito that has it is simply called like AWS's.
-   */
-  readonly identityServiceIsEmulator: boolean;
   /** Epoch milliseconds. */
   readonly now: () => number;
 }
@@ -149,14 +143,6 @@ async function spentToken(deps: LogoutDeps, logger: Logger, session: VerifiedSes
 }
 
 /**
- * The seam between the local emulator and Cognito: only the loopback emulator may answer a global
- * sign-out with "Unsupported" (cognito-local 5.3 has none); anywhere else that answer is a failure.
- */
-function globalSignOutUnsupportedLocally(deps: LogoutDeps, error: unknown): boolean {
-  return deps.identityServiceIsEmulator && error instanceof Error && error.name === 'Unsupported';
-}
-
-/**
  * Cognito's AdminUserGlobalSignOut (IAM-granted to this function alone: it works whatever scopes
  * the presented token has), then the user's cut-off. Token times are whole seconds, so the cut-off
  * is the next whole second and the answer waits for it: every token issued before the sign-out is
@@ -172,11 +158,7 @@ async function signOutEverywhere(
       new AdminUserGlobalSignOutCommand({ UserPoolId: deps.userPoolId, Username: session.username }),
     );
   } catch (error) {
-    if (!globalSignOutUnsupportedLocally(deps, error))
-      return { result: cognitoErrorResult(error, logger, 'AdminUserGlobalSignOut', USER_GONE) };
-    logger.log('WARN', 'global sign-out not supported by the identity service', {
-      reason: 'GLOBAL_SIGN_OUT_UNSUPPORTED',
-    });
+    return { result: cognitoErrorResult(error, logger, 'AdminUserGlobalSignOut', USER_GONE) };
   }
   const cutOff = Math.ceil(deps.now() / 1000);
   await deps.revocations.revokeUser(session.sub, cutOff);

@@ -13,7 +13,7 @@ import {
   type CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { ENV, loopbackOverride, type RuntimeEnv } from '../../lib/config/runtime-env';
+import type { RuntimeEnv } from '../../lib/config/runtime-env';
 import { logout, type LogoutDeps } from '../auth/logout';
 import { REFRESH_REFUSED, refusedAfterSignOut } from '../auth/refresh-check';
 import { createSessionVerifier } from '../auth/session-verifier';
@@ -51,7 +51,6 @@ function readAuthDeps(env: RuntimeEnv): AuthDeps {
     refreshTokenDays,
     verifySession: createSessionVerifier(env),
     revocations: revocationStoreFromEnv(env),
-    identityServiceIsEmulator: loopbackOverride(env, ENV.cognitoEndpoint) !== undefined,
     now: Date.now,
   };
 }

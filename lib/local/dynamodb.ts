@@ -97,10 +97,19 @@ async function untilDatabaseOpen(endpoint: string): Promise<void> {
   }
 }
 
-/** Closes client connections first (SDK clients keep them alive), then the server and its database. */
+/** How long requests in flight may take to finish when the server closes, before their connections are cut. */
+const DRAIN_LIMIT_MS = 1000;
+
+/**
+ * Stops accepting, closes idle connections (SDK clients keep them alive), lets requests in flight
+ * finish, then closes the server and so its database: dynalite would throw "Database is not open"
+ * from a query still running (e.g. the authorizer's first read during its Init) and end the process.
+ */
 function closeServer(server: Server): Promise<void> {
-  server.closeAllConnections();
-  return new Promise((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+  const closed = new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+  server.closeIdleConnections();
+  const cut = setTimeout(() => server.closeAllConnections(), DRAIN_LIMIT_MS);
+  return closed.finally(() => clearTimeout(cut));
 }
 
 async function assertDataDirFree(dataDir: string): Promise<void> {

@@ -1,7 +1,7 @@
 /**
  * Machine clients end to end through `npm start` (free ports, the real emulator, the real gateway,
  * authorizer and handlers): the provisioned client and its secret file, the client-credentials
- * grant at the TokenEndpoint output, tokens that verify against the emulator's JWKS, machine tokens
+ * grant at the TokenEndpoint output, tokens that verify against the local Cognito's JWKS, machine tokens
  * × routes, the PUT author rule for a machine, decision lines, and the CLI.
  */
 import { createPublicKey, verify, type JsonWebKey } from 'node:crypto';
@@ -96,12 +96,12 @@ describe('the token endpoint', () => {
     expect(Object.keys(body).sort()).toEqual(['access_token', 'expires_in', 'token_type']);
     const [header, claims, signature] = String(body.access_token).split('.');
     const protectedHeader = JSON.parse(Buffer.from(header, 'base64url').toString('utf8'));
-    expect(protectedHeader).toMatchObject({ alg: 'RS256', kid: 'CognitoLocal' });
-    // The emulator's own JWKS, fetched as any verifier would.
+    // The local Cognito's JWKS, fetched as any verifier would: the user tokens' key signed it.
     const { keys } = (await (await fetch(local.outputs.JwksUri)).json()) as {
       keys: Array<JsonWebKey & { kid: string }>;
     };
-    const jwk = keys.find((candidate) => candidate.kid === protectedHeader.kid)!;
+    expect(protectedHeader).toEqual({ alg: 'RS256', typ: 'JWT', kid: keys[0].kid });
+    const jwk = keys[0];
     const key = createPublicKey({ key: jwk, format: 'jwk' });
     expect(verify('sha256', Buffer.from(`${header}.${claims}`), key, Buffer.from(signature, 'base64url'))).toBe(true);
     const payload = JSON.parse(Buffer.from(claims, 'base64url').toString('utf8'));

@@ -50,19 +50,24 @@ it('stops cleanly on a signal that comes while it is still starting', async () =
     detached: true,
   });
   let stdout = '';
+  let stderr = '';
   child.stdout.on('data', (chunk) => (stdout += chunk));
+  child.stderr.on('data', (chunk) => (stderr += chunk));
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   try {
-    while (groupMembers(child.pid!).length < 2 && child.exitCode === null) {
+    // The emulator's process (not esbuild's, which tsx starts while it loads the program).
+    const emulatorStarted = () => groupMembers(child.pid!).some((member) => /cognito/.test(member));
+    while (!emulatorStarted() && child.exitCode === null) {
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
     process.kill(child.pid!, 'SIGTERM');
     const exitCode = await exited;
     const survivors = await survivorsAfter(child.pid!, 20_000);
-    expect({ exitCode, survivors, running: stdout.includes('Local system is running') }).toEqual({
+    expect({ exitCode, survivors, running: stdout.includes('Local system is running'), stderr }).toEqual({
       exitCode: 0,
       survivors: [],
       running: false,
+      stderr: '',
     });
   } finally {
     try {

@@ -9,7 +9,6 @@ import { existsSync } from 'node:fs';
 import {
   AdminUserGlobalSignOutCommand,
   CognitoIdentityProviderClient,
-  GetTokensFromRefreshTokenCommand,
   GetUserCommand,
   GlobalSignOutCommand,
   InitiateAuthCommand,
@@ -27,8 +26,9 @@ import {
   startSignIn,
   type PoolOutputs,
 } from '../support/app-snippets';
-import { send, sendJson } from '../support/http';
+import { send } from '../support/http';
 import { startLocalProcess, type LocalProcess } from '../support/local-process';
+import { refreshPaths } from '../support/refresh-paths';
 
 jest.setTimeout(90_000);
 
@@ -71,42 +71,12 @@ async function sdkSignIn(user = reviewer) {
 }
 
 /** Every refresh path a client can take, each as: new access token, or the error it got. */
-const REFRESH_PATHS: Record<string, (refreshToken: string) => Promise<string>> = {
-  'InitiateAuth REFRESH_TOKEN_AUTH': async (refreshToken) =>
-    (
-      await cognito.send(
-        new InitiateAuthCommand({
-          ClientId: outputs.UserPoolClientId,
-          AuthFlow: 'REFRESH_TOKEN_AUTH',
-          AuthParameters: { REFRESH_TOKEN: refreshToken },
-        }),
-      )
-    ).AuthenticationResult!.AccessToken!,
-  GetTokensFromRefreshToken: async (refreshToken) =>
-    (
-      await cognito.send(
-        new GetTokensFromRefreshTokenCommand({ ClientId: outputs.UserPoolClientId, RefreshToken: refreshToken }),
-      )
-    ).AuthenticationResult!.AccessToken!,
-  '/oauth2/token refresh_token grant': async (refreshToken) => {
-    const answer = await send(`${outputs.HostedUiUrl}/oauth2/token`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({
-        grant_type: 'refresh_token',
-        client_id: outputs.UserPoolClientId,
-        refresh_token: refreshToken,
-      }).toString(),
-    });
-    if (answer.status !== 200) throw new Error(`${answer.status} ${(answer.json as { error: string }).error}`);
-    return (answer.json as { access_token: string }).access_token;
-  },
-  'POST /auth/refresh': async (refreshToken) => {
-    const answer = await sendJson(`${local.apiUrl}/auth/refresh`, 'POST', { refresh_token: refreshToken });
-    if (answer.status !== 200) throw new Error(`${answer.status}`);
-    return (answer.json as { access_token: string }).access_token;
-  },
-};
+const REFRESH_PATHS = refreshPaths(() => ({
+  cognito,
+  clientId: outputs.UserPoolClientId,
+  hostedUiUrl: outputs.HostedUiUrl,
+  apiUrl: local.apiUrl,
+}));
 
 describe('sessions: origin_jti and every refresh path', () => {
   it('keeps one origin_jti across refreshes on every path; a new sign-in starts another', async () => {

@@ -32,6 +32,7 @@ import { seedUsers } from '../../lib/local/seed-users';
 import { expiredEmulatorToken } from '../../fixtures/token-factory';
 import { send, sendJson } from '../support/http';
 import { runCli, startLocalProcess, type LocalProcess } from '../support/local-process';
+import { refreshPaths } from '../support/refresh-paths';
 
 jest.setTimeout(120_000);
 
@@ -41,6 +42,12 @@ const DEADLINE_MS = 10_000;
 const THIRTY_DAYS_AND_SKEW = 30 * 86_400 + 5;
 
 let local: LocalProcess;
+const REFRESH_PATHS = refreshPaths(() => ({
+  cognito,
+  clientId: local.outputs.UserPoolClientId,
+  hostedUiUrl: local.outputs.HostedUiUrl,
+  apiUrl: local.apiUrl,
+}));
 let cognito: CognitoIdentityProviderClient;
 let dir: string;
 
@@ -113,8 +120,6 @@ describe('sign out everywhere', () => {
     const [other, signingOut] = [await login(email), await login(email)];
     const answer = await logout(signingOut.access_token, { everywhere: true });
     expect([answer.status, answer.json]).toEqual([200, { revoked: 'everywhere' }]);
-    // cognito-local 5.3 has no AdminUserGlobalSignOut: the one local seam, logged.
-    await local.untilStdout((out) => out.includes('"reason":"GLOBAL_SIGN_OUT_UNSUPPORTED"'));
     const id = `user#${String(claimsOf(other.access_token).sub)}`;
     const item = await stored(id);
     expect(item!.expiresAt).toBe(Math.ceil(Number(item!.revokedAt) / 1000) + THIRTY_DAYS_AND_SKEW);
@@ -132,11 +137,40 @@ describe('sign out everywhere', () => {
     expect([await call(fresh.access_token), await refresh(fresh)]).toEqual([200, 200]);
   });
 
-  // The other refresh paths (the pool's /oauth2/token refresh_token grant, InitiateAuth
-  // REFRESH_TOKEN_AUTH, GetTokensFromRefreshToken) reach the local Cognito directly: cognito-local
-  // 5.3 still honours the refresh tokens there. Added when the local Cognito of issue 26 honours
-  // AdminUserGlobalSignOut.
-  it.todo('refuses every refresh path after a sign-out everywhere, for the whole refresh-token lifetime');
+  it('refuses every refresh path after a sign-out everywhere, at once and an hour later', async () => {
+    const email = await newUser();
+    const sessions = [await login(email), await login(email), await login(email)];
+    const [kept, signingOut] = [sessions[0], sessions[2]];
+    expect((await logout(signingOut.access_token, { everywhere: true })).status).toBe(200);
+    const refused = async (refreshToken: string) =>
+      Object.fromEntries(
+        await Promise.all(
+          Object.entries(REFRESH_PATHS).map(async ([name, refreshBy]) => [
+            name,
+            await refreshBy(refreshToken).then(
+              () => 'refreshed',
+              () => 'refused',
+            ),
+          ]),
+        ),
+      );
+    const everyPath = Object.fromEntries(Object.keys(REFRESH_PATHS).map((name) => [name, 'refused']));
+    expect(await refused(kept.refresh_token)).toEqual(everyPath);
+    // What every reader sees an hour on (the cut-off as if written then): still refused everywhere.
+    const item = (await stored(`user#${String(claimsOf(kept.access_token).sub)}`))!;
+    const hourAgoMs = Number(item.revokedAt) - 3660 * 1000;
+    await store().send(
+      new PutCommand({
+        TableName: local.outputs.RevocationsTableName,
+        Item: { ...item, revokedAt: hourAgoMs, expiresAt: Math.ceil(hourAgoMs / 1000) + THIRTY_DAYS_AND_SKEW },
+      }),
+    );
+    expect(await refused(sessions[1].refresh_token)).toEqual(everyPath);
+    // A login after the sign-out refreshes on every path.
+    const fresh = await login(email);
+    for (const refreshBy of Object.values(REFRESH_PATHS))
+      await expect(refreshBy(fresh.refresh_token)).resolves.toEqual(expect.any(String));
+  });
 });
 
 describe('session logout', () => {

@@ -1,7 +1,7 @@
 /**
  * Sign-out everywhere as deployed: POST /auth/logout {"everywhere":true} calls Cognito's
  * AdminUserGlobalSignOut for the token's user (IAM-granted to the auth function: it works whatever
- * scopes the token has), and only the local emulator may answer "Unsupported". Cognito is a
+ * scopes the token has); a refusal records nothing. Cognito is a
  * stand-in on loopback speaking its JSON protocol (AWS is not reachable from tests); the handler,
  * the SDK client and the revocation store (dynalite) are real.
  */
@@ -64,7 +64,7 @@ beforeEach(() => {
 
 const subOf = (username: string) => `sub-of-${username}`;
 
-function signOut(identityServiceIsEmulator: boolean) {
+function signOut() {
   const username = `user-${++subs}`;
   const session: VerifiedSession = {
     sub: subOf(username),
@@ -79,7 +79,6 @@ function signOut(identityServiceIsEmulator: boolean) {
     userPoolClientId: 'client',
     verifySession: () => Promise.resolve(session),
     revocations: dynamo.revocations,
-    identityServiceIsEmulator,
     now: Date.now,
   };
   const event = proxyEvent('POST', '/auth/logout', {
@@ -99,7 +98,7 @@ function signOut(identityServiceIsEmulator: boolean) {
 }
 
 it('calls AdminUserGlobalSignOut for the token’s user on this pool, then records the cut-off', async () => {
-  const { session, run } = signOut(false);
+  const { session, run } = signOut();
   const { result } = await run();
   expect([result.statusCode, JSON.parse(result.body)]).toEqual([200, { revoked: 'everywhere' }]);
   expect(calls).toEqual([
@@ -111,26 +110,8 @@ it('calls AdminUserGlobalSignOut for the token’s user on this pool, then recor
 
 it('records nothing when Cognito refuses the sign-out (429, retry): the answer never claims a sign-out that did not happen', async () => {
   globalSignOutAnswer = { status: 400, type: 'TooManyRequestsException' };
-  const { session, run } = signOut(false);
+  const { session, run } = signOut();
   const { result } = await run();
   expect(result.statusCode).toBe(429);
   expect(await dynamo.revocations.userRevokedBefore(session.sub)).toBeUndefined();
-});
-
-it('takes "Unsupported" for an answer only from the local emulator (cognito-local 5.3), with a WARN line; from anything else it is a 502', async () => {
-  globalSignOutAnswer = { status: 400, type: 'CognitoLocal#Unsupported' };
-  const deployed = signOut(false);
-  expect((await deployed.run()).result.statusCode).toBe(502);
-  expect(await dynamo.revocations.userRevokedBefore(deployed.session.sub)).toBeUndefined();
-  const local = signOut(true);
-  expect((await local.run()).result.statusCode).toBe(200);
-  expect(local.lines.some((line) => line.includes('"reason":"GLOBAL_SIGN_OUT_UNSUPPORTED"'))).toBe(true);
-  expect(await dynamo.revocations.userRevokedBefore(local.session.sub)).toBeDefined();
-});
-
-it('simply works against a local Cognito that has AdminUserGlobalSignOut: called, no WARN line', async () => {
-  const { lines, run } = signOut(true);
-  expect((await run()).result.statusCode).toBe(200);
-  expect(calls.map((call) => call.operation)).toContain('AdminUserGlobalSignOut');
-  expect(lines.some((line) => line.includes('GLOBAL_SIGN_OUT_UNSUPPORTED'))).toBe(false);
 });

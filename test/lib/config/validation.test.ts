@@ -397,7 +397,7 @@ describe('machine clients and scopes', () => {
         { method: 'POST', path: '/open', access: 'public', scopes: ['x.read'], handler: 'auth' },
         { method: 'GET', path: '/items', access: 'authenticated', scopes: ['items read'], handler: 'profile' },
       ],
-      dev,
+      withApi({ methodThrottling: [] }),
     );
     expect(problems).toEqual([
       expect.stringContaining('"POST /open" is public and lists scopes'),
