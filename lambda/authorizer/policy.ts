@@ -111,34 +111,29 @@ export function createPolicyBuilder(routes: readonly RouteAccess[], knownGroups:
     return lastPolicies;
   };
 
+  /** The policy cached under `key` for this API, built for `grantee` on first use. */
+  const cached = (apiPrefix: string, key: number | string, grantee: () => Grantee): Policy => {
+    const policies = policiesOf(apiPrefix);
+    let policy = policies.get(key);
+    if (!policy) {
+      policy = buildPolicy(apiPrefix, protectedRoutes, grantee());
+      policies.set(key, policy);
+    }
+    return policy;
+  };
+
   return {
     machinePolicyFor(apiPrefix, scopes) {
-      const policies = policiesOf(apiPrefix);
-      const key = `m:${scopeKey(scopes)}`;
-      let policy = policies.get(key);
-      if (!policy) {
+      return cached(apiPrefix, `m:${scopeKey(scopes)}`, () => {
         const held = knownScopes.filter((scope) => scopes.includes(scope));
-        policy = buildPolicy(apiPrefix, protectedRoutes, {
-          label: `scopes [${held.join(',')}]`,
-          grants: (route) => grantsScopes(route, held),
-        });
-        policies.set(key, policy);
-      }
-      return policy;
+        return { label: `scopes [${held.join(',')}]`, grants: (route) => grantsScopes(route, held) };
+      });
     },
     policyFor(apiPrefix, groups) {
-      const policies = policiesOf(apiPrefix);
-      const key = groupKey(groups);
-      let policy = policies.get(key);
-      if (!policy) {
+      return cached(apiPrefix, groupKey(groups), () => {
         const held = knownGroups.filter((group) => groups.includes(group));
-        policy = buildPolicy(apiPrefix, protectedRoutes, {
-          label: `groups [${held.join(',')}]`,
-          grants: (route) => grants(route, held),
-        });
-        policies.set(key, policy);
-      }
-      return policy;
+        return { label: `groups [${held.join(',')}]`, grants: (route) => grants(route, held) };
+      });
     },
   };
 }
