@@ -71,7 +71,7 @@ export function isClientCredentialsRequest(request: TokenRequest, clients: reado
 }
 
 /** The client id a token request presents (HTTP Basic, else the body's `client_id`), if any. */
-export function presentedClientId(request: TokenRequest): string | undefined {
+function presentedClientId(request: TokenRequest): string | undefined {
   return basicCredentials(request.headers.authorization)?.clientId ?? request.form.get('client_id') ?? undefined;
 }
 

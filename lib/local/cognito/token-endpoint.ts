@@ -18,7 +18,7 @@ import type { SigningKey } from './signing-key';
 import {
   CLIENT_CREDENTIALS,
   clientCredentialsToken,
-  presentedClientId,
+  isClientCredentialsRequest,
   type MachineClientRecord,
 } from '../client-credentials';
 import { issuesIdToken, USER_ADMIN_SCOPE, type IssuedTokens } from './tokens';
@@ -95,20 +95,23 @@ export function userGrants({ cognito, sessions, codes }: TokenEndpointDeps): Rec
   };
 }
 
-/** The app client the request authenticates as: `client_id` (public client) or Basic / body secret. */
-async function authenticatedClient(
+/** The app client the request names: HTTP Basic, else the body's `client_id`; null if none or unknown. */
+async function presentedClient(
   ctx: Context,
   cognito: CognitoService,
   request: IncomingMessage,
   form: URLSearchParams,
-) {
-  const basic = basicCredentials(request);
-  const id = basic?.id ?? form.get('client_id') ?? '';
-  const secret = basic?.secret ?? form.get('client_secret') ?? undefined;
-  const client = id ? await cognito.getAppClient(ctx, id) : null;
+): Promise<AppClient | null> {
+  const id = basicCredentials(request)?.id ?? form.get('client_id') ?? '';
+  return id ? await cognito.getAppClient(ctx, id) : null;
+}
+
+/** `client`, once the request authenticates as it: a public client by its id, a confidential one by its secret. */
+function authenticated(client: AppClient | null, request: IncomingMessage, form: URLSearchParams): AppClient {
   if (!client) throw new OAuthError(400, 'invalid_client', 'Unknown client');
   if (client.ClientSecret !== undefined) {
-    const given = Buffer.from(secret ?? '');
+    const secret = basicCredentials(request)?.secret ?? form.get('client_secret') ?? '';
+    const given = Buffer.from(secret);
     const expected = Buffer.from(client.ClientSecret);
     if (given.length !== expected.length || !timingSafeEqual(given, expected))
       throw new OAuthError(400, 'invalid_client', 'Client authentication failed');
@@ -128,13 +131,14 @@ export async function tokenEndpoint(
   response: ServerResponse,
 ): Promise<void> {
   const form = new URLSearchParams(await readBody(request));
+  const client = await presentedClient(ctx, deps.cognito, request, form);
+  const machine = client && machineClientOf(client);
   const tokenRequest = { form, headers: { authorization: request.headers.authorization } };
-  const machine = await machineClientOf(ctx, deps.cognito, presentedClientId(tokenRequest));
   // A machine client may use no other grant, and client_credentials is for machine clients only.
-  if (machine || form.get('grant_type') === CLIENT_CREDENTIALS) {
+  if (isClientCredentialsRequest(tokenRequest, machine ? [machine] : [])) {
     const { status, headers, body } = clientCredentialsToken(tokenRequest, {
-      issuer: machine ? `${deps.endpoint}/${machine.userPoolId}` : deps.endpoint,
-      clients: machine ? [machine.record] : [],
+      issuer: `${deps.endpoint}/${client?.UserPoolId ?? ''}`,
+      clients: machine ? [machine] : [],
       signer: deps.key,
     });
     response.writeHead(status, headers).end(body);
@@ -144,8 +148,7 @@ export async function tokenEndpoint(
   const grant = Object.hasOwn(deps.grants, grantType) ? deps.grants[grantType] : undefined;
   if (!grant)
     throw new OAuthError(400, 'unsupported_grant_type', `grant_type ${grantType || '(none)'} is not supported`);
-  const client = await authenticatedClient(ctx, deps.cognito, request, form);
-  sendJson(response, 200, await grant(ctx, client, form));
+  sendJson(response, 200, await grant(ctx, authenticated(client, request, form), form));
 }
 
 /** RFC 7009: the session of a refresh token ends; an unknown or already revoked token is no error. */
@@ -156,7 +159,7 @@ export async function revokeEndpoint(
   response: ServerResponse,
 ): Promise<void> {
   const form = new URLSearchParams(await readBody(request));
-  const client = await authenticatedClient(ctx, deps.cognito, request, form);
+  const client = authenticated(await presentedClient(ctx, deps.cognito, request, form), request, form);
   await deps.sessions.revoke(ctx, required(form, 'token'), client.ClientId);
   sendJson(response, 200, {});
 }
@@ -188,24 +191,16 @@ export async function userInfoEndpoint(
 const SECONDS_PER: Readonly<Record<string, number>> = { seconds: 1, minutes: 60, hours: 3600, days: 86_400 };
 
 /**
- * The app client a token request names, when it is a machine client: one with a secret allowed the
- * client-credentials flow (as `npm start` provisions from lib/config/app-clients.ts), with its pool.
+ * `client` as a machine client, if it is one: a secret and the client-credentials flow allowed (as
+ * `npm start` provisions from lib/config/app-clients.ts).
  */
-async function machineClientOf(
-  ctx: Context,
-  cognito: CognitoService,
-  clientId: string | undefined,
-): Promise<{ readonly userPoolId: string; readonly record: MachineClientRecord } | undefined> {
-  const client = clientId ? await cognito.getAppClient(ctx, clientId) : null;
-  if (!client?.ClientSecret || !client.AllowedOAuthFlows?.includes(CLIENT_CREDENTIALS)) return undefined;
+function machineClientOf(client: AppClient): MachineClientRecord | undefined {
+  if (client.ClientSecret === undefined || !client.AllowedOAuthFlows?.includes(CLIENT_CREDENTIALS)) return undefined;
   const unit = SECONDS_PER[client.TokenValidityUnits?.AccessToken ?? 'hours'] ?? 3600;
   return {
-    userPoolId: client.UserPoolId,
-    record: {
-      clientId: client.ClientId,
-      clientSecret: client.ClientSecret,
-      allowedScopes: client.AllowedOAuthScopes ?? [],
-      accessTokenSeconds: (client.AccessTokenValidity ?? 1) * unit,
-    },
+    clientId: client.ClientId,
+    clientSecret: client.ClientSecret,
+    allowedScopes: client.AllowedOAuthScopes ?? [],
+    accessTokenSeconds: (client.AccessTokenValidity ?? 1) * unit,
   };
 }
