@@ -4,7 +4,7 @@
  * beside aws-jwt-verify alone. The https server runs in this process with a certificate from a
  * throw-away CA that the children trust through NODE_EXTRA_CA_CERTS.
  */
-import { ENV } from '../../lib/config/runtime-env';
+import { ENV } from '../../lib/contracts/runtime-env';
 import { AUTHORIZER_ENV_WITHOUT_REVOCATION } from '../../fixtures/bundle-check';
 import {
   accessToken,

@@ -14,17 +14,17 @@
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { accessMap } from '../../lib/config/access-map';
+import { accessMap } from '../../lib/contracts/access-map';
 import { configFor, type AppConfig } from '../../lib/config/app-config';
 import { authorizerRuntimeConfig, handlerEnvironment } from '../../lib/config/function-environment';
-import type { RevocationRetention } from '../../lib/config/revocation';
-import { ENV } from '../../lib/config/runtime-env';
-import { callDynamo, dynamoEndpointFromEnv } from '../../lambda/authorizer/dynamodb-request';
-import { createRevocationFeed, feedQuery, type RevocationFeed } from '../../lambda/authorizer/revocation-feed';
-import { createRevocationCheck } from '../../lambda/authorizer/revocations';
-import { createDocumentClient } from '../../lambda/shared/dynamodb-client';
-import { createRevocationStore } from '../../lambda/shared/revocation-store';
-import { isJsonObject, type JsonObject } from '../../lambda/shared/json';
+import type { RevocationRetention } from '../../lib/contracts/revocation-items';
+import { ENV } from '../../lib/contracts/runtime-env';
+import { callDynamo, dynamoEndpointFromEnv } from '../../lambda/revocation/dynamodb-request';
+import { createRevocationFeed, feedQuery, type RevocationFeed } from '../../lambda/revocation/feed';
+import { createRevocationCheck } from '../../lambda/revocation/check';
+import { createDocumentClient } from '../../lib/clients/dynamodb-client';
+import { createRevocationStore } from '../../lambda/revocation/store';
+import { isJsonObject, type JsonObject } from '../../lib/contracts/json';
 import { startLocalStore, type LocalStore } from '../../fixtures/local-dynamo';
 
 export interface FullReloadRun {

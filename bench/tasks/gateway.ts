@@ -6,11 +6,11 @@
  */
 import autocannon from 'autocannon';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { accessMap, type HandlerName } from '../../lib/config/access-map';
+import { accessMap, type HandlerName } from '../../lib/contracts/access-map';
 import { configFor } from '../../lib/config/app-config';
 import { createLocalGateway } from '../../lib/local/gateway';
 import { createAuthorizer } from '../../lambda/authorizer/handler';
-import { settingsFromConfig } from '../../lambda/authorizer/settings';
+import { settingsFromConfig } from '../../fixtures/authorizer-settings';
 import { accessToken, makeSigningKey, startJwksServer } from '../../fixtures/token-factory';
 import { CALLER_GROUPS, MIXED_ROUTES } from '../../fixtures/traffic';
 

@@ -5,7 +5,7 @@
  * end it collects garbage and reports `process.memoryUsage()`: the caches must stay bounded.
  * The child signs the tokens itself (RS256, the pool's key) and keeps none of them.
  */
-import { ENV } from '../../lib/config/runtime-env';
+import { ENV } from '../../lib/contracts/runtime-env';
 import { AUTHORIZER_ENV_WITHOUT_REVOCATION } from '../../fixtures/bundle-check';
 import { interleaveChildren } from './child-runs';
 import { childEnv, type ColdBundle, type HttpsIssuer } from './cold-start';

@@ -4,7 +4,7 @@
  * group sets (no group, each group alone, each pair of neighbours, all ten), in bytes of its JSON,
  * beside what synth allows (lib/config/policy-size.ts).
  */
-import { GROUP_NAMES } from '../../lib/config/app-config';
+import { GROUP_NAMES } from '../../lib/contracts/groups';
 import { POLICY_MAX_BYTES, longestApiPrefix } from '../../lib/config/policy-size';
 import { createPolicyBuilder } from '../../lambda/authorizer/policy';
 import { generatedAccessMap } from '../../fixtures/generated-access-map';

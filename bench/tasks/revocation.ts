@@ -7,10 +7,10 @@
  *    GetItem per decision would read.
  */
 import type { APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
-import { accessMap } from '../../lib/config/access-map';
+import { accessMap } from '../../lib/contracts/access-map';
 import { configFor } from '../../lib/config/app-config';
 import { createAuthorizer, type AuthorizerHandler } from '../../lambda/authorizer/handler';
-import { settingsFromConfig } from '../../lambda/authorizer/settings';
+import { settingsFromConfig } from '../../fixtures/authorizer-settings';
 import type { LocalStore } from '../../fixtures/local-dynamo';
 import {
   accessToken,
@@ -21,10 +21,10 @@ import {
 } from '../../fixtures/token-factory';
 import { summarize, type Summary } from '../stats';
 import { authorizerRuntimeConfig } from '../../lib/config/function-environment';
-import { sessionIdOf } from '../../lib/config/revocation';
-import { createRevocationFeed, type RevocationFeed } from '../../lambda/authorizer/revocation-feed';
-import { createRevocationCheck, type TokenSession } from '../../lambda/authorizer/revocations';
-import { decodeJsonObject } from '../../lambda/shared/json';
+import { sessionIdOf } from '../../lib/contracts/revocation-items';
+import { createRevocationFeed, type RevocationFeed } from '../../lambda/revocation/feed';
+import { createRevocationCheck, type TokenSession } from '../../lambda/revocation/check';
+import { decodeJsonObject } from '../../lib/contracts/json';
 
 const CLIENT_ID = 'bench-client-id';
 const METHOD_ARN = 'arn:aws:execute-api:us-east-1:123456789012:benchapi/v1/GET/api/profile';

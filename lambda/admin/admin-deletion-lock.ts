@@ -12,7 +12,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
-import { REVOCATION_ATTRIBUTES } from '../../lib/config/revocation';
+import { REVOCATION_ATTRIBUTES } from '../../lib/contracts/revocation-items';
 import { callStore } from '../shared/store-error';
 
 export const ADMIN_DELETION_LOCK_ID = 'lock#admin-group';

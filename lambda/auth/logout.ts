@@ -18,13 +18,13 @@ import {
   type CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { GATEWAY_RESPONSES } from '../../lib/config/gateway-responses';
+import { GATEWAY_RESPONSES } from '../../lib/contracts/gateway-responses';
 import type { Audited } from '../shared/audit';
 import { cognitoErrorResult } from '../shared/cognito-errors';
 import { badRequest, headerValue, isResult, json, parseJsonBody, stringField } from '../shared/http';
-import type { JsonObject } from '../shared/json';
+import type { JsonObject } from '../../lib/contracts/json';
 import type { Logger } from '../shared/logger';
-import type { RevocableToken, RevocationStore } from '../shared/revocation-store';
+import type { RevocableToken, RevocationStore } from '../revocation/store';
 import { StoreError, storeErrorResult } from '../shared/store-error';
 import { clearRefreshCookie, refreshCookieFrom } from './refresh-cookie';
 

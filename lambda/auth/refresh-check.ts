@@ -1,6 +1,6 @@
 /**
  * A refresh must not revive a session its user signed out of everywhere, for as long as a refresh
- * token lives (the user's cut-off is kept that long: lib/config/revocation.ts › revocationRetention).
+ * token lives (the user's cut-off is kept that long: lib/config/revocation-retention.ts › revocationRetention).
  * In AWS, AdminUserGlobalSignOut already revokes the refresh tokens on every path; cognito-local 5.3
  * has no global sign-out, so locally the revocation store carries it: the auth handler asks it
  * after Cognito answered.
@@ -9,9 +9,9 @@ import { RevokeTokenCommand } from '@aws-sdk/client-cognito-identity-provider';
 import type { Audited } from '../shared/audit';
 import { json } from '../shared/http';
 import type { Logger } from '../shared/logger';
-import type { RevocationStore } from '../shared/revocation-store';
+import type { RevocationStore } from '../revocation/store';
 import { StoreError, storeErrorResult } from '../shared/store-error';
-import { decodeClaims } from '../shared/unverified-claims';
+import { decodeClaims } from '../../lib/contracts/jwt-claims';
 import type { LogoutDeps } from './logout';
 
 export const REFRESH_REFUSED = 'Refresh token is invalid, expired or revoked';

@@ -3,11 +3,11 @@
  * parser, verifier, keys and limits, from the same AUTHORIZER_CONFIG), so logout accepts what the
  * API accepts; logout then asks the revocation store itself (lambda/auth/logout.ts).
  */
-import type { RuntimeEnv } from '../../lib/config/runtime-env';
-import { parseAuthorizationHeader } from '../authorizer/parse';
-import { TokenRejectedError } from '../authorizer/reasons';
+import type { RuntimeEnv } from '../../lib/contracts/runtime-env';
+import { parseAuthorizationHeader } from '../token/parse';
+import { TokenRejectedError } from '../token/reasons';
 import { settingsFromEnv } from '../authorizer/settings';
-import { createTokenVerifier } from '../authorizer/verify';
+import { createTokenVerifier } from '../token/verify';
 import type { SessionVerifier } from './logout';
 
 export function createSessionVerifier(env: RuntimeEnv): SessionVerifier {

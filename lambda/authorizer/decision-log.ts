@@ -2,11 +2,11 @@
  * The decision line: one JSON line per request, in the logger's shape (`level`, `message`,
  * `service`, `timestamp`, then fields) with the Lambda request id, the decision, its reason code,
  * and who asked for which route. Never a token. Its fields and codes are a contract with the
- * monitoring construct (lib/config/decision-log.ts).
+ * monitoring construct (lib/contracts/decision-log.ts).
  */
-import { DECISION_LINE } from '../../lib/config/decision-log';
+import { DECISION_LINE } from '../../lib/contracts/decision-log';
 import { createLogger, stdoutSink, type LogSink } from '../shared/logger';
-import type { RejectionReason } from './reasons';
+import type { RejectionReason } from '../token/reasons';
 
 /** A machine caller, as its decision line names it: its client and its token's scopes (space-separated short names). */
 export interface MachineCaller {

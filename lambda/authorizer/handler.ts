@@ -7,14 +7,14 @@
 import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
 import { createLogger, type LogSink } from '../shared/logger';
 import { createDecisionLog } from './decision-log';
-import { parseAuthorizationHeader } from './parse';
+import { parseAuthorizationHeader } from '../token/parse';
 import { createPolicyBuilder, parseMethodArn, type MethodArnParts } from './policy';
-import { TokenRejectedError } from './reasons';
-import { createRevocationFeed } from './revocation-feed';
-import { createRevocationCheck, type RevocationCheck, type RevocationVerdict } from './revocations';
+import { TokenRejectedError } from '../token/reasons';
+import { createRevocationFeed } from '../revocation/feed';
+import { createRevocationCheck, type RevocationCheck, type RevocationVerdict } from '../revocation/check';
 import { settingsFromEnv, type AuthorizerSettings, type RevocationCheckSettings } from './settings';
-import type { RuntimeEnv } from '../../lib/config/runtime-env';
-import { createTokenVerifier, type VerifiedClaims } from './verify';
+import type { RuntimeEnv } from '../../lib/contracts/runtime-env';
+import { createTokenVerifier, type VerifiedClaims } from '../token/verify';
 
 /**
  * What the authorizer reads from the Lambda context: the request id, for the log lines. Optional:

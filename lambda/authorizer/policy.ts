@@ -4,7 +4,14 @@
  * called. Policies depend only on the API (ARN prefix) and the caller's groups (people) or
  * scopes (machine clients): they are built once per cold start per combination and reused.
  */
-import { grants, grantsScopes, isPublic, routeResource, scopesOf, type RouteAccess } from '../../lib/config/access-map';
+import {
+  grants,
+  grantsScopes,
+  isPublic,
+  routeResource,
+  scopesOf,
+  type RouteAccess,
+} from '../../lib/contracts/access-map';
 import {
   compilePolicy,
   resourceMatches,

@@ -4,11 +4,11 @@
  * cold start; anything malformed is an Error whose message names the field (the authorizer then
  * rejects every request with CONFIG_ERROR).
  */
-import { HTTP_METHODS, ROUTE_PATH_PATTERN, type HttpMethod, type RouteAccess } from '../../lib/config/access-map';
-import type { VerificationLimits } from '../../lib/config/app-config';
-import type { AuthorizerRuntimeConfig, RevocationRuntimeConfig } from '../../lib/config/function-environment';
-import { ENV } from '../../lib/config/runtime-env';
-import { isJsonObject, parseJsonObject, type JsonObject } from '../shared/json';
+import { HTTP_METHODS, ROUTE_PATH_PATTERN, type HttpMethod, type RouteAccess } from '../../lib/contracts/access-map';
+import type { VerificationLimits } from '../../lib/contracts/authorizer-config';
+import type { AuthorizerRuntimeConfig, RevocationRuntimeConfig } from '../../lib/contracts/authorizer-config';
+import { ENV } from '../../lib/contracts/runtime-env';
+import { isJsonObject, parseJsonObject, type JsonObject } from '../../lib/contracts/json';
 
 class RuntimeConfigError extends Error {
   readonly name = 'RuntimeConfigError';

@@ -1,16 +1,11 @@
 /**
  * What the authorizer needs to know, read once per cold start from the Lambda environment
- * (lib/config/runtime-env.ts is the contract): the pool, AUTHORIZER_CONFIG with the routes, group
+ * (lib/contracts/runtime-env.ts is the contract): the pool, AUTHORIZER_CONFIG with the routes, group
  * precedence, limits and revocation check of the construct that deployed it, and the revocation
  * store's table (REVOCATIONS_TABLE_NAME) when the check is on.
  */
-import { accessMap, type Route, type RouteAccess } from '../../lib/config/access-map';
-import type { AppConfig, VerificationLimits } from '../../lib/config/app-config';
-import {
-  authorizerRuntimeConfig,
-  type AuthorizerRuntimeConfig,
-  type RevocationRuntimeConfig,
-} from '../../lib/config/function-environment';
+import type { RouteAccess } from '../../lib/contracts/access-map';
+import type { AuthorizerRuntimeConfig, RevocationRuntimeConfig } from '../../lib/contracts/authorizer-config';
 import {
   ENV,
   cognitoIssuer,
@@ -18,19 +13,12 @@ import {
   loopbackOverride,
   requireEnv,
   type RuntimeEnv,
-} from '../../lib/config/runtime-env';
+} from '../../lib/contracts/runtime-env';
+import type { VerifierSettings } from '../token/verify';
 import { parseAuthorizerRuntimeConfig } from './runtime-config';
 
-export interface AuthorizerSettings extends VerificationLimits {
-  /** Exact expected `iss`. */
-  readonly issuer: string;
-  readonly jwksUri: string;
-  /** Expected `client_id` (access tokens) or `aud` (ID tokens) of people's tokens. */
-  readonly clientId: string;
-  /** Machine clients whose access tokens are accepted, and decided by their scopes. */
-  readonly machineClientIds: readonly string[];
-  /** The resource server identifier: only `<identifier>/<scope>` scopes count. */
-  readonly resourceServer: string;
+/** The token verifier's settings, and what the authorizer decides with besides. */
+export interface AuthorizerSettings extends VerifierSettings {
   /** Group names, lowest precedence number first: decides `primaryGroup`. */
   readonly groupPrecedence: readonly string[];
   readonly routes: readonly RouteAccess[];
@@ -44,7 +32,7 @@ export interface RevocationCheckSettings extends Omit<RevocationRuntimeConfig, '
   readonly env: RuntimeEnv;
 }
 
-interface PoolSettings {
+export interface PoolSettings {
   readonly issuer: string;
   readonly jwksUri?: string;
   readonly clientId: string;
@@ -52,16 +40,14 @@ interface PoolSettings {
 }
 
 /**
- * Settings as a construct built with `config` and `routes` hands them to its authorizer (tests,
- * bench). The revocation check is on when `store` names its table (and the config enables it).
+ * Settings from AUTHORIZER_CONFIG as the construct writes it, for a pool; the revocation check is on
+ * when `store` names its table (and the config enables it).
  */
-export function settingsFromConfig(
-  config: AppConfig,
+export function settingsFromRuntime(
+  runtime: AuthorizerRuntimeConfig,
   pool: PoolSettings,
-  routes: readonly Route[] = accessMap,
   store?: { readonly tableName: string; readonly env: RuntimeEnv },
 ): AuthorizerSettings {
-  const runtime = authorizerRuntimeConfig(config, routes);
   return settingsFrom(runtime, pool, store && revocationSettings(runtime.revocation, store.tableName, store.env));
 }
 

@@ -23,18 +23,18 @@ import {
   type UserType,
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { ADMIN_GROUP } from '../../lib/config/app-config';
-import { ENV, requireEnv } from '../../lib/config/runtime-env';
+import { ADMIN_GROUP } from '../../lib/contracts/groups';
+import { ENV, requireEnv } from '../../lib/contracts/runtime-env';
 import { createAdminDeletionLock, type AdminDeletionLock } from '../admin/admin-deletion-lock';
 import { audit, type Audited } from '../shared/audit';
 import { createBackend, type BackendDefinition } from '../shared/backend';
 import { readBackendEnv } from '../shared/backend-env';
-import { createCognitoClient } from '../shared/cognito-client';
+import { createCognitoClient } from '../../lib/clients/cognito-client';
 import { cognitoErrorResult } from '../shared/cognito-errors';
-import { createDocumentClient } from '../shared/dynamodb-client';
+import { createDocumentClient } from '../../lib/clients/dynamodb-client';
 import { badRequest, json } from '../shared/http';
 import type { Logger } from '../shared/logger';
-import { revocationStoreFromEnv, type RevocationStore } from '../shared/revocation-store';
+import { revocationStoreFromEnv, type RevocationStore } from '../revocation/store';
 import { StoreError, storeErrorResult } from '../shared/store-error';
 
 interface AdminUsersDeps {

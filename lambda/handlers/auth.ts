@@ -13,7 +13,7 @@ import {
   type CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import type { RuntimeEnv } from '../../lib/config/runtime-env';
+import type { RuntimeEnv } from '../../lib/contracts/runtime-env';
 import { logout, type LogoutDeps } from '../auth/logout';
 import { REFRESH_REFUSED, refusedAfterSignOut } from '../auth/refresh-check';
 import { createSessionVerifier } from '../auth/session-verifier';
@@ -21,14 +21,14 @@ import { refreshCookieFrom, setRefreshCookie } from '../auth/refresh-cookie';
 import { createBackend, type BackendDefinition } from '../shared/backend';
 import { readAuthEnv } from '../shared/backend-env';
 import { boundedRequest } from '../shared/bounded-request';
-import { createCognitoClient } from '../shared/cognito-client';
+import { createCognitoClient } from '../../lib/clients/cognito-client';
 import { cognitoErrorResult } from '../shared/cognito-errors';
 import { audit, type AuditAction, type Audited } from '../shared/audit';
 import { badRequest, isResult, json, parseJsonBody, stringField, type ProxyResult } from '../shared/http';
-import { parseJsonObject, type JsonObject } from '../shared/json';
+import { parseJsonObject, type JsonObject } from '../../lib/contracts/json';
 import type { Logger } from '../shared/logger';
-import { revocationStoreFromEnv } from '../shared/revocation-store';
-import { decodeClaims, expiresAt } from '../shared/unverified-claims';
+import { revocationStoreFromEnv } from '../revocation/store';
+import { decodeClaims, expiresAt } from '../../lib/contracts/jwt-claims';
 
 interface AuthDeps extends LogoutDeps {
   readonly cognito: CognitoIdentityProviderClient;

@@ -8,9 +8,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { ENV, requireEnv } from '../../lib/config/runtime-env';
+import { ENV, requireEnv } from '../../lib/contracts/runtime-env';
 import { createBackend, type BackendDefinition } from '../shared/backend';
-import { createDocumentClient } from '../shared/dynamodb-client';
+import { createDocumentClient } from '../../lib/clients/dynamodb-client';
 import { isResult, json, type ProxyResult } from '../shared/http';
 import type { Logger } from '../shared/logger';
 import { encodeCursor } from '../reviews/cursor';

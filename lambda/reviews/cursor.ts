@@ -5,7 +5,7 @@
  * caller of the route. A cursor that does not decode to exactly that shape is rejected before it
  * reaches DynamoDB.
  */
-import { decodeJsonObject } from '../shared/json';
+import { decodeJsonObject } from '../../lib/contracts/json';
 import { isReviewId } from './review';
 
 /** A position in the newest-first order: the last review of a page. */

@@ -1,5 +1,5 @@
 /** A review as the API shows it, and the check that a stored item is one. */
-import { isJsonObject } from '../shared/json';
+import { isJsonObject } from '../../lib/contracts/json';
 
 export interface Review {
   readonly id: string;

@@ -1,5 +1,5 @@
 /**
- * Reviews in DynamoDB (the `reviews` table of lib/config/tables.ts). Every write is one
+ * Reviews in DynamoDB (the `reviews` table of lib/contracts/tables.ts). Every write is one
  * conditional request, so concurrent writers cannot overwrite each other: an update applies only
  * if the review exists, belongs to the caller and (with If-Match) is still at an expected version.
  * When the condition fails, a consistent read says which part failed; it never leads to a write.
@@ -12,7 +12,7 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import { REVIEWS_NEWEST_FIRST } from '../../lib/config/tables';
+import { REVIEWS_NEWEST_FIRST } from '../../lib/contracts/tables';
 import { callStore, StoreError } from '../shared/store-error';
 import { createdKeyOf, type ListPosition } from './cursor';
 import type { IfMatch, ReviewContent } from './input';

@@ -1,5 +1,5 @@
 /** What the backends read from their environment (lib/config/function-environment.ts sets it), once per cold start. */
-import { ENV, requireEnv, type RuntimeEnv } from '../../lib/config/runtime-env';
+import { ENV, requireEnv, type RuntimeEnv } from '../../lib/contracts/runtime-env';
 
 export interface BackendEnv {
   readonly userPoolId: string;

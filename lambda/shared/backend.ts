@@ -4,16 +4,16 @@
  * that stamps the Lambda request id on every line. A missing or bad variable does not crash
  * the init (Lambda would retry it on every request and API Gateway would answer a bare 502):
  * every request is answered 500 and logged with reason CONFIG_ERROR and the variable's name.
- * Every answer carries the CORS headers for the request's Origin (lib/config/cors.ts): API Gateway
+ * Every answer carries the CORS headers for the request's Origin (lib/contracts/cors.ts): API Gateway
  * adds none to a proxy integration's answer, so a browser app reads only what the backend allows.
  * Expiry means expiry: API Gateway may answer from an Allow it cached before the token expired, so
  * a request whose token `exp` (in the authorizer's context) lies more than the authorizer's clock
  * skew in the past is answered 401 with the gateway's own body, before the handler sees it.
  */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { responseCorsHeaders } from '../../lib/config/cors';
-import { GATEWAY_RESPONSES } from '../../lib/config/gateway-responses';
-import { ENV, type RuntimeEnv } from '../../lib/config/runtime-env';
+import { responseCorsHeaders } from '../../lib/contracts/cors';
+import { GATEWAY_RESPONSES } from '../../lib/contracts/gateway-responses';
+import { ENV, type RuntimeEnv } from '../../lib/contracts/runtime-env';
 import { headerValue, json, type ProxyResult } from './http';
 import { createLogger, type Logger, type LogSink } from './logger';
 

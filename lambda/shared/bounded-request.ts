@@ -4,7 +4,7 @@
  * Used for the JWKS download and the Hosted UI token endpoint: both must fail fast, not hang.
  */
 import type * as Http from 'node:http';
-import { isLoopbackUrl } from '../../lib/config/runtime-env';
+import { isLoopbackUrl } from '../../lib/contracts/runtime-env';
 
 export interface BoundedRequest {
   readonly method: 'GET' | 'POST';

@@ -1,6 +1,6 @@
 /** Small helpers for API Gateway proxy handlers: JSON answers, request headers and JSON bodies. */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { isJsonObject, safeJsonParse, type JsonObject } from './json';
+import { isJsonObject, safeJsonParse, type JsonObject } from '../../lib/contracts/json';
 
 export type ProxyResult = APIGatewayProxyResult;
 

@@ -7,9 +7,9 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { MACHINE_CLIENT_FILE } from '../config/app-clients';
-import { isLoopbackUrl } from '../config/runtime-env';
-import { isJsonObject, safeJsonParse } from '../../lambda/shared/json';
-import { expiresAt } from '../../lambda/shared/unverified-claims';
+import { isLoopbackUrl } from '../contracts/runtime-env';
+import { isJsonObject, safeJsonParse } from '../contracts/json';
+import { expiresAt } from '../contracts/jwt-claims';
 import type { CliContext } from './commands';
 import { CliError } from './errors';
 import { readOutputs, type StackOutputs } from './outputs';

@@ -4,8 +4,8 @@
  */
 import { CliError } from './errors';
 import { errorMessage, parseHeaderFlags, request, type ApiResponse } from './http';
-import { isJsonObject, safeJsonParse } from '../../lambda/shared/json';
-import { decodeClaims, expiresAt } from '../../lambda/shared/unverified-claims';
+import { isJsonObject, safeJsonParse } from '../contracts/json';
+import { decodeClaims, expiresAt } from '../contracts/jwt-claims';
 import { readOutputs } from './outputs';
 import type { SavedTokens, TokenStore } from './token-store';
 

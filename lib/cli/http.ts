@@ -1,5 +1,5 @@
 /** Requests to the API with a time-out, turning network failures into one-line errors. */
-import { isJsonObject, safeJsonParse } from '../../lambda/shared/json';
+import { isJsonObject, safeJsonParse } from '../contracts/json';
 import { CliError } from './errors';
 
 export interface ApiResponse {

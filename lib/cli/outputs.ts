@@ -3,7 +3,7 @@
  * `cdk deploy --outputs-file`. Both group outputs by stack; a flat object is accepted too.
  */
 import { readFileSync } from 'node:fs';
-import { isJsonObject, safeJsonParse } from '../../lambda/shared/json';
+import { isJsonObject, safeJsonParse } from '../contracts/json';
 import { CliError } from './errors';
 
 export interface StackOutputs {

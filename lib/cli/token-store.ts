@@ -22,7 +22,7 @@ import {
 } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
-import { isJsonObject, safeJsonParse } from '../../lambda/shared/json';
+import { isJsonObject, safeJsonParse } from '../contracts/json';
 import { CliError } from './errors';
 
 export interface SavedTokens {

@@ -7,7 +7,7 @@
  *
  * Must stay free of aws-cdk-lib imports.
  */
-import { scopesOf, type RouteAccess } from './access-map';
+import { scopesOf, type RouteAccess } from '../contracts/access-map';
 import type { AppConfig, MachineClientConfig } from './app-config';
 
 const MINUTES_PER_DAY = 24 * 60;

@@ -6,6 +6,8 @@
  *
  * This module must stay free of aws-cdk-lib imports: it is bundled into Lambdas.
  */
+import type { VerificationLimits } from '../contracts/authorizer-config';
+import type { GroupName } from '../contracts/groups';
 
 /**
  * A stage name: `dev` (localhost defaults, destroyable) or any other name of lowercase letters and
@@ -16,11 +18,6 @@ export type Stage = string;
 export const DEV_STAGE = 'dev';
 /** Lowercase letter first, then lowercase letters or digits; short enough for stack names and the domain prefix. */
 export const STAGE_PATTERN = /^[a-z][a-z0-9]{0,15}$/;
-
-export const GROUP_NAMES = ['admin-group', 'reviewers-group', 'user-group'] as const;
-export type GroupName = (typeof GROUP_NAMES)[number];
-/** The group whose members manage users: the admin API never deletes its last member. */
-export const ADMIN_GROUP: GroupName = 'admin-group';
 
 export interface GroupConfig {
   readonly name: GroupName;
@@ -35,33 +32,19 @@ export interface TokenLifetimes {
   readonly refreshTokenDays: number;
 }
 
-export interface AuthorizerConfig {
+/** The authorizer part of the config: what API Gateway uses (its cache TTL) and the authorizer's limits. */
+export interface AuthorizerConfig extends VerificationLimits {
   /**
    * API Gateway authorizer result cache TTL (0 disables; API Gateway allows at most 3600). Part of
-   * how long a revoked token can still pass (lib/config/revocation.ts): a cached Allow outlives a
+   * how long a revoked token can still pass (lib/config/revocation-retention.ts): a cached Allow outlives a
    * revocation by up to this long.
    */
   readonly resultsCacheTtlSeconds: number;
-  /** Accept ID tokens as Bearer tokens (checked by `aud`). Access tokens only by default. */
-  readonly acceptIdTokens: boolean;
-  /** Tolerated clock difference for `exp`, `nbf` and `iat`. */
-  readonly clockSkewSeconds: number;
-  /** Longest `exp − iat` accepted: Cognito issues access and ID tokens for at most one day. */
-  readonly maxTokenLifetimeSeconds: number;
-  /** Time allowed for one JWKS download before the request fails closed. */
-  readonly jwksFetchTimeoutMs: number;
-  /** After a JWKS fetch for an unknown `kid`, no further fetch for this long. */
-  readonly jwksPenaltySeconds: number;
-  /** Authorization header values above this size are rejected unparsed. */
-  readonly maxHeaderBytes: number;
 }
-
-/** The authorizer part of the config, minus what only API Gateway uses (its cache TTL). */
-export type VerificationLimits = Omit<AuthorizerConfig, 'resultsCacheTtlSeconds'>;
 
 /**
  * Sign-out and revocation that take effect: the authorizer checks every verified token against the
- * revocation store (a DynamoDB table, lib/config/tables.ts). Each warm authorizer keeps the live
+ * revocation store (a DynamoDB table, lib/contracts/tables.ts). Each warm authorizer keeps the live
  * revocations in memory and pulls what is new with one Query every `refreshSeconds`, so store reads
  * grow with warm instances, not with requests.
  */
@@ -138,7 +121,7 @@ export interface ResourceServerConfig {
 /**
  * An app client for a service (no user): client secret, client-credentials grant only. Its tokens
  * carry `client_id` = `sub` = its id and the scopes it asked for; the authorizer decides its calls
- * from those scopes alone (lib/config/access-map.ts › Route.scopes).
+ * from those scopes alone (lib/contracts/access-map.ts › Route.scopes).
  */
 export interface MachineClientConfig {
   /** The app client's name in the pool; unique among the clients. */

@@ -5,34 +5,12 @@
  *
  * Must stay free of aws-cdk-lib imports.
  */
-import { isPublic, type HandlerName, type Route, type RouteAccess } from './access-map';
-import { groupsByPrecedence, type AppConfig, type VerificationLimits } from './app-config';
-import { revocationRetention, revocationRetentionSeconds } from './revocation';
-import { ENV } from './runtime-env';
-import { TABLES, type TableDefinition } from './tables';
-
-/** How the authorizer checks verified tokens against the revocation store (its table comes in REVOCATIONS_TABLE_NAME). */
-export interface RevocationRuntimeConfig {
-  readonly enabled: boolean;
-  /** At most this old, the in-memory copy of the revocations answers without a read (0: a read per decision). */
-  readonly refreshMs: number;
-  readonly readTimeoutMs: number;
-  readonly failOpen: boolean;
-  /** How long a revocation lives: the first read of a cold start reaches this far back. */
-  readonly retentionSeconds: number;
-}
-
-/** The JSON in AUTHORIZER_CONFIG: everything the authorizer decides with, besides the pool. */
-export interface AuthorizerRuntimeConfig {
-  /** The routes behind the authorizer (public ones never reach it). */
-  readonly routes: readonly RouteAccess[];
-  /** Group names, lowest precedence number first: decides `primaryGroup`. */
-  readonly groupPrecedence: readonly string[];
-  /** The resource server's identifier: a machine token's scopes count only under it (`<identifier>/<scope>`). */
-  readonly resourceServer: string;
-  readonly limits: VerificationLimits;
-  readonly revocation: RevocationRuntimeConfig;
-}
+import { isPublic, type HandlerName, type Route } from '../contracts/access-map';
+import { groupsByPrecedence, type AppConfig } from './app-config';
+import type { AuthorizerRuntimeConfig } from '../contracts/authorizer-config';
+import { revocationRetention, revocationRetentionSeconds } from './revocation-retention';
+import { ENV } from '../contracts/runtime-env';
+import { TABLES, type TableDefinition } from '../contracts/tables';
 
 export interface PoolIds {
   readonly userPoolId: string;
@@ -48,7 +26,7 @@ export interface PoolIds {
 export interface BackendSettings {
   readonly tokenEndpoint: string;
   readonly callbackUrls: readonly string[];
-  /** Origins whose browser apps may read the backends' answers (lib/config/cors.ts). */
+  /** Origins whose browser apps may read the backends' answers (lib/contracts/cors.ts). */
   readonly allowedOrigins: readonly string[];
 }
 

@@ -5,11 +5,11 @@
  *
  * Must stay free of aws-cdk-lib imports.
  */
-import { ROUTE_PATH_PATTERN, SCOPE_NAME_PATTERN, scopesOf, type Route } from './access-map';
+import { ROUTE_PATH_PATTERN, SCOPE_NAME_PATTERN, scopesOf, type Route } from '../contracts/access-map';
 import { DEV_STAGE, STAGE_PATTERN, THREAT_PROTECTION_MODES, isThreatProtection, type AppConfig } from './app-config';
 import { PLACEHOLDER_ACCOUNT, defaultDomainPrefix, domainPrefixProblems } from './domain-prefix';
 import { POLICY_MAX_BYTES, longestApiPrefix, policyBytesBound } from './policy-size';
-import { isLoopbackUrl } from './runtime-env';
+import { isLoopbackUrl } from '../contracts/runtime-env';
 
 const MINUTES_PER_DAY = 24 * 60;
 /** Cognito: access and ID tokens 5 minutes to 1 day; refresh tokens 60 minutes to 10 years. */

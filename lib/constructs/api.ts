@@ -8,18 +8,18 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { accessMap, isPublic, type HandlerName, type Route } from '../config/access-map';
+import { accessMap, isPublic, type HandlerName, type Route } from '../contracts/access-map';
 import { AUDIT_LOG_GROUPS, resourceName, type AppConfig, type AuditLogGroup } from '../config/app-config';
 import { AUTHORIZER_BUNDLING, HANDLER_BUNDLING, nodeOptionsFor, type FunctionBundling } from '../config/bundling';
 import { assertNoProblems, ConfigError } from '../config/config-error';
-import { corsPolicy, gatewayResponseCorsHeaders, type CorsPolicy } from '../config/cors';
+import { corsPolicy, gatewayResponseCorsHeaders, type CorsPolicy } from '../contracts/cors';
 import {
   authorizerEnvironment,
   handlerEnvironment,
   type BackendSettings,
   type PoolIds,
 } from '../config/function-environment';
-import { GATEWAY_RESPONSES, type GatewayResponseName } from '../config/gateway-responses';
+import { GATEWAY_RESPONSES, type GatewayResponseName } from '../contracts/gateway-responses';
 import { AUTHORIZER_MEMORY_MB, HANDLER_MEMORY_MB, LAMBDA_MEMORY_RANGE_MB } from '../config/lambda-sizing';
 import { routeProblems, validateConfig } from '../config/validation';
 import { assertEnvironmentFits } from './lambda-environment';
@@ -43,7 +43,7 @@ export interface AuthorizedApiProps {
   /**
    * Which group may call which route: API Gateway's resources and methods, and exactly what the
    * authorizer enforces (handed to it in AUTHORIZER_CONFIG).
-   * @default the project's access map (lib/config/access-map.ts)
+   * @default the project's access map (lib/contracts/access-map.ts)
    */
   readonly routes?: readonly Route[];
   /**
@@ -149,7 +149,7 @@ export class AuthorizedApi extends Construct {
       props.authorizerMemorySize ?? AUTHORIZER_MEMORY_MB,
       'authorizerMemorySize',
     );
-    // The revocation check reads the store's feed (lib/config/tables.ts); switched off, the authorizer gets no table at all.
+    // The revocation check reads the store's feed (lib/contracts/tables.ts); switched off, the authorizer gets no table at all.
     const revocationTables = config.revocation.enabled ? props.tables.environmentFor('authorizer') : {};
     const authorizerVariables = { ...authorizerEnvironment(config, routes, pool), ...revocationTables };
     this.authorizerFunction = this.lambdaFunction(
@@ -210,7 +210,7 @@ export class AuthorizedApi extends Construct {
           ]),
         ),
       },
-      // The local gateway answers preflights from the same policy (lib/config/cors.ts).
+      // The local gateway answers preflights from the same policy (lib/contracts/cors.ts).
       defaultCorsPreflightOptions: {
         allowOrigins: [...cors.allowOrigins],
         allowHeaders: [...cors.allowHeaders],

@@ -4,10 +4,10 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { ALARMED_REASONS, DECISIONS, DECISION_LINE } from '../config/decision-log';
+import { ALARMED_REASONS, DECISIONS, DECISION_LINE } from '../contracts/decision-log';
 
 export interface AuthorizerMonitoringProps {
-  /** Where the authorizer writes its JSON decision lines (lib/config/decision-log.ts). */
+  /** Where the authorizer writes its JSON decision lines (lib/contracts/decision-log.ts). */
   readonly authorizerLogGroup: logs.ILogGroup;
   /** Its Duration is the authorizer's latency. */
   readonly authorizerFunction: lambda.IFunction;

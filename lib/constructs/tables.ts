@@ -10,7 +10,7 @@ import {
   type KeyAttribute,
   type TableAccess,
   type TableDefinition,
-} from '../config/tables';
+} from '../contracts/tables';
 
 /** What the API construct needs from the tables: for each function, the variables naming its tables and its grants. */
 export interface HandlerDataAccess {
@@ -25,7 +25,7 @@ export interface AppTablesProps {
   readonly config: AppConfig;
   /**
    * The tables to build, by key.
-   * @default the project's tables (lib/config/tables.ts)
+   * @default the project's tables (lib/contracts/tables.ts)
    */
   readonly definitions?: Readonly<Record<string, TableDefinition>>;
   /**
@@ -43,7 +43,7 @@ export interface AppTablesProps {
 const DEFAULT_RECOVERY_PERIOD_DAYS = 35;
 
 /**
- * The app's DynamoDB tables, one per definition in lib/config/tables.ts: on-demand, point-in-time
+ * The app's DynamoDB tables, one per definition in lib/contracts/tables.ts: on-demand, point-in-time
  * recovery, encrypted with the AWS managed key, protected from deletion outside dev. Grants follow
  * each definition's `access`: item actions on the table, Query on the named indexes, nothing else.
  */

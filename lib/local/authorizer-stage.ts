@@ -4,8 +4,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
-import type { GatewayResponseName } from '../config/gateway-responses';
-import { isJsonObject } from '../../lambda/shared/json';
+import type { GatewayResponseName } from '../contracts/gateway-responses';
+import { isJsonObject } from '../contracts/json';
 
 /** A Lambda TOKEN authorizer; like the Lambda runtime, the stage passes a context with a fresh request id. */
 export type AuthorizerFunction = (

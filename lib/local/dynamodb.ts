@@ -1,6 +1,6 @@
 /**
  * The local DynamoDB: dynalite (a DynamoDB implementation on LevelDB) in this process, its data
- * under `<state dir>/dynamodb`, and the tables of lib/config/tables.ts created in it idempotently.
+ * under `<state dir>/dynamodb`, and the tables of lib/contracts/tables.ts created in it idempotently.
  *
  * Facts this relies on (dynalite 4): data written before a request is answered is in LevelDB's
  * log, so it survives the process being stopped or killed; CreateTable of an existing table is
@@ -25,10 +25,10 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { resourceName, type AppConfig } from '../config/app-config';
-import { ENV, isLoopbackUrl } from '../config/runtime-env';
-import { assertValidTables, TABLES, type TableDefinition, type TableKey } from '../config/tables';
-import { createDynamoClient } from '../../lambda/shared/dynamodb-client';
-import { isJsonObject } from '../../lambda/shared/json';
+import { ENV, isLoopbackUrl } from '../contracts/runtime-env';
+import { assertValidTables, TABLES, type TableDefinition, type TableKey } from '../contracts/tables';
+import { createDynamoClient } from '../clients/dynamodb-client';
+import { isJsonObject } from '../contracts/json';
 
 export interface LocalDynamo {
   /** e.g. `http://127.0.0.1:8000` */
@@ -169,7 +169,7 @@ async function ensureTable(client: DynamoDBClient, input: CreateTableCommandInpu
         ? `delete ${dynamo.dataDir} to recreate it`
         : `delete that table at ${dynamo.endpoint} to recreate it`;
       throw new LocalDynamoError(
-        `The local table ${input.TableName} has other keys or indexes than lib/config/tables.ts defines: ${remedy} (its data is lost)`,
+        `The local table ${input.TableName} has other keys or indexes than lib/contracts/tables.ts defines: ${remedy} (its data is lost)`,
       );
     }
     if (Table?.TableStatus === 'ACTIVE') return;

@@ -27,11 +27,11 @@ import {
   type CognitoIdentityProviderClient,
   type UpdateUserPoolClientCommandInput,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { accessMap, type RouteAccess } from '../config/access-map';
+import { accessMap, type RouteAccess } from '../contracts/access-map';
 import { machineAppClient, userAppClient, type AppClientDefinition } from '../config/app-clients';
-import { ENV, jwksUriFor } from '../config/runtime-env';
+import { ENV, jwksUriFor } from '../contracts/runtime-env';
 import type { AppConfig } from '../config/app-config';
-import { createCognitoClient } from '../../lambda/shared/cognito-client';
+import { createCognitoClient } from '../clients/cognito-client';
 import { createUser, setPasswordAndGroups } from '../cognito/users';
 import type { SeedUser } from './seed-users';
 

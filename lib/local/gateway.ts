@@ -9,10 +9,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { findRoute, isPublic, type HandlerName, type Route } from '../config/access-map';
-import { gatewayResponseCorsHeaders, preflightHeaders, PREFLIGHT_STATUS, type CorsPolicy } from '../config/cors';
-import { GATEWAY_RESPONSES, type GatewayResponseName } from '../config/gateway-responses';
-import { isJsonObject } from '../../lambda/shared/json';
+import { findRoute, isPublic, type HandlerName, type Route } from '../contracts/access-map';
+import { gatewayResponseCorsHeaders, preflightHeaders, PREFLIGHT_STATUS, type CorsPolicy } from '../contracts/cors';
+import { GATEWAY_RESPONSES, type GatewayResponseName } from '../contracts/gateway-responses';
+import { isJsonObject } from '../contracts/json';
 import { createLogger, type Logger } from '../../lambda/shared/logger';
 import { createAuthorizerStage, identitySource, type AuthorizerFunction } from './authorizer-stage';
 import { evaluateGatewayPolicy } from './policy-evaluation';
@@ -37,7 +37,7 @@ export interface LocalGatewayProps {
   /** Parts of the method ARN the authorizer sees. */
   readonly api: { readonly region: string; readonly accountId: string; readonly apiId: string; readonly stage: string };
   /**
-   * CORS as the deployed API has it (lib/config/cors.ts): preflights and the gateway's own answers.
+   * CORS as the deployed API has it (lib/contracts/cors.ts): preflights and the gateway's own answers.
    * @default none: no preflights (403), no CORS headers, like an API without CORS
    */
   readonly cors?: CorsPolicy;
@@ -173,7 +173,7 @@ export function createLocalGateway(props: LocalGatewayProps): {
   return { listen: (port, host) => listen(server, port, host, () => authorizer.invocations) };
 }
 
-/** API Gateway's own answers (lib/config/gateway-responses.ts), with the static CORS headers the deployed API gives them. */
+/** API Gateway's own answers (lib/contracts/gateway-responses.ts), with the static CORS headers the deployed API gives them. */
 function gatewayResponses(cors: CorsPolicy | undefined): (name: GatewayResponseName, source?: AuthorizerUse) => Reply {
   const corsHeaders = cors ? gatewayResponseCorsHeaders(cors) : {};
   return (name, source = 'none') => {

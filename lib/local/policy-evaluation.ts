@@ -7,7 +7,7 @@
  * AWS, never looser. Each such statement is reported, so the difference is seen, not hidden.
  */
 import { evaluatePolicy, type EvaluablePolicy, type PolicyDecision } from '../../lambda/authorizer/iam-policy';
-import { isJsonObject } from '../../lambda/shared/json';
+import { isJsonObject } from '../contracts/json';
 
 /** A statement the evaluator cannot evaluate exactly, and what the gateway did with it instead. */
 export interface UnsupportedStatement {

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import type { Route } from '../config/access-map';
+import type { Route } from '../contracts/access-map';
 import type { RequestTarget } from './routing';
 
 export interface ProxyEventInput {

@@ -3,7 +3,7 @@
  * (`/path?query`) are routed; the path is split on `/` as sent, so `//x/api/…` is not `/api/…`,
  * and nothing is normalized (no `//` collapsing, no dot segments, no host taken from the target).
  */
-import { matchPath, type Route } from '../config/access-map';
+import { matchPath, type Route } from '../contracts/access-map';
 
 export interface RequestTarget {
   /** The path exactly as sent. */

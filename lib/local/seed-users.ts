@@ -2,7 +2,7 @@
  * Users the local system creates in the Cognito emulator. These credentials exist only in
  * the local emulator (which stores passwords in plain text); they never reach AWS.
  */
-import type { GroupName } from '../config/app-config';
+import type { GroupName } from '../contracts/groups';
 
 export interface SeedUser {
   readonly email: string;

@@ -1,21 +1,21 @@
 /**
  * The whole system on one machine: the Cognito emulator, provisioned from the typed config, a
- * local DynamoDB with the tables of lib/config/tables.ts, and the local gateway serving the
+ * local DynamoDB with the tables of lib/contracts/tables.ts, and the local gateway serving the
  * access map with the real authorizer and handlers.
  * The Lambdas are configured exactly as in AWS, through their environment variables
- * (lib/config/runtime-env.ts); only the loopback overrides differ.
+ * (lib/contracts/runtime-env.ts); only the loopback overrides differ.
  */
 import { chmodSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import * as path from 'node:path';
-import { HANDLER_NAMES, accessMap, type HandlerName } from '../config/access-map';
+import { HANDLER_NAMES, accessMap, type HandlerName } from '../contracts/access-map';
 import { MACHINE_CLIENT_FILE } from '../config/app-clients';
 import { configFor, resourceName, type AppConfig } from '../config/app-config';
-import { corsPolicy, localAllowedOrigins, type CorsPolicy } from '../config/cors';
+import { corsPolicy, localAllowedOrigins, type CorsPolicy } from '../contracts/cors';
 import { authorizerEnvironment, handlerEnvironment } from '../config/function-environment';
-import { revocationBoundSeconds } from '../config/revocation';
-import { ENV } from '../config/runtime-env';
-import { tableEnvironment, tableOutputs, type TableKey, type TableOutputs } from '../config/tables';
+import { revocationBoundSeconds } from '../config/revocation-retention';
+import { ENV } from '../contracts/runtime-env';
+import { tableEnvironment, tableOutputs, type TableKey, type TableOutputs } from '../contracts/tables';
 import { ensureTables, externalDynamo, startLocalDynamo, type LocalDynamo } from './dynamodb';
 import { provision, startEmulator, type Emulator, type ProvisionedPool } from './emulator';
 import {

@@ -2,7 +2,7 @@
  * The caller × route matrix the smoke run checks: what the access map says each caller gets on
  * each route, the request that asks without changing anything, and the printed table.
  */
-import { grants, grantsScopes, isPublic, type Route } from '../config/access-map';
+import { grants, grantsScopes, isPublic, type Route } from '../contracts/access-map';
 
 /** A row: a user (with groups, possibly none), a machine client (with the scopes it is given), or a caller without a valid token. */
 export type Caller =

@@ -6,11 +6,11 @@
  * The users are deleted whatever happens (the caller aborts `signal` on Ctrl-C).
  */
 import { randomBytes } from 'node:crypto';
-import { accessMap, type Route } from '../config/access-map';
+import { accessMap, type Route } from '../contracts/access-map';
 import { machineClientScopes } from '../config/app-clients';
 import { configFor } from '../config/app-config';
 import { request, type ApiResponse } from '../cli/http';
-import { isJsonObject } from '../../lambda/shared/json';
+import { isJsonObject } from '../contracts/json';
 import { SmokeError } from './errors';
 import { callOrder, expectationFor, harmlessRequest, matches, renderTable, type Caller, type Cell } from './matrix';
 import { machineAccessToken, machineCredentials } from './machine-client';
@@ -21,7 +21,7 @@ export interface SmokeOptions {
   readonly outputsFile: string;
   /**
    * The access map the answers are checked against.
-   * @default the project's (lib/config/access-map.ts)
+   * @default the project's (lib/contracts/access-map.ts)
    */
   readonly routes?: readonly Route[];
   /** Progress, the table and the verdict, line by line. */

@@ -5,9 +5,9 @@
  * the origin of its issuer, `http://127.0.0.1:<port>/<poolId>`.
  */
 import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import { ENV, isLoopbackUrl } from '../config/runtime-env';
+import { ENV, isLoopbackUrl } from '../contracts/runtime-env';
 import { readOutputs } from '../cli/outputs';
-import { createCognitoClient } from '../../lambda/shared/cognito-client';
+import { createCognitoClient } from '../clients/cognito-client';
 import { SmokeError } from './errors';
 
 export interface SmokeTarget {

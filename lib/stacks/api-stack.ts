@@ -5,7 +5,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import { resourceName, type AppConfig } from '../config/app-config';
-import { TABLE_KEYS, TABLES } from '../config/tables';
+import { TABLE_KEYS, TABLES } from '../contracts/tables';
 import { AuthorizedApi } from '../constructs/api';
 import { ApiWaf } from '../constructs/api-waf';
 import { LambdaPermissionSourceAccount } from '../constructs/lambda-permission-source-account';

@@ -6,8 +6,8 @@
 import { DescribeUserPoolClientCommand, type UserPoolClientType } from '@aws-sdk/client-cognito-identity-provider';
 import { Template } from 'aws-cdk-lib/assertions';
 import { configFor } from '../../lib/config/app-config';
-import { ENV } from '../../lib/config/runtime-env';
-import { createCognitoClient } from '../../lambda/shared/cognito-client';
+import { ENV } from '../../lib/contracts/runtime-env';
+import { createCognitoClient } from '../../lib/clients/cognito-client';
 import { buildTestApp } from '../support/cdk';
 import { startTestEmulator, type TestEmulator } from '../support/emulator';
 

@@ -24,10 +24,10 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { REFRESH_TOKEN_REQUIRED } from '../../lambda/auth/logout';
-import { createCognitoClient } from '../../lambda/shared/cognito-client';
-import { createDocumentClient } from '../../lambda/shared/dynamodb-client';
+import { createCognitoClient } from '../../lib/clients/cognito-client';
+import { createDocumentClient } from '../../lib/clients/dynamodb-client';
 import { createUser } from '../../lib/cognito/users';
-import { ENV } from '../../lib/config/runtime-env';
+import { ENV } from '../../lib/contracts/runtime-env';
 import { seedUsers } from '../../lib/local/seed-users';
 import { expiredEmulatorToken } from '../../fixtures/token-factory';
 import { send, sendJson } from '../support/http';

@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { CognitoIdentityProviderClient, ListUsersCommand } from '@aws-sdk/client-cognito-identity-provider';
-import { accessMap, type Route } from '../../lib/config/access-map';
+import { accessMap, type Route } from '../../lib/contracts/access-map';
 import { runSmoke } from '../../lib/smoke/smoke';
 import { TEMPORARY_USER_PREFIX } from '../../lib/smoke/temporary-users';
 import { freePort, spawnScript, startLocalProcess, type LocalProcess } from '../support/local-process';

@@ -2,10 +2,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { accessMap } from '../../lib/config/access-map';
+import { accessMap } from '../../lib/contracts/access-map';
 import { configFor } from '../../lib/config/app-config';
 import { handlerEnvironment } from '../../lib/config/function-environment';
-import { ENV } from '../../lib/config/runtime-env';
+import { ENV } from '../../lib/contracts/runtime-env';
 import { provision, startEmulator, type ProvisionedPool } from '../../lib/local/emulator';
 import { seedUsers } from '../../lib/local/seed-users';
 import { freePort } from './local-process';

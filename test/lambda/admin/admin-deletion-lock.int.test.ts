@@ -6,9 +6,9 @@ import {
   createAdminDeletionLock,
   type AdminDeletionLock,
 } from '../../../lambda/admin/admin-deletion-lock';
-import { createDocumentClient } from '../../../lambda/shared/dynamodb-client';
+import { createDocumentClient } from '../../../lib/clients/dynamodb-client';
 import { StoreError } from '../../../lambda/shared/store-error';
-import { ENV } from '../../../lib/config/runtime-env';
+import { ENV } from '../../../lib/contracts/runtime-env';
 import { startLocalStore, type LocalStore } from '../../../fixtures/local-dynamo';
 import { freePort } from '../../support/local-process';
 

@@ -8,9 +8,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { logout, type LogoutDeps, type VerifiedSession } from '../../../lambda/auth/logout';
-import { createCognitoClient } from '../../../lambda/shared/cognito-client';
+import { createCognitoClient } from '../../../lib/clients/cognito-client';
 import { createLogger } from '../../../lambda/shared/logger';
-import { ENV } from '../../../lib/config/runtime-env';
+import { ENV } from '../../../lib/contracts/runtime-env';
 import { startLocalStore, type LocalStore } from '../../../fixtures/local-dynamo';
 import { proxyEvent } from '../../support/proxy-event';
 

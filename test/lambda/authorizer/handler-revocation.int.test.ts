@@ -4,13 +4,13 @@
  * only `jti`), and the check's clock injected: what is revoked, what is not, and what happens when
  * the store cannot be read.
  */
-import { accessMap } from '../../../lib/config/access-map';
+import { accessMap } from '../../../lib/contracts/access-map';
 import { configFor, type AppConfig } from '../../../lib/config/app-config';
-import { ENV } from '../../../lib/config/runtime-env';
+import { ENV } from '../../../lib/contracts/runtime-env';
 import { createAuthorizer, type AuthorizerHandler } from '../../../lambda/authorizer/handler';
-import { settingsFromConfig } from '../../../lambda/authorizer/settings';
-import { createDocumentClient } from '../../../lambda/shared/dynamodb-client';
-import { createRevocationStore, type RevocationStore } from '../../../lambda/shared/revocation-store';
+import { settingsFromConfig } from '../../../fixtures/authorizer-settings';
+import { createDocumentClient } from '../../../lib/clients/dynamodb-client';
+import { createRevocationStore, type RevocationStore } from '../../../lambda/revocation/store';
 import {
   accessToken,
   makeSigningKey,

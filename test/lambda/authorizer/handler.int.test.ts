@@ -2,8 +2,8 @@ import type { APIGatewayAuthorizerResult } from 'aws-lambda';
 import { configFor } from '../../../lib/config/app-config';
 import { createAuthorizer, createAuthorizerFromEnv, type AuthorizerHandler } from '../../../lambda/authorizer/handler';
 import { evaluatePolicy } from '../../../lambda/authorizer/iam-policy';
-import type { RejectionReason } from '../../../lambda/authorizer/reasons';
-import { settingsFromConfig } from '../../../lambda/authorizer/settings';
+import type { RejectionReason } from '../../../lambda/token/reasons';
+import { settingsFromConfig } from '../../../fixtures/authorizer-settings';
 import {
   accessToken,
   makeSigningKey,

@@ -4,8 +4,8 @@
  */
 import { configFor } from '../../../lib/config/app-config';
 import { createAuthorizer, type AuthorizerHandler } from '../../../lambda/authorizer/handler';
-import { BoundedJwksFetcher, JwksFetchError } from '../../../lambda/authorizer/jwks-fetcher';
-import { settingsFromConfig } from '../../../lambda/authorizer/settings';
+import { BoundedJwksFetcher, JwksFetchError } from '../../../lambda/token/jwks-fetcher';
+import { settingsFromConfig } from '../../../fixtures/authorizer-settings';
 import { BoundedRequestError } from '../../../lambda/shared/bounded-request';
 import {
   accessToken,

@@ -1,4 +1,4 @@
-import type { Route } from '../../../lib/config/access-map';
+import type { Route } from '../../../lib/contracts/access-map';
 import { evaluatePolicy } from '../../../lambda/authorizer/iam-policy';
 import { createPolicyBuilder, parseMethodArn, type Policy } from '../../../lambda/authorizer/policy';
 

@@ -4,11 +4,11 @@
  *  - a token that is not the pool's own signed, well-formed token is never allowed anywhere.
  */
 import fc from 'fast-check';
-import { accessMap, grants, isPublic, type Route } from '../../../lib/config/access-map';
+import { accessMap, grants, isPublic, type Route } from '../../../lib/contracts/access-map';
 import { configFor } from '../../../lib/config/app-config';
 import { createAuthorizer, type AuthorizerHandler } from '../../../lambda/authorizer/handler';
 import { evaluatePolicy } from '../../../lambda/authorizer/iam-policy';
-import { settingsFromConfig } from '../../../lambda/authorizer/settings';
+import { settingsFromConfig } from '../../../fixtures/authorizer-settings';
 import {
   accessToken,
   base64url,

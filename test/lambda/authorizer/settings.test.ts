@@ -5,11 +5,12 @@
  */
 import fs from 'node:fs';
 import type { APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
-import { accessMap } from '../../../lib/config/access-map';
+import { accessMap } from '../../../lib/contracts/access-map';
 import { configFor } from '../../../lib/config/app-config';
 import { authorizerEnvironment, authorizerRuntimeConfig } from '../../../lib/config/function-environment';
-import { ENV } from '../../../lib/config/runtime-env';
-import { settingsFromConfig, settingsFromEnv } from '../../../lambda/authorizer/settings';
+import { ENV } from '../../../lib/contracts/runtime-env';
+import { settingsFromConfig } from '../../../fixtures/authorizer-settings';
+import { settingsFromEnv } from '../../../lambda/authorizer/settings';
 
 const config = configFor('dev');
 const POOL = { userPoolId: 'eu-west-1_Pool1', userPoolClientId: 'client-1' };

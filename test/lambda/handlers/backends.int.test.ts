@@ -3,13 +3,13 @@ import { AdminGetUserCommand, CognitoIdentityProviderClient } from '@aws-sdk/cli
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { createAdminDeletionLock } from '../../../lambda/admin/admin-deletion-lock';
 import { adminUsersBackend } from '../../../lambda/handlers/adminUsers';
-import { createCognitoClient } from '../../../lambda/shared/cognito-client';
-import { createDocumentClient } from '../../../lambda/shared/dynamodb-client';
+import { createCognitoClient } from '../../../lib/clients/cognito-client';
+import { createDocumentClient } from '../../../lib/clients/dynamodb-client';
 import { createUser } from '../../../lib/cognito/users';
 import { profileBackend } from '../../../lambda/handlers/profile';
 import { createBackend, type BackendHandler } from '../../../lambda/shared/backend';
-import { revocationStoreFromEnv } from '../../../lambda/shared/revocation-store';
-import { ENV } from '../../../lib/config/runtime-env';
+import { revocationStoreFromEnv } from '../../../lambda/revocation/store';
+import { ENV } from '../../../lib/contracts/runtime-env';
 import { startLocalStore, type LocalStore } from '../../../fixtures/local-dynamo';
 import { backendEnv, startTestEmulator, type TestEmulator } from '../../support/emulator';
 import { freePort } from '../../support/local-process';

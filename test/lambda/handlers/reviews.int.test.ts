@@ -7,7 +7,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { FORBIDDEN_NOT_AUTHOR, reviewsBackend } from '../../../lambda/handlers/reviews';
 import { createBackend, type BackendHandler } from '../../../lambda/shared/backend';
-import { ENV } from '../../../lib/config/runtime-env';
+import { ENV } from '../../../lib/contracts/runtime-env';
 import { startLocalStore, type LocalStore } from '../../../fixtures/local-dynamo';
 import { freePort } from '../../support/local-process';
 import { proxyEvent } from '../../support/proxy-event';

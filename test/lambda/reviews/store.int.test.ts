@@ -1,5 +1,5 @@
 /** The review store against a real local DynamoDB: what the handler tests cannot reach through the API's limits. */
-import { createDocumentClient } from '../../../lambda/shared/dynamodb-client';
+import { createDocumentClient } from '../../../lib/clients/dynamodb-client';
 import type { ListPosition } from '../../../lambda/reviews/cursor';
 import type { Review } from '../../../lambda/reviews/review';
 import { createReviewStore, type ReviewStore } from '../../../lambda/reviews/store';

@@ -1,7 +1,7 @@
 /** The backend factory: environment read once, CONFIG_ERROR instead of an init crash, request id on every line. */
 import { createBackend, type BackendDefinition } from '../../../lambda/shared/backend';
 import { json } from '../../../lambda/shared/http';
-import { requireEnv } from '../../../lib/config/runtime-env';
+import { requireEnv } from '../../../lib/contracts/runtime-env';
 import { proxyEvent } from '../../support/proxy-event';
 
 function capture() {

@@ -4,7 +4,7 @@
  * that is neither fixed nor exempted, and only the exemptions that hold for the stage are used.
  * Each synth runs the real cfn-guard binary (≈ 3–5 s); no bundling.
  */
-import { accessMap } from '../../../lib/config/access-map';
+import { accessMap } from '../../../lib/contracts/access-map';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { App, Duration, Stack } from 'aws-cdk-lib';

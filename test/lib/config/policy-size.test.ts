@@ -3,8 +3,8 @@
  * set of the shipped access map and of generated ones, as the authorizer builds them), and the
  * shipped map well within API Gateway's 8 KB for an authorizer's result.
  */
-import { accessMap } from '../../../lib/config/access-map';
-import { GROUP_NAMES } from '../../../lib/config/app-config';
+import { accessMap } from '../../../lib/contracts/access-map';
+import { GROUP_NAMES } from '../../../lib/contracts/groups';
 import {
   AUTHORIZER_RESULT_MAX_BYTES,
   POLICY_MAX_BYTES,

@@ -2,8 +2,9 @@
  * The synth-time rules, one at a time: each broken rule gives exactly one sentence that names the
  * field, the limit and the value; a valid config gives none.
  */
-import { accessMap } from '../../../lib/config/access-map';
-import { configFor, GROUP_NAMES, type AppConfig } from '../../../lib/config/app-config';
+import { accessMap } from '../../../lib/contracts/access-map';
+import { configFor, type AppConfig } from '../../../lib/config/app-config';
+import { GROUP_NAMES } from '../../../lib/contracts/groups';
 import { machineClientProblems, routeProblems, urlListProblems, validateConfig } from '../../../lib/config/validation';
 import { generatedAccessMap } from '../../../fixtures/generated-access-map';
 

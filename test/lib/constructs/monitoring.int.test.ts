@@ -10,9 +10,9 @@ import {
   DECISION_LINE,
   DECISION_REASONS,
   REJECTION_REASONS,
-} from '../../../lib/config/decision-log';
+} from '../../../lib/contracts/decision-log';
 import { createAuthorizer } from '../../../lambda/authorizer/handler';
-import { settingsFromConfig } from '../../../lambda/authorizer/settings';
+import { settingsFromConfig } from '../../../fixtures/authorizer-settings';
 import { accessToken, makeSigningKey, startJwksServer } from '../../../fixtures/token-factory';
 import { buildTestApp } from '../../support/cdk';
 

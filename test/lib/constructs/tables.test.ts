@@ -3,8 +3,8 @@ import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { configFor, type Stage } from '../../../lib/config/app-config';
-import { ENV } from '../../../lib/config/runtime-env';
-import { TABLES, type TableDefinition } from '../../../lib/config/tables';
+import { ENV } from '../../../lib/contracts/runtime-env';
+import { TABLES, type TableDefinition } from '../../../lib/contracts/tables';
 import { AppTables, type AppTablesProps } from '../../../lib/constructs/tables';
 
 function build(stage: Stage, props: Partial<AppTablesProps> = {}) {

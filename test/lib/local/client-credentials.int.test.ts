@@ -11,7 +11,7 @@ import {
   type TokenAnswer,
 } from '../../../lib/local/client-credentials';
 import { createAuthorizer } from '../../../lambda/authorizer/handler';
-import { settingsFromConfig } from '../../../lambda/authorizer/settings';
+import { settingsFromConfig } from '../../../fixtures/authorizer-settings';
 import {
   makeSigningKey,
   signJwt,

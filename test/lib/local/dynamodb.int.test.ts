@@ -1,12 +1,12 @@
-/** The local DynamoDB: tables from lib/config/tables.ts, created idempotently; data survives a restart; clear failures. */
+/** The local DynamoDB: tables from lib/contracts/tables.ts, created idempotently; data survives a restart; clear failures. */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { DescribeTableCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { createDynamoClient } from '../../../lambda/shared/dynamodb-client';
+import { createDynamoClient } from '../../../lib/clients/dynamodb-client';
 import { configFor } from '../../../lib/config/app-config';
-import { ENV } from '../../../lib/config/runtime-env';
-import { REVIEWS_NEWEST_FIRST, TABLES, type TableDefinition, type TableKey } from '../../../lib/config/tables';
+import { ENV } from '../../../lib/contracts/runtime-env';
+import { REVIEWS_NEWEST_FIRST, TABLES, type TableDefinition, type TableKey } from '../../../lib/contracts/tables';
 import { createTableInput, ensureTables, startLocalDynamo, type LocalDynamo } from '../../../lib/local/dynamodb';
 import { freePort } from '../../support/local-process';
 
@@ -73,7 +73,7 @@ it('refuses an existing table whose keys differ from the definition, saying what
     reviews: { ...TABLES.reviews, indexes: [], access: {} },
   };
   await expect(ensureTables(dynamo, config, changed)).rejects.toThrow(
-    `The local table CognitoJwtApi-dev-reviews has other keys or indexes than lib/config/tables.ts defines: delete ${path.join(dir, 'dynamodb')} to recreate it (its data is lost)`,
+    `The local table CognitoJwtApi-dev-reviews has other keys or indexes than lib/contracts/tables.ts defines: delete ${path.join(dir, 'dynamodb')} to recreate it (its data is lost)`,
   );
 });
 

@@ -1,14 +1,14 @@
 /**
  * Differential: the CORS answers the CDK API would give (read from its synthesized template: the
  * OPTIONS mock integrations and the gateway responses) against what the local gateway answers, both
- * built from the same config (lib/config/cors.ts). Two origins, so CDK's origin-echo template is in play.
+ * built from the same config (lib/contracts/cors.ts). Two origins, so CDK's origin-echo template is in play.
  */
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
-import { HANDLER_NAMES, accessMap, type HandlerName } from '../../../lib/config/access-map';
+import { HANDLER_NAMES, accessMap, type HandlerName } from '../../../lib/contracts/access-map';
 import { configFor, type AppConfig } from '../../../lib/config/app-config';
-import { corsPolicy } from '../../../lib/config/cors';
+import { corsPolicy } from '../../../lib/contracts/cors';
 import { AuthorizedApi } from '../../../lib/constructs/api';
 import { createLocalGateway, type LocalGateway } from '../../../lib/local/gateway';
 import { resourcePaths } from '../../../lib/local/routing';

@@ -5,12 +5,12 @@
  * and the listed headers.
  */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { HANDLER_NAMES, accessMap, type HandlerName } from '../../../lib/config/access-map';
+import { HANDLER_NAMES, accessMap, type HandlerName } from '../../../lib/contracts/access-map';
 import { configFor } from '../../../lib/config/app-config';
-import { corsPolicy } from '../../../lib/config/cors';
+import { corsPolicy } from '../../../lib/contracts/cors';
 import { createLocalGateway, type LocalGateway } from '../../../lib/local/gateway';
 import { createAuthorizer } from '../../../lambda/authorizer/handler';
-import { settingsFromConfig } from '../../../lambda/authorizer/settings';
+import { settingsFromConfig } from '../../../fixtures/authorizer-settings';
 import { accessToken, makeSigningKey, startJwksServer, type JwksServer } from '../../../fixtures/token-factory';
 import { send } from '../../support/http';
 import {

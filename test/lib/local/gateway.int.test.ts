@@ -3,9 +3,9 @@
  * Backends here echo what the gateway hands them: the gateway is what is under test.
  */
 import type { APIGatewayAuthorizerResult, APIGatewayProxyEvent } from 'aws-lambda';
-import { HANDLER_NAMES, accessMap, type HandlerName } from '../../../lib/config/access-map';
+import { HANDLER_NAMES, accessMap, type HandlerName } from '../../../lib/contracts/access-map';
 import { configFor } from '../../../lib/config/app-config';
-import { corsPolicy } from '../../../lib/config/cors';
+import { corsPolicy } from '../../../lib/contracts/cors';
 import {
   createLocalGateway,
   type AuthorizerFunction,
@@ -14,7 +14,7 @@ import {
   type ProxyHandler,
 } from '../../../lib/local/gateway';
 import { createAuthorizer } from '../../../lambda/authorizer/handler';
-import { settingsFromConfig } from '../../../lambda/authorizer/settings';
+import { settingsFromConfig } from '../../../fixtures/authorizer-settings';
 import { send } from '../../support/http';
 import {
   accessToken,

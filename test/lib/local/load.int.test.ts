@@ -5,11 +5,11 @@
  */
 import { Agent, request } from 'node:http';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { HANDLER_NAMES, accessMap, findRoute, grants, type HandlerName } from '../../../lib/config/access-map';
+import { HANDLER_NAMES, accessMap, findRoute, grants, type HandlerName } from '../../../lib/contracts/access-map';
 import { configFor } from '../../../lib/config/app-config';
 import { createLocalGateway, type LocalGateway } from '../../../lib/local/gateway';
 import { createAuthorizer } from '../../../lambda/authorizer/handler';
-import { settingsFromConfig } from '../../../lambda/authorizer/settings';
+import { settingsFromConfig } from '../../../fixtures/authorizer-settings';
 import {
   accessToken,
   makeSigningKey,

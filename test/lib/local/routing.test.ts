@@ -1,5 +1,5 @@
 /** Request targets and the resource tree, taken literally as API Gateway takes them. */
-import { accessMap } from '../../../lib/config/access-map';
+import { accessMap } from '../../../lib/contracts/access-map';
 import { isResource, parseRequestTarget, resourcePaths } from '../../../lib/local/routing';
 
 it.each([

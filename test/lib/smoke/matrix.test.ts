@@ -1,5 +1,5 @@
 /** What the smoke run expects per caller and route, the requests it sends, and its table. */
-import { accessMap, type Route } from '../../../lib/config/access-map';
+import { accessMap, type Route } from '../../../lib/contracts/access-map';
 import {
   callOrder,
   expectationFor,

@@ -5,14 +5,14 @@
  * check). Credentials are the function's own, from the environment Lambda gives it; the local
  * system's DynamoDB (a loopback endpoint only) takes dummy ones.
  *
- * Behaves as the project's SDK clients do (lambda/shared/sdk-client-config.ts): two attempts, the
+ * Behaves as the project's SDK clients do (lib/clients/sdk-client-config.ts): two attempts, the
  * second only after an error worth retrying (the connection failed, a 5xx, throttling), both within
  * the caller's deadline, and no redirect followed.
  */
 import aws4 from 'aws4';
-import { ENV, loopbackOverride, requireEnv, type RuntimeEnv } from '../../lib/config/runtime-env';
+import { ENV, loopbackOverride, requireEnv, type RuntimeEnv } from '../../lib/contracts/runtime-env';
 import { boundedRequest, BoundedRequestError } from '../shared/bounded-request';
-import { parseJsonObject, type JsonObject } from '../shared/json';
+import { parseJsonObject, type JsonObject } from '../../lib/contracts/json';
 import { isoTimestamp } from '../shared/logger';
 
 export interface DynamoEndpoint {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
-import { createKeyFilter } from '../../../lambda/authorizer/key-filter';
+import { createKeyFilter } from '../../../lambda/revocation/key-filter';
 
 /** UUID-shaped keys like Cognito's `sub` and `jti`, the same on every run. */
 const uuidLike = (seed: string): string => {

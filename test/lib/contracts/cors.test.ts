@@ -1,5 +1,5 @@
 /** The one CORS policy of the deployed API and the local gateway. */
-import { accessMap } from '../../../lib/config/access-map';
+import { accessMap } from '../../../lib/contracts/access-map';
 import {
   CorsConfigError,
   corsPolicy,
@@ -7,7 +7,7 @@ import {
   localAllowedOrigins,
   preflightHeaders,
   responseCorsHeaders,
-} from '../../../lib/config/cors';
+} from '../../../lib/contracts/cors';
 
 describe('corsPolicy', () => {
   it('allows the routes’ methods, the bearer and JSON headers, and credentials', () => {

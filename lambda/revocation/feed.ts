@@ -1,5 +1,5 @@
 /**
- * Reads the revocation feed (lib/config/tables.ts › REVOCATION_FEED): every revocation recorded
+ * Reads the revocation feed (lib/contracts/tables.ts › REVOCATION_FEED): every revocation recorded
  * since a time, one Query per page of the feed index, nothing else (the authorizer may Query that
  * index and do nothing more). Each Query is a signed call of its own (./dynamodb-request.ts), not
  * the AWS SDK's: loading the SDK's DynamoDB client was most of a cold start with the check on.
@@ -9,10 +9,10 @@ import {
   REVOCATION_ATTRIBUTES,
   REVOCATION_FEED_PARTITION,
   type Revocation,
-} from '../../lib/config/revocation';
-import type { RuntimeEnv } from '../../lib/config/runtime-env';
-import { REVOCATION_FEED } from '../../lib/config/tables';
-import { isJsonObject, type JsonObject } from '../shared/json';
+} from '../../lib/contracts/revocation-items';
+import type { RuntimeEnv } from '../../lib/contracts/runtime-env';
+import { REVOCATION_FEED } from '../../lib/contracts/tables';
+import { isJsonObject, type JsonObject } from '../../lib/contracts/json';
 import { callDynamo, dynamoEndpointFromEnv, DynamoRequestError, type DynamoEndpoint } from './dynamodb-request';
 
 export interface FeedPage {

@@ -21,10 +21,10 @@ import {
 } from 'aws-jwt-verify/error';
 import { SimpleJwksCache, SimplePenaltyBox } from 'aws-jwt-verify/jwk';
 import type { JwtPayload } from 'aws-jwt-verify/jwt-model';
-import { sessionIdOf } from '../../lib/config/revocation';
+import { sessionIdOf } from '../../lib/contracts/revocation-items';
 import { BoundedJwksFetcher, JwksFetchError } from './jwks-fetcher';
 import { TokenRejectedError, type RejectionReason } from './reasons';
-import type { AuthorizerSettings } from './settings';
+import type { VerificationLimits } from '../../lib/contracts/authorizer-config';
 
 /** The claims the rest of the authorizer relies on, after verification. */
 export interface VerifiedClaims {
@@ -46,8 +46,21 @@ export interface VerifiedClaims {
   readonly issuedAt: number;
   /** `exp`, epoch seconds: handed to the backends, which refuse the request once it has passed. */
   readonly expiresAt: number;
-  /** The session the token belongs to (lib/config/revocation.ts › sessionIdOf). */
+  /** The session the token belongs to (lib/contracts/revocation-items.ts › sessionIdOf). */
   readonly sessionId: string | undefined;
+}
+
+/** Whose tokens are accepted, and how strictly (the authorizer's settings carry these, and logout reads the same). */
+export interface VerifierSettings extends VerificationLimits {
+  /** Exact expected `iss`. */
+  readonly issuer: string;
+  readonly jwksUri: string;
+  /** Expected `client_id` (access tokens) or `aud` (ID tokens) of people's tokens. */
+  readonly clientId: string;
+  /** Machine clients whose access tokens are accepted, and decided by their scopes. */
+  readonly machineClientIds: readonly string[];
+  /** The resource server identifier: only `<identifier>/<scope>` scopes count. */
+  readonly resourceServer: string;
 }
 
 export interface TokenVerifier {
@@ -57,7 +70,7 @@ export interface TokenVerifier {
   hydrate(): Promise<void>;
 }
 
-export function createTokenVerifier(settings: AuthorizerSettings): TokenVerifier {
+export function createTokenVerifier(settings: VerifierSettings): TokenVerifier {
   const jwksCache = new SimpleJwksCache({
     fetcher: new BoundedJwksFetcher(settings.jwksFetchTimeoutMs),
     penaltyBox: new SimplePenaltyBox({ waitSeconds: settings.jwksPenaltySeconds }),
@@ -102,7 +115,7 @@ const NO_GROUPS: readonly string[] = Object.freeze([]);
  * it leaves optional (exp and iat as whole seconds, a plausible lifetime, a well-formed
  * cognito:groups). The claims come out typed by these checks.
  */
-function cognitoClaims(payload: JwtPayload, settings: AuthorizerSettings): VerifiedClaims {
+function cognitoClaims(payload: JwtPayload, settings: VerifierSettings): VerifiedClaims {
   const { exp, iat } = payload;
   if (exp === undefined) throw new TokenRejectedError('MISSING_EXP', 'Token has no exp');
   if (iat === undefined) throw new TokenRejectedError('BAD_CLAIMS', 'Token has no iat');
@@ -151,7 +164,7 @@ function cognitoClaims(payload: JwtPayload, settings: AuthorizerSettings): Verif
   };
 }
 
-function isMachineClient(clientId: unknown, settings: AuthorizerSettings): boolean {
+function isMachineClient(clientId: unknown, settings: VerifierSettings): boolean {
   return typeof clientId === 'string' && settings.machineClientIds.includes(clientId);
 }
 

@@ -1,19 +1,12 @@
-/** The revocation store's contract: items written and read back, the session key of both token shapes, retention and the bound. */
-import { configFor, type AppConfig } from '../../../lib/config/app-config';
+/** The revocation store's contract: items written and read back, the session key of both token shapes, how long an item counts. */
 import {
   fromRevocationItem,
-  revocationBoundSeconds,
   revocationId,
-  revocationExpiresAt,
-  revocationRetention,
-  revocationRetentionSeconds,
   sessionIdOf,
   tokenRelevantUntil,
   toRevocationItem,
   type Revocation,
-} from '../../../lib/config/revocation';
-
-const dev = configFor('dev');
+} from '../../../lib/contracts/revocation-items';
 
 describe('items', () => {
   const session: Revocation = {
@@ -86,38 +79,7 @@ describe('the session of a token', () => {
   });
 });
 
-describe('retention and bound', () => {
-  const with_ = (changes: {
-    tokens?: Partial<AppConfig['tokens']>;
-    authorizer?: Partial<AppConfig['authorizer']>;
-    revocation?: Partial<AppConfig['revocation']>;
-  }): AppConfig => ({
-    ...dev,
-    tokens: { ...dev.tokens, ...changes.tokens },
-    authorizer: { ...dev.authorizer, ...changes.authorizer },
-    revocation: { ...dev.revocation, ...changes.revocation },
-  });
-
-  it('keep a revocation as long as the longest token it may cover lives, plus the clock skew', () => {
-    expect(revocationRetentionSeconds(dev)).toBe(60 * 60 + 5);
-    // ID tokens count only when the authorizer accepts them.
-    expect(revocationRetentionSeconds(with_({ tokens: { idTokenMinutes: 120 } }))).toBe(3605);
-    expect(
-      revocationRetentionSeconds(with_({ tokens: { idTokenMinutes: 120 }, authorizer: { acceptIdTokens: true } })),
-    ).toBe(7205);
-  });
-
-  it("keep a user's cut-off as long as a refresh token lives (it refuses them too), sessions one token window", () => {
-    expect(revocationRetention(dev)).toEqual({ tokenSeconds: 3605, userSeconds: 30 * 86_400 + 5 });
-    expect(revocationRetention(with_({ tokens: { refreshTokenDays: 1 } }))).toEqual({
-      tokenSeconds: 3605,
-      userSeconds: 86_405,
-    });
-    const retention = revocationRetention(dev);
-    expect(revocationExpiresAt('session', 1_700_000_000_123, retention)).toBe(1_700_000_001 + 3605);
-    expect(revocationExpiresAt('user', 1_700_000_000_123, retention)).toBe(1_700_000_001 + 30 * 86_400 + 5);
-  });
-
+describe('how long an item affects tokens', () => {
   it('let an item affect access tokens only one token window after it was recorded, however long it is kept', () => {
     const user: Revocation = {
       kind: 'user',
@@ -129,11 +91,5 @@ describe('retention and bound', () => {
     expect(tokenRelevantUntil(user, 3605)).toBe(1_700_000_001 + 3605);
     // An item that expires sooner (a shorter-lived config when it was written) ends with its expiry.
     expect(tokenRelevantUntil({ ...user, expiresAt: 1_700_000_100 }, 3605)).toBe(1_700_000_100);
-  });
-
-  it('bound a revoked token to the authorizer cache TTL plus the refresh interval: at most 60 s by default', () => {
-    expect(revocationBoundSeconds(dev)).toBe(dev.authorizer.resultsCacheTtlSeconds + dev.revocation.refreshSeconds);
-    expect(revocationBoundSeconds(dev)).toBeLessThanOrEqual(60);
-    expect(revocationBoundSeconds(with_({ revocation: { enabled: false } }))).toBeUndefined();
   });
 });

@@ -3,9 +3,9 @@
  * writers' store, read through the real feed, with one injected clock for writers and reader. A
  * TCP proxy in front of the store takes it down (connections reset) or makes it hang.
  */
-import { createRevocationStore, type RevocationStore } from '../../../lambda/shared/revocation-store';
-import { createDocumentClient } from '../../../lambda/shared/dynamodb-client';
-import { createRevocationFeed, type RevocationFeed } from '../../../lambda/authorizer/revocation-feed';
+import { createRevocationStore, type RevocationStore } from '../../../lambda/revocation/store';
+import { createDocumentClient } from '../../../lib/clients/dynamodb-client';
+import { createRevocationFeed, type RevocationFeed } from '../../../lambda/revocation/feed';
 import {
   LOOKBACK_MS,
   RETRY_AFTER_FAILURE_MS,
@@ -13,10 +13,10 @@ import {
   type RevocationCheck,
   type RevocationSettings,
   type TokenSession,
-} from '../../../lambda/authorizer/revocations';
-import { TokenRejectedError } from '../../../lambda/authorizer/reasons';
-import type { Revocation } from '../../../lib/config/revocation';
-import { ENV } from '../../../lib/config/runtime-env';
+} from '../../../lambda/revocation/check';
+import { TokenRejectedError } from '../../../lambda/token/reasons';
+import type { Revocation } from '../../../lib/contracts/revocation-items';
+import { ENV } from '../../../lib/contracts/runtime-env';
 import { startLocalStore, type LocalStore } from '../../../fixtures/local-dynamo';
 import { startTcpProxy, type TcpProxy } from '../../support/tcp-proxy';
 

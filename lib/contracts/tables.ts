@@ -68,7 +68,7 @@ export const REVIEWS_NEWEST_FIRST = {
 /**
  * Revocations newest last: one partition (`feedKey` is the same on every item) sorted by
  * `revokedAt` (epoch milliseconds), so an authorizer pulls what is new with one Query
- * (lib/config/revocation.ts). Revocations are rare (logouts, sign-outs, deleted users): one
+ * (lib/contracts/revocation-items.ts). Revocations are rare (logouts, sign-outs, deleted users): one
  * partition takes about 1,000 writes/s.
  */
 export const REVOCATION_FEED = {
@@ -168,5 +168,5 @@ export function tableDefinitionProblems(definitions: Readonly<Record<string, Tab
 export function assertValidTables(definitions: Readonly<Record<string, TableDefinition>>): void {
   const problems = tableDefinitionProblems(definitions);
   if (problems.length > 0)
-    throw new Error(`Invalid table definitions (lib/config/tables.ts):\n  ${problems.join('\n  ')}`);
+    throw new Error(`Invalid table definitions (lib/contracts/tables.ts):\n  ${problems.join('\n  ')}`);
 }

@@ -1,11 +1,11 @@
 /**
- * The writers' side of the revocation store (lib/config/revocation.ts is the item contract):
+ * The writers' side of the revocation store (lib/contracts/revocation-items.ts is the item contract):
  * POST /auth/logout records a session or a sign-out, DELETE /api/admin/users/{id} records that a
  * user's tokens are all revoked, a refresh asks whether its user signed out since, and logout
  * whether its own token is revoked. Each item expires once nothing it covers can still be used: a
- * session with the access tokens, a user's cut-off with the refresh tokens (lib/config/revocation.ts
+ * session with the access tokens, a user's cut-off with the refresh tokens (lib/contracts/revocation-items.ts
  * › RevocationRetention). The authorizer reads the same items through the feed index
- * (lambda/authorizer/revocations.ts).
+ * (lambda/revocation/check.ts).
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -17,10 +17,10 @@ import {
   toRevocationItem,
   type Revocation,
   type RevocationRetention,
-} from '../../lib/config/revocation';
-import { ENV, requireEnv, type RuntimeEnv } from '../../lib/config/runtime-env';
-import { createDocumentClient } from './dynamodb-client';
-import { callStore } from './store-error';
+} from '../../lib/contracts/revocation-items';
+import { ENV, requireEnv, type RuntimeEnv } from '../../lib/contracts/runtime-env';
+import { createDocumentClient } from '../../lib/clients/dynamodb-client';
+import { callStore } from '../shared/store-error';
 
 export interface RevocationStore {
   /** Revokes every token of one session (idempotent). */
@@ -48,7 +48,7 @@ export interface RevocableToken {
 export interface RevocationStoreOptions {
   readonly client: DynamoDBDocumentClient;
   readonly tableName: string;
-  /** How long each kind of item is kept (lib/config/revocation.ts › revocationRetention). */
+  /** How long each kind of item is kept (lib/config/revocation-retention.ts › revocationRetention). */
   readonly retention: RevocationRetention;
   /** Epoch milliseconds. @default Date.now */
   readonly now?: () => number;

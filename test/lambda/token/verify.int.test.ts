@@ -1,9 +1,9 @@
 /** The verifier alone: typed claims out of a verified token, library errors mapped to reasons with their cause kept. */
 import { JwtExpiredError, JwtInvalidSignatureError } from 'aws-jwt-verify/error';
 import { configFor } from '../../../lib/config/app-config';
-import { TokenRejectedError } from '../../../lambda/authorizer/reasons';
-import { settingsFromConfig } from '../../../lambda/authorizer/settings';
-import { createTokenVerifier, type TokenVerifier } from '../../../lambda/authorizer/verify';
+import { TokenRejectedError } from '../../../lambda/token/reasons';
+import { settingsFromConfig } from '../../../fixtures/authorizer-settings';
+import { createTokenVerifier, type TokenVerifier } from '../../../lambda/token/verify';
 import {
   accessToken,
   makeSigningKey,

@@ -8,9 +8,9 @@
 import fc from 'fast-check';
 import { configFor } from '../../../lib/config/app-config';
 import { createAuthorizer, type AuthorizerHandler } from '../../../lambda/authorizer/handler';
-import { parseAuthorizationHeader } from '../../../lambda/authorizer/parse';
-import { TokenRejectedError } from '../../../lambda/authorizer/reasons';
-import { settingsFromConfig } from '../../../lambda/authorizer/settings';
+import { parseAuthorizationHeader } from '../../../lambda/token/parse';
+import { TokenRejectedError } from '../../../lambda/token/reasons';
+import { settingsFromConfig } from '../../../fixtures/authorizer-settings';
 import {
   accessToken,
   makeSigningKey,

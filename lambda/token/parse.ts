@@ -2,7 +2,7 @@
  * Step 1: from the Authorization header to a token worth verifying. Cheap checks only;
  * everything here runs before any cryptography, so junk is turned away at the door.
  */
-import { decodeJsonObject } from '../shared/json';
+import { decodeJsonObject } from '../../lib/contracts/json';
 import { TokenRejectedError } from './reasons';
 
 const SCHEME = 'bearer ';

@@ -1,9 +1,9 @@
 /**
  * Why a request was decided as it was. Codes are stable: dashboards and alarms match on them
- * (the list lives in lib/config/decision-log.ts, shared with the monitoring construct).
+ * (the list lives in lib/contracts/decision-log.ts, shared with the monitoring construct).
  * Every rejection becomes a 401 at API Gateway; GROUP_NOT_ALLOWED is the 403 case.
  */
-import type { DECISION_REASONS, REJECTION_REASONS } from '../../lib/config/decision-log';
+import type { DECISION_REASONS, REJECTION_REASONS } from '../../lib/contracts/decision-log';
 
 export type RejectionReason = (typeof REJECTION_REASONS)[number];
 

@@ -1,5 +1,5 @@
 /** The table definitions: sound as written, and every kind of mistake is named before a synth or a start. */
-import { ENV } from '../../../lib/config/runtime-env';
+import { ENV } from '../../../lib/contracts/runtime-env';
 import {
   TABLES,
   assertValidTables,
@@ -7,7 +7,7 @@ import {
   tableEnvironment,
   tableOutputs,
   type TableDefinition,
-} from '../../../lib/config/tables';
+} from '../../../lib/contracts/tables';
 
 const reviews: TableDefinition = TABLES.reviews;
 
@@ -69,6 +69,6 @@ it('name each problem, one line each', () => {
     'table "badIndexes": reviews may query index "missing", which the table does not have',
   ]);
   expect(() => assertValidTables(broken)).toThrow(
-    /^Invalid table definitions \(lib\/config\/tables\.ts\):\n {2}table "bad key"/,
+    /^Invalid table definitions \(lib\/contracts\/tables\.ts\):\n {2}table "bad key"/,
   );
 });

@@ -5,7 +5,7 @@
  *
  * Must stay free of aws-cdk-lib imports: it is bundled into the authorizer.
  */
-import type { GroupName } from './app-config';
+import type { GroupName } from './groups';
 
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];

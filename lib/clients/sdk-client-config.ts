@@ -4,7 +4,7 @@
  * waiting), and in the local system an emulator's endpoint — accepted only on loopback, with dummy
  * credentials the emulator ignores.
  */
-import { ENV, loopbackOverride, type RuntimeEnv } from '../../lib/config/runtime-env';
+import { ENV, loopbackOverride, type RuntimeEnv } from '../contracts/runtime-env';
 
 export interface ClientTimeouts {
   readonly connectionTimeout: number;

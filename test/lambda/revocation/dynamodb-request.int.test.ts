@@ -14,7 +14,7 @@ import {
   dynamoEndpointFromEnv,
   DynamoRequestError,
   type DynamoEndpoint,
-} from '../../../lambda/authorizer/dynamodb-request';
+} from '../../../lambda/revocation/dynamodb-request';
 
 interface Received {
   readonly headers: IncomingMessage['headers'];

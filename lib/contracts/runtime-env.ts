@@ -32,17 +32,17 @@ export const ENV = {
   /** The refresh token lifetime in days: the Max-Age of the refresh cookie `/auth/token` sets. */
   refreshTokenDays: 'REFRESH_TOKEN_DAYS',
   /**
-   * Comma-separated origins whose browser apps may read the backends' answers (lib/config/cors.ts).
+   * Comma-separated origins whose browser apps may read the backends' answers (lib/contracts/cors.ts).
    * Unset: no CORS headers (same-origin callers only).
    */
   allowedOrigins: 'ALLOWED_ORIGINS',
-  /** The reviews table (lib/config/tables.ts), set on the functions its definition grants access to. */
+  /** The reviews table (lib/contracts/tables.ts), set on the functions its definition grants access to. */
   reviewsTable: 'REVIEWS_TABLE_NAME',
-  /** The revocation store (lib/config/tables.ts): read by the authorizer, written by logout and user deletion. */
+  /** The revocation store (lib/contracts/tables.ts): read by the authorizer, written by logout and user deletion. */
   revocationsTable: 'REVOCATIONS_TABLE_NAME',
   /**
    * How long a session revocation is kept, in seconds: the longest lifetime of a token it may
-   * cover, plus the clock skew (lib/config/revocation.ts). Set on the functions that record revocations.
+   * cover, plus the clock skew (lib/contracts/revocation-items.ts). Set on the functions that record revocations.
    */
   revocationRetentionSeconds: 'REVOCATION_RETENTION_SECONDS',
   /**

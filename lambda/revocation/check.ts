@@ -12,16 +12,16 @@
  * (`REVOCATION_UNAVAILABLE`), or lets the token pass unchecked with `failOpen`; after a failed
  * read the next one waits a second, so a store outage does not turn into a read per request.
  */
-import { tokenRelevantUntil, type Revocation } from '../../lib/config/revocation';
+import { tokenRelevantUntil, type Revocation } from '../../lib/contracts/revocation-items';
 import { createKeyFilter } from './key-filter';
-import { TokenRejectedError } from './reasons';
-import type { RevocationFeed } from './revocation-feed';
+import { TokenRejectedError } from '../token/reasons';
+import type { RevocationFeed } from './feed';
 
 export interface RevocationSettings {
   /** At most this old, the in-memory copy answers without a read (0: read for every decision). */
   readonly refreshMs: number;
   /**
-   * How long a revocation can affect a token (lib/config/revocation.ts › revocationRetentionSeconds):
+   * How long a revocation can affect a token (lib/config/revocation-retention.ts › revocationRetentionSeconds):
    * a full pull reads this far back, and an entry is kept no longer after it was recorded, however
    * long the store keeps it (a user's cut-off lives a refresh-token lifetime there).
    */

@@ -2,12 +2,11 @@
  * The revocation store's contract, shared by its writers (POST /auth/logout, DELETE
  * /api/admin/users/{id}), its reader (the authorizer) and the local system. One item per revoked
  * session (`session#<session id>`) and one per user signed out (`user#<sub>`: every token issued
- * before `revokedBefore` is revoked). Every item sits in the feed index (lib/config/tables.ts),
+ * before `revokedBefore` is revoked). Every item sits in the feed index (lib/contracts/tables.ts),
  * sorted by when it was written, and expires once no token it covers can still be valid.
  *
  * Must stay free of aws-cdk-lib and AWS SDK imports: the authorizer bundles it.
  */
-import type { AppConfig } from './app-config';
 import { REVOCATION_FEED, TABLES } from './tables';
 
 /** Every token of one session: Cognito's `origin_jti` (the emulator's tokens: their own `jti`). */
@@ -96,21 +95,6 @@ export function sessionIdOf(claims: { readonly origin_jti?: unknown; readonly jt
 }
 
 /**
- * How long a revocation can still reject an access token: the longest lifetime of a token the
- * authorizer accepts from this pool (access tokens, machine clients' too; ID tokens too if accepted)
- * plus the clock skew. After that, every token it covers has expired anyway.
- */
-export function revocationRetentionSeconds(config: AppConfig): number {
-  const { accessTokenMinutes, idTokenMinutes } = config.tokens;
-  const longestMinutes = Math.max(
-    accessTokenMinutes,
-    config.authorizer.acceptIdTokens ? idTokenMinutes : 0,
-    ...config.machineClients.map((machine) => machine.accessTokenMinutes),
-  );
-  return longestMinutes * 60 + config.authorizer.clockSkewSeconds;
-}
-
-/**
  * How long each kind of item is kept, in seconds. A session item only ever rejects access (or ID)
  * tokens, so it lives `tokenSeconds`. A user's cut-off also refuses the user's refresh tokens
  * issued before it (`POST /auth/refresh`; the local Cognito, which has no global sign-out of its
@@ -120,12 +104,6 @@ export function revocationRetentionSeconds(config: AppConfig): number {
 export interface RevocationRetention {
   readonly tokenSeconds: number;
   readonly userSeconds: number;
-}
-
-export function revocationRetention(config: AppConfig): RevocationRetention {
-  const tokenSeconds = revocationRetentionSeconds(config);
-  const refreshSeconds = config.tokens.refreshTokenDays * 86_400 + config.authorizer.clockSkewSeconds;
-  return { tokenSeconds, userSeconds: Math.max(tokenSeconds, refreshSeconds) };
 }
 
 /** The TTL attribute (epoch seconds) of an item of `kind` recorded at `revokedAtMs`. */
@@ -147,15 +125,4 @@ export function revocationExpiresAt(
  */
 export function tokenRelevantUntil(revocation: Revocation, tokenSeconds: number): number {
   return Math.min(revocation.expiresAt, Math.ceil(revocation.revokedAt / 1000) + tokenSeconds);
-}
-
-/**
- * How long a revoked token can still pass, at most, once its revocation is recorded: an Allow that
- * API Gateway cached just before lives for the cache TTL, and an authorizer that pulled just
- * before learns of it at its next pull (plus the feed index's propagation, typically well under a
- * second). `undefined` when the check is off: then a revoked token passes until it expires.
- */
-export function revocationBoundSeconds(config: AppConfig): number | undefined {
-  if (!config.revocation.enabled) return undefined;
-  return config.authorizer.resultsCacheTtlSeconds + config.revocation.refreshSeconds;
 }

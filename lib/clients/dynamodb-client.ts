@@ -1,11 +1,11 @@
 /**
  * The DynamoDB clients every backend and the local system use: short time-outs (a hung call must
  * not hold a Lambda, a test or `npm start`), and in the local system dynalite's endpoint
- * (lambda/shared/sdk-client-config.ts).
+ * (lib/clients/sdk-client-config.ts).
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ENV, type RuntimeEnv } from '../../lib/config/runtime-env';
+import { ENV, type RuntimeEnv } from '../contracts/runtime-env';
 import { sdkClientConfig } from './sdk-client-config';
 
 export function createDynamoClient(env: RuntimeEnv, region?: string): DynamoDBClient {

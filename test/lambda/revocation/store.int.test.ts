@@ -1,9 +1,9 @@
 /** The writers' side of the revocation store against a real local DynamoDB (dynalite), with an injected clock. */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { createDocumentClient } from '../../../lambda/shared/dynamodb-client';
-import { createRevocationStore, revocationStoreFromEnv } from '../../../lambda/shared/revocation-store';
+import { createDocumentClient } from '../../../lib/clients/dynamodb-client';
+import { createRevocationStore, revocationStoreFromEnv } from '../../../lambda/revocation/store';
 import { StoreError } from '../../../lambda/shared/store-error';
-import { ENV } from '../../../lib/config/runtime-env';
+import { ENV } from '../../../lib/contracts/runtime-env';
 import { startLocalStore, type LocalStore } from '../../../fixtures/local-dynamo';
 import { freePort } from '../../support/local-process';
 
