@@ -8,12 +8,10 @@ export const LAMBDA_MEMORY_RANGE_MB = { min: 128, max: 10_240 } as const;
 
 /**
  * The authorizer's default memory size (AuthorizedApi `authorizerMemorySize`). Memory is not what
- * limits it: after 100,000 decisions its heap is ≈ 4 MB and the whole process ≈ 70 MB resident
- * (`npm run bench`: heap_after_100k_decisions_mb, rss_after_100k_decisions_mb), so 128 MB would hold
- * it. CPU is: the first decision of a cold start is ≈ 38–60 ms of CPU on one full vCPU, which at
- * 256 MB (a seventh of a vCPU) stretches to ≈ 260–415 ms the caller waits, at 1,024 MB to ≈ 65–105 ms.
- * A warm decision is billed as 1 ms whatever the size, so the larger size adds ≈ $0.01 per million
- * invocations on arm64, against $0.20 per million for the requests themselves (bench/README.md).
+ * limits it: after 100,000 decisions its heap and resident set fit well within 128 MB. CPU is: a cold
+ * start's first decision is CPU-bound, and Lambda's CPU share grows with memory, so at 256 MB the
+ * caller waits about four times as long as at 1,024 MB, while a warm decision is billed as 1 ms at
+ * any size (the numbers: bench/README.md › Numbers behind the code's comments).
  */
 export const AUTHORIZER_MEMORY_MB = 1024;
 
