@@ -3,6 +3,7 @@ import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import { CfnIdentityPool, CfnIdentityPoolRoleAttachment } from 'aws-cdk-lib/aws-cognito';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { TOKEN_ROLE_MAPPING } from '../config/identity-pool';
 
 export interface TokenRoleIdentityPoolProps {
   readonly userPool: IUserPool;
@@ -71,8 +72,7 @@ export class TokenRoleIdentityPool extends Construct {
       roles,
       roleMappings: {
         cognito: {
-          type: 'Token',
-          ambiguousRoleResolution: 'Deny',
+          ...TOKEN_ROLE_MAPPING,
           identityProvider: `${userPool.userPoolProviderName}:${userPoolClient.userPoolClientId}`,
         },
       },

@@ -7,6 +7,7 @@ import { machineAppClient, userAppClient } from '../config/app-clients';
 import { DEV_STAGE, resourceName, type AppConfig, type GroupName, type ThreatProtection } from '../config/app-config';
 import { assertNoProblems } from '../config/config-error';
 import { defaultDomainPrefix } from '../config/domain-prefix';
+import { identityPoolName } from '../config/identity-pool';
 import { cognitoIssuer, jwksUriFor } from '../config/runtime-env';
 import { defaultDomainPrefixProblems, machineClientProblems, validateConfig } from '../config/validation';
 import { AppClient } from './app-client';
@@ -100,7 +101,7 @@ export class CognitoIdentity extends Construct {
     this.identityPool = new TokenRoleIdentityPool(this, 'IdentityPool', {
       userPool: this.userPool,
       userPoolClient: this.userPoolClient,
-      identityPoolName: resourceName(config, 'identities'),
+      identityPoolName: identityPoolName(config),
       allowGuestAccess: config.identityPool.allowGuestAccess,
     });
 

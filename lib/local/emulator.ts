@@ -31,6 +31,7 @@ import { accessMap, type RouteAccess } from '../config/access-map';
 import { machineAppClient, userAppClient, type AppClientDefinition } from '../config/app-clients';
 import { ENV, jwksUriFor } from '../config/runtime-env';
 import type { AppConfig } from '../config/app-config';
+import { localRoleArn } from '../config/identity-pool';
 import { createCognitoClient } from '../../lambda/shared/cognito-client';
 import { createUser, setPasswordAndGroups } from '../cognito/users';
 import type { SeedUser } from './seed-users';
@@ -265,6 +266,7 @@ async function ensureGroups(
       GroupName: group.name,
       Precedence: group.precedence,
       Description: group.description,
+      RoleArn: localRoleArn(config, group.name),
     };
     await client.send(existing.has(group.name) ? new UpdateGroupCommand(input) : new CreateGroupCommand(input));
   }

@@ -29,6 +29,7 @@ import type { Triggers } from 'cognito-local/lib/services/triggers';
 import { UserPoolServiceFactoryImpl } from 'cognito-local/lib/services/userPoolService';
 import { authorize, createCodeStore } from './authorize';
 import { discoveryDocument } from './discovery';
+import { roleClaimsOf } from './group-roles';
 import { OAuthError, redirect, sendJson, sendOAuthError } from './http';
 import { createSessions, type Sessions } from './sessions';
 import type { SigningKey } from './signing-key';
@@ -63,9 +64,9 @@ const NO_TRIGGERS: Triggers = {
 };
 
 /** What cognito-local's own sign-in flows call: a new session of our tokens (it stores the refresh token itself). */
-function tokenGeneratorOf(issuer: TokenIssuer, now: () => number): TokenGenerator {
+function tokenGeneratorOf(cognito: CognitoService, issuer: TokenIssuer, now: () => number): TokenGenerator {
   return {
-    generate(_ctx, user, groups, client) {
+    async generate(ctx, user, groups, client) {
       const session = {
         originJti: randomUUID(),
         clientId: client.ClientId,
@@ -73,8 +74,9 @@ function tokenGeneratorOf(issuer: TokenIssuer, now: () => number): TokenGenerato
         authTime: now(),
         scopes: [USER_ADMIN_SCOPE],
       };
-      const tokens = issuer.issue({ user, groups, client, session, withIdToken: true, withRefreshToken: true });
-      return Promise.resolve({ ...tokens, IdToken: tokens.IdToken!, RefreshToken: tokens.RefreshToken! });
+      const roles = await roleClaimsOf(ctx, await cognito.getUserPoolForClientId(ctx, client.ClientId), groups);
+      const tokens = issuer.issue({ user, groups, roles, client, session, withIdToken: true, withRefreshToken: true });
+      return { ...tokens, IdToken: tokens.IdToken!, RefreshToken: tokens.RefreshToken! };
     },
   };
 }
@@ -100,7 +102,7 @@ export async function createLocalCognito(options: LocalCognitoOptions): Promise<
     config,
     messages: new MessagesService(NO_TRIGGERS, new MessageDeliveryService(new ConsoleMessageSender())),
     otp,
-    tokenGenerator: tokenGeneratorOf(issuer, now),
+    tokenGenerator: tokenGeneratorOf(cognito, issuer, now),
     triggers: NO_TRIGGERS,
   };
   const router = localCognitoRouter(Router(services), { cognito, sessions, nowMs });

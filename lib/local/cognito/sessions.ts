@@ -10,6 +10,7 @@ import type { CognitoService } from 'cognito-local/lib/services/cognitoService';
 import type { Context } from 'cognito-local/lib/services/context';
 import type { User, UserPoolService } from 'cognito-local/lib/services/userPoolService';
 import { NotAuthorizedError } from 'cognito-local/lib/errors';
+import { roleClaimsOf } from './group-roles';
 import type { SigningKey } from './signing-key';
 import { sessionOfRefreshToken, type IssuedTokens, type IssueRequest, type Session, type TokenIssuer } from './tokens';
 
@@ -75,7 +76,8 @@ export function createSessions({ cognito, key, issuer, now }: SessionDeps): Sess
     const client = await cognito.getAppClient(ctx, session.clientId);
     if (!client) throw new NotAuthorizedError('Invalid client id');
     const groups = await pool.listUserGroupMembership(ctx, user);
-    return issuer.issue({ user, groups, client, session, withIdToken: true, withRefreshToken: false, ...extra });
+    const roles = await roleClaimsOf(ctx, pool, groups);
+    return issuer.issue({ user, groups, roles, client, session, withIdToken: true, withRefreshToken: false, ...extra });
   };
 
   return {
