@@ -21,8 +21,8 @@ export function identityPoolName(config: AppConfig): string {
   return resourceName(config, 'identities');
 }
 
-/** A local role: the pool's authenticated role (users in no group) or a group's. */
-export type IdentityRole = 'authenticated' | GroupName;
+/** A local role: the pool's authenticated role (users in no group), its guest role, or a group's. */
+export type IdentityRole = 'authenticated' | 'unauthenticated' | GroupName;
 
 /** `arn:aws:iam::000000000000:role/<app>-<stage>-<group>-role` (or `…-authenticated-role`). */
 export function localRoleArn(config: AppConfig, role: IdentityRole): string {

@@ -123,7 +123,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
 
   const dir = path.resolve(options.dir);
   makePrivateDir(dir);
-  const emulator = await startEmulator({ dir, host, port: options.cognitoPort });
+  const emulator = await startEmulator({ dir, host, port: options.cognitoPort, region: config.env.region });
   let dynamo: LocalDynamo | undefined;
   try {
     dynamo = await startDynamo(options, dir, host, variables.dynamodb);

@@ -27,6 +27,12 @@ export interface LiveAccess {
   readonly scopes: readonly string[];
 }
 
+/** An ID token of a live session. */
+export interface LiveId {
+  readonly user: User;
+  readonly claims: Readonly<Record<string, unknown>>;
+}
+
 export interface SignIn {
   readonly pool: UserPoolService;
   readonly user: User;
@@ -50,6 +56,8 @@ export interface Sessions {
   endAll(ctx: Context, pool: UserPoolService, user: User): Promise<void>;
   /** The user of an access token that is ours, unexpired and of a live session; NotAuthorizedException otherwise. */
   liveAccess(ctx: Context, accessToken: string): Promise<LiveAccess>;
+  /** The user of an ID token that is ours, unexpired and of a live session; NotAuthorizedException otherwise. */
+  liveId(ctx: Context, idToken: string): Promise<LiveId>;
 }
 
 export interface SessionDeps {
@@ -79,6 +87,12 @@ export function createSessions({ cognito, key, issuer, now }: SessionDeps): Sess
     const roles = await roleClaimsOf(ctx, pool, groups);
     return issuer.issue({ user, groups, roles, client, session, withIdToken: true, withRefreshToken: false, ...extra });
   };
+
+  /** Whether the user still holds a refresh token of the session `originJti` names. */
+  const isLive = (user: User, originJti: unknown): boolean =>
+    (user.RefreshTokens ?? []).some(
+      (token) => sessionOfRefreshToken(refreshClaims(token) ?? {})?.originJti === originJti,
+    );
 
   return {
     async open(ctx, { pool, user, clientId, scopes, nonce, withIdToken }) {
@@ -132,11 +146,22 @@ export function createSessions({ cognito, key, issuer, now }: SessionDeps): Sess
       });
       const user = await pool.getUserByUsername(ctx, username);
       if (!user) throw new NotAuthorizedError('User does not exist.');
-      const live = (user.RefreshTokens ?? []).some(
-        (token) => sessionOfRefreshToken(refreshClaims(token) ?? {})?.originJti === originJti,
-      );
-      if (!live) throw new NotAuthorizedError('Access Token has been revoked');
+      if (!isLive(user, originJti)) throw new NotAuthorizedError('Access Token has been revoked');
       return { pool, user, claims: claims!, scopes: typeof scope === 'string' ? scope.split(' ') : [] };
+    },
+
+    async liveId(ctx, idToken) {
+      const claims = key.verifiedClaims(idToken);
+      const { token_use: use, aud, 'cognito:username': username, origin_jti: originJti, exp } = claims ?? {};
+      if (use !== 'id' || typeof aud !== 'string' || typeof username !== 'string')
+        throw new NotAuthorizedError('Invalid login token. Not a valid OpenId Connect identity token.');
+      if (typeof exp !== 'number' || exp <= now()) throw new NotAuthorizedError('Invalid login token. Token expired.');
+      const pool = await cognito.getUserPoolForClientId(ctx, aud).catch(() => {
+        throw new NotAuthorizedError('Invalid login token. Not a valid OpenId Connect identity token.');
+      });
+      const user = await pool.getUserByUsername(ctx, username);
+      if (!user || !isLive(user, originJti)) throw new NotAuthorizedError('Invalid login token. Token is revoked.');
+      return { user, claims: claims! };
     },
   };
 }
