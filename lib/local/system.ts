@@ -25,6 +25,7 @@ import {
   type ProxyHandler,
   type StaticRoute,
 } from './gateway';
+import { STS_PATH } from './cognito/sts';
 import { makePrivateDir } from './private-dir';
 import { seedUsers } from './seed-users';
 
@@ -71,6 +72,11 @@ export interface LocalOutputs extends TableOutputs {
   readonly ResourceServerIdentifier: string;
   /** The first machine client (config.machineClients); its secret is in `machine-client.json`. */
   readonly MachineClientId?: string;
+  readonly IdentityPoolId: string;
+  /** Local only: the Cognito Identity API (`clientConfig.endpoint` of `fromCognitoIdentityPool`), served by the local Cognito. */
+  readonly CognitoIdentityEndpoint: string;
+  /** Local only: `sts:GetCallerIdentity` for the credentials the local identity pool issues. */
+  readonly StsEndpoint: string;
 }
 
 export interface LocalSystem {
@@ -157,6 +163,9 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       TokenEndpoint: `${emulator.endpoint}/oauth2/token`,
       ResourceServerIdentifier: config.resourceServer.identifier,
       ...(pool.machineClients[0] ? { MachineClientId: pool.machineClients[0].clientId } : {}),
+      IdentityPoolId: pool.identityPoolId,
+      CognitoIdentityEndpoint: emulator.endpoint,
+      StsEndpoint: `${emulator.endpoint}${STS_PATH}`,
       ...tableOutputs(tables),
     };
     const gateway = await startGateway(config, host, { ...options, cors }, outputs).catch(
@@ -291,6 +300,9 @@ const IDENTITY_OUTPUTS: ReadonlySet<string> = new Set<keyof LocalOutputs>([
   'TokenEndpoint',
   'ResourceServerIdentifier',
   'MachineClientId',
+  'IdentityPoolId',
+  'CognitoIdentityEndpoint',
+  'StsEndpoint',
 ]);
 
 /** The shape `cdk deploy --outputs-file` writes: outputs grouped by stack name. */
