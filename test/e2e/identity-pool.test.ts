@@ -3,6 +3,7 @@
  * `fromCognitoIdentityPool` (test/support/app-snippets.ts) turns each seeded user's ID token into
  * credentials of their group's role, which the local STS names and the local DynamoDB accepts.
  */
+import * as path from 'node:path';
 import {
   CognitoIdentityProviderClient,
   InitiateAuthCommand,
@@ -14,7 +15,7 @@ import { configFor, groupsByPrecedence } from '../../lib/config/app-config';
 import { localRoleArn, roleNameOf } from '../../lib/config/identity-pool';
 import { seedUsers, type SeedUser } from '../../lib/local/seed-users';
 import { identityPoolCredentials, type IdentityPoolOutputs } from '../support/app-snippets';
-import { startLocalProcess, type LocalProcess } from '../support/local-process';
+import { runCli, startLocalProcess, type LocalProcess } from '../support/local-process';
 
 jest.setTimeout(90_000);
 
@@ -107,5 +108,40 @@ it('refuses an access token, and the ID token of a revoked session', async () =>
   await cognito.send(new RevokeTokenCommand({ ClientId: outputs.UserPoolClientId, Token: tokens.RefreshToken }));
   await expect(identityPoolCredentials(outputs, tokens.IdToken!)()).rejects.toMatchObject({
     name: 'NotAuthorizedException',
+  });
+});
+
+describe('npm run cli -- credentials', () => {
+  const cliEnv = (tokenFile: string) => ({
+    OUTPUTS_FILE: path.join(local.dir, 'outputs.json'),
+    TOKENS_FILE: tokenFile,
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  });
+
+  it('prints the saved user’s role ARN, identity id and expiry, and the secret only with --show-secret', async () => {
+    const user = seedUsers.find((candidate) => candidate.groups.includes('reviewers-group'))!;
+    const env = cliEnv(path.join(local.dir, 'cli-tokens.json'));
+    expect((await runCli(['login', '--username', user.email, '--password', user.password], env)).status).toBe(0);
+
+    const hidden = await runCli(['credentials'], env);
+    expect(hidden).toMatchObject({ status: 0, stderr: '' });
+    const printed = JSON.parse(hidden.stdout) as Record<string, string>;
+    expect(printed).toMatchObject({
+      roleArn: `arn:aws:iam::000000000000:role/${roleNameOf(expectedRole(user))}`,
+      identityId: expect.stringMatching(new RegExp(`^${config.env.region}:`)),
+      accessKeyId: expect.stringMatching(/^ASIA/),
+    });
+    expect(new Date(printed.expiration).getTime()).toBeGreaterThan(Date.now());
+    expect(printed).not.toHaveProperty('sessionToken');
+
+    const shown = JSON.parse((await runCli(['credentials', '--show-secret'], env)).stdout) as Record<string, string>;
+    expect(shown.secretAccessKey).toMatch(/^[A-Za-z0-9+/]{40}$/);
+    expect(shown.sessionToken).toBeTruthy();
+  });
+
+  it('fails in one line when no one is logged in', async () => {
+    const result = await runCli(['credentials'], cliEnv(path.join(local.dir, 'nobody.json')));
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/^cli: .+\n$/);
   });
 });
