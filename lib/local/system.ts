@@ -13,6 +13,7 @@ import { MACHINE_CLIENT_FILE } from '../config/app-clients';
 import { configFor, resourceName, type AppConfig } from '../config/app-config';
 import { corsPolicy, localAllowedOrigins, type CorsPolicy } from '../config/cors';
 import { authorizerEnvironment, handlerEnvironment } from '../config/function-environment';
+import { localRoleArn } from '../config/identity-pool';
 import { revocationBoundSeconds } from '../config/revocation';
 import { ENV } from '../config/runtime-env';
 import { tableEnvironment, tableOutputs, type TableKey, type TableOutputs } from '../config/tables';
@@ -73,6 +74,8 @@ export interface LocalOutputs extends TableOutputs {
   /** The first machine client (config.machineClients); its secret is in `machine-client.json`. */
   readonly MachineClientId?: string;
   readonly IdentityPoolId: string;
+  /** The identity pool's role for users in no group. */
+  readonly AuthenticatedRoleArn: string;
   /** Local only: the Cognito Identity API (`clientConfig.endpoint` of `fromCognitoIdentityPool`), served by the local Cognito. */
   readonly CognitoIdentityEndpoint: string;
   /** Local only: `sts:GetCallerIdentity` for the credentials the local identity pool issues. */
@@ -164,6 +167,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       ResourceServerIdentifier: config.resourceServer.identifier,
       ...(pool.machineClients[0] ? { MachineClientId: pool.machineClients[0].clientId } : {}),
       IdentityPoolId: pool.identityPoolId,
+      AuthenticatedRoleArn: localRoleArn(config, 'authenticated'),
       CognitoIdentityEndpoint: emulator.endpoint,
       StsEndpoint: `${emulator.endpoint}${STS_PATH}`,
       ...tableOutputs(tables),
@@ -301,6 +305,7 @@ const IDENTITY_OUTPUTS: ReadonlySet<string> = new Set<keyof LocalOutputs>([
   'ResourceServerIdentifier',
   'MachineClientId',
   'IdentityPoolId',
+  'AuthenticatedRoleArn',
   'CognitoIdentityEndpoint',
   'StsEndpoint',
 ]);
