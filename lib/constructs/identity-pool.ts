@@ -25,6 +25,17 @@ export interface TokenRoleIdentityPoolProps {
  * (`cognito:preferred_role`, the highest-precedence group's role), denies ambiguous ones, and falls
  * back to a role with no permissions. Built from the L1 resources because the L2 `IdentityPool`
  * always creates an unauthenticated role, even with guest access off.
+ *
+ * Every role starts with no permissions; grant a group's role what its members may do from the app
+ * with their identity-pool credentials, e.g. each reviewer their own folder of a bucket:
+ *
+ * ```ts
+ * const identity = new CognitoIdentity(this, 'Identity', { config });
+ * uploads.grantReadWrite(identity.groupRoles['reviewers-group'], 'reviews/${cognito-identity.amazonaws.com:sub}/*');
+ * ```
+ *
+ * (`${cognito-identity.amazonaws.com:sub}` is the caller's identity id.) Users in no group get
+ * `authenticatedRole`.
  */
 export class TokenRoleIdentityPool extends Construct {
   readonly identityPoolId: string;

@@ -1,5 +1,5 @@
 /**
- * "Use it from your app": the snippets docs/notes/issue-26.md and docs/identity-pool.md quote, as code
+ * "Use it from your app": the snippets docs/notes/issue-26.md and docs/deploy.md › The identity pool quote, as code
  * the e2e tests run (test/e2e/real-clients.test.ts, test/e2e/identity-pool.test.ts) against `npm start`.
  * Keep them in step.
  */
