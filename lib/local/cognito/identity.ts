@@ -108,7 +108,7 @@ export function identityTargets(deps: IdentityDeps): ReadonlyMap<string, Identit
   targets.set('GetCredentialsForIdentity', async (ctx, request) => {
     const { pool, who, identityId } = await identityOf(ctx, request);
     const customRoleArn = typeof request.CustomRoleArn === 'string' ? request.CustomRoleArn : undefined;
-    const roleArn = who.kind === 'user' ? roleFor(pool, who, customRoleArn) : guestRole(pool);
+    const roleArn = who.kind === 'user' ? roleFor(pool, who, customRoleArn) : poolRole(pool, 'unauthenticated');
     return { IdentityId: identityId, Credentials: deps.credentials.issue({ roleArn, identityId }) };
   });
   targets.set('GetOpenIdToken', async (ctx, request) => {
@@ -163,15 +163,7 @@ export function roleFor(
   customRoleArn?: string,
 ): string {
   const mapping: RoleMapping | undefined = pool.RoleMappings[`${who.provider.ProviderName}:${who.provider.ClientId}`];
-  const authenticated = (): string => {
-    const role = pool.Roles.authenticated;
-    if (!role)
-      throw new IdentityError(
-        'InvalidIdentityPoolConfigurationException',
-        'Invalid identity pool configuration. Check assigned IAM roles for this pool.',
-      );
-    return role;
-  };
+  const authenticated = (): string => poolRole(pool, 'authenticated');
   if (mapping?.Type !== 'Token') return authenticated();
   const roles = Array.isArray(who.claims['cognito:roles'])
     ? who.claims['cognito:roles'].filter((role) => typeof role === 'string')
@@ -189,8 +181,9 @@ export function roleFor(
   return authenticated();
 }
 
-function guestRole(pool: IdentityPoolRecord): string {
-  const role = pool.Roles.unauthenticated;
+/** The pool's role for authenticated identities without a token role, or for guests. */
+function poolRole(pool: IdentityPoolRecord, kind: 'authenticated' | 'unauthenticated'): string {
+  const role = pool.Roles[kind];
   if (!role)
     throw new IdentityError(
       'InvalidIdentityPoolConfigurationException',

@@ -68,6 +68,39 @@ export interface SessionDeps {
   readonly now: () => number;
 }
 
+/** Where a kind of token names its client and user, and Cognito's messages when it is refused. */
+interface TokenKind {
+  readonly use: 'access' | 'id';
+  readonly clientClaim: string;
+  readonly usernameClaim: string;
+  readonly invalid: string;
+  readonly expired: string;
+  readonly unknownUser: string;
+  readonly revoked: string;
+}
+
+/** At the user pool's APIs. */
+const ACCESS_TOKEN: TokenKind = {
+  use: 'access',
+  clientClaim: 'client_id',
+  usernameClaim: 'username',
+  invalid: 'Invalid Access Token',
+  expired: 'Access Token has expired',
+  unknownUser: 'User does not exist.',
+  revoked: 'Access Token has been revoked',
+};
+
+/** As a login of the identity pool (Cognito Identity's messages). */
+const ID_TOKEN: TokenKind = {
+  use: 'id',
+  clientClaim: 'aud',
+  usernameClaim: 'cognito:username',
+  invalid: 'Invalid login token. Not a valid OpenId Connect identity token.',
+  expired: 'Invalid login token. Token expired.',
+  unknownUser: 'Invalid login token. Token is revoked.',
+  revoked: 'Invalid login token. Token is revoked.',
+};
+
 export function createSessions({ cognito, key, issuer, now }: SessionDeps): Sessions {
   /** The claims of one of our refresh tokens that has not expired. */
   const refreshClaims = (token: string): Record<string, unknown> | undefined => {
@@ -93,6 +126,23 @@ export function createSessions({ cognito, key, issuer, now }: SessionDeps): Sess
     (user.RefreshTokens ?? []).some(
       (token) => sessionOfRefreshToken(refreshClaims(token) ?? {})?.originJti === originJti,
     );
+
+  /** The user of one of our tokens of `kind`, unexpired and of a live session; NotAuthorizedException otherwise. */
+  const liveToken = async (ctx: Context, token: string, kind: TokenKind) => {
+    const claims = key.verifiedClaims(token);
+    const clientId = claims?.[kind.clientClaim];
+    const username = claims?.[kind.usernameClaim];
+    if (!claims || claims.token_use !== kind.use || typeof clientId !== 'string' || typeof username !== 'string')
+      throw new NotAuthorizedError(kind.invalid);
+    if (typeof claims.exp !== 'number' || claims.exp <= now()) throw new NotAuthorizedError(kind.expired);
+    const pool = await cognito.getUserPoolForClientId(ctx, clientId).catch(() => {
+      throw new NotAuthorizedError(kind.invalid);
+    });
+    const user = await pool.getUserByUsername(ctx, username);
+    if (!user) throw new NotAuthorizedError(kind.unknownUser);
+    if (!isLive(user, claims.origin_jti)) throw new NotAuthorizedError(kind.revoked);
+    return { pool, user, claims };
+  };
 
   return {
     async open(ctx, { pool, user, clientId, scopes, nonce, withIdToken }) {
@@ -136,32 +186,13 @@ export function createSessions({ cognito, key, issuer, now }: SessionDeps): Sess
     },
 
     async liveAccess(ctx, accessToken) {
-      const claims = key.verifiedClaims(accessToken);
-      const { token_use: use, client_id: clientId, username, origin_jti: originJti, exp, scope } = claims ?? {};
-      if (use !== 'access' || typeof clientId !== 'string' || typeof username !== 'string')
-        throw new NotAuthorizedError('Invalid Access Token');
-      if (typeof exp !== 'number' || exp <= now()) throw new NotAuthorizedError('Access Token has expired');
-      const pool = await cognito.getUserPoolForClientId(ctx, clientId).catch(() => {
-        throw new NotAuthorizedError('Invalid Access Token');
-      });
-      const user = await pool.getUserByUsername(ctx, username);
-      if (!user) throw new NotAuthorizedError('User does not exist.');
-      if (!isLive(user, originJti)) throw new NotAuthorizedError('Access Token has been revoked');
-      return { pool, user, claims: claims!, scopes: typeof scope === 'string' ? scope.split(' ') : [] };
+      const { pool, user, claims } = await liveToken(ctx, accessToken, ACCESS_TOKEN);
+      return { pool, user, claims, scopes: typeof claims.scope === 'string' ? claims.scope.split(' ') : [] };
     },
 
     async liveId(ctx, idToken) {
-      const claims = key.verifiedClaims(idToken);
-      const { token_use: use, aud, 'cognito:username': username, origin_jti: originJti, exp } = claims ?? {};
-      if (use !== 'id' || typeof aud !== 'string' || typeof username !== 'string')
-        throw new NotAuthorizedError('Invalid login token. Not a valid OpenId Connect identity token.');
-      if (typeof exp !== 'number' || exp <= now()) throw new NotAuthorizedError('Invalid login token. Token expired.');
-      const pool = await cognito.getUserPoolForClientId(ctx, aud).catch(() => {
-        throw new NotAuthorizedError('Invalid login token. Not a valid OpenId Connect identity token.');
-      });
-      const user = await pool.getUserByUsername(ctx, username);
-      if (!user || !isLive(user, originJti)) throw new NotAuthorizedError('Invalid login token. Token is revoked.');
-      return { user, claims: claims! };
+      const { user, claims } = await liveToken(ctx, idToken, ID_TOKEN);
+      return { user, claims };
     },
   };
 }
