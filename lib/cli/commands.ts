@@ -22,7 +22,7 @@ export interface CliContext {
 /** Refresh this long before the access token's expiry, so a call does not race it. */
 const EXPIRY_MARGIN_SECONDS = 30;
 const REFRESH_COOKIE = /^refresh_token=([^;]+)/;
-const LOGIN_AGAIN = 'log in again: npm run cli -- login --username U --password P (or login --hosted)';
+export const LOGIN_AGAIN = 'log in again: npm run cli -- login --username U --password P (or login --hosted)';
 
 /** The tokens of a token answer (RFC 6749 §5.1 names); the refresh token may come as a cookie instead. */
 interface IssuedTokens {
@@ -99,6 +99,15 @@ export function whoami(context: CliContext): void {
   );
 }
 
+/** The saved tokens, refreshed first when the access token has (nearly) expired. */
+export async function freshSession(context: CliContext): Promise<SavedTokens> {
+  const saved = loadSession(context);
+  if (saved.expiresAt - EXPIRY_MARGIN_SECONDS > Date.now() / 1000) return saved;
+  if (saved.machine)
+    throw new CliError('The machine token has expired: get a new one with npm run cli -- token --client-credentials');
+  return refresh(context, saved);
+}
+
 export interface CallOptions {
   /** `--data`: JSON text. */
   readonly data?: string;
@@ -118,12 +127,7 @@ export async function call(
   if (data !== undefined && body === undefined)
     throw new CliError('--data is not valid JSON (quote it: --data \'{"key":"value"}\')');
   const headers = parseHeaderFlags(options.headers ?? []);
-  let saved = loadSession(context);
-  if (saved.expiresAt - EXPIRY_MARGIN_SECONDS <= Date.now() / 1000) {
-    if (saved.machine)
-      throw new CliError('The machine token has expired: get a new one with npm run cli -- token --client-credentials');
-    saved = await refresh(context, saved);
-  }
+  const saved = await freshSession(context);
   const verb = method.toUpperCase();
   const response = await request(saved.apiUrl, verb, path, { body, bearer: saved.accessToken, headers });
   if (response.etag) context.print(`ETag: ${response.etag}`);

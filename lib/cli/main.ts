@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { configFor } from '../config/app-config';
 import { machineTokenCommand } from './client-credentials';
 import { call, login, logout, refresh, whoami, type CliContext } from './commands';
+import { credentialsCommand } from './credentials';
 import { CliError } from './errors';
 import { hostedLogin } from './hosted-login';
 import { TokenStore } from './token-store';
@@ -31,6 +32,9 @@ commands:
                                     --client-secret or env CLIENT_SECRET
   refresh                           new access/ID tokens from the saved refresh token
   whoami                            the saved tokens' claims (decoded, not verified)
+  credentials [--show-secret]       the AWS credentials the identity pool gives the saved user: role ARN,
+                                    identity id, expiry, access key id (the secret key and session token
+                                    only with --show-secret)
   call METHOD PATH [--data JSON] [--header 'Name: value']...
                                     call the API with the saved access token (refreshed first when expired);
                                     prints the answer's ETag, if any, then its body; --header may repeat
@@ -63,7 +67,7 @@ const VALUE_FLAGS = new Set([
   'client-secret',
 ]);
 const REPEATABLE_FLAGS = new Set(['header', 'scope']);
-const BOOLEAN_FLAGS = new Set(['hosted', 'help', 'everywhere', 'client-credentials']);
+const BOOLEAN_FLAGS = new Set(['hosted', 'help', 'everywhere', 'client-credentials', 'show-secret']);
 
 export function parseArgs(argv: readonly string[]): ParsedArgs {
   const positional: string[] = [];
@@ -167,6 +171,8 @@ async function run(argv: readonly string[]): Promise<void> {
       return;
     case 'whoami':
       return whoami(context);
+    case 'credentials':
+      return credentialsCommand(context, flags.has('show-secret'));
     case 'call': {
       const [method, apiPath] = rest;
       if (!method || !apiPath) throw new CliError('call needs METHOD and PATH, e.g. call GET /api/profile');

@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { isJsonObject, safeJsonParse } from '../contracts/json';
+import type { IdentityPoolTarget } from '../cognito/identity-pool-caller';
 import { CliError } from './errors';
 
 export interface StackOutputs {
@@ -16,6 +17,12 @@ export interface StackOutputs {
   readonly TokenEndpoint?: string;
   readonly MachineClientId?: string;
   readonly ResourceServerIdentifier?: string;
+  readonly IdentityPoolId?: string;
+  /** The identity pool's role for users in no group. */
+  readonly AuthenticatedRoleArn?: string;
+  /** Local only: the local Cognito Identity and STS. */
+  readonly CognitoIdentityEndpoint?: string;
+  readonly StsEndpoint?: string;
 }
 
 export function readOutputs(file: string): StackOutputs {
@@ -54,5 +61,23 @@ export function readOutputs(file: string): StackOutputs {
     TokenEndpoint: optional('TokenEndpoint'),
     MachineClientId: optional('MachineClientId'),
     ResourceServerIdentifier: optional('ResourceServerIdentifier'),
+    IdentityPoolId: optional('IdentityPoolId'),
+    AuthenticatedRoleArn: optional('AuthenticatedRoleArn'),
+    CognitoIdentityEndpoint: optional('CognitoIdentityEndpoint'),
+    StsEndpoint: optional('StsEndpoint'),
+  };
+}
+
+/** The identity pool of the outputs, or a one-line error saying what is missing. */
+export function identityPoolOf(outputs: StackOutputs, file: string): IdentityPoolTarget {
+  if (!outputs.IdentityPoolId || !outputs.UserPoolProviderUrl)
+    throw new CliError(
+      `${file} has no IdentityPoolId or UserPoolProviderUrl output: restart \`npm start\`, or pass the outputs of both stacks (cdk deploy --all --outputs-file ${file})`,
+    );
+  return {
+    identityPoolId: outputs.IdentityPoolId,
+    issuer: outputs.UserPoolProviderUrl,
+    cognitoIdentityEndpoint: outputs.CognitoIdentityEndpoint,
+    stsEndpoint: outputs.StsEndpoint,
   };
 }

@@ -3,6 +3,7 @@ import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import { CfnIdentityPool, CfnIdentityPoolRoleAttachment } from 'aws-cdk-lib/aws-cognito';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { TOKEN_ROLE_MAPPING } from '../config/identity-pool';
 
 export interface TokenRoleIdentityPoolProps {
   readonly userPool: IUserPool;
@@ -24,6 +25,17 @@ export interface TokenRoleIdentityPoolProps {
  * (`cognito:preferred_role`, the highest-precedence group's role), denies ambiguous ones, and falls
  * back to a role with no permissions. Built from the L1 resources because the L2 `IdentityPool`
  * always creates an unauthenticated role, even with guest access off.
+ *
+ * Every role starts with no permissions; grant a group's role what its members may do from the app
+ * with their identity-pool credentials, e.g. each reviewer their own folder of a bucket:
+ *
+ * ```ts
+ * const identity = new CognitoIdentity(this, 'Identity', { config });
+ * uploads.grantReadWrite(identity.groupRoles['reviewers-group'], 'reviews/${cognito-identity.amazonaws.com:sub}/*');
+ * ```
+ *
+ * (`${cognito-identity.amazonaws.com:sub}` is the caller's identity id.) Users in no group get
+ * `authenticatedRole`.
  */
 export class TokenRoleIdentityPool extends Construct {
   readonly identityPoolId: string;
@@ -71,8 +83,7 @@ export class TokenRoleIdentityPool extends Construct {
       roles,
       roleMappings: {
         cognito: {
-          type: 'Token',
-          ambiguousRoleResolution: 'Deny',
+          ...TOKEN_ROLE_MAPPING,
           identityProvider: `${userPool.userPoolProviderName}:${userPoolClient.userPoolClientId}`,
         },
       },

@@ -8,6 +8,7 @@ import { DEV_STAGE, resourceName, type AppConfig, type ThreatProtection } from '
 import { type GroupName } from '../contracts/groups';
 import { assertNoProblems } from '../config/config-error';
 import { defaultDomainPrefix } from '../config/domain-prefix';
+import { identityPoolName } from '../config/identity-pool';
 import { cognitoIssuer, jwksUriFor } from '../contracts/runtime-env';
 import { defaultDomainPrefixProblems, machineClientProblems, validateConfig } from '../config/validation';
 import { AppClient } from './app-client';
@@ -101,7 +102,7 @@ export class CognitoIdentity extends Construct {
     this.identityPool = new TokenRoleIdentityPool(this, 'IdentityPool', {
       userPool: this.userPool,
       userPoolClient: this.userPoolClient,
-      identityPoolName: resourceName(config, 'identities'),
+      identityPoolName: identityPoolName(config),
       allowGuestAccess: config.identityPool.allowGuestAccess,
     });
 

@@ -31,8 +31,10 @@ import { accessMap, type RouteAccess } from '../contracts/access-map';
 import { machineAppClient, userAppClient, type AppClientDefinition } from '../config/app-clients';
 import { ENV, jwksUriFor } from '../contracts/runtime-env';
 import type { AppConfig } from '../config/app-config';
+import { localRoleArn } from '../config/identity-pool';
 import { createCognitoClient } from '../clients/cognito-client';
 import { createUser, setPasswordAndGroups } from '../cognito/users';
+import { ensureIdentityPool } from './identity-pool';
 import type { SeedUser } from './seed-users';
 
 const START_TIMEOUT_MS = 15_000;
@@ -49,6 +51,11 @@ export interface EmulatorOptions {
   readonly dir: string;
   readonly host: string;
   readonly port: number;
+  /**
+   * The region in identity pool and identity ids.
+   * @default us-east-1
+   */
+  readonly region?: string;
 }
 
 export class EmulatorError extends Error {
@@ -69,7 +76,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   const program = ['--import', pathToFileURL(require.resolve('tsx')).href, path.join(__dirname, 'cognito', 'main.ts')];
   const child = spawn(process.execPath, program, {
     cwd,
-    env: { ...process.env, PORT: String(options.port), HOST: options.host },
+    env: { ...process.env, PORT: String(options.port), HOST: options.host, AWS_REGION: options.region ?? 'us-east-1' },
     stdio: ['ignore', logFd, logFd],
   });
   closeSync(logFd);
@@ -156,6 +163,8 @@ export interface ProvisionedPool {
   readonly machineClients: readonly ProvisionedMachineClient[];
   readonly issuer: string;
   readonly jwksUri: string;
+  /** The local identity pool (lib/local/identity-pool.ts); Cognito Identity and STS are served at `endpoint`. */
+  readonly identityPoolId: string;
 }
 
 /**
@@ -189,6 +198,10 @@ export async function provision(options: ProvisionOptions): Promise<ProvisionedP
       machineClients,
       issuer,
       jwksUri: jwksUriFor(issuer),
+      identityPoolId: await ensureIdentityPool(options.endpoint, config, {
+        issuer,
+        userPoolClientId: userClient.clientId,
+      }),
     };
   } finally {
     client.destroy();
@@ -265,6 +278,7 @@ async function ensureGroups(
       GroupName: group.name,
       Precedence: group.precedence,
       Description: group.description,
+      RoleArn: localRoleArn(config, group.name),
     };
     await client.send(existing.has(group.name) ? new UpdateGroupCommand(input) : new CreateGroupCommand(input));
   }

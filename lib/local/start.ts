@@ -107,6 +107,7 @@ function printBanner(system: LocalSystem): void {
     `  Hosted UI demo:  ${outputs.ApiUrl}/`,
     `  Cognito emulator ${outputs.UserPoolProviderUrl}`,
     `  JWKS:            ${outputs.JwksUri}`,
+    `  Identity pool:   ${outputs.IdentityPoolId} at ${outputs.CognitoIdentityEndpoint}; STS at ${outputs.StsEndpoint}`,
     `  DynamoDB (local) ${system.dynamodb.endpoint}${system.dynamodb.dataDir ? `, data in ${system.dynamodb.dataDir}` : ' (DYNAMODB_ENDPOINT)'}`,
     `  Revocation:      ${revocationLine(system.revocationBoundSeconds)}`,
     `  Outputs:         ${system.outputsFile}`,
@@ -122,6 +123,7 @@ function printBanner(system: LocalSystem): void {
     'Try:',
     `  npm run cli -- login --username ${seedUsers[0].email} --password '${seedUsers[0].password}'`,
     '  npm run cli -- call GET /api/admin/users',
+    "  npm run cli -- credentials   (the AWS credentials of your group's role, from the identity pool)",
     '  npm run cli -- token --client-credentials --scope reviews.read   (a machine client; then call GET /api/reviews)',
     '',
   ];

@@ -13,6 +13,7 @@ import { MACHINE_CLIENT_FILE } from '../config/app-clients';
 import { configFor, resourceName, type AppConfig } from '../config/app-config';
 import { corsPolicy, localAllowedOrigins, type CorsPolicy } from '../contracts/cors';
 import { authorizerEnvironment, handlerEnvironment } from '../config/function-environment';
+import { localRoleArn } from '../config/identity-pool';
 import { revocationBoundSeconds } from '../config/revocation-retention';
 import { ENV } from '../contracts/runtime-env';
 import { tableEnvironment, tableOutputs, type TableKey, type TableOutputs } from '../contracts/tables';
@@ -25,6 +26,7 @@ import {
   type ProxyHandler,
   type StaticRoute,
 } from './gateway';
+import { STS_PATH } from './cognito/sts';
 import { makePrivateDir } from './private-dir';
 import { seedUsers } from './seed-users';
 
@@ -71,6 +73,13 @@ export interface LocalOutputs extends TableOutputs {
   readonly ResourceServerIdentifier: string;
   /** The first machine client (config.machineClients); its secret is in `machine-client.json`. */
   readonly MachineClientId?: string;
+  readonly IdentityPoolId: string;
+  /** The identity pool's role for users in no group. */
+  readonly AuthenticatedRoleArn: string;
+  /** Local only: the Cognito Identity API (`clientConfig.endpoint` of `fromCognitoIdentityPool`), served by the local Cognito. */
+  readonly CognitoIdentityEndpoint: string;
+  /** Local only: `sts:GetCallerIdentity` for the credentials the local identity pool issues. */
+  readonly StsEndpoint: string;
 }
 
 export interface LocalSystem {
@@ -123,7 +132,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
 
   const dir = path.resolve(options.dir);
   makePrivateDir(dir);
-  const emulator = await startEmulator({ dir, host, port: options.cognitoPort });
+  const emulator = await startEmulator({ dir, host, port: options.cognitoPort, region: config.env.region });
   let dynamo: LocalDynamo | undefined;
   try {
     dynamo = await startDynamo(options, dir, host, variables.dynamodb);
@@ -157,6 +166,10 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       TokenEndpoint: `${emulator.endpoint}/oauth2/token`,
       ResourceServerIdentifier: config.resourceServer.identifier,
       ...(pool.machineClients[0] ? { MachineClientId: pool.machineClients[0].clientId } : {}),
+      IdentityPoolId: pool.identityPoolId,
+      AuthenticatedRoleArn: localRoleArn(config, 'authenticated'),
+      CognitoIdentityEndpoint: emulator.endpoint,
+      StsEndpoint: `${emulator.endpoint}${STS_PATH}`,
       ...tableOutputs(tables),
     };
     const gateway = await startGateway(config, host, { ...options, cors }, outputs).catch(
@@ -291,6 +304,10 @@ const IDENTITY_OUTPUTS: ReadonlySet<string> = new Set<keyof LocalOutputs>([
   'TokenEndpoint',
   'ResourceServerIdentifier',
   'MachineClientId',
+  'IdentityPoolId',
+  'AuthenticatedRoleArn',
+  'CognitoIdentityEndpoint',
+  'StsEndpoint',
 ]);
 
 /** The shape `cdk deploy --outputs-file` writes: outputs grouped by stack name. */

@@ -13,9 +13,10 @@ export type Caller =
 
 /**
  * `allowed`: past the authorizer, the backend answered (2xx, or 400/404 to a request that names
- * nothing); `forbidden`: 403; `unauthorized`: 401; `reachable`: a public route answered (not 401/403/5xx).
+ * nothing); `forbidden`: 403; `unauthorized`: 401; `reachable`: a public route answered (not 401/403/5xx);
+ * `role`: the identity pool's credentials are of the caller's role (lib/smoke/identity-pool.ts).
  */
-export type Expectation = 'allowed' | 'forbidden' | 'unauthorized' | 'reachable';
+export type Expectation = 'allowed' | 'forbidden' | 'unauthorized' | 'reachable' | 'role';
 
 export interface Cell {
   readonly expected: Expectation;
@@ -71,6 +72,7 @@ const SHORT: Readonly<Record<Expectation, string>> = {
   forbidden: '403',
   unauthorized: '401',
   reachable: 'reachable',
+  role: 'its role',
 };
 
 /**

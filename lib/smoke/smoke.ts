@@ -2,7 +2,9 @@
  * `npm run smoke`: proves a stage end to end. Temporary users (one per group, one in none) log in
  * through the API's `POST /auth/login`, every route of the access map is called by each of them,
  * by the stage's machine client (client-credentials token, checked against its scopes), with a
- * garbage token and with none, and each answer is checked against what the access map says.
+ * garbage token and with none, and each answer is checked against what the access map says. Each
+ * user also gets AWS credentials from the identity pool, which STS must name as their group's role
+ * (the `AWS role` column; no group: the authenticated role).
  * The users are deleted whatever happens (the caller aborts `signal` on Ctrl-C).
  */
 import { randomBytes } from 'node:crypto';
@@ -13,6 +15,7 @@ import { request, type ApiResponse } from '../cli/http';
 import { isJsonObject } from '../contracts/json';
 import { SmokeError } from './errors';
 import { callOrder, expectationFor, harmlessRequest, matches, renderTable, type Caller, type Cell } from './matrix';
+import { ROLE_COLUMN, roleCell } from './identity-pool';
 import { machineAccessToken, machineCredentials } from './machine-client';
 import { targetFromOutputs, type SmokeTarget } from './target';
 import { TEMPORARY_USER_PREFIX, createUser, deleteUsers, planUsers, type TemporaryUser } from './temporary-users';
@@ -59,6 +62,7 @@ export async function runSmoke(options: SmokeOptions): Promise<SmokeReport> {
       caller,
       cells: [
         undefined,
+        undefined,
         ...(await probe.callEveryRoute(caller, caller.kind === 'garbage-token' ? GARBAGE_TOKEN : undefined)),
       ],
     });
@@ -84,11 +88,12 @@ export async function runSmoke(options: SmokeOptions): Promise<SmokeReport> {
     leftovers = await deleteUsers(client, target.userPoolId, users);
     client.destroy();
   }
+  if (!target.roleCheck) options.print('No IdentityPoolId output: no AWS role column cells.');
   if (target.machineClientId) rows.push(await machineRow(target, options, probe, routes));
   else options.print('No MachineClientId output: no machine row.');
   const table = renderTable(
     rows.map((row) => row.caller),
-    ['sign in', ...routes.map((route) => `${route.method} ${route.path}`)],
+    ['sign in', ROLE_COLUMN, ...routes.map((route) => `${route.method} ${route.path}`)],
     rows.map((row) => row.cells),
   );
   const cells = rows.flatMap((row) => row.cells).filter((cell) => cell !== undefined);
@@ -121,7 +126,10 @@ async function machineRow(
   const { token, problem } = await machineAccessToken(target, credentials, options.signal);
   if (problem) options.print(`Machine client token: ${problem}`);
   const signIn: Cell = { expected: 'allowed', outcome: token ? 200 : 'refused', matched: token !== undefined };
-  return { caller, cells: [signIn, ...(token ? await probe.callEveryRoute(caller, token) : probe.unreached(caller))] };
+  return {
+    caller,
+    cells: [signIn, undefined, ...(token ? await probe.callEveryRoute(caller, token) : probe.unreached(caller))],
+  };
 }
 
 /** The access token in `POST /auth/login`'s answer: the one place that knows the answer's shape. */
@@ -130,6 +138,12 @@ export function accessTokenOf(response: ApiResponse): string | undefined {
   return response.status === 200 && isJsonObject(body) && typeof body.access_token === 'string'
     ? body.access_token
     : undefined;
+}
+
+/** The ID token in `POST /auth/login`'s answer. */
+function idTokenOf(response: ApiResponse): string | undefined {
+  const body = response.body;
+  return isJsonObject(body) && typeof body.id_token === 'string' ? body.id_token : undefined;
 }
 
 class RouteProbe {
@@ -154,7 +168,7 @@ class RouteProbe {
     return cells;
   }
 
-  async signInAndCallEveryRoute(user: TemporaryUser): Promise<{ caller: Caller; cells: Cell[] }> {
+  async signInAndCallEveryRoute(user: TemporaryUser): Promise<{ caller: Caller; cells: Array<Cell | undefined> }> {
     this.signal?.throwIfAborted();
     const caller: Caller = { kind: 'user', label: user.label, groups: user.groups };
     const login = await request(this.target.apiUrl, 'POST', '/auth/login', {
@@ -163,7 +177,13 @@ class RouteProbe {
     });
     const token = accessTokenOf(login);
     const signIn: Cell = { expected: 'allowed', outcome: login.status, matched: token !== undefined };
-    return { caller, cells: [signIn, ...(token ? await this.callEveryRoute(caller, token) : this.unreached(caller))] };
+    // Before the routes: logout, called last, ends the session the ID token belongs to.
+    const role =
+      this.target.roleCheck && token ? await roleCell(this.target.roleCheck, user.groups, idTokenOf(login)) : undefined;
+    return {
+      caller,
+      cells: [signIn, role, ...(token ? await this.callEveryRoute(caller, token) : this.unreached(caller))],
+    };
   }
 
   /** The row of a caller that got no token: every cell a mismatch. */

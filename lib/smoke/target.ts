@@ -6,9 +6,10 @@
  */
 import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { ENV, isLoopbackUrl } from '../contracts/runtime-env';
-import { readOutputs } from '../cli/outputs';
+import { identityPoolOf, readOutputs } from '../cli/outputs';
 import { createCognitoClient } from '../clients/cognito-client';
 import { SmokeError } from './errors';
+import type { RoleCheck } from './identity-pool';
 
 export interface SmokeTarget {
   readonly apiUrl: string;
@@ -16,6 +17,8 @@ export interface SmokeTarget {
   /** The pool's token endpoint and machine client (absent when the stage has none). */
   readonly tokenEndpoint?: string;
   readonly machineClientId?: string;
+  /** The identity pool and its authenticated role (absent when the outputs name no identity pool). */
+  readonly roleCheck?: RoleCheck;
   /** True for the local emulator (no AWS credentials involved). */
   readonly local: boolean;
   /** A client for the pool's admin API; destroy it when done. */
@@ -51,6 +54,9 @@ export function targetFromOutputs(file: string): SmokeTarget {
     userPoolId,
     tokenEndpoint: outputs.TokenEndpoint,
     machineClientId: outputs.MachineClientId,
+    roleCheck: outputs.IdentityPoolId
+      ? { identityPool: identityPoolOf(outputs, file), authenticatedRoleArn: outputs.AuthenticatedRoleArn }
+      : undefined,
     local,
     cognito: () => createCognitoClient(environment, region),
   };

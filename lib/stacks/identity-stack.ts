@@ -24,6 +24,7 @@ export class IdentityStack extends Stack {
       UserPoolProviderUrl: this.identity.issuerUrl,
       JwksUri: this.identity.jwksUri,
       IdentityPoolId: this.identity.identityPool.identityPoolId,
+      AuthenticatedRoleArn: this.identity.identityPool.authenticatedRole.roleArn,
       HostedUiUrl: hostedUiUrl,
       TokenEndpoint: this.tokenEndpoint,
       ResourceServerIdentifier: this.identity.resourceServer.identifier,

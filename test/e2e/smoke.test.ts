@@ -9,12 +9,16 @@ import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { CognitoIdentityProviderClient, ListUsersCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { accessMap, type Route } from '../../lib/contracts/access-map';
+import { configFor } from '../../lib/config/app-config';
+import { localRoleArn, roleNameOf } from '../../lib/config/identity-pool';
 import { runSmoke } from '../../lib/smoke/smoke';
 import { TEMPORARY_USER_PREFIX } from '../../lib/smoke/temporary-users';
 import { freePort, spawnScript, startLocalProcess, type LocalProcess } from '../support/local-process';
 
 jest.setTimeout(90_000);
 
+/** One AWS role cell per temporary user: one per group and one in none. */
+const ROLE_CELLS = configFor('dev').groups.length + 1;
 let local: LocalProcess;
 let outputsFile: string;
 
@@ -62,13 +66,18 @@ it('passes against the local system, prints the group × route table, and leaves
   const admin = lines.find((line) => line.startsWith('admin-group '))!;
   expect(admin.match(/\d{3} ✓/g)).toHaveLength(accessMap.length + 1);
   expect(admin).toContain('403 ✓'); // reviews are not an admin's
+  // The identity pool's credentials, as STS names them: the group's role; no group, the authenticated role.
+  expect(admin).toContain(`${roleNameOf(localRoleArn(configFor('dev'), 'admin-group'))} ✓`);
+  expect(lines.find((line) => line.startsWith('(no group) '))).toContain(
+    `${roleNameOf(localRoleArn(configFor('dev'), 'authenticated'))} ✓`,
+  );
   expect(lines.find((line) => line.startsWith('(garbage token) '))).toMatch(/(401 ✓.*){5}/);
   // The machine client (every scope): the reviews routes pass the authorizer, nothing else does.
   const machine = lines.find((line) => line.startsWith('(machine machine-client) '))!;
   expect(machine.match(/\d{3} ✓/g)).toHaveLength(accessMap.length + 1);
   expect(machine.match(/403 ✓/g)).toHaveLength(4); // profile and the three admin routes
   expect(result.stdout).toContain(
-    `All ${5 * (accessMap.length + 1) + 2 * accessMap.length} answers are what the access map says.`,
+    `All ${5 * (accessMap.length + 1) + ROLE_CELLS + 2 * accessMap.length} answers are what the access map says.`,
   );
   expect(await temporaryUsers()).toEqual([]);
 });
@@ -85,7 +94,7 @@ it('fails when an answer differs from the access map, marks the cell, and still 
   expect(report).toMatchObject({ ok: false, mismatches: 1, leftovers: [] });
   expect(report.table.split('\n').find((line) => line.startsWith('user-group '))).toContain('403 ✗ want allowed');
   expect(printed).toContain(
-    `1 of ${5 * (accessMap.length + 1) + 2 * accessMap.length} answers differ from the access map.`,
+    `1 of ${5 * (accessMap.length + 1) + ROLE_CELLS + 2 * accessMap.length} answers differ from the access map.`,
   );
   expect(await temporaryUsers()).toEqual([]);
 });

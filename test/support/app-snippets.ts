@@ -1,7 +1,9 @@
 /**
- * "Use it from your app": the snippets docs/notes/issue-26.md quotes, as code the e2e tests run
- * (test/e2e/real-clients.test.ts) against `npm start`. Keep the two in step.
+ * "Use it from your app": the snippets docs/notes/issue-26.md and docs/deploy.md › The identity pool quote, as code
+ * the e2e tests run (test/e2e/real-clients.test.ts, test/e2e/identity-pool.test.ts) against `npm start`.
+ * Keep them in step.
  */
+import { fromCognitoIdentityPool } from '@aws-sdk/credential-providers';
 import { Amplify } from 'aws-amplify';
 import { cognitoUserPoolsTokenProvider } from 'aws-amplify/auth/cognito';
 import type { KeyValueStorageInterface } from 'aws-amplify/utils';
@@ -88,4 +90,22 @@ export class MemoryStorage implements KeyValueStorageInterface {
   refreshToken(): string | undefined {
     return [...this.items].find(([key]) => key.endsWith('.refreshToken'))?.[1];
   }
+}
+
+/** The identity pool's outputs; `CognitoIdentityEndpoint` exists only locally. */
+export interface IdentityPoolOutputs {
+  readonly IdentityPoolId: string;
+  readonly UserPoolProviderUrl: string;
+  readonly CognitoIdentityEndpoint?: string;
+}
+
+// --- AWS SDK v3: the signed-in user's AWS credentials (their group's role) from the identity pool ---
+export function identityPoolCredentials(outputs: IdentityPoolOutputs, idToken: string) {
+  return fromCognitoIdentityPool({
+    identityPoolId: outputs.IdentityPoolId,
+    // The ID token under its issuer without the scheme: cognito-idp.<region>.amazonaws.com/<userPoolId> when deployed.
+    logins: { [outputs.UserPoolProviderUrl.replace(/^https?:\/\//, '')]: idToken },
+    // The pool id starts with its region. Deployed, leave `endpoint` out.
+    clientConfig: { region: outputs.IdentityPoolId.split(':')[0], endpoint: outputs.CognitoIdentityEndpoint },
+  });
 }

@@ -4,7 +4,9 @@
  *
  *   /<pool>/.well-known/openid-configuration, /<pool>/.well-known/jwks.json   discovery.ts, our key
  *   /oauth2/authorize, /oauth2/token, /oauth2/revoke, /oauth2/userInfo, /logout   authorize.ts, token-endpoint.ts
- *   POST / (x-amz-target)   targets.ts first (sign-in, refresh, sign-out), then cognito-local's router
+ *   POST / (x-amz-target)   targets.ts first (sign-in, refresh, sign-out), then cognito-local's router;
+ *                           `AWSCognitoIdentityService.*` (identity pools) identity.ts
+ *   POST /sts               sts.ts (GetCallerIdentity for the credentials identity.ts issues)
  *
  * cognito-local's own token generator is replaced too, so the flows it still runs itself (e.g. the
  * NEW_PASSWORD_REQUIRED answer) issue our tokens and open sessions.
@@ -28,10 +30,15 @@ import type { TokenGenerator } from 'cognito-local/lib/services/tokenGenerator';
 import type { Triggers } from 'cognito-local/lib/services/triggers';
 import { UserPoolServiceFactoryImpl } from 'cognito-local/lib/services/userPoolService';
 import { authorize, createCodeStore } from './authorize';
+import { createCredentialIssuer, type CredentialIssuer } from './aws-credentials';
 import { discoveryDocument } from './discovery';
+import { roleClaimsOf } from './group-roles';
 import { OAuthError, redirect, sendJson, sendOAuthError } from './http';
+import { IDENTITY_TARGET_PREFIX, identityTargets, serveIdentity, type IdentityTarget } from './identity';
+import type { IdentityStore } from './identity-store';
 import { createSessions, type Sessions } from './sessions';
 import type { SigningKey } from './signing-key';
+import { STS_PATH, serveSts } from './sts';
 import { localCognitoRouter } from './targets';
 import { CLIENT_CREDENTIALS } from '../client-credentials';
 import { revokeEndpoint, tokenEndpoint, userGrants, userInfoEndpoint, type TokenGrant } from './token-endpoint';
@@ -46,6 +53,12 @@ export interface LocalCognitoOptions {
   /** The public origin, `http://<host>:<port>`: issuer base and Hosted UI domain. */
   readonly endpoint: string;
   readonly logger: Logger;
+  /** Identity pools and their identities (lib/local/cognito/identity-store.ts). */
+  readonly identityStore: IdentityStore;
+  /** The key the secrets of issued AWS credentials derive from (lib/local/cognito/aws-credentials.ts). */
+  readonly credentialsSecret: Buffer;
+  /** The region of identity pool and identity ids. */
+  readonly region: string;
 }
 
 /** Lambda triggers are not part of the local system: none is enabled, none can run. */
@@ -63,9 +76,9 @@ const NO_TRIGGERS: Triggers = {
 };
 
 /** What cognito-local's own sign-in flows call: a new session of our tokens (it stores the refresh token itself). */
-function tokenGeneratorOf(issuer: TokenIssuer, now: () => number): TokenGenerator {
+function tokenGeneratorOf(cognito: CognitoService, issuer: TokenIssuer, now: () => number): TokenGenerator {
   return {
-    generate(_ctx, user, groups, client) {
+    async generate(ctx, user, groups, client) {
       const session = {
         originJti: randomUUID(),
         clientId: client.ClientId,
@@ -73,8 +86,9 @@ function tokenGeneratorOf(issuer: TokenIssuer, now: () => number): TokenGenerato
         authTime: now(),
         scopes: [USER_ADMIN_SCOPE],
       };
-      const tokens = issuer.issue({ user, groups, client, session, withIdToken: true, withRefreshToken: true });
-      return Promise.resolve({ ...tokens, IdToken: tokens.IdToken!, RefreshToken: tokens.RefreshToken! });
+      const roles = await roleClaimsOf(ctx, await cognito.getUserPoolForClientId(ctx, client.ClientId), groups);
+      const tokens = issuer.issue({ user, groups, roles, client, session, withIdToken: true, withRefreshToken: true });
+      return { ...tokens, IdToken: tokens.IdToken!, RefreshToken: tokens.RefreshToken! };
     },
   };
 }
@@ -100,14 +114,24 @@ export async function createLocalCognito(options: LocalCognitoOptions): Promise<
     config,
     messages: new MessagesService(NO_TRIGGERS, new MessageDeliveryService(new ConsoleMessageSender())),
     otp,
-    tokenGenerator: tokenGeneratorOf(issuer, now),
+    tokenGenerator: tokenGeneratorOf(cognito, issuer, now),
     triggers: NO_TRIGGERS,
   };
   const router = localCognitoRouter(Router(services), { cognito, sessions, nowMs });
   const cognitoLocal = createCognitoLocalServer(router, logger, config.ServerConfig);
   // grant_type → grant: another grant (e.g. client_credentials) is one more entry; discovery lists the keys.
   const grants: Readonly<Record<string, TokenGrant>> = { ...userGrants({ cognito, sessions, codes }) };
-  const endpoints = { cognito, sessions, codes, grants, key, endpoint };
+  const credentials = createCredentialIssuer(key, options.credentialsSecret, now);
+  const identity = identityTargets({
+    sessions,
+    store: options.identityStore,
+    credentials,
+    key,
+    endpoint,
+    now,
+    region: options.region,
+  });
+  const endpoints = { cognito, sessions, codes, grants, key, endpoint, identity, credentials };
 
   return createServer((request, response) => {
     const ours = ownEndpoint(request);
@@ -135,6 +159,8 @@ interface Endpoints {
   readonly grants: Readonly<Record<string, TokenGrant>>;
   readonly key: SigningKey;
   readonly endpoint: string;
+  readonly identity: ReadonlyMap<string, IdentityTarget>;
+  readonly credentials: CredentialIssuer;
 }
 
 type Handler = (
@@ -158,6 +184,11 @@ function ownEndpoint(request: IncomingMessage): Handler | undefined {
   if (path.toLowerCase() === '/oauth2/userinfo' && (request.method === 'GET' || request.method === 'POST'))
     return userInfoEndpoint;
   if (path === '/logout' && request.method === 'GET') return logoutEndpoint;
+  if (request.method !== 'POST') return undefined;
+  if (String(request.headers['x-amz-target'] ?? '').startsWith(IDENTITY_TARGET_PREFIX))
+    return (ctx, { identity }, ...exchange) => serveIdentity(identity, ctx, ...exchange);
+  if (path === STS_PATH || path === `${STS_PATH}/`)
+    return (_ctx, { credentials }, ...exchange) => serveSts(credentials, ...exchange);
   return undefined;
 }
 

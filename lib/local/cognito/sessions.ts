@@ -10,6 +10,7 @@ import type { CognitoService } from 'cognito-local/lib/services/cognitoService';
 import type { Context } from 'cognito-local/lib/services/context';
 import type { User, UserPoolService } from 'cognito-local/lib/services/userPoolService';
 import { NotAuthorizedError } from 'cognito-local/lib/errors';
+import { roleClaimsOf } from './group-roles';
 import type { SigningKey } from './signing-key';
 import { sessionOfRefreshToken, type IssuedTokens, type IssueRequest, type Session, type TokenIssuer } from './tokens';
 
@@ -24,6 +25,12 @@ export interface LiveAccess {
   readonly user: User;
   readonly claims: Readonly<Record<string, unknown>>;
   readonly scopes: readonly string[];
+}
+
+/** An ID token of a live session. */
+export interface LiveId {
+  readonly user: User;
+  readonly claims: Readonly<Record<string, unknown>>;
 }
 
 export interface SignIn {
@@ -49,6 +56,8 @@ export interface Sessions {
   endAll(ctx: Context, pool: UserPoolService, user: User): Promise<void>;
   /** The user of an access token that is ours, unexpired and of a live session; NotAuthorizedException otherwise. */
   liveAccess(ctx: Context, accessToken: string): Promise<LiveAccess>;
+  /** The user of an ID token that is ours, unexpired and of a live session; NotAuthorizedException otherwise. */
+  liveId(ctx: Context, idToken: string): Promise<LiveId>;
 }
 
 export interface SessionDeps {
@@ -58,6 +67,39 @@ export interface SessionDeps {
   /** Epoch seconds. */
   readonly now: () => number;
 }
+
+/** Where a kind of token names its client and user, and Cognito's messages when it is refused. */
+interface TokenKind {
+  readonly use: 'access' | 'id';
+  readonly clientClaim: string;
+  readonly usernameClaim: string;
+  readonly invalid: string;
+  readonly expired: string;
+  readonly unknownUser: string;
+  readonly revoked: string;
+}
+
+/** At the user pool's APIs. */
+const ACCESS_TOKEN: TokenKind = {
+  use: 'access',
+  clientClaim: 'client_id',
+  usernameClaim: 'username',
+  invalid: 'Invalid Access Token',
+  expired: 'Access Token has expired',
+  unknownUser: 'User does not exist.',
+  revoked: 'Access Token has been revoked',
+};
+
+/** As a login of the identity pool (Cognito Identity's messages). */
+const ID_TOKEN: TokenKind = {
+  use: 'id',
+  clientClaim: 'aud',
+  usernameClaim: 'cognito:username',
+  invalid: 'Invalid login token. Not a valid OpenId Connect identity token.',
+  expired: 'Invalid login token. Token expired.',
+  unknownUser: 'Invalid login token. Token is revoked.',
+  revoked: 'Invalid login token. Token is revoked.',
+};
 
 export function createSessions({ cognito, key, issuer, now }: SessionDeps): Sessions {
   /** The claims of one of our refresh tokens that has not expired. */
@@ -75,7 +117,31 @@ export function createSessions({ cognito, key, issuer, now }: SessionDeps): Sess
     const client = await cognito.getAppClient(ctx, session.clientId);
     if (!client) throw new NotAuthorizedError('Invalid client id');
     const groups = await pool.listUserGroupMembership(ctx, user);
-    return issuer.issue({ user, groups, client, session, withIdToken: true, withRefreshToken: false, ...extra });
+    const roles = await roleClaimsOf(ctx, pool, groups);
+    return issuer.issue({ user, groups, roles, client, session, withIdToken: true, withRefreshToken: false, ...extra });
+  };
+
+  /** Whether the user still holds a refresh token of the session `originJti` names. */
+  const isLive = (user: User, originJti: unknown): boolean =>
+    (user.RefreshTokens ?? []).some(
+      (token) => sessionOfRefreshToken(refreshClaims(token) ?? {})?.originJti === originJti,
+    );
+
+  /** The user of one of our tokens of `kind`, unexpired and of a live session; NotAuthorizedException otherwise. */
+  const liveToken = async (ctx: Context, token: string, kind: TokenKind) => {
+    const claims = key.verifiedClaims(token);
+    const clientId = claims?.[kind.clientClaim];
+    const username = claims?.[kind.usernameClaim];
+    if (!claims || claims.token_use !== kind.use || typeof clientId !== 'string' || typeof username !== 'string')
+      throw new NotAuthorizedError(kind.invalid);
+    if (typeof claims.exp !== 'number' || claims.exp <= now()) throw new NotAuthorizedError(kind.expired);
+    const pool = await cognito.getUserPoolForClientId(ctx, clientId).catch(() => {
+      throw new NotAuthorizedError(kind.invalid);
+    });
+    const user = await pool.getUserByUsername(ctx, username);
+    if (!user) throw new NotAuthorizedError(kind.unknownUser);
+    if (!isLive(user, claims.origin_jti)) throw new NotAuthorizedError(kind.revoked);
+    return { pool, user, claims };
   };
 
   return {
@@ -120,21 +186,13 @@ export function createSessions({ cognito, key, issuer, now }: SessionDeps): Sess
     },
 
     async liveAccess(ctx, accessToken) {
-      const claims = key.verifiedClaims(accessToken);
-      const { token_use: use, client_id: clientId, username, origin_jti: originJti, exp, scope } = claims ?? {};
-      if (use !== 'access' || typeof clientId !== 'string' || typeof username !== 'string')
-        throw new NotAuthorizedError('Invalid Access Token');
-      if (typeof exp !== 'number' || exp <= now()) throw new NotAuthorizedError('Access Token has expired');
-      const pool = await cognito.getUserPoolForClientId(ctx, clientId).catch(() => {
-        throw new NotAuthorizedError('Invalid Access Token');
-      });
-      const user = await pool.getUserByUsername(ctx, username);
-      if (!user) throw new NotAuthorizedError('User does not exist.');
-      const live = (user.RefreshTokens ?? []).some(
-        (token) => sessionOfRefreshToken(refreshClaims(token) ?? {})?.originJti === originJti,
-      );
-      if (!live) throw new NotAuthorizedError('Access Token has been revoked');
-      return { pool, user, claims: claims!, scopes: typeof scope === 'string' ? scope.split(' ') : [] };
+      const { pool, user, claims } = await liveToken(ctx, accessToken, ACCESS_TOKEN);
+      return { pool, user, claims, scopes: typeof claims.scope === 'string' ? claims.scope.split(' ') : [] };
+    },
+
+    async liveId(ctx, idToken) {
+      const { user, claims } = await liveToken(ctx, idToken, ID_TOKEN);
+      return { user, claims };
     },
   };
 }

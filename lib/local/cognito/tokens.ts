@@ -13,6 +13,7 @@ import {
   customAttributes,
   type User,
 } from 'cognito-local/lib/services/userPoolService';
+import type { RoleClaims } from './group-roles';
 import type { SigningKey } from './signing-key';
 
 /** One sign-in: what every token refreshed from it shares. */
@@ -39,6 +40,8 @@ export interface IssueRequest {
   readonly groups: readonly string[];
   readonly client: AppClient;
   readonly session: Session;
+  /** The groups' roles (lib/local/cognito/group-roles.ts): in the ID token only, as Cognito's. */
+  readonly roles?: RoleClaims;
   /** The authorization request's `nonce`, echoed in the ID token (OIDC code flow). */
   readonly nonce?: string;
   /** A new sign-in also gets its refresh token; a refresh does not (no rotation, as Cognito's default). */
@@ -111,7 +114,7 @@ export function createTokenIssuer(key: SigningKey, issuerBase: string, now: () =
 
 function idToken(
   key: SigningKey,
-  { user, client, nonce }: IssueRequest,
+  { user, client, nonce, roles }: IssueRequest,
   shared: Readonly<Record<string, unknown>> & { iat: number },
   accessToken: string,
 ): string {
@@ -121,6 +124,7 @@ function idToken(
     ...shared,
     ...(email === undefined ? {} : { email, email_verified: verified === 'true' }),
     ...attributesToRecord(customAttributes(user.Attributes)),
+    ...roles,
     'cognito:username': user.Username,
     aud: client.ClientId,
     token_use: 'id',

@@ -189,6 +189,7 @@ it('exports the stable outputs (besides the cross-stack exports CDK adds)', () =
       .sort(),
   ).toEqual(
     [
+      'AuthenticatedRoleArn',
       'HostedUiUrl',
       'IdentityPoolId',
       'JwksUri',

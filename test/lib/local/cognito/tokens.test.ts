@@ -93,6 +93,25 @@ it('leaves out what was not asked for: groups of a user in none, nonce, ID and r
   expect(sessionOfRefreshToken(claims(tokens.AccessToken))).toBeUndefined();
 });
 
+it('puts the groups’ role claims in the ID token only, as Cognito does', () => {
+  const roles = {
+    'cognito:roles': ['arn:aws:iam::000000000000:role/r'],
+    'cognito:preferred_role': 'arn:aws:iam::000000000000:role/r',
+  };
+  const tokens = issuer.issue({
+    user,
+    groups: ['g1'],
+    roles,
+    client,
+    session,
+    withIdToken: true,
+    withRefreshToken: false,
+  });
+  expect(claims(tokens.IdToken)).toMatchObject(roles);
+  expect(claims(tokens.AccessToken)).not.toHaveProperty('cognito:roles');
+  expect(claims(tokens.AccessToken)).not.toHaveProperty('cognito:preferred_role');
+});
+
 it('reads validities in their units, with Cognito’s defaults', () => {
   expect(
     validitySeconds(
