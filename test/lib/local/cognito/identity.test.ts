@@ -69,25 +69,24 @@ describe('roleFor (role mapping Token)', () => {
   });
 });
 
-describe('guest identities', () => {
-  const key = signingKeyFrom(generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey);
-  function targetsFor(pool: IdentityPoolRecord) {
-    const pools = new Map([[pool.IdentityPoolId, pool]]);
-    const store: IdentityStore = {
-      pools: () => [...pools.values()],
-      pool: (id) => pools.get(id),
-      save: (saved) => void pools.set(saved.IdentityPoolId, saved),
-    };
-    const now = () => 1_800_000_000;
-    // No login reaches the sessions: guests send none.
-    const sessions = {} as Sessions;
-    const credentials = createCredentialIssuer(key, Buffer.from('secret'), now);
-    return {
-      targets: identityTargets({ sessions, store, credentials, key, endpoint: 'http://x', region: 'us-east-1', now }),
-      credentials,
-    };
-  }
+const key = signingKeyFrom(generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey);
 
+function targetsFor(pool: IdentityPoolRecord, sessions = {} as Sessions) {
+  const pools = new Map([[pool.IdentityPoolId, pool]]);
+  const store: IdentityStore = {
+    pools: () => [...pools.values()],
+    pool: (id) => pools.get(id),
+    save: (saved) => void pools.set(saved.IdentityPoolId, saved),
+  };
+  const now = () => 1_800_000_000;
+  const credentials = createCredentialIssuer(key, Buffer.from('secret'), now);
+  return {
+    targets: identityTargets({ sessions, store, credentials, key, endpoint: 'http://x', region: 'us-east-1', now }),
+    credentials,
+  };
+}
+
+describe('guest identities', () => {
   it('get the unauthenticated role when the pool allows them', async () => {
     const pool = poolWith(undefined, { AllowUnauthenticatedIdentities: true });
     const { targets, credentials } = targetsFor(pool);
@@ -112,4 +111,32 @@ describe('guest identities', () => {
       message: 'Unauthenticated access is not supported for this identity pool.',
     });
   });
+});
+
+it('keeps every new identity when logins are checked concurrently and finish out of order', async () => {
+  // A session check that finishes when the test says: the second login is answered first.
+  const pending = new Map<string, (value: { user: never; claims: Record<string, unknown> }) => void>();
+  const sessions = {
+    liveId: (_ctx: unknown, token: string) => new Promise((resolve) => pending.set(token, resolve)),
+  } as unknown as Sessions;
+  const { targets } = targetsFor(deny, sessions);
+  const getId = (token: string) =>
+    targets.get('GetId')!({} as never, {
+      IdentityPoolId: deny.IdentityPoolId,
+      Logins: { [provider.ProviderName]: token },
+    });
+  const claimsOf = (sub: string) => ({ iss: `http://${provider.ProviderName}`, aud: provider.ClientId, sub });
+  const first = getId('token-a');
+  const second = getId('token-b');
+  await Promise.resolve();
+  pending.get('token-b')!({ user: undefined as never, claims: claimsOf('b') });
+  await second;
+  pending.get('token-a')!({ user: undefined as never, claims: claimsOf('a') });
+  const [a, b] = (await Promise.all([first, second])) as { IdentityId: string }[];
+  // The login answered first was saved first: the later save kept it.
+  const again = getId('token-b');
+  await Promise.resolve();
+  pending.get('token-b')!({ user: undefined as never, claims: claimsOf('b') });
+  expect(await again).toEqual(b);
+  expect(a.IdentityId).not.toBe(b.IdentityId);
 });
