@@ -6,7 +6,8 @@
  * directory (its kid is the key's thumbprint); issuer `http://<host>:<port>/<poolId>`; the JWKS at
  * `<issuer>/.well-known/jwks.json`. Access tokens carry `client_id`, no `aud`, `token_use`
  * "access", `username`, `origin_jti`, and `cognito:groups` only when the user is in a group. ID
- * tokens carry `aud`, `email`, `custom:role`. Token lifetimes follow the client's validity
+ * tokens carry `aud`, `email`, `custom:role`, and the groups' `cognito:roles`/`cognito:preferred_role`
+ * (each group gets a local role ARN, lib/config/identity-pool.ts). Token lifetimes follow the client's validity
  * settings, in seconds if asked (used by expiry tests).
  */
 import { spawn, type ChildProcess } from 'node:child_process';

@@ -83,8 +83,10 @@ export function identityTargets(deps: IdentityDeps): ReadonlyMap<string, Identit
 
   const targets = new Map<string, IdentityTarget>(provisioningTargets(store, deps.region));
   targets.set('GetId', async (ctx, request) => {
-    const pool = poolNamed(text(request, 'IdentityPoolId'));
-    const who = await callerOf(ctx, pool, request);
+    const identityPoolId = text(request, 'IdentityPoolId');
+    const who = await callerOf(ctx, poolNamed(identityPoolId), request);
+    // Read again after the wait: another request may have added an identity meanwhile (no await from here to the save).
+    const pool = poolNamed(identityPoolId);
     const identityKey = who.kind === 'user' ? who.key : `unauthenticated/${randomUUID()}`;
     const known = pool.Identities[identityKey];
     if (known) return { IdentityId: known };

@@ -131,7 +131,7 @@ export async function createLocalCognito(options: LocalCognitoOptions): Promise<
     now,
     region: options.region,
   });
-  const endpoints = { cognito, sessions, codes, grants, key, endpoint, identity, credentials };
+  const endpoints = { cognito, sessions, codes, grants, key, endpoint, identity, credentials, now };
 
   return createServer((request, response) => {
     const ours = ownEndpoint(request);
@@ -161,6 +161,8 @@ interface Endpoints {
   readonly endpoint: string;
   readonly identity: ReadonlyMap<string, IdentityTarget>;
   readonly credentials: CredentialIssuer;
+  /** Epoch seconds. */
+  readonly now: () => number;
 }
 
 type Handler = (
@@ -188,7 +190,7 @@ function ownEndpoint(request: IncomingMessage): Handler | undefined {
   if (String(request.headers['x-amz-target'] ?? '').startsWith(IDENTITY_TARGET_PREFIX))
     return (ctx, { identity }, ...exchange) => serveIdentity(identity, ctx, ...exchange);
   if (path === STS_PATH || path === `${STS_PATH}/`)
-    return (_ctx, { credentials }, ...exchange) => serveSts(credentials, ...exchange);
+    return (_ctx, { credentials, now }, ...exchange) => serveSts(credentials, now, ...exchange);
   return undefined;
 }
 

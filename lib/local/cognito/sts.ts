@@ -14,6 +14,9 @@ import { hasValidSignature, parseSigV4Authorization } from './sigv4';
 export const STS_PATH = '/sts';
 
 const XMLNS = 'https://sts.amazonaws.com/doc/2011-06-15/';
+/** How far a request's `X-Amz-Date` may be from now (AWS's limit). */
+const MAX_SKEW_SECONDS = 15 * 60;
+const AMZ_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
 
 class StsError extends Error {
   constructor(
@@ -26,7 +29,7 @@ class StsError extends Error {
 }
 
 /** The caller the signed request proves, or an StsError as AWS answers it. */
-function callerOf(credentials: CredentialIssuer, request: IncomingMessage, body: string): CredentialGrant {
+function callerOf(credentials: CredentialIssuer, request: IncomingMessage, body: string, now: number): CredentialGrant {
   const authorization = parseSigV4Authorization(request.headers.authorization);
   if (!authorization) throw new StsError(403, 'MissingAuthenticationToken', 'Request is missing Authentication Token');
   const sessionToken = request.headers['x-amz-security-token'];
@@ -40,6 +43,14 @@ function callerOf(credentials: CredentialIssuer, request: IncomingMessage, body:
       'SignatureDoesNotMatch',
       'The request signature we calculated does not match the signature you provided.',
     );
+  const date = AMZ_DATE.exec(String(request.headers['x-amz-date']));
+  const signedAt = date ? Date.UTC(+date[1], +date[2] - 1, +date[3], +date[4], +date[5], +date[6]) / 1000 : NaN;
+  if (!(Math.abs(now - signedAt) <= MAX_SKEW_SECONDS))
+    throw new StsError(
+      403,
+      'SignatureDoesNotMatch',
+      'Signature expired: the request was signed more than 15 minutes away from now.',
+    );
   return held.grant;
 }
 
@@ -48,8 +59,10 @@ function roleId(roleArn: string): string {
   return `AROA${createHash('sha256').update(roleArn).digest('hex').toUpperCase().slice(0, 17)}`;
 }
 
+/** `now`: epoch seconds. */
 export async function serveSts(
   credentials: CredentialIssuer,
+  now: () => number,
   request: IncomingMessage,
   response: ServerResponse,
 ): Promise<void> {
@@ -63,7 +76,7 @@ export async function serveSts(
     const action = new URLSearchParams(body).get('Action');
     if (action !== 'GetCallerIdentity')
       throw new StsError(400, 'InvalidAction', `The local STS does not serve ${action ?? 'this request'}`);
-    const { roleArn, sessionName } = callerOf(credentials, request, body);
+    const { roleArn, sessionName } = callerOf(credentials, request, body, now());
     const arn = `arn:aws:sts::${LOCAL_ACCOUNT_ID}:assumed-role/${roleNameOf(roleArn)}/${sessionName}`;
     send(
       200,
