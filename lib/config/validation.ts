@@ -8,7 +8,8 @@
 import { ROUTE_PATH_PATTERN, SCOPE_NAME_PATTERN, scopesOf, type Route } from './access-map';
 import { DEV_STAGE, STAGE_PATTERN, THREAT_PROTECTION_MODES, isThreatProtection, type AppConfig } from './app-config';
 import { PLACEHOLDER_ACCOUNT, defaultDomainPrefix, domainPrefixProblems } from './domain-prefix';
-import { POLICY_MAX_BYTES, longestApiPrefix, policyBytesBound } from './policy-size';
+import { largestPolicy, type LargestPolicy } from './largest-policy';
+import { POLICY_MAX_BYTES } from './policy-size';
 import { isLoopbackUrl } from './runtime-env';
 
 const MINUTES_PER_DAY = 24 * 60;
@@ -291,15 +292,33 @@ export function defaultDomainPrefixProblems(prefix: string): string[] {
   );
 }
 
+/**
+ * The authorizer's largest policy (every group and scope set, built as the authorizer builds it) must
+ * fit its answer; checked once the routes themselves are well-formed.
+ */
+function policySizeProblems(routes: readonly Route[], config: AppConfig): string[] {
+  let largest: LargestPolicy;
+  try {
+    largest = largestPolicy(
+      routes,
+      config.groups.map((group) => group.name),
+      config.api.stageName,
+    );
+  } catch (error) {
+    return [
+      `routes: the authorizer cannot build its policies: ${error instanceof Error ? error.message : String(error)}`,
+    ];
+  }
+  if (largest.bytes <= POLICY_MAX_BYTES) return [];
+  const reaches = largest.method === 'bound' ? 'could reach' : 'reaches';
+  return [
+    `routes: the authorizer's largest policy ${reaches} ${largest.bytes} bytes, over the ${POLICY_MAX_BYTES} its answer has room for (API Gateway's Lambda authorizer result size, 8 KB): protect fewer routes, or give each group whole subtrees of paths (a wildcard covers them)`,
+  ];
+}
+
 /** Routes the API and the authorizer can serve: well-formed paths, no duplicates, only configured groups, a policy that fits. */
 export function routeProblems(routes: readonly Route[], config: AppConfig): string[] {
-  const policyBytes = policyBytesBound(routes, longestApiPrefix(config.api.stageName));
-  const problems: string[] =
-    policyBytes > POLICY_MAX_BYTES
-      ? [
-          `routes: the authorizer's largest policy could reach ${policyBytes} bytes, over the ${POLICY_MAX_BYTES} its answer has room for (API Gateway's Lambda authorizer result size, 8 KB): protect fewer routes or group them under fewer paths`,
-        ]
-      : [];
+  const problems: string[] = [];
   const groups = new Set(config.groups.map((group) => group.name));
   const seen = new Set<string>();
   for (const { method, path } of config.api.methodThrottling) {
@@ -326,7 +345,7 @@ export function routeProblems(routes: readonly Route[], config: AppConfig): stri
         if (!groups.has(group)) problems.push(`routes: "${name}" grants "${group}", which is not a configured group`);
     }
   }
-  return problems;
+  return problems.length > 0 ? problems : policySizeProblems(routes, config);
 }
 
 /** The Hosted UI's scopes: Cognito's standard ones (the resource server's go to machine clients). */

@@ -1,10 +1,11 @@
 /**
- * The synth-time bound on the authorizer's policy: never below the real largest policy (every group
- * set of the shipped access map and of generated ones, as the authorizer builds them), and the
- * shipped map well within API Gateway's 8 KB for an authorizer's result.
+ * The synth-time size of the authorizer's policy: the largest over every group and scope set, as the
+ * authorizer builds it (lib/config/largest-policy.ts); the one-resource-per-route bound it falls back
+ * to is never below it; the shipped map is well within API Gateway's 8 KB for an authorizer's result.
  */
-import { accessMap } from '../../../lib/config/access-map';
+import { accessMap, scopesOf } from '../../../lib/config/access-map';
 import { GROUP_NAMES } from '../../../lib/config/app-config';
+import { largestPolicy } from '../../../lib/config/largest-policy';
 import {
   AUTHORIZER_RESULT_MAX_BYTES,
   POLICY_MAX_BYTES,
@@ -12,35 +13,49 @@ import {
   policyBytesBound,
 } from '../../../lib/config/policy-size';
 import { createPolicyBuilder } from '../../../lambda/authorizer/policy';
-import { generatedAccessMap, groupSubsets } from '../../../fixtures/generated-access-map';
+import { generatedAccessMap, groupSubsets, unstructuredAccessMap } from '../../../fixtures/generated-access-map';
 
 const PREFIX = longestApiPrefix('prod');
+const SIX = ['a', 'b', 'c', 'd', 'e', 'f'];
 
-const largestPolicyBytes = (routes: Parameters<typeof createPolicyBuilder>[0], groups: readonly string[]): number => {
+/** Every subset of every group and scope, built one by one. */
+const bruteForceLargest = (routes: Parameters<typeof createPolicyBuilder>[0], groups: readonly string[]): number => {
   const builder = createPolicyBuilder(routes, groups);
+  const bytes = (document: object) => Buffer.byteLength(JSON.stringify(document));
   return Math.max(
-    ...groupSubsets(groups).map((set) => Buffer.byteLength(JSON.stringify(builder.policyFor(PREFIX, set).document))),
+    ...groupSubsets(groups).map((set) => bytes(builder.policyFor(PREFIX, set).document)),
+    ...groupSubsets(scopesOf(routes)).map((set) => bytes(builder.machinePolicyFor(PREFIX, set).document)),
   );
 };
 
 it.each([
   ['the shipped access map', accessMap, GROUP_NAMES],
-  ['10 generated routes', generatedAccessMap(10, GROUP_NAMES), GROUP_NAMES],
-  [
-    '60 generated routes over 6 groups',
-    generatedAccessMap(60, ['a', 'b', 'c', 'd', 'e', 'f']),
-    ['a', 'b', 'c', 'd', 'e', 'f'],
-  ],
-])('is never below the largest policy the authorizer builds for any group set: %s', (_name, routes, groups) => {
-  const largest = largestPolicyBytes(routes, groups);
-  const bound = policyBytesBound(routes, PREFIX);
-  expect(bound).toBeGreaterThanOrEqual(largest);
-  // and not so loose that it refuses maps that fit: at most the Deny statement's frame more
-  expect(bound - largest).toBeLessThan(120 + PREFIX.length * 2);
+  ['30 generated routes', generatedAccessMap(30, GROUP_NAMES), GROUP_NAMES],
+  ['60 generated routes over 6 groups', generatedAccessMap(60, SIX), SIX],
+  ['60 unstructured routes over 6 groups', unstructuredAccessMap(60, SIX), SIX],
+])('is the largest policy the authorizer builds for any group or scope set: %s', (_name, routes, groups) => {
+  const largest = bruteForceLargest(routes, groups);
+  expect(largestPolicy(routes, groups, 'prod')).toEqual({ bytes: largest, method: 'every-set' });
+  expect(policyBytesBound(routes, PREFIX)).toBeGreaterThanOrEqual(largest);
+});
+
+it('treats groups that grant the same routes as one choice (13 groups, 2 choices: no fallback)', () => {
+  const groups = Array.from({ length: 13 }, (_, index) => `group-${index}`);
+  const routes = [
+    { method: 'GET', path: '/a', access: groups },
+    { method: 'GET', path: '/b', access: ['group-0'] },
+  ] as const;
+  expect(largestPolicy(routes, groups, 'prod').method).toBe('every-set');
+});
+
+it('falls back to the one-resource-per-route bound when there are too many distinct group sets', () => {
+  const groups = Array.from({ length: 13 }, (_, index) => `group-${index}`);
+  const routes = groups.map((group) => ({ method: 'GET' as const, path: `/${group}`, access: [group] }));
+  expect(largestPolicy(routes, groups, 'prod')).toEqual({ bytes: policyBytesBound(routes, PREFIX), method: 'bound' });
 });
 
 it('leaves the answer a reserve for principalId and context under the documented 8 KB', () => {
   expect(AUTHORIZER_RESULT_MAX_BYTES).toBe(8192);
   expect(POLICY_MAX_BYTES).toBe(8192 - 1024);
-  expect(policyBytesBound(accessMap, PREFIX)).toBeLessThan(POLICY_MAX_BYTES / 4);
+  expect(largestPolicy(accessMap, GROUP_NAMES, 'prod').bytes).toBeLessThan(POLICY_MAX_BYTES / 4);
 });
