@@ -12,7 +12,7 @@
  * Resources here are suffixes of the API's ARN prefix: `/<METHOD>/<path>`.
  */
 import { HTTP_METHODS, routeResource, type RouteAccess } from '../../lib/config/access-map';
-import { resourceMatches } from './iam-policy';
+import { patternMatchesRoute } from './resource-overlap';
 
 export interface ResourceLists {
   readonly allow: readonly string[];
@@ -68,9 +68,6 @@ function resourceTree(routes: readonly RouteAccess[]): TreeNode {
 
 const isParameter = (segment: string): boolean => segment.startsWith('{');
 
-/** A request suffix the route serves: each parameter filled with one segment. */
-const sampleSuffix = (route: RouteAccess): string => `/${route.method}${route.path.replace(/\{[^}]+\}/g, 'x')}`;
-
 /**
  * Whether a request to `route` can have a path below `segments` (what `/<METHOD><path>/*` matches): a
  * parameter segment can take any literal's place, a greedy one any number of them.
@@ -90,7 +87,7 @@ function mayReachBelow(route: RouteAccess, segments: readonly string[]): boolean
 export interface RouteTree {
   readonly routes: readonly RouteAccess[];
   readonly root: TreeNode;
-  /** Per route: the routes of its method whose resource (`*` for each parameter, spanning `/`) matches its request. */
+  /** Per route: the routes of its method whose resource (`*` for each parameter, spanning `/`) matches one of its requests. */
   readonly matchedBy: ReadonlyMap<RouteAccess, readonly RouteAccess[]>;
   /**
    * Whether a wildcard for `method` below `node` reaches only the node's subtree (no route outside it
@@ -107,11 +104,11 @@ export function routeTree(routes: readonly RouteAccess[]): RouteTree {
       .filter((route) => route.path.includes('{'))
       .map((route) => [route, routeSuffix(route)] as const);
     for (const route of own) {
-      const sample = sampleSuffix(route);
+      const request = `/${route.method}${route.path}`;
       matchedBy.set(
         route,
         patterns
-          .filter(([other, pattern]) => other !== route && resourceMatches(pattern, sample))
+          .filter(([other, pattern]) => other !== route && patternMatchesRoute(pattern, request))
           .map(([other]) => other),
       );
     }

@@ -79,7 +79,19 @@ function membershipKey(known: readonly string[]): (held: readonly string[]) => n
 
 const MAX_API_PREFIXES = 64;
 
-export function createPolicyBuilder(routes: readonly RouteAccess[], knownGroups: readonly string[]): PolicyBuilder {
+export interface PolicyBuilderOptions {
+  /**
+   * Policies whose listing (one resource per allowed route, with the longest ARN prefix) is larger are compressed.
+   * @default COMPRESS_ABOVE_BYTES
+   */
+  readonly compressAboveBytes?: number;
+}
+
+export function createPolicyBuilder(
+  routes: readonly RouteAccess[],
+  knownGroups: readonly string[],
+  options: PolicyBuilderOptions = {},
+): PolicyBuilder {
   const protectedRoutes = routes.filter((route) => !isPublic(route));
   const knownScopes = scopesOf(protectedRoutes);
   // Per API prefix (nearly always one per Lambda), policies by the configured groups the caller is
@@ -114,8 +126,13 @@ export function createPolicyBuilder(routes: readonly RouteAccess[], knownGroups:
     const policies = policiesOf(apiPrefix);
     let policy = policies.get(key);
     if (!policy) {
-      tree ??= routeTree(protectedRoutes);
-      policy = buildPolicy(apiPrefix, tree, grantee());
+      policy = buildPolicy(
+        apiPrefix,
+        protectedRoutes,
+        () => (tree ??= routeTree(protectedRoutes)),
+        grantee(),
+        options.compressAboveBytes ?? COMPRESS_ABOVE_BYTES,
+      );
       policies.set(key, policy);
     }
     return policy;
@@ -141,22 +158,51 @@ export function createPolicyBuilder(routes: readonly RouteAccess[], knownGroups:
 const PREFIX_BYTES_FOR_CHOICES = longestApiPrefix('prod').length;
 
 /**
- * The compressed form (policy-compression.ts), or one resource per allowed route if the compressed
- * form fails the self-check. Either depends on the API's prefix only through its resources' shared
- * start, so a shorter prefix never makes a larger policy than synth checked with the longest.
+ * Listing every allowed route up to COMPRESS_ABOVE_BYTES (measured with the longest ARN prefix, so
+ * the choice never depends on the API's), else the compressed form (policy-compression.ts) unless
+ * it fails the self-check. Either form depends on the API's prefix only through its resources'
+ * shared start, so a shorter prefix never makes a larger policy than synth checked with the longest.
  */
-function buildPolicy(apiPrefix: string, tree: RouteTree, grantee: Grantee): Policy {
-  const { routes } = tree;
+function buildPolicy(
+  apiPrefix: string,
+  routes: readonly RouteAccess[],
+  tree: () => RouteTree,
+  grantee: Grantee,
+  compressAboveBytes: number,
+): Policy {
   const grants = (route: RouteAccess) => grantee.grants(route);
-  let document = compressedDocument(apiPrefix, routes, grants, tree);
-  let decide = compilePolicy(document);
-  if (misdecidedRoute(decide, apiPrefix, routes, grants) !== undefined) {
-    document = listedDocument(apiPrefix, routes, grants);
-    decide = compilePolicy(document);
-    const wrong = misdecidedRoute(decide, apiPrefix, routes, grants);
-    if (wrong) throw new Error(`Policy for ${grantee.label} decides ${wrong.method} ${wrong.path} wrongly`);
+  // The allowed routes alone already over the threshold: no need to list them to know.
+  const listedAtLeast = routes.reduce(
+    (bytes, route) => (grants(route) ? bytes + PREFIX_BYTES_FOR_CHOICES + routeSuffix(route).length + 3 : bytes),
+    0,
+  );
+  let document: PolicyDocument | undefined;
+  if (listedAtLeast <= compressAboveBytes) {
+    const listed = listedDocument(apiPrefix, routes, grants);
+    if (bytesWithLongestPrefix(listed, apiPrefix) <= compressAboveBytes) document = listed;
   }
+  if (!document) {
+    const compressed = compressedDocument(apiPrefix, routes, grants, tree());
+    document =
+      misdecidedRoute(compilePolicy(compressed), apiPrefix, routes, grants) === undefined
+        ? compressed
+        : listedDocument(apiPrefix, routes, grants);
+  }
+  const decide = compilePolicy(document);
+  const wrong = misdecidedRoute(decide, apiPrefix, routes, grants);
+  if (wrong) throw new Error(`Policy for ${grantee.label} decides ${wrong.method} ${wrong.path} wrongly`);
   return { document: deepFreeze(document), decide };
+}
+
+/**
+ * Small policies stay one resource per route: read at a glance, and a cold start builds no route
+ * tree for them (the shipped map's largest lists ≈ 1 KB).
+ */
+export const COMPRESS_ABOVE_BYTES = 2048;
+
+function bytesWithLongestPrefix(document: PolicyDocument, apiPrefix: string): number {
+  const resources = document.Statement.reduce((count, { Resource }) => count + [Resource].flat().length, 0);
+  return Buffer.byteLength(JSON.stringify(document)) + resources * (PREFIX_BYTES_FOR_CHOICES - apiPrefix.length);
 }
 
 /** Which routes (protected ones only: public routes never reach the authorizer) a caller may call. */
