@@ -4,10 +4,10 @@
  * Deny for each route in it the caller may not call (Deny wins in IAM). Which subtrees get a wildcard
  * is chosen per resource tree node by the fewest bytes (a small dynamic programme over the tree).
  *
- * Only what API Gateway evaluates matters: public routes never reach the authorizer, so a wildcard
- * may cover them. The result is a proposal: policy.ts checks it decides every route as the access
- * map says, adds Denies for wildcards that reach further (`*` spans `/`), and falls back to one
- * resource per route when that is smaller or the check fails.
+ * A wildcard is used only where it decides exactly as listing would (`wildcardIsExact`). Only what
+ * API Gateway evaluates matters: public routes never reach the authorizer, so a wildcard may cover
+ * them. policy.ts compresses only policies whose listing exceeds 2 KB, runs its self-check on the
+ * result and answers with the listed form if that check fails.
  *
  * Resources here are suffixes of the API's ARN prefix: `/<METHOD>/<path>`.
  */
@@ -36,6 +36,8 @@ interface TreeNode {
 
 const EMPTY: Plan = { bytes: 0, allow: [], deny: [] };
 
+const isParameter = (segment: string): boolean => segment.startsWith('{');
+
 /** The resource of a route without the API's ARN prefix. */
 export const routeSuffix = (route: RouteAccess): string => routeResource('', route);
 
@@ -52,7 +54,7 @@ function resourceTree(routes: readonly RouteAccess[]): TreeNode {
     let at = root;
     at.all.push(route);
     for (const segment of route.path.split('/').slice(1)) {
-      if (segment.startsWith('{')) break;
+      if (isParameter(segment)) break;
       let child = at.children.get(segment);
       if (!child) {
         child = node(`${at.path}/${segment}`);
@@ -65,8 +67,6 @@ function resourceTree(routes: readonly RouteAccess[]): TreeNode {
   }
   return root;
 }
-
-const isParameter = (segment: string): boolean => segment.startsWith('{');
 
 /**
  * Whether a request to `route` can have a path below `segments` (what `/<METHOD><path>/*` matches): a
