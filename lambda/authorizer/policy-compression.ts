@@ -38,6 +38,9 @@ const EMPTY: Plan = { bytes: 0, allow: [], deny: [] };
 
 const isParameter = (segment: string): boolean => segment.startsWith('{');
 
+/** What a pattern or route path holds before its first wildcard (`*`, `?`) or parameter. */
+const literalStart = (text: string): string => text.slice(0, text.search(/[*?{]|$/));
+
 /** The resource of a route without the API's ARN prefix. */
 export const routeSuffix = (route: RouteAccess): string => routeResource('', route);
 
@@ -102,13 +105,19 @@ export function routeTree(routes: readonly RouteAccess[]): RouteTree {
     const own = routes.filter((route) => route.method === method);
     const patterns = own
       .filter((route) => route.path.includes('{'))
-      .map((route) => [route, routeSuffix(route)] as const);
+      .map((route) => [route, routeSuffix(route), literalStart(routeSuffix(route))] as const);
     for (const route of own) {
       const request = `/${route.method}${route.path}`;
+      const literal = literalStart(request);
       matchedBy.set(
         route,
         patterns
-          .filter(([other, pattern]) => other !== route && patternMatchesRoute(pattern, request))
+          // Starts that differ before either's first wildcard rule a match out without walking both.
+          .filter(([other, , start]) => {
+            const shared = Math.min(start.length, literal.length);
+            return other !== route && start.slice(0, shared) === literal.slice(0, shared);
+          })
+          .filter(([, pattern]) => patternMatchesRoute(pattern, request))
           .map(([other]) => other),
       );
     }
