@@ -37,7 +37,7 @@ const METHOD_ARNS = [
 /** Routes spread over the generated 500-route map (its first, middle and last), parameters filled in. */
 const METHOD_ARNS_500_ROUTES = [0, 123, 250, 377, 499].map((index) => {
   const route = generatedAccessMap(500, TEN_GROUPS)[index];
-  return `${API_PREFIX}/${route.method}${route.path.replace('{id}', 'r-1')}`;
+  return `${API_PREFIX}/${route.method}${route.path.replace(/\{[^}]+\}/g, 'r-1')}`;
 });
 
 /** Comma-joined group sets of the decision-line task, as the handler logs them. */

@@ -44,8 +44,6 @@ export interface AuthorizerOptions {
   readonly now?: () => number;
 }
 
-type Answer = APIGatewayAuthorizerResult | Promise<APIGatewayAuthorizerResult>;
-
 export function createAuthorizer(settings: AuthorizerSettings, options: AuthorizerOptions = {}): AuthorizerHandler {
   const log = createDecisionLog(options.logSink);
   const verifier = createTokenVerifier(settings);
@@ -80,18 +78,6 @@ export function createAuthorizer(settings: AuthorizerSettings, options: Authoriz
       context: contextFor(claims, groups, scopes, settings.groupPrecedence),
     };
   };
-  /** A verified token: revoked or not (synchronously while the in-memory copy is fresh), then the answer. */
-  const decide = (
-    claims: VerifiedClaims,
-    methodArn: string,
-    target: MethodArnParts,
-    requestId: string | undefined,
-  ): Answer => {
-    if (!revocations) return answer(claims, methodArn, target, requestId, 'current');
-    const verdict = revocations.check(claims);
-    if (typeof verdict === 'string') return answer(claims, methodArn, target, requestId, verdict);
-    return verdict.then((checked) => answer(claims, methodArn, target, requestId, checked));
-  };
   /** Any failure: logged with its reason, answered with exactly `Error("Unauthorized")`. */
   const unauthorized = (error: unknown, target: MethodArnParts | undefined, requestId: string | undefined): Error => {
     const rejection =
@@ -107,10 +93,8 @@ export function createAuthorizer(settings: AuthorizerSettings, options: Authoriz
     return new Error('Unauthorized');
   };
 
-  // Not `async`: once the keys are cached a decision is synchronous, answered with one resolved
-  // promise (an async function also allocated its suspendable frame on every call: bench/README.md).
-  // Only a JWKS download makes the caller wait. Never throws: every failure is a rejection.
-  const handler = (
+  // Every failure is a rejection with exactly `Error("Unauthorized")`.
+  const handler = async (
     event: APIGatewayTokenAuthorizerEvent,
     context?: InvocationContext,
   ): Promise<APIGatewayAuthorizerResult> => {
@@ -120,16 +104,11 @@ export function createAuthorizer(settings: AuthorizerSettings, options: Authoriz
       requestId = context?.awsRequestId;
       target = parseMethodArn(event?.methodArn);
       if (!target) throw new TokenRejectedError('INTERNAL_ERROR', 'Event has no valid methodArn');
-      const verified = verifier.verify(parseAuthorizationHeader(event.authorizationToken, settings.maxHeaderBytes));
-      const found = target;
-      const decided =
-        verified instanceof Promise
-          ? verified.then((claims) => decide(claims, event.methodArn, found, requestId))
-          : decide(verified, event.methodArn, found, requestId);
-      if (!(decided instanceof Promise)) return Promise.resolve(decided);
-      return decided.catch((error: unknown) => Promise.reject(unauthorized(error, found, requestId)));
+      const claims = await verifier.verify(parseAuthorizationHeader(event.authorizationToken, settings.maxHeaderBytes));
+      const verdict = revocations ? await revocations.check(claims) : 'current';
+      return answer(claims, event.methodArn, target, requestId, verdict);
     } catch (error) {
-      return Promise.reject(unauthorized(error, target, requestId));
+      throw unauthorized(error, target, requestId);
     }
   };
   const hydrate = () => verifier.hydrate();

@@ -4,21 +4,10 @@
  * called. Policies depend only on the API (ARN prefix) and the caller's groups (people) or
  * scopes (machine clients): they are built once per cold start per combination and reused.
  */
-import {
-  grants,
-  grantsScopes,
-  isPublic,
-  routeResource,
-  scopesOf,
-  type RouteAccess,
-} from '../../lib/contracts/access-map';
-import {
-  compilePolicy,
-  resourceMatches,
-  type PolicyDocument,
-  type PolicyEvaluator,
-  type PolicyStatement,
-} from './iam-policy';
+import { grants, grantsScopes, isPublic, scopesOf, type RouteAccess } from '../../lib/contracts/access-map';
+import { longestApiPrefix } from '../../lib/contracts/policy-size';
+import { compressedResources, routeSuffix, routeTree, type RouteTree } from './policy-compression';
+import { compilePolicy, type PolicyDocument, type PolicyEvaluator, type PolicyStatement } from './iam-policy';
 
 export interface MethodArnParts {
   /** `arn:<partition>:execute-api:<region>:<account>:<apiId>/<stage>` */
@@ -90,7 +79,19 @@ function membershipKey(known: readonly string[]): (held: readonly string[]) => n
 
 const MAX_API_PREFIXES = 64;
 
-export function createPolicyBuilder(routes: readonly RouteAccess[], knownGroups: readonly string[]): PolicyBuilder {
+export interface PolicyBuilderOptions {
+  /**
+   * Policies whose listing (one resource per allowed route, with the longest ARN prefix) is larger are compressed.
+   * @default COMPRESS_ABOVE_BYTES
+   */
+  readonly compressAboveBytes?: number;
+}
+
+export function createPolicyBuilder(
+  routes: readonly RouteAccess[],
+  knownGroups: readonly string[],
+  options: PolicyBuilderOptions = {},
+): PolicyBuilder {
   const protectedRoutes = routes.filter((route) => !isPublic(route));
   const knownScopes = scopesOf(protectedRoutes);
   // Per API prefix (nearly always one per Lambda), policies by the configured groups the caller is
@@ -101,6 +102,8 @@ export function createPolicyBuilder(routes: readonly RouteAccess[], knownGroups:
   // The last prefix asked for: comparing a fresh string costs less than hashing it for the map.
   let lastPrefix = '';
   let lastPolicies = new Map<number | string, Policy>();
+  // What compression needs of the routes whoever the caller is: built with the first policy.
+  let tree: RouteTree | undefined;
   const groupKey = membershipKey(knownGroups);
   const scopeKey = membershipKey(knownScopes);
 
@@ -123,7 +126,13 @@ export function createPolicyBuilder(routes: readonly RouteAccess[], knownGroups:
     const policies = policiesOf(apiPrefix);
     let policy = policies.get(key);
     if (!policy) {
-      policy = buildPolicy(apiPrefix, protectedRoutes, grantee());
+      policy = buildPolicy(
+        apiPrefix,
+        protectedRoutes,
+        () => (tree ??= routeTree(protectedRoutes)),
+        grantee(),
+        options.compressAboveBytes ?? COMPRESS_ABOVE_BYTES,
+      );
       policies.set(key, policy);
     }
     return policy;
@@ -145,46 +154,116 @@ export function createPolicyBuilder(routes: readonly RouteAccess[], knownGroups:
   };
 }
 
-function buildPolicy(apiPrefix: string, routes: readonly RouteAccess[], grantee: Grantee): Policy {
-  const allowed = routes.filter((route) => grantee.grants(route));
-  const denied = routes.filter((route) => !grantee.grants(route));
-  const allowResources = allowed.map((route) => routeResource(apiPrefix, route));
-  // `*` spans `/`: an allowed `/items/*` would also match a denied `/items/{id}/secret`. Deny those explicitly.
-  const shadowed = denied.filter((route) =>
-    allowResources.some((resource) => resourceMatches(resource, sampleArn(apiPrefix, route))),
+/** How many bytes of ARN prefix the compressed form's choices assume: the longest an API can have, always the same. */
+const PREFIX_BYTES_FOR_CHOICES = longestApiPrefix('prod').length;
+
+/**
+ * Listing every allowed route up to COMPRESS_ABOVE_BYTES (measured with the longest ARN prefix, so
+ * the choice never depends on the API's), else the compressed form (policy-compression.ts) unless
+ * it fails the self-check. Either form depends on the API's prefix only through its resources'
+ * shared start, so a shorter prefix never makes a larger policy than synth checked with the longest.
+ */
+function buildPolicy(
+  apiPrefix: string,
+  routes: readonly RouteAccess[],
+  tree: () => RouteTree,
+  grantee: Grantee,
+  compressAboveBytes: number,
+): Policy {
+  const grants = (route: RouteAccess) => grantee.grants(route);
+  // The allowed routes alone already over the threshold: no need to list them to know.
+  const listedAtLeast = routes.reduce(
+    (bytes, route) => (grants(route) ? bytes + PREFIX_BYTES_FOR_CHOICES + routeSuffix(route).length + 3 : bytes),
+    0,
   );
+  let document: PolicyDocument | undefined;
+  if (listedAtLeast <= compressAboveBytes) {
+    const listed = listedDocument(apiPrefix, routes, grants);
+    if (bytesWithLongestPrefix(listed, apiPrefix) <= compressAboveBytes) document = listed;
+  }
+  if (!document) {
+    const compressed = compressedDocument(apiPrefix, routes, grants, tree());
+    document =
+      misdecidedRoute(compilePolicy(compressed), apiPrefix, routes, grants) === undefined
+        ? compressed
+        : listedDocument(apiPrefix, routes, grants);
+  }
+  const decide = compilePolicy(document);
+  const wrong = misdecidedRoute(decide, apiPrefix, routes, grants);
+  if (wrong) throw new Error(`Policy for ${grantee.label} decides ${wrong.method} ${wrong.path} wrongly`);
+  return { document: deepFreeze(document), decide };
+}
+
+/**
+ * Small policies stay one resource per route: read at a glance, and a cold start builds no route
+ * tree for them (the shipped map's largest lists ≈ 1 KB).
+ */
+export const COMPRESS_ABOVE_BYTES = 2048;
+
+function bytesWithLongestPrefix(document: PolicyDocument, apiPrefix: string): number {
+  const resources = document.Statement.reduce((count, { Resource }) => count + [Resource].flat().length, 0);
+  return Buffer.byteLength(JSON.stringify(document)) + resources * (PREFIX_BYTES_FOR_CHOICES - apiPrefix.length);
+}
+
+/** Which routes (protected ones only: public routes never reach the authorizer) a caller may call. */
+export type RouteGrants = (route: RouteAccess) => boolean;
+
+/** One resource per allowed route. */
+export function listedDocument(apiPrefix: string, routes: readonly RouteAccess[], grants: RouteGrants): PolicyDocument {
+  return documentFor(apiPrefix, routes, grants, routes.filter(grants).map(routeSuffix), []);
+}
+
+/** Wildcards for subtrees a caller may call wholly, with Denies for the exceptions (policy-compression.ts). */
+export function compressedDocument(
+  apiPrefix: string,
+  routes: readonly RouteAccess[],
+  grants: RouteGrants,
+  tree: RouteTree = routeTree(routes),
+): PolicyDocument {
+  const { allow, deny } = compressedResources(tree, grants, PREFIX_BYTES_FOR_CHOICES);
+  return documentFor(apiPrefix, routes, grants, allow, deny);
+}
+
+/**
+ * A document from resource suffixes, with an explicit Deny for every denied route an allowed
+ * wildcard reaches: `*` spans `/`, so an allowed `/items/*` would also match a denied `/items/{id}/secret`.
+ */
+function documentFor(
+  apiPrefix: string,
+  routes: readonly RouteAccess[],
+  grants: RouteGrants,
+  allow: readonly string[],
+  deny: readonly string[],
+): PolicyDocument {
+  const allowResources = allow.map((suffix) => apiPrefix + suffix);
+  const allows = compilePolicy({ Statement: [statement('Allow', allowResources)] });
+  const denied = new Set(deny);
+  for (const route of routes)
+    if (!grants(route) && allows(sampleArn(apiPrefix, route)) === 'allow') denied.add(routeSuffix(route));
   const statements: PolicyStatement[] = [];
   if (allowResources.length > 0) statements.push(statement('Allow', allowResources));
-  if (shadowed.length > 0)
+  if (allowResources.length > 0 && denied.size > 0)
     statements.push(
       statement(
         'Deny',
-        shadowed.map((route) => routeResource(apiPrefix, route)),
+        [...denied].map((suffix) => apiPrefix + suffix),
       ),
     );
   if (statements.length === 0) statements.push(statement('Deny', [`${apiPrefix}/*`]));
-  const document: PolicyDocument = deepFreeze({ Version: '2012-10-17', Statement: statements });
-  const decide = compilePolicy(document);
-  assertDecidesEveryRoute(decide, apiPrefix, routes, grantee);
-  return { document, decide };
+  return { Version: '2012-10-17', Statement: statements };
 }
 
 /**
  * Built once per group set, so this self-check costs nothing per request and catches map mistakes
  * early. It checks the very evaluator the decision lines use.
  */
-function assertDecidesEveryRoute(
+function misdecidedRoute(
   decide: PolicyEvaluator,
   apiPrefix: string,
   routes: readonly RouteAccess[],
-  grantee: Grantee,
-): void {
-  for (const route of routes) {
-    const allowed = decide(sampleArn(apiPrefix, route)) === 'allow';
-    if (allowed !== grantee.grants(route)) {
-      throw new Error(`Policy for ${grantee.label} decides ${route.method} ${route.path} wrongly`);
-    }
-  }
+  grants: RouteGrants,
+): RouteAccess | undefined {
+  return routes.find((route) => (decide(sampleArn(apiPrefix, route)) === 'allow') !== grants(route));
 }
 
 function statement(effect: 'Allow' | 'Deny', resources: string[]): PolicyStatement {

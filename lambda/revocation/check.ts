@@ -42,8 +42,8 @@ export interface TokenSession {
 export type RevocationVerdict = 'current' | 'unchecked';
 
 export interface RevocationCheck {
-  /** Synchronous while the in-memory copy is fresh. Throws (or rejects with) TokenRejectedError `REVOKED` or `REVOCATION_UNAVAILABLE`. */
-  check(token: TokenSession): RevocationVerdict | Promise<RevocationVerdict>;
+  /** Answers from memory while the copy is fresh, else after a pull. Rejects with TokenRejectedError `REVOKED` or `REVOCATION_UNAVAILABLE`. */
+  check(token: TokenSession): Promise<RevocationVerdict>;
   /**
    * Starts the first (full) pull now, before any request: the Lambda entry calls it during Init,
    * beside the JWKS download, and the first request waits for the same pull. Never rejects.
@@ -147,7 +147,7 @@ export function createRevocationCheck(
   };
 
   return {
-    check(token) {
+    async check(token) {
       const nowMs = now();
       // One clock read per decision, shared by the freshness test and the entries' expiry.
       return nowMs - pulledAt < settings.refreshMs ? verdict(token, nowMs) : refreshThenCheck(token, nowMs);

@@ -1,5 +1,5 @@
 /**
- * One call of DynamoDB's JSON API, signed with SigV4 (the `aws4` package) and sent over the
+ * One call of DynamoDB's JSON API, signed with SigV4 (./sigv4.ts) and sent over the
  * `https` module the JWKS download already loads: no AWS SDK, whose DynamoDB client alone cost a
  * cold start more than the rest of it together (bench/README.md › Cold start with the revocation
  * check). Credentials are the function's own, from the environment Lambda gives it; the local
@@ -9,11 +9,11 @@
  * second only after an error worth retrying (the connection failed, a 5xx, throttling), both within
  * the caller's deadline, and no redirect followed.
  */
-import aws4 from 'aws4';
 import { ENV, loopbackOverride, requireEnv, type RuntimeEnv } from '../../lib/contracts/runtime-env';
 import { boundedRequest, BoundedRequestError } from '../shared/bounded-request';
 import { parseJsonObject, type JsonObject } from '../../lib/contracts/json';
 import { isoTimestamp } from '../shared/logger';
+import { signPost } from './sigv4';
 
 export interface DynamoEndpoint {
   readonly url: URL;
@@ -95,19 +95,18 @@ export async function callDynamo(endpoint: DynamoEndpoint, call: DynamoCall): Pr
 async function attemptCall(endpoint: DynamoEndpoint, call: DynamoCall, now: () => number): Promise<JsonObject> {
   const timeoutMs = call.deadline - now();
   if (timeoutMs <= 0) throw new DynamoRequestError('No time left for the request', 'TimeoutError', false);
-  const signed = aws4.sign(
+  const body = JSON.stringify(call.input);
+  const headers = signPost(
     {
       host: endpoint.url.host,
-      path: '/',
-      method: 'POST',
-      service: 'dynamodb',
       region: endpoint.region,
-      body: JSON.stringify(call.input),
+      service: 'dynamodb',
       headers: {
-        'Content-Type': 'application/x-amz-json-1.0',
-        'X-Amz-Target': `DynamoDB_20120810.${call.operation}`,
-        'X-Amz-Date': amzDate(now()),
+        'content-type': 'application/x-amz-json-1.0',
+        'x-amz-target': `DynamoDB_20120810.${call.operation}`,
       },
+      body,
+      amzDate: amzDate(now()),
     },
     endpoint.credentials,
   );
@@ -115,8 +114,8 @@ async function attemptCall(endpoint: DynamoEndpoint, call: DynamoCall, now: () =
     method: 'POST',
     timeoutMs,
     maxResponseBytes: MAX_RESPONSE_BYTES,
-    headers: signed.headers as Record<string, string | number>,
-    body: signed.body as string,
+    headers,
+    body,
   });
   const answer = parseJsonObject(response.body.toString('utf8'));
   if (response.status === 200 && answer) return answer;

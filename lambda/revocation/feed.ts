@@ -88,7 +88,13 @@ export function feedQuery(tableName: string, sinceMs: number, start: JsonObject 
     TableName: tableName,
     IndexName: REVOCATION_FEED.name,
     KeyConditionExpression: '#feed = :feed AND #at >= :since',
-    ExpressionAttributeNames: { '#feed': REVOCATION_ATTRIBUTES.feedKey, '#at': REVOCATION_ATTRIBUTES.revokedAt },
+    // Only what a revocation holds: without the item's id and feed key the answer is about a third smaller.
+    ProjectionExpression: FEED_ATTRIBUTES.map((_, index) => `#a${index}`).join(', '),
+    ExpressionAttributeNames: {
+      '#feed': REVOCATION_ATTRIBUTES.feedKey,
+      '#at': REVOCATION_ATTRIBUTES.revokedAt,
+      ...Object.fromEntries(FEED_ATTRIBUTES.map((name, index) => [`#a${index}`, name])),
+    },
     ExpressionAttributeValues: {
       ':feed': { S: REVOCATION_FEED_PARTITION },
       ':since': { N: String(Math.floor(sinceMs)) },
@@ -97,10 +103,21 @@ export function feedQuery(tableName: string, sinceMs: number, start: JsonObject 
   };
 }
 
-/** The strings and numbers of an item in DynamoDB's JSON (all a revocation holds); anything else is left out and fails the item's check. */
+/** What fromRevocationItem reads of an item: all the feed asks DynamoDB for. */
+const FEED_ATTRIBUTES = [
+  'kind',
+  'sub',
+  'sessionId',
+  'revokedBefore',
+  REVOCATION_ATTRIBUTES.revokedAt,
+  REVOCATION_ATTRIBUTES.expiresAt,
+] as const;
+
+/** Those attributes' strings and numbers from DynamoDB's JSON; anything else is left out and fails the item's check. */
 function plain(item: JsonObject): Record<string, string | number> {
   const values: Record<string, string | number> = {};
-  for (const [name, value] of Object.entries(item)) {
+  for (const name of FEED_ATTRIBUTES) {
+    const value = item[name];
     if (!isJsonObject(value)) continue;
     if (typeof value.S === 'string') values[name] = value.S;
     else if (typeof value.N === 'string') values[name] = Number(value.N);

@@ -64,8 +64,8 @@ export interface VerifierSettings extends VerificationLimits {
 }
 
 export interface TokenVerifier {
-  /** Synchronous once the JWKS is cached; a promise only when it must be fetched. */
-  verify(token: string): VerifiedClaims | Promise<VerifiedClaims>;
+  /** Verifies without waiting once the JWKS is cached; fetches it first on a cold start or an unknown key. */
+  verify(token: string): Promise<VerifiedClaims>;
   /** Loads the JWKS ahead of the first request (optional warm-up). */
   hydrate(): Promise<void>;
 }
@@ -87,19 +87,20 @@ export function createTokenVerifier(settings: VerifierSettings): TokenVerifier {
   const claimsOf = (payload: JwtPayload): VerifiedClaims => cognitoClaims(payload, settings);
 
   return {
-    verify(token) {
+    async verify(token) {
       let payload: JwtPayload;
       try {
-        // Warm path stays synchronous: keys are cached after the first fetch.
         payload = verifier.verifySync(token);
       } catch (error) {
         if (!(error instanceof JwksNotAvailableInCacheError || error instanceof KidNotFoundInJwksError)) {
           throw asRejection(error);
         }
         // Cold start or key rotation: fetch the JWKS (once; the penalty box limits refetches).
-        return verifier.verify(token).then(claimsOf, (fetchError: unknown) => {
+        try {
+          payload = await verifier.verify(token);
+        } catch (fetchError) {
           throw asRejection(fetchError);
-        });
+        }
       }
       return claimsOf(payload);
     },

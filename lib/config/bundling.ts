@@ -37,7 +37,7 @@ export function nodeOptionsFor(bundling: FunctionBundling): string | undefined {
 export const HANDLER_BUNDLING: FunctionBundling = { ...LAMBDA_BUNDLING, externalModules: ['@aws-sdk/*'] };
 
 /**
- * The authorizer: aws-jwt-verify and the SigV4 signer (aws4) inside, no AWS SDK (its revocation
+ * The authorizer: aws-jwt-verify and our SigV4 signer inside, no AWS SDK (its revocation
  * reads are signed requests of its own: loading the SDK's DynamoDB client was most of a cold start),
  * and without a source map or kept names. It never prints a stack trace (every failure becomes a
  * reason code in its decision line; errors are told apart by class, not by name), while

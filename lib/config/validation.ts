@@ -8,7 +8,6 @@
 import { ROUTE_PATH_PATTERN, SCOPE_NAME_PATTERN, scopesOf, type Route } from '../contracts/access-map';
 import { DEV_STAGE, STAGE_PATTERN, THREAT_PROTECTION_MODES, isThreatProtection, type AppConfig } from './app-config';
 import { PLACEHOLDER_ACCOUNT, defaultDomainPrefix, domainPrefixProblems } from './domain-prefix';
-import { POLICY_MAX_BYTES, longestApiPrefix, policyBytesBound } from './policy-size';
 import { isLoopbackUrl } from '../contracts/runtime-env';
 
 const MINUTES_PER_DAY = 24 * 60;
@@ -291,15 +290,9 @@ export function defaultDomainPrefixProblems(prefix: string): string[] {
   );
 }
 
-/** Routes the API and the authorizer can serve: well-formed paths, no duplicates, only configured groups, a policy that fits. */
+/** Routes the API and the authorizer can serve: well-formed paths, no duplicates, only configured groups (the policy's size: lambda/authorizer/largest-policy.ts). */
 export function routeProblems(routes: readonly Route[], config: AppConfig): string[] {
-  const policyBytes = policyBytesBound(routes, longestApiPrefix(config.api.stageName));
-  const problems: string[] =
-    policyBytes > POLICY_MAX_BYTES
-      ? [
-          `routes: the authorizer's largest policy could reach ${policyBytes} bytes, over the ${POLICY_MAX_BYTES} its answer has room for (API Gateway's Lambda authorizer result size, 8 KB): protect fewer routes or group them under fewer paths`,
-        ]
-      : [];
+  const problems: string[] = [];
   const groups = new Set(config.groups.map((group) => group.name));
   const seen = new Set<string>();
   for (const { method, path } of config.api.methodThrottling) {

@@ -22,6 +22,7 @@ import {
 import { GATEWAY_RESPONSES, type GatewayResponseName } from '../contracts/gateway-responses';
 import { AUTHORIZER_MEMORY_MB, HANDLER_MEMORY_MB, LAMBDA_MEMORY_RANGE_MB } from '../config/lambda-sizing';
 import { routeProblems, validateConfig } from '../config/validation';
+import { policySizeProblems } from '../../lambda/authorizer/largest-policy';
 import { assertEnvironmentFits } from './lambda-environment';
 import type { HandlerDataAccess } from './tables';
 
@@ -138,6 +139,13 @@ export class AuthorizedApi extends Construct {
     this.tracing = props.tracing ?? false;
 
     assertNoProblems([...validateConfig(config), ...routeProblems(routes, config)]);
+    assertNoProblems(
+      policySizeProblems(
+        routes,
+        config.groups.map((group) => group.name),
+        config.api.stageName,
+      ),
+    );
 
     const cors = corsPolicy(config.api.allowedOrigins, routes);
     const pool = {

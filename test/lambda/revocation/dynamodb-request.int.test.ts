@@ -133,6 +133,7 @@ it('sends and signs the session token of temporary credentials (what Lambda give
   await callDynamo(endpoint(credentials), call({ now: () => AT, deadline: AT + 2000 }));
   expect(received[0].headers['x-amz-security-token']).toBe('session-token-example');
   expect(String(received[0].headers.authorization)).toContain('x-amz-security-token');
+  expect(received[0].headers.authorization).toBe(await sdkSignature(received[0], credentials));
 });
 
 describe('where the calls go', () => {

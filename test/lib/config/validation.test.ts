@@ -4,9 +4,7 @@
  */
 import { accessMap } from '../../../lib/contracts/access-map';
 import { configFor, type AppConfig } from '../../../lib/config/app-config';
-import { GROUP_NAMES } from '../../../lib/contracts/groups';
 import { machineClientProblems, routeProblems, urlListProblems, validateConfig } from '../../../lib/config/validation';
-import { generatedAccessMap } from '../../../fixtures/generated-access-map';
 
 const dev = configFor('dev');
 const prod = configFor('prod', {
@@ -342,17 +340,6 @@ describe('names', () => {
 });
 
 describe('routes', () => {
-  it("routes whose largest policy would not fit the authorizer's answer (API Gateway: 8 KB): one sentence", () => {
-    // Generated maps have no /auth/login: no throttle on it either.
-    const config = withApi({ methodThrottling: [] });
-    expect(routeProblems(generatedAccessMap(60, GROUP_NAMES), config)).toEqual([]);
-    const problems = routeProblems(generatedAccessMap(120, GROUP_NAMES), config);
-    expect(problems).toHaveLength(1);
-    expect(problems[0]).toMatch(
-      /^routes: the authorizer's largest policy could reach \d+ bytes, over the 7168 its answer has room for \(API Gateway's Lambda authorizer result size, 8 KB\)/,
-    );
-  });
-
   it('a route that grants no group', () => {
     const routes = [{ method: 'GET', path: '/x', access: [], handler: 'profile' }] as const;
     expect(routeProblems(routes, withApi({ methodThrottling: [] }))).toEqual([

@@ -25,6 +25,8 @@ import {
   type SigningKey,
 } from '../../../fixtures/token-factory';
 import { configProblems } from '../../support/config-error';
+import { unstructuredAccessMap } from '../../../fixtures/generated-access-map';
+import { GROUP_NAMES } from '../../../lib/contracts/groups';
 
 // Its own routes: no throttle for the project's /auth/login (validation would name it as no route of these).
 const devConfig = configFor('dev');
@@ -185,6 +187,18 @@ describe('checks at synth', () => {
     expect(problems({ routes: many })).toEqual([
       expect.stringMatching(
         /^The environment of the Authorizer function takes up to \d+ bytes; Lambda allows 4096 in total/,
+      ),
+    ]);
+  });
+
+  it("fails when the authorizer's largest policy would not fit its answer (API Gateway: 8 KB)", () => {
+    const unstructured = unstructuredAccessMap(200, GROUP_NAMES).map((route) => ({
+      ...route,
+      handler: 'reviews' as const,
+    }));
+    expect(problems({ routes: unstructured })).toEqual([
+      expect.stringMatching(
+        /^routes: the authorizer's largest policy reaches \d+ bytes, over the 7168 its answer has room for/,
       ),
     ]);
   });

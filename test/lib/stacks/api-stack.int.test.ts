@@ -103,7 +103,7 @@ describe('authorizer', () => {
     const { code, hasSourceMap } = bundle('Authorizer');
     const requires = [...code.matchAll(/require\("([^"]+)"\)/g)].map((match) => match[1]);
     expect(requires.length).toBeGreaterThan(0);
-    // Node built-ins only: the revocation check signs its reads itself (aws4), the SDK's load was most of a cold start.
+    // Node built-ins only: the revocation check signs its reads itself (lambda/revocation/sigv4.ts), the SDK's load was most of a cold start.
     for (const required of requires) expect(required).toMatch(/^(node:)?[a-z_]+$/);
     expect(code).toContain('JWT string does not consist of exactly 3 parts'); // aws-jwt-verify's own parse error
     expect(code).not.toContain('JwksNotAvailableInCacheError'); // class names are not kept (≈ 0.6–0.9 ms per cold start)

@@ -11,7 +11,7 @@
  *
  * Must stay free of aws-cdk-lib imports.
  */
-import { isPublic, routeResource, type RouteAccess } from '../contracts/access-map';
+import { isPublic, routeResource, type RouteAccess } from './access-map';
 
 /** "AWS Lambda authorizer result size", API Gateway quotas (WebSocket APIs), bytes. */
 export const AUTHORIZER_RESULT_MAX_BYTES = 8 * 1024;

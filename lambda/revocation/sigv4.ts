@@ -1,0 +1,62 @@
+/**
+ * AWS Signature Version 4 for one JSON-protocol POST (DynamoDB's API): the headers to send, the
+ * Authorization among them. Written here rather than taken from `aws4` because that package was
+ * ≈ 8 KB of the authorizer's bundle (over its 48 KB budget with policy compression) and ≈ 4 ms of a
+ * cold start's CPU (bench/README.md); the test compares every signature with the AWS SDK's own signer.
+ */
+import { createHash, createHmac } from 'node:crypto';
+
+export interface SigningCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken?: string;
+}
+
+export interface SignedPost {
+  /** Host (with its port when not the default), region and service of the endpoint. */
+  readonly host: string;
+  readonly region: string;
+  readonly service: string;
+  /** Headers to sign besides host, date, length and token, names in lowercase. */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+  /** `20261203T101500Z` */
+  readonly amzDate: string;
+}
+
+const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
+const hmac = (key: string | Buffer, text: string): Buffer => createHmac('sha256', key).update(text, 'utf8').digest();
+
+/** The request's headers, signed: what it adds are `host`, `x-amz-date`, `content-length`, the token and `authorization`. */
+export function signPost(request: SignedPost, credentials: SigningCredentials): Record<string, string> {
+  const headers: Record<string, string> = {
+    ...request.headers,
+    host: request.host,
+    'x-amz-date': request.amzDate,
+    'content-length': String(Buffer.byteLength(request.body, 'utf8')),
+    ...(credentials.sessionToken ? { 'x-amz-security-token': credentials.sessionToken } : {}),
+  };
+  const names = Object.keys(headers).sort();
+  const signedHeaders = names.join(';');
+  const canonicalRequest = [
+    'POST',
+    '/',
+    '',
+    ...names.map((name) => `${name}:${headers[name].trim().replace(/\s+/g, ' ')}`),
+    '',
+    signedHeaders,
+    sha256(request.body),
+  ].join('\n');
+  const day = request.amzDate.slice(0, 8);
+  const scope = `${day}/${request.region}/${request.service}/aws4_request`;
+  const stringToSign = ['AWS4-HMAC-SHA256', request.amzDate, scope, sha256(canonicalRequest)].join('\n');
+  const key = [day, request.region, request.service, 'aws4_request'].reduce<string | Buffer>(
+    (previous, part) => hmac(previous, part),
+    `AWS4${credentials.secretAccessKey}`,
+  );
+  const signature = createHmac('sha256', key).update(stringToSign, 'utf8').digest('hex');
+  return {
+    ...headers,
+    authorization: `AWS4-HMAC-SHA256 Credential=${credentials.accessKeyId}/${scope}, SignedHeaders=${signedHeaders}, Signature=${signature}`,
+  };
+}
