@@ -11,11 +11,17 @@
  * late is never missed for long. When the store cannot be read in time the check fails closed
  * (`REVOCATION_UNAVAILABLE`), or lets the token pass unchecked with `failOpen`; after a failed
  * read the next one waits a second, so a store outage does not turn into a read per request.
+ *
+ * While that first full read is still loading, a decision does not wait for it (on a cold start it
+ * is most of the first request's time: the whole store, parsed): it asks the store for the token's
+ * own two items (`lookup`, ./point-read.ts) and decides from them, by the same rules, with the same
+ * failure handling. Once the copy has loaded, decisions use it and read nothing.
  */
 import { tokenRelevantUntil, type Revocation } from '../../lib/contracts/revocation-items';
 import { createKeyFilter } from './key-filter';
 import { TokenRejectedError } from '../token/reasons';
 import type { RevocationFeed } from './feed';
+import type { RevocationLookup } from './point-read';
 
 export interface RevocationSettings {
   /** At most this old, the in-memory copy answers without a read (0: read for every decision). */
@@ -63,9 +69,12 @@ interface UserCutOff {
   readonly expiresAt: number;
 }
 
+/**
+ * `store.lookup`, when given, answers the decisions that arrive while the first full read is in flight.
+ */
 export function createRevocationCheck(
   settings: RevocationSettings,
-  feed: RevocationFeed,
+  store: RevocationFeed & Partial<RevocationLookup>,
   now: () => number = Date.now,
 ): RevocationCheck {
   const sessions = new Map<string, number>();
@@ -101,11 +110,16 @@ export function createRevocationCheck(
     userKeys.rebuild(users.keys());
   };
 
+  const failed = (error: unknown): void => {
+    failedAt = now();
+    failure = error instanceof Error ? error.message : 'Revocation store read failed';
+  };
+
   const pull = async (startedAt: number): Promise<boolean> => {
     const full = startedAt - fullAt >= FULL_RELOAD_MS;
     const sinceMs = full ? startedAt - settings.retentionSeconds * 1000 : pulledAt - LOOKBACK_MS;
     try {
-      const page = await feed.since(sinceMs);
+      const page = await store.since(sinceMs);
       if (full) {
         sessions.clear();
         users.clear();
@@ -115,8 +129,7 @@ export function createRevocationCheck(
       pulledAt = Math.max(pulledAt, startedAt);
       return true;
     } catch (error) {
-      failedAt = now();
-      failure = error instanceof Error ? error.message : 'Revocation store read failed';
+      failed(error);
       return false;
     }
   };
@@ -125,10 +138,7 @@ export function createRevocationCheck(
     if (settings.failOpen) return 'unchecked';
     throw new TokenRejectedError('REVOCATION_UNAVAILABLE', failure);
   };
-  const verdict = (token: TokenSession, nowMs: number): RevocationVerdict => {
-    if (isRevoked(token, nowMs)) throw new TokenRejectedError('REVOKED', 'Token was revoked');
-    return 'current';
-  };
+  const verdict = (token: TokenSession, nowMs: number): RevocationVerdict => verdictFor(isRevoked(token, nowMs));
 
   const startPull = (startedAt: number): Promise<boolean> => {
     const current = { startedAt, done: pull(startedAt) };
@@ -146,14 +156,44 @@ export function createRevocationCheck(
     return (await (joinable ?? startPull(arrivedAt))) ? verdict(token, now()) : unavailable();
   };
 
+  /** Before the first copy has loaded: the token's own items decide (`lookup`), as a recent failure does. */
+  const lookUpThenCheck = async (lookup: RevocationLookup['lookup'], token: TokenSession, arrivedAt: number) => {
+    if (arrivedAt - failedAt < RETRY_AFTER_FAILURE_MS) return unavailable();
+    const revocations = await lookup(token).catch(failed);
+    if (!revocations) return unavailable();
+    const nowSeconds = now() / 1000;
+    return verdictFor(
+      revocations.some((revocation) => revokes(revocation, token, settings.retentionSeconds, nowSeconds)),
+    );
+  };
+
   return {
     async check(token) {
       const nowMs = now();
       // One clock read per decision, shared by the freshness test and the entries' expiry.
-      return nowMs - pulledAt < settings.refreshMs ? verdict(token, nowMs) : refreshThenCheck(token, nowMs);
+      if (nowMs - pulledAt < settings.refreshMs) return verdict(token, nowMs);
+      const firstLoad = pulledAt === -Infinity && pending !== undefined;
+      return firstLoad && store.lookup
+        ? lookUpThenCheck(store.lookup.bind(store), token, nowMs)
+        : refreshThenCheck(token, nowMs);
     },
     prefetch() {
       if (!pending && pulledAt === -Infinity) void startPull(now());
     },
   };
+}
+
+function verdictFor(revoked: boolean): RevocationVerdict {
+  if (revoked) throw new TokenRejectedError('REVOKED', 'Token was revoked');
+  return 'current';
+}
+
+/** Whether one revocation, read for this token alone, rejects it (the rules the copy's isRevoked applies). */
+function revokes(revocation: Revocation, token: TokenSession, retentionSeconds: number, nowSeconds: number): boolean {
+  return (
+    tokenRelevantUntil(revocation, retentionSeconds) >= nowSeconds &&
+    (revocation.kind === 'session'
+      ? revocation.sessionId === token.sessionId
+      : revocation.sub === token.sub && token.issuedAt < revocation.revokedBefore)
+  );
 }

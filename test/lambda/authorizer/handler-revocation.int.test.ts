@@ -164,6 +164,50 @@ it('as the Lambda entry starts it (prefetch during Init): one JWKS download and 
   expect([reads() - before, jwks.requests - jwksBefore]).toEqual([1, 1]);
 });
 
+describe('on a cold start, while the full read started at Init is slow (held at the store)', () => {
+  const pointReads = () => proxy.sent('DynamoDB_20120810.BatchGetItem');
+
+  it("refuses a revoked session and a signed-out user on the first decisions with point reads of the token's own items, never for an unverified token; then uses the copy", async () => {
+    const revoked = token('hal', 'cognito');
+    await writer.revokeSession('hal', claim(revoked, 'origin_jti'));
+    const nowSeconds = Math.floor(Date.now() / 1000);
+    await writer.revokeUser('ida', nowSeconds);
+    const authorize = authorizer();
+    const release = proxy.hold('DynamoDB_20120810.Query');
+    const before = pointReads();
+    void authorize.prefetch();
+    expect(await reasonFor(authorize, revoked)).toBe('REVOKED');
+    expect(await reasonFor(authorize, token('ida', 'emulator', { iat: nowSeconds - 1 }))).toBe('REVOKED');
+    expect(await reasonFor(authorize, `${token('ida', 'cognito')}=`)).not.toBe('ALLOWED');
+    expect(await reasonFor(authorize, token('hal', 'cognito'))).toBe('ALLOWED');
+    expect(pointReads() - before).toBe(3);
+    const queries = reads();
+    release();
+    // Decisions point-read until the released full read has loaded (no timer to race), and read nothing after.
+    let pointReadsBefore: number;
+    do {
+      pointReadsBefore = pointReads();
+      expect(await reasonFor(authorize, revoked)).toBe('REVOKED');
+    } while (pointReads() > pointReadsBefore);
+    const loaded = [pointReads(), reads()];
+    expect([await reasonFor(authorize, revoked), await reasonFor(authorize, token('hal', 'cognito'))]).toEqual([
+      'REVOKED',
+      'ALLOWED',
+    ]);
+    expect([pointReads(), reads()]).toEqual(loaded);
+    expect(reads()).toBe(queries);
+  });
+
+  it('fails closed when the point read fails', async () => {
+    const authorize = authorizer();
+    const release = proxy.hold('DynamoDB_20120810.Query');
+    void authorize.prefetch();
+    proxy.set('refuse');
+    expect(await reasonFor(authorize, token('jan', 'cognito'))).toBe('REVOCATION_UNAVAILABLE');
+    release();
+  });
+});
+
 it('hands the backends the token’s exp in the context', async () => {
   const jwt = token('eve', 'cognito');
   const answer = await authorizer()({ type: 'TOKEN', authorizationToken: `Bearer ${jwt}`, methodArn: METHOD_ARN });

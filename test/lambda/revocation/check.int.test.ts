@@ -6,6 +6,7 @@
 import { createRevocationStore, type RevocationStore } from '../../../lambda/revocation/store';
 import { createDocumentClient } from '../../../lib/clients/dynamodb-client';
 import { createRevocationFeed, type RevocationFeed } from '../../../lambda/revocation/feed';
+import { createRevocationLookup } from '../../../lambda/revocation/point-read';
 import {
   LOOKBACK_MS,
   RETRY_AFTER_FAILURE_MS,
@@ -203,5 +204,95 @@ describe('when the store cannot be read', () => {
     const check = reader({ failOpen: true });
     proxy.set('refuse');
     expect(await decide(check, token('lee', `l-${run}`))).toBe('unchecked');
+  });
+});
+
+describe('while the first full read is loading', () => {
+  /**
+   * A check whose full read (the real feed) is held until `release`, its point reads going to the
+   * store at once; both through the proxy, so `proxy.sent` counts each kind.
+   */
+  function heldReader(settings: Partial<RevocationSettings> = {}, timeoutMs = 2000) {
+    const reads = {
+      tableName: dynamo.tables.revocations,
+      env: { ...dynamo.env, [ENV.dynamodbEndpoint]: proxy.url },
+      timeoutMs,
+    };
+    const feed = createRevocationFeed(reads);
+    const points = createRevocationLookup(reads);
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let fullRead: Promise<unknown> | undefined;
+    let fullReadDone = false;
+    const since = async (sinceMs: number) => {
+      await gate;
+      const page = await feed.since(sinceMs);
+      fullReadDone = true;
+      return page;
+    };
+    const check = createRevocationCheck(
+      { ...SETTINGS, ...settings },
+      { since: (sinceMs) => (fullRead = since(sinceMs)), lookup: (token) => points.lookup(token) },
+      () => clock,
+    );
+    // The check awaited the read before this does: its copy is in place when this resolves.
+    const loaded = () => fullRead;
+    return { check, release, loaded, fullReadDone: () => fullReadDone };
+  }
+  const pointReads = () => proxy.sent('DynamoDB_20120810.BatchGetItem');
+
+  it("refuses a revoked session and a signed-out user's older token on the first decisions, before the full read ends, with one point read each", async () => {
+    await writer.revokeSession('olga', `o-${run}`);
+    await writer.revokeUser('pete', seconds());
+    const held = heldReader();
+    held.check.prefetch();
+    const before = pointReads();
+    expect(await decide(held.check, token('olga', `o-${run}`))).toBe('REVOKED');
+    expect(await decide(held.check, token('pete', `p-${run}`, seconds() - 1))).toBe('REVOKED');
+    expect(await decide(held.check, token('pete', `p2-${run}`, seconds()))).toBe('current');
+    expect(await decide(held.check, token('olga', `other-${run}`))).toBe('current');
+    expect(held.fullReadDone()).toBe(false);
+    expect(pointReads() - before).toBe(4);
+    held.release();
+  });
+
+  it('uses the copy, without point reads, once the full read has loaded', async () => {
+    await writer.revokeSession('quin', `q-${run}`);
+    const held = heldReader();
+    held.check.prefetch();
+    expect(await decide(held.check, token('quin', `q-${run}`))).toBe('REVOKED');
+    held.release();
+    await held.loaded();
+    const before = [pointReads(), reads()];
+    expect(await decide(held.check, token('quin', `q-${run}`))).toBe('REVOKED');
+    expect(await decide(held.check, token('rita', `r-${run}`))).toBe('current');
+    expect([pointReads(), reads()]).toEqual(before);
+  });
+
+  it('fails closed when the point read fails (then at most one read a second, and recovers), and lets the token pass unchecked with failOpen', async () => {
+    const held = heldReader();
+    held.check.prefetch();
+    proxy.set('refuse');
+    expect(await decide(held.check, token('sam', `s-${run}`))).toBe('REVOCATION_UNAVAILABLE');
+    const attempts = proxy.connections();
+    expect(await decide(held.check, token('sam', `s-${run}`))).toBe('REVOCATION_UNAVAILABLE');
+    expect(proxy.connections()).toBe(attempts);
+    const open = heldReader({ failOpen: true });
+    open.check.prefetch();
+    expect(await decide(open.check, token('sam', `s-${run}`))).toBe('unchecked');
+    proxy.set('pass');
+    clock += RETRY_AFTER_FAILURE_MS;
+    expect(await decide(held.check, token('sam', `s-${run}`))).toBe('current');
+    expect(held.fullReadDone()).toBe(false);
+    held.release();
+    open.release();
+  });
+
+  it('fails closed when the point read gets no answer within the read time-out', async () => {
+    const held = heldReader({}, 300);
+    held.check.prefetch();
+    proxy.set('hang');
+    expect(await decide(held.check, token('tess', `t-${run}`))).toBe('REVOCATION_UNAVAILABLE');
+    held.release();
   });
 });
