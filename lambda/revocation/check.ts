@@ -156,10 +156,11 @@ export function createRevocationCheck(
     return (await (joinable ?? startPull(arrivedAt))) ? verdict(token, now()) : unavailable();
   };
 
-  /** Before the first copy has loaded: the token's own items decide (`lookup`), as a recent failure does. */
-  const lookUpThenCheck = async (lookup: RevocationLookup['lookup'], token: TokenSession, arrivedAt: number) => {
-    if (arrivedAt - failedAt < RETRY_AFTER_FAILURE_MS) return unavailable();
-    const revocations = await lookup(token).catch(failed);
+  /** Before the first copy has loaded: the token's own items decide, or the copy if it loads first. */
+  const lookUpThenCheck = async (own: () => Promise<OwnItems>, firstRead: Promise<boolean>, token: TokenSession) => {
+    if (now() - failedAt < RETRY_AFTER_FAILURE_MS) return unavailable();
+    const revocations = await ownOrCopy(own(), firstRead, (error) => pulledAt === -Infinity && failed(error));
+    if (revocations === COPY_LOADED) return verdict(token, now());
     if (!revocations) return unavailable();
     const nowSeconds = now() / 1000;
     return verdictFor(
@@ -172,15 +173,36 @@ export function createRevocationCheck(
       const nowMs = now();
       // One clock read per decision, shared by the freshness test and the entries' expiry.
       if (nowMs - pulledAt < settings.refreshMs) return verdict(token, nowMs);
-      const firstLoad = pulledAt === -Infinity && pending !== undefined;
-      return firstLoad && store.lookup
-        ? lookUpThenCheck(store.lookup.bind(store), token, nowMs)
+      const firstRead = pulledAt === -Infinity ? pending?.done : undefined;
+      const { lookup } = store;
+      return firstRead && lookup
+        ? lookUpThenCheck(() => lookup.call(store, token), firstRead, token)
         : refreshThenCheck(token, nowMs);
     },
     prefetch() {
       if (!pending && pulledAt === -Infinity) void startPull(now());
     },
   };
+}
+
+type OwnItems = readonly Revocation[];
+const COPY_LOADED = Symbol('copy loaded');
+
+/**
+ * The token's own items, or COPY_LOADED when the first full read loads before they arrive (a store
+ * that serves one request at a time, such as the local one, answers the earlier full read first);
+ * `undefined` when the point read failed (`onFailure` is told).
+ */
+async function ownOrCopy(
+  own: Promise<OwnItems>,
+  firstRead: Promise<boolean>,
+  onFailure: (error: unknown) => void,
+): Promise<OwnItems | typeof COPY_LOADED | undefined> {
+  const answered = own.catch((error: unknown) => void onFailure(error));
+  return Promise.race([
+    answered,
+    firstRead.then<OwnItems | typeof COPY_LOADED | undefined>((loaded) => (loaded ? COPY_LOADED : answered)),
+  ]);
 }
 
 function verdictFor(revoked: boolean): RevocationVerdict {

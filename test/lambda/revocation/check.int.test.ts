@@ -288,6 +288,18 @@ describe('while the first full read is loading', () => {
     open.release();
   });
 
+  it('decides from the copy when the full read loads before the point read answers (a store serving one request at a time)', async () => {
+    await writer.revokeSession('uma', `u-${run}`);
+    const held = heldReader();
+    held.check.prefetch();
+    const releasePointRead = proxy.hold('DynamoDB_20120810.BatchGetItem');
+    const decision = decide(held.check, token('uma', `u-${run}`));
+    held.release();
+    await held.loaded();
+    expect(await decision).toBe('REVOKED');
+    releasePointRead();
+  });
+
   it('fails closed when the point read gets no answer within the read time-out', async () => {
     const held = heldReader({}, 300);
     held.check.prefetch();
