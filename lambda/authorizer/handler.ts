@@ -32,9 +32,9 @@ export type AuthorizerHandler = ((
   /** Fetches the JWKS ahead of the first request; rejects if the fetch fails. */
   hydrate(): Promise<void>;
   /**
-   * Starts that fetch, and the revocation check's first read, and returns at once (the Lambda entry
-   * calls it during Init). Never rejects: a failed download is logged (`JWKS_PREFETCH_FAILED`) and
-   * the first request fetches again; a failed read is the check's (a second try after a second).
+   * Starts that fetch and resolves when it has ended (the Lambda entry calls it during Init and does
+   * not wait). Never rejects: a failed download is logged (`JWKS_PREFETCH_FAILED`) and the first
+   * request fetches again.
    */
   prefetch(): Promise<void>;
 };
@@ -115,7 +115,6 @@ export function createAuthorizer(settings: AuthorizerSettings, options: Authoriz
   const hydrate = () => verifier.hydrate();
   const logger = createLogger('authorizer', options.logSink);
   const prefetch = () => {
-    revocations?.prefetch();
     const download = hydrate().catch((error: unknown) => {
       logger.log('WARN', 'JWKS prefetch failed', {
         reason: 'JWKS_PREFETCH_FAILED',

@@ -2,20 +2,23 @@
  * Step 2½: is a verified token revoked? Each warm instance keeps the live revocations in memory
  * and pulls what is new from the feed at most once per `refreshMs`, on the request that finds its
  * copy older than that (Lambda freezes an instance between requests, so nothing runs in the
- * background); the first, full pull starts during Init (`prefetch`). Store reads therefore grow
- * with warm instances and time, never with requests; between pulls the check is two Map lookups,
- * each skipped when a key filter rules the key out.
+ * background). Store reads therefore grow with warm instances and time, never with requests;
+ * between pulls the check is two Map lookups, each skipped when a key filter rules the key out.
+ *
+ * A cold instance reads nothing until a verified token asks. Until its first copy has loaded, a
+ * decision asks the store for the token's own two items (`lookup`, ./point-read.ts) and decides
+ * from them by the same rules: the first request of a cold start waits for two small items, not for
+ * the whole store to be read and parsed (bench/README.md, cold_first_decision_with_revocation_ms).
+ * The first full pull starts once a point read has answered, after the decision it served; while
+ * it loads, a decision takes its own items or the copy, whichever comes first. Without `lookup`
+ * the first decision waits for the first full pull.
  *
  * A pull re-reads a short look-back window (the feed index is eventually consistent and writers'
  * clocks differ) and, every few minutes, everything still live, so a revocation the index showed
  * late is never missed for long. When the store cannot be read in time the check fails closed
  * (`REVOCATION_UNAVAILABLE`), or lets the token pass unchecked with `failOpen`; after a failed
- * read the next one waits a second, so a store outage does not turn into a read per request.
- *
- * While that first full read is still loading, a decision does not wait for it (on a cold start it
- * is most of the first request's time: the whole store, parsed): it asks the store for the token's
- * own two items (`lookup`, ./point-read.ts) and decides from them, by the same rules, with the same
- * failure handling. Once the copy has loaded, decisions use it and read nothing.
+ * read (full, incremental or point) the next one waits a second, so a store outage does not turn
+ * into a read per request.
  */
 import { tokenRelevantUntil, type Revocation } from '../../lib/contracts/revocation-items';
 import { createKeyFilter } from './key-filter';
@@ -50,11 +53,6 @@ export type RevocationVerdict = 'current' | 'unchecked';
 export interface RevocationCheck {
   /** Answers from memory while the copy is fresh, else after a pull. Rejects with TokenRejectedError `REVOKED` or `REVOCATION_UNAVAILABLE`. */
   check(token: TokenSession): Promise<RevocationVerdict>;
-  /**
-   * Starts the first (full) pull now, before any request: the Lambda entry calls it during Init,
-   * beside the JWKS download, and the first request waits for the same pull. Never rejects.
-   */
-  prefetch(): void;
 }
 
 /** Re-read on every pull: the feed index's propagation and the writers' clocks stay within it. */
@@ -77,38 +75,12 @@ export function createRevocationCheck(
   store: RevocationFeed & Partial<RevocationLookup>,
   now: () => number = Date.now,
 ): RevocationCheck {
-  const sessions = new Map<string, number>();
-  const users = new Map<string, UserCutOff>();
-  const sessionKeys = createKeyFilter();
-  const userKeys = createKeyFilter();
+  const copy = createRevocationCopy(settings.retentionSeconds);
   let pulledAt = -Infinity;
   let fullAt = -Infinity;
   let failedAt = -Infinity;
   let failure = '';
   let pending: { readonly startedAt: number; readonly done: Promise<boolean> } | undefined;
-
-  const isRevoked = (token: TokenSession, nowMs: number): boolean => {
-    const nowSeconds = nowMs / 1000;
-    const user = userKeys.mayHave(token.sub) ? users.get(token.sub) : undefined;
-    if (user !== undefined && token.issuedAt < user.before && user.expiresAt >= nowSeconds) return true;
-    if (token.sessionId === undefined || !sessionKeys.mayHave(token.sessionId)) return false;
-    const expiresAt = sessions.get(token.sessionId);
-    return expiresAt !== undefined && expiresAt >= nowSeconds;
-  };
-
-  const apply = (revocations: readonly Revocation[], nowSeconds: number): void => {
-    for (const revocation of revocations) {
-      const until = tokenRelevantUntil(revocation, settings.retentionSeconds);
-      if (until < nowSeconds) continue;
-      if (revocation.kind === 'session') sessions.set(revocation.sessionId, until);
-      else if ((users.get(revocation.sub)?.before ?? -Infinity) < revocation.revokedBefore)
-        users.set(revocation.sub, { before: revocation.revokedBefore, expiresAt: until });
-    }
-    for (const [id, expiresAt] of sessions) if (expiresAt < nowSeconds) sessions.delete(id);
-    for (const [sub, user] of users) if (user.expiresAt < nowSeconds) users.delete(sub);
-    sessionKeys.rebuild(sessions.keys());
-    userKeys.rebuild(users.keys());
-  };
 
   const failed = (error: unknown): void => {
     failedAt = now();
@@ -120,12 +92,8 @@ export function createRevocationCheck(
     const sinceMs = full ? startedAt - settings.retentionSeconds * 1000 : pulledAt - LOOKBACK_MS;
     try {
       const page = await store.since(sinceMs);
-      if (full) {
-        sessions.clear();
-        users.clear();
-        fullAt = startedAt;
-      }
-      apply(page.revocations, now() / 1000);
+      if (full) fullAt = startedAt;
+      copy.apply(page.revocations, now() / 1000, full);
       pulledAt = Math.max(pulledAt, startedAt);
       return true;
     } catch (error) {
@@ -138,7 +106,7 @@ export function createRevocationCheck(
     if (settings.failOpen) return 'unchecked';
     throw new TokenRejectedError('REVOCATION_UNAVAILABLE', failure);
   };
-  const verdict = (token: TokenSession, nowMs: number): RevocationVerdict => verdictFor(isRevoked(token, nowMs));
+  const verdict = (token: TokenSession, nowMs: number): RevocationVerdict => verdictFor(copy.isRevoked(token, nowMs));
 
   const startPull = (startedAt: number): Promise<boolean> => {
     const current = { startedAt, done: pull(startedAt) };
@@ -156,12 +124,21 @@ export function createRevocationCheck(
     return (await (joinable ?? startPull(arrivedAt))) ? verdict(token, now()) : unavailable();
   };
 
+  /** The first copy is read once a point read has answered, after the decision it served. */
+  const loadCopySoon = (): void => {
+    setImmediate(() => {
+      if (!pending && pulledAt === -Infinity) void startPull(now());
+    });
+  };
+
   /** Before the first copy has loaded: the token's own items decide, or the copy if it loads first. */
-  const lookUpThenCheck = async (own: () => Promise<OwnItems>, firstRead: Promise<boolean>, token: TokenSession) => {
-    if (now() - failedAt < RETRY_AFTER_FAILURE_MS) return unavailable();
-    const revocations = await ownOrCopy(own(), firstRead, (error) => pulledAt === -Infinity && failed(error));
+  const lookUpThenCheck = async (own: Promise<OwnItems>, token: TokenSession): Promise<RevocationVerdict> => {
+    const onFailure = (error: unknown) => void (pulledAt === -Infinity && failed(error));
+    const loading = pending?.done;
+    const revocations = await (loading ? ownOrCopy(own, loading, onFailure) : own.catch(onFailure));
     if (revocations === COPY_LOADED) return verdict(token, now());
     if (!revocations) return unavailable();
+    if (!loading) loadCopySoon();
     const nowSeconds = now() / 1000;
     return verdictFor(
       revocations.some((revocation) => revokes(revocation, token, settings.retentionSeconds, nowSeconds)),
@@ -173,14 +150,47 @@ export function createRevocationCheck(
       const nowMs = now();
       // One clock read per decision, shared by the freshness test and the entries' expiry.
       if (nowMs - pulledAt < settings.refreshMs) return verdict(token, nowMs);
-      const firstRead = pulledAt === -Infinity ? pending?.done : undefined;
       const { lookup } = store;
-      return firstRead && lookup
-        ? lookUpThenCheck(() => lookup.call(store, token), firstRead, token)
-        : refreshThenCheck(token, nowMs);
+      if (pulledAt !== -Infinity || !lookup) return refreshThenCheck(token, nowMs);
+      return nowMs - failedAt < RETRY_AFTER_FAILURE_MS
+        ? unavailable()
+        : lookUpThenCheck(lookup.call(store, token), token);
     },
-    prefetch() {
-      if (!pending && pulledAt === -Infinity) void startPull(now());
+  };
+}
+
+/** The live revocations an instance holds: sessions by id, users' cut-offs by sub. */
+function createRevocationCopy(retentionSeconds: number) {
+  const sessions = new Map<string, number>();
+  const users = new Map<string, UserCutOff>();
+  const sessionKeys = createKeyFilter();
+  const userKeys = createKeyFilter();
+  return {
+    isRevoked(token: TokenSession, nowMs: number): boolean {
+      const nowSeconds = nowMs / 1000;
+      const user = userKeys.mayHave(token.sub) ? users.get(token.sub) : undefined;
+      if (user !== undefined && token.issuedAt < user.before && user.expiresAt >= nowSeconds) return true;
+      if (token.sessionId === undefined || !sessionKeys.mayHave(token.sessionId)) return false;
+      const expiresAt = sessions.get(token.sessionId);
+      return expiresAt !== undefined && expiresAt >= nowSeconds;
+    },
+    /** Adds what a pull read (`replace`: a full pull, which replaces everything) and drops what has expired. */
+    apply(revocations: readonly Revocation[], nowSeconds: number, replace: boolean): void {
+      if (replace) {
+        sessions.clear();
+        users.clear();
+      }
+      for (const revocation of revocations) {
+        const until = tokenRelevantUntil(revocation, retentionSeconds);
+        if (until < nowSeconds) continue;
+        if (revocation.kind === 'session') sessions.set(revocation.sessionId, until);
+        else if ((users.get(revocation.sub)?.before ?? -Infinity) < revocation.revokedBefore)
+          users.set(revocation.sub, { before: revocation.revokedBefore, expiresAt: until });
+      }
+      for (const [id, expiresAt] of sessions) if (expiresAt < nowSeconds) sessions.delete(id);
+      for (const [sub, user] of users) if (user.expiresAt < nowSeconds) users.delete(sub);
+      sessionKeys.rebuild(sessions.keys());
+      userKeys.rebuild(users.keys());
     },
   };
 }

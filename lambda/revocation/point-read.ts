@@ -1,7 +1,7 @@
 /**
  * Reads one verified token's own revocation items — its session's (`session#<id>`) and its user's
- * (`user#<sub>`) — with one signed BatchGetItem (./dynamodb-request.ts). The check asks this while
- * the first full read of a cold start is still loading (./check.ts), so the first decisions wait
+ * (`user#<sub>`) — with one signed BatchGetItem (./dynamodb-request.ts). The check asks this until
+ * its first copy of the store has loaded (./check.ts), so the first decisions of a cold start wait
  * for two small items instead of the whole store. Strongly consistent: it sees what the writers
  * wrote before it, which the feed index may not show yet.
  */
