@@ -1,8 +1,9 @@
 /**
  * AWS Signature Version 4 for one JSON-protocol POST (DynamoDB's API): the headers to send, the
- * Authorization among them. Written here rather than taken from `aws4` because that package was
- * ≈ 8 KB of the authorizer's bundle (over its 48 KB budget with policy compression) and ≈ 4 ms of a
- * cold start's CPU (bench/README.md); the test compares every signature with the AWS SDK's own signer.
+ * Authorization among them. Written here rather than taken from `aws4` because that package put the
+ * authorizer's bundle over its budget with policy compression, for no time saved (numbers:
+ * bench/README.md); the test compares every signature with the AWS SDK's own signer. The local STS
+ * checks its callers' signatures with `sigV4Signature` too.
  */
 import { createHash, createHmac } from 'node:crypto';
 
