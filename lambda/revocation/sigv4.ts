@@ -1,8 +1,9 @@
 /**
  * AWS Signature Version 4 for one JSON-protocol POST (DynamoDB's API): the headers to send, the
- * Authorization among them. Written here rather than taken from `aws4` because that package was
- * ≈ 8 KB of the authorizer's bundle (over its 48 KB budget with policy compression) and ≈ 4 ms of a
- * cold start's CPU (bench/README.md); the test compares every signature with the AWS SDK's own signer.
+ * Authorization among them. Written here rather than taken from `aws4` because that package put the
+ * authorizer's bundle over its budget with policy compression, for no time saved (numbers:
+ * bench/README.md); the test compares every signature with the AWS SDK's own signer. The local STS
+ * checks its callers' signatures with `sigV4Signature` too.
  */
 import { createHash, createHmac } from 'node:crypto';
 
@@ -47,16 +48,35 @@ export function signPost(request: SignedPost, credentials: SigningCredentials): 
     signedHeaders,
     sha256(request.body),
   ].join('\n');
-  const day = request.amzDate.slice(0, 8);
-  const scope = `${day}/${request.region}/${request.service}/aws4_request`;
-  const stringToSign = ['AWS4-HMAC-SHA256', request.amzDate, scope, sha256(canonicalRequest)].join('\n');
-  const key = [day, request.region, request.service, 'aws4_request'].reduce<string | Buffer>(
-    (previous, part) => hmac(previous, part),
-    `AWS4${credentials.secretAccessKey}`,
-  );
-  const signature = createHmac('sha256', key).update(stringToSign, 'utf8').digest('hex');
+  const scope = credentialScope(request.amzDate, request.region, request.service);
+  const signature = sigV4Signature(canonicalRequest, request.amzDate, request, credentials.secretAccessKey);
   return {
     ...headers,
     authorization: `AWS4-HMAC-SHA256 Credential=${credentials.accessKeyId}/${scope}, SignedHeaders=${signedHeaders}, Signature=${signature}`,
   };
+}
+
+/** `<day>/<region>/<service>/aws4_request`, the day taken from the request's `x-amz-date`. */
+export function credentialScope(amzDate: string, region: string, service: string): string {
+  return `${amzDate.slice(0, 8)}/${region}/${service}/aws4_request`;
+}
+
+/** The signature (hex) of a canonical request, made on `amzDate` for a region and service. The local STS checks callers with it too. */
+export function sigV4Signature(
+  canonicalRequest: string,
+  amzDate: string,
+  { region, service }: { readonly region: string; readonly service: string },
+  secretAccessKey: string,
+): string {
+  const stringToSign = [
+    'AWS4-HMAC-SHA256',
+    amzDate,
+    credentialScope(amzDate, region, service),
+    sha256(canonicalRequest),
+  ].join('\n');
+  const key = [amzDate.slice(0, 8), region, service, 'aws4_request'].reduce<string | Buffer>(
+    (previous, part) => hmac(previous, part),
+    `AWS4${secretAccessKey}`,
+  );
+  return createHmac('sha256', key).update(stringToSign, 'utf8').digest('hex');
 }

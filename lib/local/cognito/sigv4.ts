@@ -3,7 +3,8 @@
  * sends them) with the secret the local system issued for its access key id: the local STS uses it
  * to know who calls. https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-create-signed-request.html
  */
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { sigV4Signature } from '../../../lambda/revocation/sigv4';
 
 /** What a SigV4 `Authorization` header names. */
 export interface SigV4Authorization {
@@ -45,17 +46,13 @@ export function hasValidSignature(
   const amzDate = headerValue(request.headers['x-amz-date']);
   const { signedHeaders } = authorization;
   if (!signedHeaders.includes('host') || !amzDate?.startsWith(authorization.date)) return false;
-  const scope = `${authorization.date}/${authorization.region}/${authorization.service}/aws4_request`;
   let canonical: string;
   try {
     canonical = canonicalRequest(request, signedHeaders);
   } catch {
     return false; // a malformed percent-encoding in the path
   }
-  const stringToSign = ['AWS4-HMAC-SHA256', amzDate, scope, sha256Hex(canonical)].join('\n');
-  let key: Buffer = hmac(`AWS4${secretAccessKey}`, authorization.date);
-  for (const part of [authorization.region, authorization.service, 'aws4_request']) key = hmac(key, part);
-  const expected = createHmac('sha256', key).update(stringToSign).digest();
+  const expected = Buffer.from(sigV4Signature(canonical, amzDate, authorization, secretAccessKey), 'hex');
   return timingSafeEqual(expected, Buffer.from(authorization.signature, 'hex'));
 }
 
@@ -97,10 +94,6 @@ function encode(value: string): string {
 
 function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value.join(',') : value;
-}
-
-function hmac(key: string | Buffer, data: string): Buffer {
-  return createHmac('sha256', key).update(data).digest();
 }
 
 function sha256Hex(data: string): string {
