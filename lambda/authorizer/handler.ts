@@ -11,6 +11,7 @@ import { parseAuthorizationHeader } from '../token/parse';
 import { createPolicyBuilder, parseMethodArn, type MethodArnParts } from './policy';
 import { TokenRejectedError } from '../token/reasons';
 import { createRevocationFeed } from '../revocation/feed';
+import { createRevocationLookup, type TokenKeys } from '../revocation/point-read';
 import { createRevocationCheck, type RevocationCheck, type RevocationVerdict } from '../revocation/check';
 import { settingsFromEnv, type AuthorizerSettings, type RevocationCheckSettings } from './settings';
 import type { RuntimeEnv } from '../../lib/contracts/runtime-env';
@@ -31,9 +32,9 @@ export type AuthorizerHandler = ((
   /** Fetches the JWKS ahead of the first request; rejects if the fetch fails. */
   hydrate(): Promise<void>;
   /**
-   * Starts that fetch, and the revocation check's first read, and returns at once (the Lambda entry
-   * calls it during Init). Never rejects: a failed download is logged (`JWKS_PREFETCH_FAILED`) and
-   * the first request fetches again; a failed read is the check's (a second try after a second).
+   * Starts that fetch and resolves when it has ended (the Lambda entry calls it during Init and does
+   * not wait). Never rejects: a failed download is logged (`JWKS_PREFETCH_FAILED`) and the first
+   * request fetches again.
    */
   prefetch(): Promise<void>;
 };
@@ -114,7 +115,6 @@ export function createAuthorizer(settings: AuthorizerSettings, options: Authoriz
   const hydrate = () => verifier.hydrate();
   const logger = createLogger('authorizer', options.logSink);
   const prefetch = () => {
-    revocations?.prefetch();
     const download = hydrate().catch((error: unknown) => {
       logger.log('WARN', 'JWKS prefetch failed', {
         reason: 'JWKS_PREFETCH_FAILED',
@@ -189,14 +189,13 @@ function warmUp(settings: AuthorizerSettings): void {
   }
 }
 
-/** The check against the revocation store, reading it through the feed index. */
+/** The check against the revocation store: the feed index for its copy, the token's own items until that has loaded. */
 function revocationCheck(settings: RevocationCheckSettings, now: (() => number) | undefined): RevocationCheck {
-  const feed = createRevocationFeed({
-    tableName: settings.tableName,
-    env: settings.env,
-    timeoutMs: settings.readTimeoutMs,
-  });
-  return createRevocationCheck(settings, feed, now);
+  const reads = { tableName: settings.tableName, env: settings.env, timeoutMs: settings.readTimeoutMs };
+  const feed = createRevocationFeed(reads);
+  const points = createRevocationLookup(reads);
+  const store = { since: (sinceMs: number) => feed.since(sinceMs), lookup: (token: TokenKeys) => points.lookup(token) };
+  return createRevocationCheck(settings, store, now);
 }
 
 /**

@@ -2,20 +2,29 @@
  * Step 2½: is a verified token revoked? Each warm instance keeps the live revocations in memory
  * and pulls what is new from the feed at most once per `refreshMs`, on the request that finds its
  * copy older than that (Lambda freezes an instance between requests, so nothing runs in the
- * background); the first, full pull starts during Init (`prefetch`). Store reads therefore grow
- * with warm instances and time, never with requests; between pulls the check is two Map lookups,
- * each skipped when a key filter rules the key out.
+ * background). Store reads therefore grow with warm instances and time, never with requests;
+ * between pulls the check is two Map lookups, each skipped when a key filter rules the key out.
+ *
+ * A cold instance reads nothing until a verified token asks. Until its first copy has loaded, a
+ * decision asks the store for the token's own two items (`lookup`, ./point-read.ts) and decides
+ * from them by the same rules: the first request of a cold start waits for two small items, not for
+ * the whole store to be read and parsed (bench/README.md, cold_first_decision_with_revocation_ms).
+ * The first full pull starts once a point read has answered, after the decision it served; while
+ * it loads, a decision takes its own items or the copy, whichever comes first. Without `lookup`
+ * the first decision waits for the first full pull.
  *
  * A pull re-reads a short look-back window (the feed index is eventually consistent and writers'
  * clocks differ) and, every few minutes, everything still live, so a revocation the index showed
  * late is never missed for long. When the store cannot be read in time the check fails closed
  * (`REVOCATION_UNAVAILABLE`), or lets the token pass unchecked with `failOpen`; after a failed
- * read the next one waits a second, so a store outage does not turn into a read per request.
+ * read (full, incremental or point) the next one waits a second, so a store outage does not turn
+ * into a read per request.
  */
 import { tokenRelevantUntil, type Revocation } from '../../lib/contracts/revocation-items';
 import { createKeyFilter } from './key-filter';
 import { TokenRejectedError } from '../token/reasons';
 import type { RevocationFeed } from './feed';
+import type { RevocationLookup } from './point-read';
 
 export interface RevocationSettings {
   /** At most this old, the in-memory copy answers without a read (0: read for every decision). */
@@ -44,11 +53,6 @@ export type RevocationVerdict = 'current' | 'unchecked';
 export interface RevocationCheck {
   /** Answers from memory while the copy is fresh, else after a pull. Rejects with TokenRejectedError `REVOKED` or `REVOCATION_UNAVAILABLE`. */
   check(token: TokenSession): Promise<RevocationVerdict>;
-  /**
-   * Starts the first (full) pull now, before any request: the Lambda entry calls it during Init,
-   * beside the JWKS download, and the first request waits for the same pull. Never rejects.
-   */
-  prefetch(): void;
 }
 
 /** Re-read on every pull: the feed index's propagation and the writers' clocks stay within it. */
@@ -63,60 +67,37 @@ interface UserCutOff {
   readonly expiresAt: number;
 }
 
+/**
+ * `store.lookup`, when given, answers the decisions that arrive while the first full read is in flight.
+ */
 export function createRevocationCheck(
   settings: RevocationSettings,
-  feed: RevocationFeed,
+  store: RevocationFeed & Partial<RevocationLookup>,
   now: () => number = Date.now,
 ): RevocationCheck {
-  const sessions = new Map<string, number>();
-  const users = new Map<string, UserCutOff>();
-  const sessionKeys = createKeyFilter();
-  const userKeys = createKeyFilter();
+  const copy = createRevocationCopy(settings.retentionSeconds);
   let pulledAt = -Infinity;
   let fullAt = -Infinity;
   let failedAt = -Infinity;
   let failure = '';
   let pending: { readonly startedAt: number; readonly done: Promise<boolean> } | undefined;
 
-  const isRevoked = (token: TokenSession, nowMs: number): boolean => {
-    const nowSeconds = nowMs / 1000;
-    const user = userKeys.mayHave(token.sub) ? users.get(token.sub) : undefined;
-    if (user !== undefined && token.issuedAt < user.before && user.expiresAt >= nowSeconds) return true;
-    if (token.sessionId === undefined || !sessionKeys.mayHave(token.sessionId)) return false;
-    const expiresAt = sessions.get(token.sessionId);
-    return expiresAt !== undefined && expiresAt >= nowSeconds;
-  };
-
-  const apply = (revocations: readonly Revocation[], nowSeconds: number): void => {
-    for (const revocation of revocations) {
-      const until = tokenRelevantUntil(revocation, settings.retentionSeconds);
-      if (until < nowSeconds) continue;
-      if (revocation.kind === 'session') sessions.set(revocation.sessionId, until);
-      else if ((users.get(revocation.sub)?.before ?? -Infinity) < revocation.revokedBefore)
-        users.set(revocation.sub, { before: revocation.revokedBefore, expiresAt: until });
-    }
-    for (const [id, expiresAt] of sessions) if (expiresAt < nowSeconds) sessions.delete(id);
-    for (const [sub, user] of users) if (user.expiresAt < nowSeconds) users.delete(sub);
-    sessionKeys.rebuild(sessions.keys());
-    userKeys.rebuild(users.keys());
+  const failed = (error: unknown): void => {
+    failedAt = now();
+    failure = error instanceof Error ? error.message : 'Revocation store read failed';
   };
 
   const pull = async (startedAt: number): Promise<boolean> => {
     const full = startedAt - fullAt >= FULL_RELOAD_MS;
     const sinceMs = full ? startedAt - settings.retentionSeconds * 1000 : pulledAt - LOOKBACK_MS;
     try {
-      const page = await feed.since(sinceMs);
-      if (full) {
-        sessions.clear();
-        users.clear();
-        fullAt = startedAt;
-      }
-      apply(page.revocations, now() / 1000);
+      const page = await store.since(sinceMs);
+      if (full) fullAt = startedAt;
+      copy.apply(page.revocations, now() / 1000, full);
       pulledAt = Math.max(pulledAt, startedAt);
       return true;
     } catch (error) {
-      failedAt = now();
-      failure = error instanceof Error ? error.message : 'Revocation store read failed';
+      failed(error);
       return false;
     }
   };
@@ -125,10 +106,7 @@ export function createRevocationCheck(
     if (settings.failOpen) return 'unchecked';
     throw new TokenRejectedError('REVOCATION_UNAVAILABLE', failure);
   };
-  const verdict = (token: TokenSession, nowMs: number): RevocationVerdict => {
-    if (isRevoked(token, nowMs)) throw new TokenRejectedError('REVOKED', 'Token was revoked');
-    return 'current';
-  };
+  const verdict = (token: TokenSession, nowMs: number): RevocationVerdict => verdictFor(copy.isRevoked(token, nowMs));
 
   const startPull = (startedAt: number): Promise<boolean> => {
     const current = { startedAt, done: pull(startedAt) };
@@ -146,14 +124,108 @@ export function createRevocationCheck(
     return (await (joinable ?? startPull(arrivedAt))) ? verdict(token, now()) : unavailable();
   };
 
+  /** The first copy is read once a point read has answered, after the decision it served. */
+  const loadCopySoon = (): void => {
+    setImmediate(() => {
+      if (!pending && pulledAt === -Infinity) void startPull(now());
+    });
+  };
+
+  /** Before the first copy has loaded: the token's own items decide, or the copy if it loads first. */
+  const lookUpThenCheck = async (own: Promise<OwnItems>, token: TokenSession): Promise<RevocationVerdict> => {
+    const onFailure = (error: unknown) => void (pulledAt === -Infinity && failed(error));
+    const loading = pending?.done;
+    const revocations = await (loading ? ownOrCopy(own, loading, onFailure) : own.catch(onFailure));
+    if (revocations === COPY_LOADED) return verdict(token, now());
+    if (!revocations) return unavailable();
+    if (!loading) loadCopySoon();
+    const nowSeconds = now() / 1000;
+    return verdictFor(
+      revocations.some((revocation) => revokes(revocation, token, settings.retentionSeconds, nowSeconds)),
+    );
+  };
+
   return {
     async check(token) {
       const nowMs = now();
       // One clock read per decision, shared by the freshness test and the entries' expiry.
-      return nowMs - pulledAt < settings.refreshMs ? verdict(token, nowMs) : refreshThenCheck(token, nowMs);
-    },
-    prefetch() {
-      if (!pending && pulledAt === -Infinity) void startPull(now());
+      if (nowMs - pulledAt < settings.refreshMs) return verdict(token, nowMs);
+      const { lookup } = store;
+      if (pulledAt !== -Infinity || !lookup) return refreshThenCheck(token, nowMs);
+      return nowMs - failedAt < RETRY_AFTER_FAILURE_MS
+        ? unavailable()
+        : lookUpThenCheck(lookup.call(store, token), token);
     },
   };
+}
+
+/** The live revocations an instance holds: sessions by id, users' cut-offs by sub. */
+function createRevocationCopy(retentionSeconds: number) {
+  const sessions = new Map<string, number>();
+  const users = new Map<string, UserCutOff>();
+  const sessionKeys = createKeyFilter();
+  const userKeys = createKeyFilter();
+  return {
+    isRevoked(token: TokenSession, nowMs: number): boolean {
+      const nowSeconds = nowMs / 1000;
+      const user = userKeys.mayHave(token.sub) ? users.get(token.sub) : undefined;
+      if (user !== undefined && token.issuedAt < user.before && user.expiresAt >= nowSeconds) return true;
+      if (token.sessionId === undefined || !sessionKeys.mayHave(token.sessionId)) return false;
+      const expiresAt = sessions.get(token.sessionId);
+      return expiresAt !== undefined && expiresAt >= nowSeconds;
+    },
+    /** Adds what a pull read (`replace`: a full pull, which replaces everything) and drops what has expired. */
+    apply(revocations: readonly Revocation[], nowSeconds: number, replace: boolean): void {
+      if (replace) {
+        sessions.clear();
+        users.clear();
+      }
+      for (const revocation of revocations) {
+        const until = tokenRelevantUntil(revocation, retentionSeconds);
+        if (until < nowSeconds) continue;
+        if (revocation.kind === 'session') sessions.set(revocation.sessionId, until);
+        else if ((users.get(revocation.sub)?.before ?? -Infinity) < revocation.revokedBefore)
+          users.set(revocation.sub, { before: revocation.revokedBefore, expiresAt: until });
+      }
+      for (const [id, expiresAt] of sessions) if (expiresAt < nowSeconds) sessions.delete(id);
+      for (const [sub, user] of users) if (user.expiresAt < nowSeconds) users.delete(sub);
+      sessionKeys.rebuild(sessions.keys());
+      userKeys.rebuild(users.keys());
+    },
+  };
+}
+
+type OwnItems = readonly Revocation[];
+const COPY_LOADED = Symbol('copy loaded');
+
+/**
+ * The token's own items, or COPY_LOADED when the first full read loads before they arrive (a store
+ * that serves one request at a time, such as the local one, answers the earlier full read first);
+ * `undefined` when the point read failed (`onFailure` is told).
+ */
+async function ownOrCopy(
+  own: Promise<OwnItems>,
+  firstRead: Promise<boolean>,
+  onFailure: (error: unknown) => void,
+): Promise<OwnItems | typeof COPY_LOADED | undefined> {
+  const answered = own.catch((error: unknown) => void onFailure(error));
+  return Promise.race([
+    answered,
+    firstRead.then<OwnItems | typeof COPY_LOADED | undefined>((loaded) => (loaded ? COPY_LOADED : answered)),
+  ]);
+}
+
+function verdictFor(revoked: boolean): RevocationVerdict {
+  if (revoked) throw new TokenRejectedError('REVOKED', 'Token was revoked');
+  return 'current';
+}
+
+/** Whether one revocation, read for this token alone, rejects it (the rules the copy's isRevoked applies). */
+function revokes(revocation: Revocation, token: TokenSession, retentionSeconds: number, nowSeconds: number): boolean {
+  return (
+    tokenRelevantUntil(revocation, retentionSeconds) >= nowSeconds &&
+    (revocation.kind === 'session'
+      ? revocation.sessionId === token.sessionId
+      : revocation.sub === token.sub && token.issuedAt < revocation.revokedBefore)
+  );
 }

@@ -61,21 +61,13 @@ export function createRevocationFeed(options: RevocationFeedOptions): Revocation
             now,
           });
           for (const item of Array.isArray(page.Items) ? page.Items : []) {
-            const revocation = isJsonObject(item) ? fromRevocationItem(plain(item)) : undefined;
+            const revocation = isJsonObject(item) ? revocationFromItem(item) : undefined;
             if (revocation) revocations.push(revocation);
           }
           start = isJsonObject(page.LastEvaluatedKey) ? page.LastEvaluatedKey : undefined;
         } while (start);
       } catch (error) {
-        const name =
-          error instanceof DynamoRequestError
-            ? error.errorName
-            : error instanceof Error
-              ? error.message
-              : 'UnknownError';
-        throw new RevocationFeedError(`Revocation store read failed after ${reads} request(s): ${name}`, {
-          cause: error,
-        });
+        throw readFailure(error, reads);
       }
       return { revocations, reads };
     },
@@ -89,11 +81,11 @@ export function feedQuery(tableName: string, sinceMs: number, start: JsonObject 
     IndexName: REVOCATION_FEED.name,
     KeyConditionExpression: '#feed = :feed AND #at >= :since',
     // Only what a revocation holds: without the item's id and feed key the answer is about a third smaller.
-    ProjectionExpression: FEED_ATTRIBUTES.map((_, index) => `#a${index}`).join(', '),
+    ProjectionExpression: feedProjection,
     ExpressionAttributeNames: {
       '#feed': REVOCATION_ATTRIBUTES.feedKey,
       '#at': REVOCATION_ATTRIBUTES.revokedAt,
-      ...Object.fromEntries(FEED_ATTRIBUTES.map((name, index) => [`#a${index}`, name])),
+      ...feedAttributeNames,
     },
     ExpressionAttributeValues: {
       ':feed': { S: REVOCATION_FEED_PARTITION },
@@ -112,6 +104,24 @@ const FEED_ATTRIBUTES = [
   REVOCATION_ATTRIBUTES.revokedAt,
   REVOCATION_ATTRIBUTES.expiresAt,
 ] as const;
+
+/** The projection of FEED_ATTRIBUTES, with its names (shared by the point read, ./point-read.ts). */
+export const feedProjection = FEED_ATTRIBUTES.map((_, index) => `#a${index}`).join(', ');
+export const feedAttributeNames: JsonObject = Object.fromEntries(
+  FEED_ATTRIBUTES.map((name, index) => [`#a${index}`, name]),
+);
+
+/** A revocation from an item in DynamoDB's JSON; `undefined` when it is not a valid one. */
+export function revocationFromItem(item: JsonObject): Revocation | undefined {
+  return fromRevocationItem(plain(item));
+}
+
+/** A failed read (feed or point read) as the check reports it: how many requests it took, and what failed. */
+export function readFailure(error: unknown, reads: number): RevocationFeedError {
+  const name =
+    error instanceof DynamoRequestError ? error.errorName : error instanceof Error ? error.message : 'UnknownError';
+  return new RevocationFeedError(`Revocation store read failed after ${reads} request(s): ${name}`, { cause: error });
+}
 
 /** Those attributes' strings and numbers from DynamoDB's JSON; anything else is left out and fails the item's check. */
 function plain(item: JsonObject): Record<string, string | number> {

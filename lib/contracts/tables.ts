@@ -26,7 +26,7 @@ export interface IndexDefinition {
 export type FunctionName = HandlerName | 'authorizer';
 
 /** Item-level actions, granted on the table itself. */
-export type ItemAction = 'GetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem';
+export type ItemAction = 'GetItem' | 'BatchGetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem';
 
 /** What one function may do with a table: item actions on the table, `Query` on the named indexes only. */
 export interface TableAccess {
@@ -93,8 +93,9 @@ export const TABLES = {
     envVar: ENV.revocationsTable,
     outputName: 'RevocationsTableName',
     access: {
-      // The authorizer only pulls the feed: no item reads, no Scan.
-      authorizer: { items: [], queryIndexes: [REVOCATION_FEED.name] },
+      // The authorizer pulls the feed, and until its first pull has loaded, reads a token's own two
+      // items in one BatchGetItem (lambda/revocation/point-read.ts): no other item action, no Scan.
+      authorizer: { items: ['BatchGetItem'], queryIndexes: [REVOCATION_FEED.name] },
       // Logout records sessions and sign-outs; a refresh checks its user's sign-out.
       auth: { items: ['GetItem', 'PutItem'] },
       // Deleting a user records the user's revocation first; deleting an admin holds the admin-group

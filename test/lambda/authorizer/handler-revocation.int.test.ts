@@ -36,14 +36,14 @@ let lines: Array<Record<string, unknown>>;
 beforeAll(async () => {
   key = makeSigningKey('revocation-key');
   [jwks, dynamo] = await Promise.all([startJwksServer([key]), startLocalStore()]);
-  proxy = await startTcpProxy(Number(new URL(dynamo.endpoint).port));
 });
 afterAll(async () => {
-  await proxy.close();
   await Promise.all([jwks.close(), dynamo.stop()]);
 });
-beforeEach(() => {
-  proxy.set('pass');
+// A proxy per test: a read a check starts after a test's last decision ends with it, and counts stay the test's own.
+afterEach(() => proxy.close());
+beforeEach(async () => {
+  proxy = await startTcpProxy(Number(new URL(dynamo.endpoint).port));
   lines = [];
   clock = Date.now();
   writer = createRevocationStore({
@@ -88,8 +88,12 @@ function token(sub: string, shape: 'cognito' | 'emulator', claims: Record<string
     claims: { ...session, ...claims },
   });
 }
-/** Query requests the authorizers sent to the store. */
+/** Query requests (full or incremental reads of the feed) the authorizers sent to the store. */
 const reads = () => proxy.sent('DynamoDB_20120810.Query');
+/** Every request the authorizers sent to the store. */
+const storeRequests = () => proxy.sent('DynamoDB_20120810.');
+/** Point reads that asked for this user's item (a read another test left in flight cannot count). */
+const pointReadsOf = (sub: string) => proxy.sent(`"user#${sub}"`);
 const claim = (jwt: string, name: string) =>
   (JSON.parse(Buffer.from(jwt.split('.')[1], 'base64url').toString('utf8')) as Record<string, unknown>)[name] as string;
 
@@ -144,24 +148,64 @@ it('never reads the store for a token it has not verified', async () => {
     key: makeSigningKey('revocation-key'),
     sub: 'dan',
   });
-  const before = reads();
+  const before = storeRequests();
   for (const jwt of ['not.a.token', forged, `${token('dan', 'cognito')}=`])
     expect(await reasonFor(authorize, jwt)).not.toBe('ALLOWED');
-  expect(reads() - before).toBe(0);
+  expect(storeRequests() - before).toBe(0);
   expect(await reasonFor(authorize, token('dan', 'cognito'))).toBe('ALLOWED');
-  expect(reads() - before).toBe(1);
+  expect(pointReadsOf('dan')).toBe(1);
 });
 
-it('as the Lambda entry starts it (prefetch during Init): one JWKS download and one store read, which the first requests use', async () => {
+it('as the Lambda entry starts it (prefetch during Init): one JWKS download and no store read; the first request reads its own items', async () => {
   const revoked = token('dot', 'cognito');
   await writer.revokeSession('dot', claim(revoked, 'origin_jti'));
   const authorize = authorizer();
-  const before = reads();
+  const before = storeRequests();
   const jwksBefore = jwks.requests;
-  void authorize.prefetch();
+  await authorize.prefetch();
+  expect([storeRequests() - before, jwks.requests - jwksBefore]).toEqual([0, 1]);
   expect(await reasonFor(authorize, revoked)).toBe('REVOKED');
+  expect(pointReadsOf('dot')).toBe(1);
   expect(await reasonFor(authorize, token('dot', 'cognito'))).toBe('ALLOWED');
-  expect([reads() - before, jwks.requests - jwksBefore]).toEqual([1, 1]);
+  expect(jwks.requests - jwksBefore).toBe(1);
+});
+
+describe('on a cold start, while the first full read is slow (held at the store)', () => {
+  it("refuses a revoked session and a signed-out user on the first decisions with point reads of the token's own items, never for an unverified token; then uses the copy", async () => {
+    const revoked = token('hal', 'cognito');
+    await writer.revokeSession('hal', claim(revoked, 'origin_jti'));
+    const nowSeconds = Math.floor(Date.now() / 1000);
+    await writer.revokeUser('ida', nowSeconds);
+    const authorize = authorizer();
+    const release = proxy.hold('DynamoDB_20120810.Query');
+    expect(await reasonFor(authorize, revoked)).toBe('REVOKED');
+    expect(await reasonFor(authorize, token('ida', 'emulator', { iat: nowSeconds - 1 }))).toBe('REVOKED');
+    expect(await reasonFor(authorize, `${token('ida', 'cognito')}=`)).not.toBe('ALLOWED');
+    expect(await reasonFor(authorize, token('hal', 'cognito'))).toBe('ALLOWED');
+    expect([pointReadsOf('hal'), pointReadsOf('ida')]).toEqual([2, 1]);
+    const queries = reads();
+    release();
+    // Decisions point-read until the released full read has loaded (no timer to race); a decision
+    // whose point read did not reach the store was answered from the copy.
+    let pointReadsBefore: number;
+    do {
+      pointReadsBefore = pointReadsOf('hal');
+      expect(await reasonFor(authorize, revoked)).toBe('REVOKED');
+    } while (pointReadsOf('hal') > pointReadsBefore);
+    expect([await reasonFor(authorize, revoked), await reasonFor(authorize, token('kay', 'cognito'))]).toEqual([
+      'REVOKED',
+      'ALLOWED',
+    ]);
+    expect([pointReadsOf('kay'), reads()]).toEqual([0, queries]);
+  });
+
+  it('fails closed when the point read fails', async () => {
+    const authorize = authorizer();
+    const release = proxy.hold('DynamoDB_20120810.Query');
+    proxy.set('refuse');
+    expect(await reasonFor(authorize, token('jan', 'cognito'))).toBe('REVOCATION_UNAVAILABLE');
+    release();
+  });
 });
 
 it('hands the backends the token’s exp in the context', async () => {

@@ -6,6 +6,7 @@
 import { createRevocationStore, type RevocationStore } from '../../../lambda/revocation/store';
 import { createDocumentClient } from '../../../lib/clients/dynamodb-client';
 import { createRevocationFeed, type RevocationFeed } from '../../../lambda/revocation/feed';
+import { createRevocationLookup } from '../../../lambda/revocation/point-read';
 import {
   LOOKBACK_MS,
   RETRY_AFTER_FAILURE_MS,
@@ -32,14 +33,14 @@ let run = 0;
 
 beforeAll(async () => {
   dynamo = await startLocalStore();
-  proxy = await startTcpProxy(Number(new URL(dynamo.endpoint).port));
 });
 afterAll(async () => {
-  await proxy.close();
   await dynamo.stop();
 });
-beforeEach(() => {
-  proxy.set('pass');
+// A proxy per test: a read a check starts after a test's last decision ends with it, and counts stay the test's own.
+afterEach(() => proxy.close());
+beforeEach(async () => {
+  proxy = await startTcpProxy(Number(new URL(dynamo.endpoint).port));
   // Each test lives in its own hour, far from the others' revocations.
   clock = 1_800_000_000_000 + ++run * 10 * RETENTION * 1000;
   writer = createRevocationStore({
@@ -167,17 +168,6 @@ it("keeps a user's cut-off, which the store keeps a refresh-token lifetime, only
   expect(await writer.userRevokedBefore('kim')).toBe(cutOff);
 });
 
-it('prefetch starts the first (full) read at once, and the first decision waits for that read instead of starting another', async () => {
-  await writer.revokeSession('nia', `n-${run}`);
-  const check = reader();
-  const before = reads();
-  check.prefetch();
-  check.prefetch(); // a second call changes nothing
-  expect(await decide(check, token('nia', `n-${run}`))).toBe('REVOKED');
-  expect(await decide(check, token('nia', `other-${run}`))).toBe('current');
-  expect(reads() - before).toBe(1);
-});
-
 describe('when the store cannot be read', () => {
   it('fails closed with REVOCATION_UNAVAILABLE, reads at most once a second meanwhile, and recovers when the store is back', async () => {
     await writer.revokeSession('ivy', `i-${run}`);
@@ -203,5 +193,129 @@ describe('when the store cannot be read', () => {
     const check = reader({ failOpen: true });
     proxy.set('refuse');
     expect(await decide(check, token('lee', `l-${run}`))).toBe('unchecked');
+  });
+});
+
+describe('before the first full read has loaded', () => {
+  /**
+   * A check whose full read (the real feed) is held until `release`, its point reads going to the
+   * store at once; both through the proxy, so `proxy.sent` counts each kind.
+   */
+  function heldReader(settings: Partial<RevocationSettings> = {}, timeoutMs = 2000) {
+    const reads = {
+      tableName: dynamo.tables.revocations,
+      env: { ...dynamo.env, [ENV.dynamodbEndpoint]: proxy.url },
+      timeoutMs,
+    };
+    const feed = createRevocationFeed(reads);
+    const points = createRevocationLookup(reads);
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let fullRead: Promise<unknown> | undefined;
+    let fullReads = 0;
+    let fullReadDone = false;
+    const since = async (sinceMs: number) => {
+      fullReads++;
+      await gate;
+      const page = await feed.since(sinceMs);
+      fullReadDone = true;
+      return page;
+    };
+    const check = createRevocationCheck(
+      { ...SETTINGS, ...settings },
+      { since: (sinceMs) => (fullRead = since(sinceMs)), lookup: (token) => points.lookup(token) },
+      () => clock,
+    );
+    // The check awaited the read before this does: its copy is in place when this resolves.
+    const loaded = () => fullRead;
+    return { check, release, loaded, fullReads: () => fullReads, fullReadDone: () => fullReadDone };
+  }
+  const pointReads = () => proxy.sent('DynamoDB_20120810.BatchGetItem');
+  /** Runs what the check scheduled after the decision it has just answered. */
+  const afterTheDecision = () => new Promise((resolve) => setImmediate(resolve));
+
+  it('reads nothing until a token is checked; the first decision reads only its own items, and the full read starts once, after that decision was answered', async () => {
+    await writer.revokeSession('nia', `n-${run}`);
+    const before = [pointReads(), reads()];
+    const held = heldReader();
+    await afterTheDecision();
+    expect([pointReads(), reads(), held.fullReads()]).toEqual([...before, 0]);
+    expect(await decide(held.check, token('nia', `n-${run}`))).toBe('REVOKED');
+    expect([pointReads() - before[0], held.fullReads()]).toEqual([1, 0]);
+    await afterTheDecision();
+    expect(held.fullReads()).toBe(1);
+    expect(await decide(held.check, token('nia', `other-${run}`))).toBe('current');
+    await afterTheDecision();
+    expect([pointReads() - before[0], held.fullReads()]).toEqual([2, 1]);
+    held.release();
+    await held.loaded();
+    expect(await decide(held.check, token('nia', `n-${run}`))).toBe('REVOKED');
+    expect([pointReads() - before[0], held.fullReads()]).toEqual([2, 1]);
+  });
+
+  it("refuses a revoked session and a signed-out user's older token on the first decisions, before the full read ends, with one point read each", async () => {
+    await writer.revokeSession('olga', `o-${run}`);
+    await writer.revokeUser('pete', seconds());
+    const held = heldReader();
+    const before = pointReads();
+    expect(await decide(held.check, token('olga', `o-${run}`))).toBe('REVOKED');
+    expect(await decide(held.check, token('pete', `p-${run}`, seconds() - 1))).toBe('REVOKED');
+    expect(await decide(held.check, token('pete', `p2-${run}`, seconds()))).toBe('current');
+    expect(await decide(held.check, token('olga', `other-${run}`))).toBe('current');
+    expect(held.fullReadDone()).toBe(false);
+    expect(pointReads() - before).toBe(4);
+    held.release();
+  });
+
+  it('uses the copy, without point reads, once the full read has loaded', async () => {
+    await writer.revokeSession('quin', `q-${run}`);
+    const held = heldReader();
+    expect(await decide(held.check, token('quin', `q-${run}`))).toBe('REVOKED');
+    await afterTheDecision();
+    held.release();
+    await held.loaded();
+    const before = [pointReads(), reads()];
+    expect(await decide(held.check, token('quin', `q-${run}`))).toBe('REVOKED');
+    expect(await decide(held.check, token('rita', `r-${run}`))).toBe('current');
+    expect([pointReads(), reads()]).toEqual(before);
+  });
+
+  it('fails closed when the point read fails (then at most one read a second, and recovers), and lets the token pass unchecked with failOpen', async () => {
+    const held = heldReader();
+    proxy.set('refuse');
+    expect(await decide(held.check, token('sam', `s-${run}`))).toBe('REVOCATION_UNAVAILABLE');
+    await afterTheDecision();
+    expect(held.fullReads()).toBe(0);
+    const attempts = proxy.connections();
+    expect(await decide(held.check, token('sam', `s-${run}`))).toBe('REVOCATION_UNAVAILABLE');
+    expect(proxy.connections()).toBe(attempts);
+    const open = heldReader({ failOpen: true });
+    expect(await decide(open.check, token('sam', `s-${run}`))).toBe('unchecked');
+    proxy.set('pass');
+    clock += RETRY_AFTER_FAILURE_MS;
+    expect(await decide(held.check, token('sam', `s-${run}`))).toBe('current');
+    expect(held.fullReadDone()).toBe(false);
+    held.release();
+    open.release();
+  });
+
+  it('decides from the copy when the full read loads before the point read answers (a store serving one request at a time)', async () => {
+    await writer.revokeSession('uma', `u-${run}`);
+    const held = heldReader();
+    expect(await decide(held.check, token('uma', `first-${run}`))).toBe('current');
+    await afterTheDecision();
+    const releasePointRead = proxy.hold('DynamoDB_20120810.BatchGetItem');
+    const decision = decide(held.check, token('uma', `u-${run}`));
+    held.release();
+    await held.loaded();
+    expect(await decision).toBe('REVOKED');
+    releasePointRead();
+  });
+
+  it('fails closed when the point read gets no answer within the read time-out', async () => {
+    const held = heldReader({}, 300);
+    proxy.set('hang');
+    expect(await decide(held.check, token('tess', `t-${run}`))).toBe('REVOCATION_UNAVAILABLE');
+    held.release();
   });
 });

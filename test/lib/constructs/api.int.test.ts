@@ -101,7 +101,7 @@ it('gives the authorizer the revocation feed (its table, Query on the index) onl
   };
   const on = authorizerOf(template);
   expect(on.variables[ENV.revocationsTable]).toBeDefined();
-  expect(on.dynamo.map((statement) => statement.Action)).toEqual(['dynamodb:Query']);
+  expect(on.dynamo.map((statement) => statement.Action)).toEqual(['dynamodb:BatchGetItem', 'dynamodb:Query']);
   const off = authorizerOf(synth({ config: { ...config, revocation: { ...config.revocation, enabled: false } } }));
   expect(off.variables[ENV.revocationsTable]).toBeUndefined();
   expect(off.dynamo).toEqual([]);

@@ -103,7 +103,7 @@ describe('the revocations table', () => {
       });
   });
 
-  it('lets the authorizer only Query the feed index, the auth backend get and put items, the admin backend put them', () => {
+  it('lets the authorizer only BatchGetItem on the table and Query the feed index, the auth backend get and put items, the admin backend put them', () => {
     const { tables, role, template } = build('dev');
     for (const [user, id] of [
       ['authorizer', 'AuthorizerRole'],
@@ -114,6 +114,7 @@ describe('the revocations table', () => {
     const built = template();
     const tableArn = { 'Fn::GetAtt': [expect.stringMatching(/^TablesRevocationsTable/), 'Arn'] };
     expect(statements(built, 'AuthorizerRole')).toEqual([
+      { Effect: 'Allow', Action: 'dynamodb:BatchGetItem', Resource: tableArn },
       { Effect: 'Allow', Action: 'dynamodb:Query', Resource: { 'Fn::Join': ['', [tableArn, '/index/feed']] } },
     ]);
     expect(statements(built, 'AuthRole')).toEqual([

@@ -27,10 +27,10 @@ it('give each table its output and variable names', () => {
   });
 });
 
-it("keep revocations for as long as DynamoDB's TTL attribute says, readable by the authorizer through the feed index only", () => {
+it("keep revocations for as long as DynamoDB's TTL attribute says, readable by the authorizer through the feed index and a batch of point reads only", () => {
   expect(TABLES.revocations.timeToLiveAttribute).toBe('expiresAt');
   expect(TABLES.revocations.access).toEqual({
-    authorizer: { items: [], queryIndexes: ['feed'] },
+    authorizer: { items: ['BatchGetItem'], queryIndexes: ['feed'] },
     auth: { items: ['GetItem', 'PutItem'] },
     adminUsers: { items: ['PutItem', 'DeleteItem'] },
   });

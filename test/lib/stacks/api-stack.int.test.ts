@@ -318,6 +318,10 @@ describe('least privilege', () => {
       expect.arrayContaining([
         {
           roles: role('Authorizer'),
+          statement: { Effect: 'Allow', Action: 'dynamodb:BatchGetItem', Resource: revocationsArn },
+        },
+        {
+          roles: role('Authorizer'),
           statement: {
             Effect: 'Allow',
             Action: 'dynamodb:Query',
@@ -350,7 +354,7 @@ describe('least privilege', () => {
         },
       ]),
     );
-    expect(dynamoStatements).toHaveLength(5);
+    expect(dynamoStatements).toHaveLength(6);
     expect(JSON.stringify(dynamoStatements)).not.toMatch(/dynamodb:\*|dynamodb:Scan|kms:/);
   });
 
