@@ -76,10 +76,18 @@ async function measureBundleAndColdStarts(
 ): Promise<Pick<Measurements, 'bundle' | 'bundleCheck' | 'coldInit' | 'firstDecision' | 'memory' | 'coldStartNode'>> {
   const bundle = buildBundle(AUTHORIZER_ENTRY);
   const bundleCheck = await checkBundle(bundle.file).finally(() => bundle.remove());
-  const { authorizes, rejectsForeignKey, rejectsRevoked, jwksFetchStartedAtInit, sdkLoaded, jwksRequests } =
-    bundleCheck;
+  const {
+    authorizes,
+    authorizesAfterFreeze,
+    rejectsForeignKey,
+    rejectsRevoked,
+    jwksFetchStartedAtInit,
+    sdkLoaded,
+    jwksRequests,
+  } = bundleCheck;
   if (
     !authorizes ||
+    !authorizesAfterFreeze ||
     !rejectsForeignKey ||
     !rejectsRevoked ||
     !jwksFetchStartedAtInit ||

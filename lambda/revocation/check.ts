@@ -5,13 +5,14 @@
  * background). Store reads therefore grow with warm instances and time, never with requests;
  * between pulls the check is two Map lookups, each skipped when a key filter rules the key out.
  *
- * A cold instance reads nothing until a verified token asks. Until its first copy has loaded, a
- * decision asks the store for the token's own two items (`lookup`, ./point-read.ts) and decides
- * from them by the same rules: the first request of a cold start waits for two small items, not for
- * the whole store to be read and parsed (bench/README.md, cold_first_decision_with_revocation_ms).
- * The first full pull starts once a point read has answered, after the decision it served; while
- * it loads, a decision takes its own items or the copy, whichever comes first. Without `lookup`
- * the first decision waits for the first full pull.
+ * A cold instance reads nothing until a verified token asks, and its first decision does not wait
+ * for the whole store: it asks for the token's own two items (`lookup`, ./point-read.ts) and decides
+ * from them by the same rules (on a cold start the full read, received and parsed, was most of the
+ * first request's time: bench/README.md, cold_first_decision_with_revocation_ms). The next decision
+ * starts the first full pull and waits for it, as every refresh is waited for: no read is ever left
+ * running when a decision has been answered, because Lambda freezes the instance then, and a read
+ * frozen past its time-out would fail the requests after the thaw. Without `lookup` the first
+ * decision waits for the first full pull.
  *
  * A pull re-reads a short look-back window (the feed index is eventually consistent and writers'
  * clocks differ) and, every few minutes, everything still live, so a revocation the index showed
@@ -81,6 +82,8 @@ export function createRevocationCheck(
   let failedAt = -Infinity;
   let failure = '';
   let pending: { readonly startedAt: number; readonly done: Promise<boolean> } | undefined;
+  /** A point read has answered: from now on decisions wait for the copy (the first full pull, then refreshes). */
+  let ownItemsRead = false;
 
   const failed = (error: unknown): void => {
     failedAt = now();
@@ -124,21 +127,16 @@ export function createRevocationCheck(
     return (await (joinable ?? startPull(arrivedAt))) ? verdict(token, now()) : unavailable();
   };
 
-  /** The first copy is read once a point read has answered, after the decision it served. */
-  const loadCopySoon = (): void => {
-    setImmediate(() => {
-      if (!pending && pulledAt === -Infinity) void startPull(now());
-    });
-  };
-
-  /** Before the first copy has loaded: the token's own items decide, or the copy if it loads first. */
+  /** A cold instance's first decision: the token's own items decide, by the copy's rules. */
   const lookUpThenCheck = async (own: Promise<OwnItems>, token: TokenSession): Promise<RevocationVerdict> => {
-    const onFailure = (error: unknown) => void (pulledAt === -Infinity && failed(error));
-    const loading = pending?.done;
-    const revocations = await (loading ? ownOrCopy(own, loading, onFailure) : own.catch(onFailure));
-    if (revocations === COPY_LOADED) return verdict(token, now());
-    if (!revocations) return unavailable();
-    if (!loading) loadCopySoon();
+    let revocations: OwnItems;
+    try {
+      revocations = await own;
+    } catch (error) {
+      failed(error);
+      return unavailable();
+    }
+    ownItemsRead = true;
     const nowSeconds = now() / 1000;
     return verdictFor(
       revocations.some((revocation) => revokes(revocation, token, settings.retentionSeconds, nowSeconds)),
@@ -151,7 +149,7 @@ export function createRevocationCheck(
       // One clock read per decision, shared by the freshness test and the entries' expiry.
       if (nowMs - pulledAt < settings.refreshMs) return verdict(token, nowMs);
       const { lookup } = store;
-      if (pulledAt !== -Infinity || !lookup) return refreshThenCheck(token, nowMs);
+      if (ownItemsRead || !lookup) return refreshThenCheck(token, nowMs);
       return nowMs - failedAt < RETRY_AFTER_FAILURE_MS
         ? unavailable()
         : lookUpThenCheck(lookup.call(store, token), token);
@@ -196,24 +194,6 @@ function createRevocationCopy(retentionSeconds: number) {
 }
 
 type OwnItems = readonly Revocation[];
-const COPY_LOADED = Symbol('copy loaded');
-
-/**
- * The token's own items, or COPY_LOADED when the first full read loads before they arrive (a store
- * that serves one request at a time, such as the local one, answers the earlier full read first);
- * `undefined` when the point read failed (`onFailure` is told).
- */
-async function ownOrCopy(
-  own: Promise<OwnItems>,
-  firstRead: Promise<boolean>,
-  onFailure: (error: unknown) => void,
-): Promise<OwnItems | typeof COPY_LOADED | undefined> {
-  const answered = own.catch((error: unknown) => void onFailure(error));
-  return Promise.race([
-    answered,
-    firstRead.then<OwnItems | typeof COPY_LOADED | undefined>((loaded) => (loaded ? COPY_LOADED : answered)),
-  ]);
-}
 
 function verdictFor(revoked: boolean): RevocationVerdict {
   if (revoked) throw new TokenRejectedError('REVOKED', 'Token was revoked');

@@ -111,9 +111,10 @@ describe('authorizer', () => {
     expect(code).not.toContain('sourceMappingURL');
   });
 
-  it('as bundled, starts the JWKS download during Init, never loads the SDK, and still verifies and checks: allows a valid token, rejects a forged or revoked one', async () => {
+  it('as bundled, starts the JWKS download during Init, never loads the SDK, and still verifies and checks: allows a valid token (again after a freeze longer than the store read time-out), rejects a forged or revoked one', async () => {
     expect(await checkBundle(bundle('Authorizer').file)).toEqual({
       authorizes: true,
+      authorizesAfterFreeze: true,
       rejectsForeignKey: true,
       rejectsRevoked: true,
       jwksFetchStartedAtInit: true,
