@@ -11,7 +11,7 @@ import { parseAuthorizationHeader } from '../token/parse';
 import { createPolicyBuilder, parseMethodArn, type MethodArnParts } from './policy';
 import { TokenRejectedError } from '../token/reasons';
 import { createRevocationFeed } from '../revocation/feed';
-import { createRevocationLookup, type TokenKeys } from '../revocation/point-read';
+import { createRevocationLookup } from '../revocation/point-read';
 import { createRevocationCheck, type RevocationCheck, type RevocationVerdict } from '../revocation/check';
 import { settingsFromEnv, type AuthorizerSettings, type RevocationCheckSettings } from './settings';
 import type { RuntimeEnv } from '../../lib/contracts/runtime-env';
@@ -192,9 +192,7 @@ function warmUp(settings: AuthorizerSettings): void {
 /** The check against the revocation store: the feed index for its copy, the token's own items until that has loaded. */
 function revocationCheck(settings: RevocationCheckSettings, now: (() => number) | undefined): RevocationCheck {
   const reads = { tableName: settings.tableName, env: settings.env, timeoutMs: settings.readTimeoutMs };
-  const feed = createRevocationFeed(reads);
-  const points = createRevocationLookup(reads);
-  const store = { since: (sinceMs: number) => feed.since(sinceMs), lookup: (token: TokenKeys) => points.lookup(token) };
+  const store = { ...createRevocationFeed(reads), ...createRevocationLookup(reads) };
   return createRevocationCheck(settings, store, now);
 }
 
