@@ -8,7 +8,7 @@ import { GATEWAY_RESPONSES } from '../../../lib/contracts/gateway-responses';
 import { ENV } from '../../../lib/contracts/runtime-env';
 import { WAF_RULES } from '../../../lib/constructs/api-waf';
 import type { ApiStack } from '../../../lib/stacks/api-stack';
-import { DEPLOYED_AUTHORIZER_ENV, checkBundle } from '../../../fixtures/bundle-check';
+import { BUNDLE_CHECK_PASSED, DEPLOYED_AUTHORIZER_ENV, checkBundle } from '../../../fixtures/bundle-check';
 import { PROD_CONTEXT, buildTestApp, functionCodeDirectory, resourceInventory } from '../../support/cdk';
 
 // The one test file that really bundles the Lambda entries (esbuild, no Docker).
@@ -112,15 +112,11 @@ describe('authorizer', () => {
   });
 
   it('as bundled, with its config in its code and none in its environment, starts the JWKS download during Init, never loads the SDK, and still verifies and checks: allows a valid token, rejects a forged or revoked one', async () => {
-    expect(await checkBundle(bundle('Authorizer').file, { environment: DEPLOYED_AUTHORIZER_ENV })).toEqual({
-      authorizes: true,
-      rejectsForeignKey: true,
-      rejectsRevoked: true,
-      jwksFetchStartedAtInit: true,
-      // The revocation check reads the store with signed requests of its own.
-      sdkLoaded: false,
-      jwksRequests: 1,
-    });
+    // Allows a valid token, rejects a forged or revoked one, one JWKS download begun at Init, and no
+    // AWS SDK: the revocation check reads the store with signed requests of its own.
+    expect(await checkBundle(bundle('Authorizer').file, { environment: DEPLOYED_AUTHORIZER_ENV })).toEqual(
+      BUNDLE_CHECK_PASSED,
+    );
   });
 
   it('runs on a current Node.js runtime on arm64; source maps for the backends, not the authorizer', () => {
