@@ -3,12 +3,27 @@
  * limits the construct that deployed this function was built with. Checked field by field once per
  * cold start; anything malformed is an Error whose message names the field (the authorizer then
  * rejects every request with CONFIG_ERROR).
+ *
+ * Where it comes from is decided here, for the authorizer and the logout route alike: the code, when
+ * the API construct bundled it in (lib/contracts/authorizer-config.ts › BUNDLED_AUTHORIZER_CONFIG),
+ * else the environment variable (the local system, the tests and the bench run unbundled code, or a
+ * bundle built without it).
  */
 import { HTTP_METHODS, ROUTE_PATH_PATTERN, type HttpMethod, type RouteAccess } from '../../lib/contracts/access-map';
 import type { VerificationLimits } from '../../lib/contracts/authorizer-config';
 import type { AuthorizerRuntimeConfig, RevocationRuntimeConfig } from '../../lib/contracts/authorizer-config';
-import { ENV } from '../../lib/contracts/runtime-env';
+import { ENV, requireEnv, type RuntimeEnv } from '../../lib/contracts/runtime-env';
 import { isJsonObject, parseJsonObject, type JsonObject } from '../../lib/contracts/json';
+
+/** Replaced by a string literal at bundling (esbuild `define`); unbundled, no such global exists. */
+declare const BUNDLED_AUTHORIZER_CONFIG: string | undefined;
+
+/** The AUTHORIZER_CONFIG JSON: from the code when it was bundled in, else from the environment. */
+export function authorizerConfigText(env: RuntimeEnv): string {
+  return typeof BUNDLED_AUTHORIZER_CONFIG === 'string'
+    ? BUNDLED_AUTHORIZER_CONFIG
+    : requireEnv(env, ENV.authorizerConfig);
+}
 
 class RuntimeConfigError extends Error {
   readonly name = 'RuntimeConfigError';

@@ -1,8 +1,9 @@
 /**
  * What the authorizer needs to know, read once per cold start from the Lambda environment
  * (lib/contracts/runtime-env.ts is the contract): the pool, AUTHORIZER_CONFIG with the routes, group
- * precedence, limits and revocation check of the construct that deployed it, and the revocation
- * store's table (REVOCATIONS_TABLE_NAME) when the check is on.
+ * precedence, limits and revocation check of the construct that deployed it (bundled into the code
+ * when deployed: runtime-config.ts), and the revocation store's table (REVOCATIONS_TABLE_NAME) when
+ * the check is on.
  */
 import type { RouteAccess } from '../../lib/contracts/access-map';
 import type { AuthorizerRuntimeConfig, RevocationRuntimeConfig } from '../../lib/contracts/authorizer-config';
@@ -15,7 +16,7 @@ import {
   type RuntimeEnv,
 } from '../../lib/contracts/runtime-env';
 import type { VerifierSettings } from '../token/verify';
-import { parseAuthorizerRuntimeConfig } from './runtime-config';
+import { authorizerConfigText, parseAuthorizerRuntimeConfig } from './runtime-config';
 
 /** The token verifier's settings, and what the authorizer decides with besides. */
 export interface AuthorizerSettings extends VerifierSettings {
@@ -56,7 +57,7 @@ export function settingsFromRuntime(
  * The local system may override issuer and JWKS URI, but only with loopback URLs.
  */
 export function settingsFromEnv(env: RuntimeEnv): AuthorizerSettings {
-  const runtime = parseAuthorizerRuntimeConfig(requireEnv(env, ENV.authorizerConfig));
+  const runtime = parseAuthorizerRuntimeConfig(authorizerConfigText(env));
   const issuer =
     loopbackOverride(env, ENV.issuerOverride) ??
     cognitoIssuer(requireEnv(env, ENV.region), requireEnv(env, ENV.userPoolId));

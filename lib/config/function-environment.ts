@@ -1,7 +1,9 @@
 /**
  * What each Lambda finds in its environment, built from a config, the routes and the user pool.
- * The API construct sets exactly these variables; the local system sets the same ones (plus its
- * loopback overrides) before it loads the handlers. Values may be CDK tokens (plain strings here).
+ * The API construct sets exactly these variables, except AUTHORIZER_CONFIG, which it bundles into
+ * the functions' code instead (lib/constructs/lambda-environment.ts › authorizerConfigInCode); the
+ * local system sets them all (plus its loopback overrides) before it loads the handlers. Values may
+ * be CDK tokens (plain strings here).
  *
  * Must stay free of aws-cdk-lib imports.
  */

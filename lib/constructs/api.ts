@@ -23,11 +23,12 @@ import { GATEWAY_RESPONSES, type GatewayResponseName } from '../contracts/gatewa
 import { AUTHORIZER_MEMORY_MB, HANDLER_MEMORY_MB, LAMBDA_MEMORY_RANGE_MB } from '../config/lambda-sizing';
 import { routeProblems, validateConfig } from '../config/validation';
 import { policySizeProblems } from '../../lambda/authorizer/largest-policy';
-import { assertEnvironmentFits } from './lambda-environment';
+import { ENV } from '../contracts/runtime-env';
+import { assertEnvironmentFits, authorizerConfigInCode } from './lambda-environment';
 import type { HandlerDataAccess } from './tables';
 
 export interface AuthorizedApiProps {
-  /** The app's config; validated here, one error per broken rule. The authorizer gets its part through its environment. */
+  /** The app's config; validated here, one error per broken rule. The authorizer gets its part in its code (AUTHORIZER_CONFIG). */
   readonly config: AppConfig;
   readonly userPool: IUserPool;
   readonly userPoolClient: IUserPoolClient;
@@ -43,7 +44,7 @@ export interface AuthorizedApiProps {
   readonly tables: HandlerDataAccess;
   /**
    * Which group may call which route: API Gateway's resources and methods, and exactly what the
-   * authorizer enforces (handed to it in AUTHORIZER_CONFIG).
+   * authorizer enforces (bundled into its code in AUTHORIZER_CONFIG).
    * @default the project's access map (lib/contracts/access-map.ts)
    */
   readonly routes?: readonly Route[];
@@ -124,6 +125,12 @@ const STAGE_LOGGING = {
 export class AuthorizedApi extends Construct {
   readonly api: apigateway.RestApi;
   readonly authorizerFunction: NodejsFunction;
+  /**
+   * The AUTHORIZER_CONFIG JSON (routes, group precedence, limits, revocation check) bundled into the
+   * authorizer's code and the auth function's (logout verifies tokens as the authorizer does): not
+   * in their environments, where Lambda's 4 KB would cap the access map at ≈ 50 routes.
+   */
+  readonly bundledAuthorizerConfig: string;
   /** Where the authorizer writes its decision lines (the monitoring construct counts them). */
   readonly authorizerLogGroup: logs.ILogGroup;
   readonly handlers: Readonly<Record<HandlerName, NodejsFunction>>;
@@ -160,6 +167,7 @@ export class AuthorizedApi extends Construct {
     // The revocation check reads the store's feed (lib/contracts/tables.ts); switched off, the authorizer gets no table at all.
     const revocationTables = config.revocation.enabled ? props.tables.environmentFor('authorizer') : {};
     const authorizerVariables = { ...authorizerEnvironment(config, routes, pool), ...revocationTables };
+    this.bundledAuthorizerConfig = authorizerVariables[ENV.authorizerConfig];
     this.authorizerFunction = this.lambdaFunction(
       'Authorizer',
       'authorizer',
@@ -326,7 +334,10 @@ export class AuthorizedApi extends Construct {
           'Active X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions',
       });
     }
-    const variables = { ...environment, ...withNodeOptions(nodeOptionsFor(bundling)) };
+    const { environment: variables, define } = authorizerConfigInCode(id, {
+      ...environment,
+      ...withNodeOptions(nodeOptionsFor(bundling)),
+    });
     assertEnvironmentFits(id, variables);
     return new NodejsFunction(this, id, {
       entry: path.join(LAMBDA_DIR, entry),
@@ -339,7 +350,7 @@ export class AuthorizedApi extends Construct {
       role,
       logGroup,
       environment: variables,
-      bundling: { ...bundling, format: OutputFormat.CJS },
+      bundling: { ...bundling, format: OutputFormat.CJS, define },
     });
   }
 

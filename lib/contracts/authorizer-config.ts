@@ -1,9 +1,17 @@
 /**
- * AUTHORIZER_CONFIG, the JSON the authorizer's construct writes into its environment
- * (lib/config/function-environment.ts) and the authorizer reads once per cold start
- * (lambda/authorizer/runtime-config.ts): everything it decides with, besides the pool.
+ * AUTHORIZER_CONFIG, the JSON built from a config and routes (lib/config/function-environment.ts)
+ * that the authorizer reads once per cold start (lambda/authorizer/runtime-config.ts): everything it
+ * decides with, besides the pool. Deployed functions carry it in their code (BUNDLED_AUTHORIZER_CONFIG);
+ * the local system, the tests and the bench hand it over in the environment variable.
  */
 import type { RouteAccess } from './access-map';
+
+/**
+ * The global constant the API construct's bundling defines (esbuild `define`) to the AUTHORIZER_CONFIG
+ * JSON, so that the access map travels in the code asset instead of Lambda's 4 KB environment.
+ * lambda/authorizer/runtime-config.ts declares it under this name.
+ */
+export const BUNDLED_AUTHORIZER_CONFIG = 'BUNDLED_AUTHORIZER_CONFIG';
 
 /** How strictly tokens are verified (lib/config/app-config.ts › AuthorizerConfig adds API Gateway's cache TTL). */
 export interface VerificationLimits {
@@ -32,7 +40,7 @@ export interface RevocationRuntimeConfig {
   readonly retentionSeconds: number;
 }
 
-/** The JSON in AUTHORIZER_CONFIG: everything the authorizer decides with, besides the pool. */
+/** The JSON of AUTHORIZER_CONFIG: everything the authorizer decides with, besides the pool. */
 export interface AuthorizerRuntimeConfig {
   /** The routes behind the authorizer (public ones never reach it). */
   readonly routes: readonly RouteAccess[];

@@ -10,7 +10,8 @@
 export const ENV = {
   /**
    * The authorizer's routes, group precedence and verification limits, as one JSON object
-   * (AuthorizerRuntimeConfig in function-environment.ts), validated once at cold start.
+   * (AuthorizerRuntimeConfig in function-environment.ts), validated once at cold start. Deployed
+   * functions carry it in their code instead (authorizer-config.ts › BUNDLED_AUTHORIZER_CONFIG).
    */
   authorizerConfig: 'AUTHORIZER_CONFIG',
   userPoolId: 'USER_POOL_ID',

@@ -45,6 +45,11 @@ export function buildTestApp(options: TestAppOptions = {}): CognitoJwtApp {
   return buildApp(new App({ context }), { controlTowerChecks: options.controlTowerChecks ?? false });
 }
 
+/** The directory of a bundled function's code in the cloud assembly (its asset), from the function's `Code.S3Key`. */
+export function functionCodeDirectory(assemblyDirectory: string, s3Key: unknown): string {
+  return path.join(assemblyDirectory, `asset.${String(s3Key).replace(/\.zip$/, '')}`);
+}
+
 /** How many resources of each CloudFormation type the stack holds: a snapshot a reviewer can read (the details have targeted tests). */
 export function resourceInventory(stack: Stack): Record<string, number> {
   const resources =

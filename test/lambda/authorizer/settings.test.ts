@@ -1,6 +1,6 @@
 /**
  * The authorizer's settings from its environment (lib/config/function-environment.ts builds it):
- * AUTHORIZER_CONFIG round-trips, and every malformed field is an error that names it, which the
+ * AUTHORIZER_CONFIG round-trips (from the code when a bundle carries it), and every malformed field is an error that names it, which the
  * Lambda entry turns into CONFIG_ERROR rejections rather than an init failure.
  */
 import fs from 'node:fs';
@@ -9,6 +9,7 @@ import { accessMap } from '../../../lib/contracts/access-map';
 import { configFor } from '../../../lib/config/app-config';
 import { authorizerEnvironment, authorizerRuntimeConfig } from '../../../lib/config/function-environment';
 import { ENV } from '../../../lib/contracts/runtime-env';
+import { BUNDLED_AUTHORIZER_CONFIG } from '../../../lib/contracts/authorizer-config';
 import { settingsFromConfig } from '../../../fixtures/authorizer-settings';
 import { settingsFromEnv } from '../../../lambda/authorizer/settings';
 
@@ -44,6 +45,21 @@ it('reads exactly what the construct (or the local system) put into the environm
   });
   expect(settingsFromEnv(env()).routes).toEqual(runtime.routes);
   expect(runtime.routes.map((route) => `${route.method} ${route.path}`)).not.toContain('POST /auth/login'); // public: never authorized
+});
+
+it('reads the config from the code when the bundle carries it (BUNDLED_AUTHORIZER_CONFIG), whatever the environment holds', () => {
+  // esbuild replaces the constant by a literal (lib/constructs/lambda-environment.ts); unbundled, a global stands in.
+  const bundled = { ...runtime, groupPrecedence: ['user-group', 'reviewers-group', 'admin-group'] };
+  Reflect.set(globalThis, BUNDLED_AUTHORIZER_CONFIG, JSON.stringify(bundled));
+  try {
+    expect(settingsFromEnv(env({ [ENV.authorizerConfig]: undefined })).groupPrecedence).toEqual(
+      bundled.groupPrecedence,
+    );
+    expect(settingsFromEnv(env()).groupPrecedence).toEqual(bundled.groupPrecedence);
+  } finally {
+    Reflect.deleteProperty(globalThis, BUNDLED_AUTHORIZER_CONFIG);
+  }
+  expect(settingsFromEnv(env()).groupPrecedence).toEqual(runtime.groupPrecedence);
 });
 
 it.each([

@@ -1,15 +1,19 @@
 /**
- * AuthorizedApi's own props, on a bare stack (no bundling: only the template matters here), and
- * the authorizer it configures: built from the template's environment exactly as the Lambda reads
- * it at cold start, it enforces the construct's routes and config, not the project's defaults.
+ * AuthorizedApi's own props, on a bare stack (no bundling, but for one large access map), and the
+ * authorizer it configures: built from the template's environment and the config the construct
+ * bundles into its code, exactly as the Lambda reads them at cold start, it enforces the construct's
+ * routes and config, not the project's defaults. Large access maps deploy: their routes travel in
+ * the code, not in Lambda's 4 KB of environment.
  */
+import * as path from 'node:path';
 import type { APIGatewayAuthorizerResult } from 'aws-lambda';
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import type { Route } from '../../../lib/contracts/access-map';
 import { configFor, type AppConfig } from '../../../lib/config/app-config';
 import { ENV } from '../../../lib/contracts/runtime-env';
+import type { AuthorizerRuntimeConfig } from '../../../lib/contracts/authorizer-config';
 import { AUTHORIZER_MEMORY_MB } from '../../../lib/config/lambda-sizing';
 import { AuthorizedApi, type AuthorizedApiProps } from '../../../lib/constructs/api';
 import { AppTables } from '../../../lib/constructs/tables';
@@ -25,8 +29,11 @@ import {
   type SigningKey,
 } from '../../../fixtures/token-factory';
 import { configProblems } from '../../support/config-error';
-import { unstructuredAccessMap } from '../../../fixtures/generated-access-map';
-import { GROUP_NAMES } from '../../../lib/contracts/groups';
+import { generatedAccessMap, unstructuredAccessMap } from '../../../fixtures/generated-access-map';
+import { GROUP_NAMES, type GroupName } from '../../../lib/contracts/groups';
+import { TEN_GROUPS } from '../../../bench/tasks/policy-size';
+import { BUNDLE_CHECK_PASSED, DEPLOYED_AUTHORIZER_ENV, checkBundle } from '../../../fixtures/bundle-check';
+import { functionCodeDirectory } from '../../support/cdk';
 
 // Its own routes: no throttle for the project's /auth/login (validation would name it as no route of these).
 const devConfig = configFor('dev');
@@ -37,15 +44,45 @@ const routes: readonly Route[] = [
   { method: 'GET', path: '/api/things/{id}', access: ['user-group'], handler: 'reviews' },
 ];
 
-function synth(
-  props: { config?: AppConfig; routes?: readonly Route[] } & Pick<AuthorizedApiProps, 'authorizerMemorySize'> = {},
-): Template {
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+interface SynthProps extends Pick<AuthorizedApiProps, 'authorizerMemorySize'> {
+  readonly config?: AppConfig;
+  readonly routes?: readonly Route[];
+  /** Bundle the functions' code with esbuild (seconds per app). @default false */
+  readonly bundling?: boolean;
+  /**
+   * Lift CloudFormation's 500 resources per stack, which CDK checks at synth: a large map's methods
+   * and Lambda permissions exceed it (docs/deploy.md › Policy size), and the tests using this look at
+   * the authorizer, not the stack's size.
+   * @default false
+   */
+  readonly liftStackResourceLimit?: boolean;
+}
+
+interface Synthesized {
+  readonly template: Template;
+  readonly api: AuthorizedApi;
+  /** The cloud assembly's directory (the bundled code is in it when bundling). */
+  readonly outdir: string;
+}
+
+function build(props: SynthProps = {}): Synthesized {
+  const app = new App({
+    context: {
+      ...(props.bundling === true ? {} : { 'aws:cdk:bundling-stacks': [] }),
+      ...(props.liftStackResourceLimit === true ? { '@aws-cdk/core:stackResourceLimit': 0 } : {}),
+    },
+  });
   const stack = new Stack(app, 'Test', { env: { region: config.env.region } });
+  if (props.liftStackResourceLimit === true) {
+    Validations.of(stack).acknowledge({
+      id: 'CloudFormation-Validate::F0007',
+      reason: 'Lifted on purpose: the test is about the authorizer, not the stack size',
+    });
+  }
   const userPool = cognito.UserPool.fromUserPoolId(stack, 'Pool', 'us-east-1_example');
   const userPoolClient = cognito.UserPoolClient.fromUserPoolClientId(stack, 'Client', CLIENT_ID);
   const tables = new AppTables(stack, 'Tables', { config: props.config ?? config });
-  new AuthorizedApi(stack, 'Api', {
+  const api = new AuthorizedApi(stack, 'Api', {
     config: props.config ?? config,
     userPool,
     userPoolClient,
@@ -55,12 +92,40 @@ function synth(
     tables,
     authorizerMemorySize: props.authorizerMemorySize,
   });
-  return Template.fromStack(stack);
+  const assembly = app.synth();
+  return {
+    template: Template.fromJSON(assembly.getStackArtifact(stack.artifactId).template),
+    api,
+    outdir: assembly.directory,
+  };
 }
 
+const synth = (props: SynthProps = {}): Template => build(props).template;
+
+/** The authorizer function's template resource. */
+function authorizerFunction(built: Template) {
+  const functions = Object.entries(built.findResources('AWS::Lambda::Function'));
+  const [[, fn]] = functions.filter(([logicalId]) => logicalId.startsWith('ApiAuthorizer'));
+  return fn;
+}
+
+/**
+ * A generated access map (fixtures/generated-access-map.ts, as the bench's policy keys use) over ten
+ * groups, and the config that names them: the project's three and seven more (GroupName lists only
+ * the project's; the construct takes whatever the config names).
+ */
+function tenGroupMap(count: number): { config: AppConfig; routes: Route[] } {
+  const names = TEN_GROUPS as readonly GroupName[];
+  const groups = names.map((name, i) => ({ name, precedence: i + 1, description: name }));
+  const routes = generatedAccessMap(count, names).map((route) => ({ ...route, handler: 'reviews' as const }));
+  return { config: { ...config, groups }, routes };
+}
+
+let construct: Synthesized;
 let template: Template;
 beforeAll(() => {
-  template = synth();
+  construct = build();
+  ({ template } = construct);
 });
 
 it('builds only the given routes, with one function per handler they use plus the authorizer', () => {
@@ -86,10 +151,8 @@ it('turns on X-Ray tracing on the stage and in every function when asked', () =>
 });
 
 it('gives the authorizer the revocation feed (its table, Query on the index) only while the check is on', () => {
-  const authorizerOf = (built: Template) => {
-    const [[, fn]] = Object.entries(built.findResources('AWS::Lambda::Function')).filter(([logicalId]) =>
-      logicalId.startsWith('ApiAuthorizer'),
-    );
+  const authorizerOf = ({ template: built, api }: Synthesized) => {
+    const fn = authorizerFunction(built);
     const role = fn.Properties.Role['Fn::GetAtt'][0] as string;
     const statements = Object.values(built.findResources('AWS::IAM::Policy'))
       .filter((policy) => JSON.stringify(policy.Properties.Roles).includes(role))
@@ -97,15 +160,17 @@ it('gives the authorizer the revocation feed (its table, Query on the index) onl
     return {
       variables: fn.Properties.Environment.Variables as Record<string, unknown>,
       dynamo: statements.filter((statement) => JSON.stringify(statement.Action).includes('dynamodb')),
+      revocationEnabled: (JSON.parse(api.bundledAuthorizerConfig) as AuthorizerRuntimeConfig).revocation.enabled,
     };
   };
-  const on = authorizerOf(template);
+  const on = authorizerOf(construct);
   expect(on.variables[ENV.revocationsTable]).toBeDefined();
   expect(on.dynamo.map((statement) => statement.Action)).toEqual(['dynamodb:BatchGetItem', 'dynamodb:Query']);
-  const off = authorizerOf(synth({ config: { ...config, revocation: { ...config.revocation, enabled: false } } }));
+  expect(on.revocationEnabled).toBe(true);
+  const off = authorizerOf(build({ config: { ...config, revocation: { ...config.revocation, enabled: false } } }));
   expect(off.variables[ENV.revocationsTable]).toBeUndefined();
   expect(off.dynamo).toEqual([]);
-  expect(JSON.parse(off.variables[ENV.authorizerConfig] as string).revocation.enabled).toBe(false);
+  expect(off.revocationEnabled).toBe(false);
 });
 
 it('grants no Cognito permissions when no route uses the admin users handler', () => {
@@ -125,17 +190,17 @@ describe('the authorizer it deploys', () => {
   afterAll(() => Promise.all([jwks.close(), dynamo.stop()]));
 
   /**
-   * The authorizer as its Lambda starts from the template's variables (issuer pointed at a loopback
-   * JWKS; its revocation table, a deploy-time reference in the template, a local DynamoDB's).
+   * The authorizer as its Lambda starts from the template's variables and the config bundled into its
+   * code (issuer pointed at a loopback JWKS; its revocation table, a deploy-time reference in the
+   * template, a local DynamoDB's).
    */
-  function deployedAuthorizer(built: Template) {
-    const [fn] = Object.entries(built.findResources('AWS::Lambda::Function')).filter(([id]) =>
-      id.startsWith('ApiAuthorizer'),
-    );
-    const variables: Record<string, unknown> = fn[1].Properties.Environment.Variables;
+  function deployedAuthorizer({ template: built, api }: Synthesized) {
+    const variables: Record<string, unknown> = authorizerFunction(built).Properties.Environment.Variables;
     expect(variables[ENV.revocationsTable]).toEqual({ Ref: expect.stringMatching(/^TablesRevocationsTable/) });
+    expect(variables[ENV.authorizerConfig]).toBeUndefined();
     const settings = settingsFromEnv({
       ...(variables as Record<string, string>),
+      [ENV.authorizerConfig]: api.bundledAuthorizerConfig,
       ...dynamo.env,
       [ENV.region]: 'us-east-1',
       [ENV.issuerOverride]: jwks.issuer,
@@ -151,7 +216,7 @@ describe('the authorizer it deploys', () => {
   }
 
   it("enforces exactly the construct's routes: its own route allowed, none of the default access map", async () => {
-    const authorize = deployedAuthorizer(template);
+    const authorize = deployedAuthorizer(construct);
     const answer = await authorize(['user-group'], arn('GET', '/api/things/42'));
     expect(evaluatePolicy(answer.policyDocument, arn('GET', '/api/things/42'))).toBe('allow');
     // In the project's access map any valid token may call these; this construct has no such routes.
@@ -160,13 +225,13 @@ describe('the authorizer it deploys', () => {
   });
 
   it('denies a group the routes do not grant (a 403 at API Gateway)', async () => {
-    const answer = await deployedAuthorizer(template)(['admin-group'], arn('GET', '/api/things/42'));
+    const answer = await deployedAuthorizer(construct)(['admin-group'], arn('GET', '/api/things/42'));
     expect(evaluatePolicy(answer.policyDocument, arn('GET', '/api/things/42'))).not.toBe('allow');
   });
 
   it("uses the construct's config: its group precedence decides primaryGroup", async () => {
     const groups = config.groups.map((group) => (group.name === 'user-group' ? { ...group, precedence: 0 } : group));
-    const answer = await deployedAuthorizer(synth({ config: { ...config, groups } }))(
+    const answer = await deployedAuthorizer(build({ config: { ...config, groups } }))(
       ['admin-group', 'user-group'],
       arn('GET', '/api/things/1'),
     );
@@ -177,16 +242,11 @@ describe('the authorizer it deploys', () => {
 describe('checks at synth', () => {
   const problems = (props: Parameters<typeof synth>[0]) => configProblems(() => synth(props));
 
-  it("fails when the authorizer's environment would exceed Lambda's 4 KB", () => {
-    const many: Route[] = Array.from({ length: 60 }, (_, index) => ({
-      method: 'GET',
-      path: `/api/items-${index}/{id}`,
-      access: ['user-group'],
-      handler: 'reviews',
-    }));
-    expect(problems({ routes: many })).toEqual([
+  it("fails when what stays in a function's environment would exceed Lambda's 4 KB (here the CORS origins)", () => {
+    const allowedOrigins = Array.from({ length: 40 }, (_, i) => `https://app-${i}.${'x'.repeat(90)}.example.com`);
+    expect(problems({ config: { ...config, api: { ...config.api, allowedOrigins } } })).toEqual([
       expect.stringMatching(
-        /^The environment of the Authorizer function takes up to \d+ bytes; Lambda allows 4096 in total/,
+        /^The environment of the ProfileHandler function takes up to \d+ bytes; Lambda allows 4096 in total: use fewer or shorter callback URLs, allowed origins or machine clients$/,
       ),
     ]);
   });
@@ -225,6 +285,32 @@ describe('checks at synth', () => {
       "config.authorizer.resultsCacheTtlSeconds must be a whole number from 0 to 3600 (API Gateway's limit; 0 turns the cache off); got 7200",
     ]);
   });
+});
+
+// CloudFormation's 500 resources per stack is lifted here: it is the next limit (docs/deploy.md › Policy size).
+describe('large access maps: the routes travel in the code, not the environment', () => {
+  it('synthesizes a 200-route map (10 groups) with an environment that does not grow with it', () => {
+    const { template: built, api } = build({ ...tenGroupMap(200), liftStackResourceLimit: true });
+    expect(JSON.parse(api.bundledAuthorizerConfig).routes).toHaveLength(200);
+    const small = authorizerFunction(template).Properties.Environment.Variables;
+    const large = authorizerFunction(built).Properties.Environment.Variables;
+    expect(large[ENV.authorizerConfig]).toBeUndefined();
+    expect(Object.keys(large).sort()).toEqual(Object.keys(small).sort());
+  }, 120_000); // 810 resources: ≈ 12 s on a quiet machine
+
+  it('bundles a 500-route map (10 groups) into the authorizer, which decides from it with none in its environment', async () => {
+    const large = tenGroupMap(500);
+    const { template: built, outdir } = build({ ...large, bundling: true, liftStackResourceLimit: true });
+    const fn = authorizerFunction(built);
+    expect(fn.Properties.Environment.Variables[ENV.authorizerConfig]).toBeUndefined();
+    const bundleFile = path.join(functionCodeDirectory(outdir, fn.Properties.Code.S3Key), 'index.js');
+    // A route of the map only the first group may call (creating in its own domain): absent from the project's map.
+    const call = { method: 'POST', path: '/api/domain-0/collection-0', groups: [TEN_GROUPS[0]] };
+    expect(large.routes.find((route) => route.method === call.method && route.path === call.path)?.access).toEqual([
+      TEN_GROUPS[0],
+    ]);
+    expect(await checkBundle(bundleFile, { environment: DEPLOYED_AUTHORIZER_ENV, call })).toEqual(BUNDLE_CHECK_PASSED);
+  }, 180_000); // 1,950 resources and two bundles: ≈ 25 s on a quiet machine, several times that on a busy one
 });
 
 describe('authorizer memory', () => {

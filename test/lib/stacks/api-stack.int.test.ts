@@ -8,8 +8,8 @@ import { GATEWAY_RESPONSES } from '../../../lib/contracts/gateway-responses';
 import { ENV } from '../../../lib/contracts/runtime-env';
 import { WAF_RULES } from '../../../lib/constructs/api-waf';
 import type { ApiStack } from '../../../lib/stacks/api-stack';
-import { checkBundle } from '../../../fixtures/bundle-check';
-import { PROD_CONTEXT, buildTestApp, resourceInventory } from '../../support/cdk';
+import { BUNDLE_CHECK_PASSED, DEPLOYED_AUTHORIZER_ENV, checkBundle } from '../../../fixtures/bundle-check';
+import { PROD_CONTEXT, buildTestApp, functionCodeDirectory, resourceInventory } from '../../support/cdk';
 
 // The one test file that really bundles the Lambda entries (esbuild, no Docker).
 let api: ApiStack;
@@ -40,7 +40,7 @@ function functionLogicalId(id: string): string {
 /** The bundled code of a function (its file in the cloud assembly) and its source map's sources. */
 function bundle(id: string): { file: string; code: string; hasSourceMap: boolean } {
   const fn = template.findResources('AWS::Lambda::Function')[functionLogicalId(id)];
-  const directory = path.join(assembly.directory, `asset.${String(fn.Properties.Code.S3Key).replace(/\.zip$/, '')}`);
+  const directory = functionCodeDirectory(assembly.directory, fn.Properties.Code.S3Key);
   const file = path.join(directory, 'index.js');
   return {
     file,
@@ -111,17 +111,12 @@ describe('authorizer', () => {
     expect(code).not.toContain('sourceMappingURL');
   });
 
-  it('as bundled, starts the JWKS download during Init, never loads the SDK, and still verifies and checks: allows a valid token (again after a freeze longer than the store read time-out), rejects a forged or revoked one', async () => {
-    expect(await checkBundle(bundle('Authorizer').file)).toEqual({
-      authorizes: true,
-      authorizesAfterFreeze: true,
-      rejectsForeignKey: true,
-      rejectsRevoked: true,
-      jwksFetchStartedAtInit: true,
-      // The revocation check reads the store with signed requests of its own.
-      sdkLoaded: false,
-      jwksRequests: 1,
-    });
+  it('as bundled, with its config in its code and none in its environment, starts the JWKS download during Init, never loads the SDK, and still verifies and checks: allows a valid token (again after a freeze longer than the store read time-out), rejects a forged or revoked one', async () => {
+    // Allows a valid token (again after a freeze), rejects a forged or revoked one, one JWKS download begun at Init, and no
+    // AWS SDK: the revocation check reads the store with signed requests of its own.
+    expect(await checkBundle(bundle('Authorizer').file, { environment: DEPLOYED_AUTHORIZER_ENV })).toEqual(
+      BUNDLE_CHECK_PASSED,
+    );
   });
 
   it('runs on a current Node.js runtime on arm64; source maps for the backends, not the authorizer', () => {
@@ -146,8 +141,8 @@ describe('environment', () => {
       const isAuth = logicalId.startsWith('ApiAuthHandler');
       for (const name of [ENV.tokenEndpoint, ENV.callbackUrls, ENV.refreshTokenDays])
         expect(variables[name] !== undefined).toBe(isAuth);
-      // The auth handler verifies logout's token as the authorizer does.
-      expect(variables[ENV.authorizerConfig] !== undefined).toBe(logicalId.startsWith('ApiAuthorizer') || isAuth);
+      // The authorizer's config (and the auth handler's copy, for logout) is in their code, not their environment.
+      expect(variables[ENV.authorizerConfig]).toBeUndefined();
       expect(variables[ENV.allowedOrigins]).toBe(
         logicalId.startsWith('ApiAuthorizer') ? undefined : config.api.allowedOrigins.join(','),
       );
@@ -163,10 +158,8 @@ describe('environment', () => {
     expect(auth[ENV.refreshTokenDays]).toBe(String(config.tokens.refreshTokenDays));
   });
 
-  it("hands the authorizer the access map's protected routes (with their scopes), the group precedence and the limits", () => {
-    const variables =
-      template.findResources('AWS::Lambda::Function')[functionLogicalId('Authorizer')].Properties.Environment.Variables;
-    expect(JSON.parse(variables[ENV.authorizerConfig])).toEqual({
+  it("bundles into the authorizer's code the access map's protected routes (with their scopes), the group precedence and the limits", () => {
+    expect(JSON.parse(api.api.bundledAuthorizerConfig)).toEqual({
       routes: accessMap
         .filter((route) => !isPublic(route))
         .map(({ method, path, access, scopes }) => ({ method, path, access, ...(scopes ? { scopes } : {}) })),
@@ -182,11 +175,10 @@ describe('environment', () => {
       },
       revocation: { enabled: true, refreshMs: 5000, readTimeoutMs: 1000, failOpen: false, retentionSeconds: 3605 },
     });
-    // The logout route verifies its token with exactly these settings.
-    const auth =
-      template.findResources('AWS::Lambda::Function')[functionLogicalId('AuthHandler')].Properties.Environment
-        .Variables;
-    expect(auth[ENV.authorizerConfig]).toBe(variables[ENV.authorizerConfig]);
+    // esbuild prints the defined string as a template literal: the JSON appears as is. The logout
+    // route verifies its token with exactly these settings; no other function carries them.
+    for (const id of ['Authorizer', 'AuthHandler', 'ProfileHandler'])
+      expect([id, bundle(id).code.includes(api.api.bundledAuthorizerConfig)]).toEqual([id, id !== 'ProfileHandler']);
   });
 
   it('names the machine client to the authorizer only (the identity stack exports its id)', () => {
