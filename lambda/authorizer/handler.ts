@@ -189,7 +189,7 @@ function warmUp(settings: AuthorizerSettings): void {
   }
 }
 
-/** The check against the revocation store: the feed index for its copy, the token's own items until that has loaded. */
+/** The check against the revocation store: the feed index for its copy, the token's own items for a cold instance's first decision. */
 function revocationCheck(settings: RevocationCheckSettings, now: (() => number) | undefined): RevocationCheck {
   const reads = { tableName: settings.tableName, env: settings.env, timeoutMs: settings.readTimeoutMs };
   const store = { ...createRevocationFeed(reads), ...createRevocationLookup(reads) };

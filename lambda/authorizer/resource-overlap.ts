@@ -38,8 +38,8 @@ export function patternMatchesRoute(pattern: string, route: string): boolean {
   // State: position in each, and whether the route's current parameter has taken a character yet.
   const seen = new Set<number>();
   const stack: Array<[number, number, boolean]> = [[0, 0, false]];
-  while (stack.length > 0) {
-    const [i, j, inParameter] = stack.pop() as [number, number, boolean];
+  for (let top = stack.pop(); top; top = stack.pop()) {
+    const [i, j, inParameter] = top;
     const key = (i * (r.length + 1) + j) * 2 + (inParameter ? 1 : 0);
     if (seen.has(key)) continue;
     seen.add(key);

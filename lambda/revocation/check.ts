@@ -52,7 +52,7 @@ export interface TokenSession {
 export type RevocationVerdict = 'current' | 'unchecked';
 
 export interface RevocationCheck {
-  /** Answers from memory while the copy is fresh, else after a pull. Rejects with TokenRejectedError `REVOKED` or `REVOCATION_UNAVAILABLE`. */
+  /** Answers from memory while the copy is fresh, else after a pull (a cold instance's first decision: after a point read). Rejects with TokenRejectedError `REVOKED` or `REVOCATION_UNAVAILABLE`. */
   check(token: TokenSession): Promise<RevocationVerdict>;
 }
 
@@ -69,7 +69,8 @@ interface UserCutOff {
 }
 
 /**
- * `store.lookup`, when given, answers the decisions that arrive while the first full read is in flight.
+ * `store.lookup`, when given, answers a cold instance's first decision (the token's own items);
+ * without it that decision waits for the first full pull.
  */
 export function createRevocationCheck(
   settings: RevocationSettings,

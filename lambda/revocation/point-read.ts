@@ -1,8 +1,8 @@
 /**
  * Reads one verified token's own revocation items — its session's (`session#<id>`) and its user's
- * (`user#<sub>`) — with one signed BatchGetItem (./dynamodb-request.ts). The check asks this until
- * its first copy of the store has loaded (./check.ts), so the first decisions of a cold start wait
- * for two small items instead of the whole store. Strongly consistent: it sees what the writers
+ * (`user#<sub>`) — with one signed BatchGetItem (./dynamodb-request.ts). The check asks this for a
+ * cold instance's first decision (./check.ts), so the first request of a cold start waits for two
+ * small items instead of the whole store. Strongly consistent: it sees what the writers
  * wrote before it, which the feed index may not show yet.
  */
 import { REVOCATION_ATTRIBUTES, revocationId, type Revocation } from '../../lib/contracts/revocation-items';

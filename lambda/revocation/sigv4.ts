@@ -25,7 +25,8 @@ export interface SignedPost {
   readonly amzDate: string;
 }
 
-const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
+/** SHA-256 of a text, in hex (SigV4's payload and canonical-request hashes). */
+export const sha256Hex = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
 const hmac = (key: string | Buffer, text: string): Buffer => createHmac('sha256', key).update(text, 'utf8').digest();
 
 /** The request's headers, signed: what it adds are `host`, `x-amz-date`, `content-length`, the token and `authorization`. */
@@ -46,7 +47,7 @@ export function signPost(request: SignedPost, credentials: SigningCredentials): 
     ...names.map((name) => `${name}:${headers[name].trim().replace(/\s+/g, ' ')}`),
     '',
     signedHeaders,
-    sha256(request.body),
+    sha256Hex(request.body),
   ].join('\n');
   const scope = credentialScope(request.amzDate, request.region, request.service);
   const signature = sigV4Signature(canonicalRequest, request.amzDate, request, credentials.secretAccessKey);
@@ -72,7 +73,7 @@ export function sigV4Signature(
     'AWS4-HMAC-SHA256',
     amzDate,
     credentialScope(amzDate, region, service),
-    sha256(canonicalRequest),
+    sha256Hex(canonicalRequest),
   ].join('\n');
   const key = [amzDate.slice(0, 8), region, service, 'aws4_request'].reduce<string | Buffer>(
     (previous, part) => hmac(previous, part),

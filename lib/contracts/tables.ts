@@ -93,8 +93,8 @@ export const TABLES = {
     envVar: ENV.revocationsTable,
     outputName: 'RevocationsTableName',
     access: {
-      // The authorizer pulls the feed, and until its first pull has loaded, reads a token's own two
-      // items in one BatchGetItem (lambda/revocation/point-read.ts): no other item action, no Scan.
+      // The authorizer pulls the feed, and for a cold instance's first decision reads the token's own
+      // two items in one BatchGetItem (lambda/revocation/point-read.ts): no other item action, no Scan.
       authorizer: { items: ['BatchGetItem'], queryIndexes: [REVOCATION_FEED.name] },
       // Logout records sessions and sign-outs; a refresh checks its user's sign-out.
       auth: { items: ['GetItem', 'PutItem'] },

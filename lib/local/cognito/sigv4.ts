@@ -3,8 +3,8 @@
  * sends them) with the secret the local system issued for its access key id: the local STS uses it
  * to know who calls. https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-create-signed-request.html
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
-import { sigV4Signature } from '../../../lambda/revocation/sigv4';
+import { timingSafeEqual } from 'node:crypto';
+import { sha256Hex, sigV4Signature } from '../../../lambda/revocation/sigv4';
 
 /** What a SigV4 `Authorization` header names. */
 export interface SigV4Authorization {
@@ -94,8 +94,4 @@ function encode(value: string): string {
 
 function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value.join(',') : value;
-}
-
-function sha256Hex(data: string): string {
-  return createHash('sha256').update(data).digest('hex');
 }
