@@ -17,7 +17,13 @@ import {
   type Bundle,
 } from './tasks/bundle';
 import { childNodeVersion } from './tasks/child-runs';
-import { measureColdInit, measureFirstDecision, startHttpsIssuer, type ColdBundle } from './tasks/cold-start';
+import {
+  measureColdInit,
+  measureFirstDecision,
+  measureFirstDecisionInstructions,
+  startHttpsIssuer,
+  type ColdBundle,
+} from './tasks/cold-start';
 import { measureFullReload } from './tasks/full-reload';
 import { measurePolicySizes } from './tasks/policy-size';
 import { timeNpmScript } from './tasks/commands';
@@ -74,7 +80,12 @@ const WITH_REVOCATION = 'authorizer, revocation check on';
 async function measureBundleAndColdStarts(
   plan: Plan,
   store: LocalStore,
-): Promise<Pick<Measurements, 'bundle' | 'bundleCheck' | 'coldInit' | 'firstDecision' | 'memory' | 'coldStartNode'>> {
+): Promise<
+  Pick<
+    Measurements,
+    'bundle' | 'bundleCheck' | 'coldInit' | 'firstDecision' | 'firstDecisionInstructions' | 'memory' | 'coldStartNode'
+  >
+> {
   const bundle = buildBundle(AUTHORIZER_ENTRY);
   const bundleCheck = await checkBundle(bundle.file).finally(() => bundle.remove());
   if (!isDeepStrictEqual(bundleCheck, BUNDLE_CHECK_PASSED))
@@ -88,9 +99,23 @@ async function measureBundleAndColdStarts(
       `bench: first decision of a cold start (JWKS over https), ${plan.coldRuns} interleaved runs of ${cold.length} bundles…`,
     );
     const firstDecision = await measureFirstDecision(cold, issuer, plan.coldRuns);
+    progress(`bench: the same in instructions (valgrind), ${plan.instructionRuns} runs of 2 bundles…`);
+    const firstDecisionInstructions = await measureFirstDecisionInstructions(
+      [cold[0], cold[2]],
+      issuer,
+      plan.instructionRuns,
+    );
     progress(`bench: memory, ${plan.memory.decisions.toLocaleString('en-US')} decisions with distinct tokens…`);
     const memory = await measureMemory(withRevocation, issuer, plan.memory);
-    return { bundle, bundleCheck, coldInit, firstDecision, memory, coldStartNode: childNodeVersion() };
+    return {
+      bundle,
+      bundleCheck,
+      coldInit,
+      firstDecision,
+      firstDecisionInstructions,
+      memory,
+      coldStartNode: childNodeVersion(),
+    };
   } finally {
     await issuer.close();
     for (const built of bundles) built.remove();

@@ -62,11 +62,15 @@ function pinnableCpus(): number[] {
   return probe.status === 0 ? cpus().map((_, index) => index) : [];
 }
 
-function runChild(child: ChildScript, cpu: number | undefined): Promise<{ wallMs: number; report: string }> {
-  const [command, args] =
-    cpu === undefined
-      ? [CHILD_NODE, ['-e', child.script]]
-      : ['taskset', ['-c', String(cpu), CHILD_NODE, '-e', child.script]];
+/**
+ * Runs one child: `node -e script` behind `launcher` (a command and its arguments that run the rest,
+ * as `taskset -c 1` does; none: node itself). Resolves when it exits with 0.
+ */
+function runChild(
+  child: ChildScript,
+  launcher: readonly string[],
+): Promise<{ wallMs: number; report: string; stderr: string }> {
+  const [command, ...args] = [...launcher, CHILD_NODE, '-e', child.script];
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
     const running = spawn(command, args, {
@@ -75,35 +79,79 @@ function runChild(child: ChildScript, cpu: number | undefined): Promise<{ wallMs
       timeout: child.timeoutMs ?? 30_000,
     });
     let report = '';
-    let errors = '';
+    let stderr = '';
     running.stdio[3]?.on('data', (chunk: Buffer) => (report += chunk.toString()));
-    running.stderr?.on('data', (chunk: Buffer) => (errors += chunk.toString()));
+    running.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     running.on('error', reject);
     running.on('close', (code) => {
       const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
-      if (code === 0) resolve({ wallMs, report });
+      if (code === 0) resolve({ wallMs, report, stderr });
       else
         reject(
           new Error(
-            `bench: the ${child.name} child ${code === null ? 'was stopped (time-out)' : `exited with ${code}`}: ${errors.trim().split('\n').slice(-1)[0] ?? ''}`,
+            `bench: the ${child.name} child ${code === null ? 'was stopped (time-out)' : `exited with ${code}`}: ${lastLineOf(stderr)}`,
           ),
         );
     });
   });
 }
 
+/** The child's last line that is not valgrind's own (`==pid== …`). */
+const lastLineOf = (stderr: string): string =>
+  stderr
+    .trim()
+    .split('\n')
+    .filter((line) => !line.startsWith('=='))
+    .slice(-1)[0] ?? '';
+
 export async function interleaveChildren(children: readonly ChildScript[], rounds: number): Promise<ChildRuns> {
   const cpuIds = pinnableCpus();
   const wallMs = Object.fromEntries(children.map((child) => [child.name, [] as number[]]));
   const reports = Object.fromEntries(children.map((child) => [child.name, [] as string[]]));
   for (let round = 0; round < rounds; round++) {
-    const cpu = cpuIds.length > 0 ? cpuIds[round % cpuIds.length] : undefined;
+    const launcher = cpuIds.length > 0 ? ['taskset', '-c', String(cpuIds[round % cpuIds.length])] : [];
     for (let k = 0; k < children.length; k++) {
       const child = children[(k + round) % children.length];
-      const run = await runChild(child, cpu);
+      const run = await runChild(child, launcher);
       wallMs[child.name].push(run.wallMs);
       reports[child.name].push(run.report);
     }
   }
   return { wallMs, reports, pinned: cpuIds.length > 0 };
+}
+
+/**
+ * Valgrind's cachegrind counting every instruction the child's threads execute (`--cache-sim=no`:
+ * counting only; `--smc-check=all-non-file`: V8 writes the code it runs). Unlike time, the count
+ * barely moves with the machine's load, so it can tell apart costs smaller than time's spread.
+ */
+const CACHEGRIND = [
+  'valgrind',
+  '--tool=cachegrind',
+  '--cache-sim=no',
+  '--smc-check=all-non-file',
+  '--cachegrind-out-file=/dev/null',
+];
+
+/** Whether valgrind is installed (the Debian package `valgrind`). */
+export const canCountInstructions = (): boolean =>
+  spawnSync(CACHEGRIND[0], ['--version'], { stdio: 'ignore' }).status === 0;
+
+/**
+ * Instructions each child executes from start to exit (node's start-up included: subtract a baseline
+ * counted the same way), `runs` runs per child, interleaved. About 10 s per run under valgrind.
+ */
+export async function countInstructions(
+  children: readonly ChildScript[],
+  runs: number,
+): Promise<Record<string, number[]>> {
+  const counts = Object.fromEntries(children.map((child) => [child.name, [] as number[]]));
+  for (let run = 0; run < runs; run++)
+    for (const child of children) {
+      const { stderr } = await runChild({ timeoutMs: 180_000, ...child }, CACHEGRIND);
+      const total = /I\s+refs:\s+([\d,]+)/.exec(stderr)?.[1];
+      if (total === undefined) throw new Error(`bench: cachegrind reported no instruction count for ${child.name}`);
+      counts[child.name].push(Number(total.replaceAll(',', '')));
+    }
+  return counts;
 }

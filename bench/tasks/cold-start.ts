@@ -5,6 +5,7 @@
  * throw-away CA that the children trust through NODE_EXTRA_CA_CERTS.
  */
 import { ENV } from '../../lib/contracts/runtime-env';
+import { isJsonObject, parseJsonObject } from '../../lib/contracts/json';
 import { AUTHORIZER_ENV_WITHOUT_REVOCATION } from '../../fixtures/bundle-check';
 import {
   accessToken,
@@ -14,7 +15,7 @@ import {
   type SigningKey,
 } from '../../fixtures/token-factory';
 import { summarize, type Summary } from '../stats';
-import { interleaveChildren, type ChildScript } from './child-runs';
+import { canCountInstructions, countInstructions, interleaveChildren, type ChildScript } from './child-runs';
 import { createLocalCa, type LocalCa } from './tls';
 
 /** A bundle to start, the NODE_OPTIONS its Lambda runs with, and what its environment adds or changes. */
@@ -116,6 +117,8 @@ export async function measureColdInit(
 export interface FirstDecision {
   /** Inside the child: require the bundle, then the first answer (JWKS over https included), ms. */
   readonly totalMs: Summary;
+  /** The same per run (index = round; the bundles of a round ran side by side): for paired differences. */
+  readonly totalsMs: readonly number[];
   /** The require alone (Init), ms. */
   readonly initMs: Summary;
   /** From the handler call to its answer (the first Invoke), ms. */
@@ -176,8 +179,10 @@ export async function measureFirstDecision(
         if (!isReport(report)) throw new Error(`bench: ${bundle.name} reported ${text}`);
         return report;
       });
+      const totalsMs = parsed.map((report) => report.initMs + report.invokeMs);
       const result: FirstDecision = {
-        totalMs: summarize(parsed.map((report) => report.initMs + report.invokeMs)),
+        totalMs: summarize(totalsMs),
+        totalsMs,
         initMs: summarize(parsed.map((report) => report.initMs)),
         invokeMs: summarize(parsed.map((report) => report.invokeMs)),
         cpuMs: summarize(parsed.map((report) => report.cpuMs)),
@@ -186,4 +191,39 @@ export async function measureFirstDecision(
       return [bundle.name, result];
     }),
   );
+}
+
+/**
+ * The same first decision counted in instructions (valgrind; each child from start to exit, millions
+ * per run): what each bundle makes the CPU do, without time's spread. `null` without valgrind.
+ */
+export async function measureFirstDecisionInstructions(
+  bundles: readonly ColdBundle[],
+  issuer: HttpsIssuer,
+  runs: number,
+): Promise<Record<string, Summary> | null> {
+  if (runs === 0 || !canCountInstructions()) return null;
+  const counts = await countInstructions(
+    bundles.map((bundle) => ({
+      name: bundle.name,
+      env: withSlowJwksAllowed(childEnv(issuer, bundle)),
+      script: firstDecisionScript(bundle.file),
+    })),
+    runs,
+  );
+  return Object.fromEntries(
+    Object.entries(counts).map(([name, perRun]) => [name, summarize(perRun.map((count) => count / 1e6))]),
+  );
+}
+
+/**
+ * Under valgrind the JWKS download takes seconds: the authorizer's config allows it the longest
+ * time-out its validation accepts (the number changes what is counted by nothing).
+ */
+function withSlowJwksAllowed(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const text = env[ENV.authorizerConfig];
+  const config = text === undefined ? undefined : parseJsonObject(text);
+  if (!config || !isJsonObject(config.limits)) return env;
+  const limits = { ...config.limits, jwksFetchTimeoutMs: 10_000 };
+  return { ...env, [ENV.authorizerConfig]: JSON.stringify({ ...config, limits }) };
 }
