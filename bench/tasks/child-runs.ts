@@ -40,6 +40,8 @@ export interface ChildScript {
   /** Source for `node -e`. */
   readonly script: string;
   readonly env: NodeJS.ProcessEnv;
+  /** Flags for node (and V8) before `-e`. @default none */
+  readonly nodeFlags?: readonly string[];
   /**
    * Killed (and the bench fails) after this long.
    * @default 30 s
@@ -70,7 +72,7 @@ function runChild(
   child: ChildScript,
   launcher: readonly string[],
 ): Promise<{ wallMs: number; report: string; stderr: string }> {
-  const [command, ...args] = [...launcher, CHILD_NODE, '-e', child.script];
+  const [command, ...args] = [...launcher, CHILD_NODE, ...(child.nodeFlags ?? []), '-e', child.script];
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
     const running = spawn(command, args, {
@@ -133,6 +135,12 @@ const CACHEGRIND = [
   '--cachegrind-out-file=/dev/null',
 ];
 
+/**
+ * V8 with no background threads and fixed seeds: the same script then executes the same instructions
+ * to within thousands (without it, compiler and GC threads move the count by millions run to run).
+ */
+const PREDICTABLE = ['--predictable'];
+
 /** Whether valgrind is installed (the Debian package `valgrind`). */
 export const canCountInstructions = (): boolean =>
   spawnSync(CACHEGRIND[0], ['--version'], { stdio: 'ignore' }).status === 0;
@@ -148,7 +156,7 @@ export async function countInstructions(
   const counts = Object.fromEntries(children.map((child) => [child.name, [] as number[]]));
   for (let run = 0; run < runs; run++)
     for (const child of children) {
-      const { stderr } = await runChild({ timeoutMs: 180_000, ...child }, CACHEGRIND);
+      const { stderr } = await runChild({ timeoutMs: 180_000, ...child, nodeFlags: PREDICTABLE }, CACHEGRIND);
       const total = /I\s+refs:\s+([\d,]+)/.exec(stderr)?.[1];
       if (total === undefined) throw new Error(`bench: cachegrind reported no instruction count for ${child.name}`);
       counts[child.name].push(Number(total.replaceAll(',', '')));
