@@ -5,7 +5,15 @@
  * (npm adds its own `> script` banner to stdout unless run as `npm run --silent bench -- --json`).
  */
 import { isDeepStrictEqual } from 'node:util';
-import { AUTHORIZER_ENV, BUNDLE_CHECK_PASSED, checkBundle, revocationStoreEnv } from '../fixtures/bundle-check';
+import {
+  AUTHORIZER_ENV,
+  AUTHORIZER_ENV_WITHOUT_REVOCATION,
+  BUNDLE_CHECK_PASSED,
+  DEPLOYED_AUTHORIZER_ENV,
+  checkBundle,
+  revocationStoreEnv,
+} from '../fixtures/bundle-check';
+import { authorizerConfigInCode } from '../lib/constructs/lambda-environment';
 import { seedRevocations, startLocalStore, type LocalStore } from '../fixtures/local-dynamo';
 import { AUTHORIZER_BUNDLING, nodeOptionsFor, type FunctionBundling } from '../lib/config/bundling';
 import { printTable, toResults, type Measurements } from './report';
@@ -20,9 +28,11 @@ import { childNodeVersion } from './tasks/child-runs';
 import {
   measureColdInit,
   measureFirstDecision,
+  allowingSlowJwks,
   measureFirstDecisionInstructions,
   startHttpsIssuer,
   type ColdBundle,
+  type HttpsIssuer,
 } from './tasks/cold-start';
 import { measureFullReload } from './tasks/full-reload';
 import { measurePolicySizes } from './tasks/policy-size';
@@ -43,25 +53,41 @@ const withHttpsDeferred = (bundling: FunctionBundling): FunctionBundling => ({
 });
 
 /**
+ * A bundle of an authorizer entry as the API construct builds it: its config (AUTHORIZER_CONFIG of
+ * `environment`) in its code, checked and defined by the construct's own function.
+ */
+function deployedBundle(
+  entry: string,
+  bundling: FunctionBundling,
+  environment: Readonly<Record<string, string>>,
+): Bundle {
+  const { define } = authorizerConfigInCode('Authorizer', environment);
+  return buildBundle(entry, bundling, { sourceMap: bundling.sourceMap, define });
+}
+
+/**
  * The authorizer as deployed and what it is compared with: aws-jwt-verify alone (bundled and run
  * like the authorizer), and the alternatives the README's decisions rest on. Each variant runs
- * with the source map and NODE_OPTIONS its bundling implies, as the construct deploys it.
+ * with the source map and NODE_OPTIONS its bundling implies, and the authorizer's with its config in
+ * its code, as the construct deploys them.
  */
 function buildColdBundles(store: LocalStore): { bundles: Bundle[]; cold: ColdBundle[]; withRevocation: ColdBundle } {
-  const variants: Array<[string, string, FunctionBundling]> = [
-    ['authorizer', AUTHORIZER_ENTRY, AUTHORIZER_BUNDLING],
-    [WITH_REVOCATION, AUTHORIZER_ENTRY, AUTHORIZER_BUNDLING],
-    ['aws-jwt-verify only', AWS_JWT_VERIFY_ONLY_ENTRY, AUTHORIZER_BUNDLING],
-    ['authorizer, JWKS on first use', AUTHORIZER_FIRST_USE_ENTRY, AUTHORIZER_BUNDLING],
+  const checkOff = AUTHORIZER_ENV_WITHOUT_REVOCATION;
+  const variants: Array<[string, string, FunctionBundling, Readonly<Record<string, string>> | undefined]> = [
+    ['authorizer', AUTHORIZER_ENTRY, AUTHORIZER_BUNDLING, checkOff],
+    [WITH_REVOCATION, AUTHORIZER_ENTRY, AUTHORIZER_BUNDLING, AUTHORIZER_ENV],
+    [ALONE, AWS_JWT_VERIFY_ONLY_ENTRY, AUTHORIZER_BUNDLING, undefined],
+    ['authorizer, JWKS on first use', AUTHORIZER_FIRST_USE_ENTRY, AUTHORIZER_BUNDLING, checkOff],
     [
       'authorizer, JWKS on first use, https deferred (before)',
       AUTHORIZER_FIRST_USE_ENTRY,
       withHttpsDeferred(AUTHORIZER_BUNDLING),
+      checkOff,
     ],
-    ['authorizer, with source maps', AUTHORIZER_ENTRY, { ...AUTHORIZER_BUNDLING, sourceMap: true }],
+    ['authorizer, with source maps', AUTHORIZER_ENTRY, { ...AUTHORIZER_BUNDLING, sourceMap: true }, checkOff],
   ];
-  const bundles = variants.map(([, entry, bundling]) =>
-    buildBundle(entry, bundling, { sourceMap: bundling.sourceMap }),
+  const bundles = variants.map(([, entry, bundling, config]) =>
+    config ? deployedBundle(entry, bundling, config) : buildBundle(entry, bundling),
   );
   // As deployed: the check on, its store a local DynamoDB (the AWS SDK where the runtime provides it).
   const revocationEnv = { ...AUTHORIZER_ENV, ...revocationStoreEnv(store) };
@@ -74,8 +100,24 @@ function buildColdBundles(store: LocalStore): { bundles: Bundle[]; cold: ColdBun
   return { bundles, cold, withRevocation: cold[1] };
 }
 
+/** The first decision in instructions: the authorizer as deployed (its JWKS time-out stretched for valgrind) and aws-jwt-verify alone. */
+async function countFirstDecision(plan: Plan, issuer: HttpsIssuer, alone: ColdBundle) {
+  const authorizer = deployedBundle(
+    AUTHORIZER_ENTRY,
+    AUTHORIZER_BUNDLING,
+    allowingSlowJwks(AUTHORIZER_ENV_WITHOUT_REVOCATION),
+  );
+  try {
+    const counted = { name: 'authorizer', file: authorizer.file, nodeOptions: nodeOptionsFor(AUTHORIZER_BUNDLING) };
+    return await measureFirstDecisionInstructions([counted, alone], issuer, plan.instructionRuns);
+  } finally {
+    authorizer.remove();
+  }
+}
+
 /** The deployed authorizer with its revocation check on (the other variants run with it off, as aws-jwt-verify alone has none). */
 const WITH_REVOCATION = 'authorizer, revocation check on';
+const ALONE = 'aws-jwt-verify only';
 
 async function measureBundleAndColdStarts(
   plan: Plan,
@@ -86,8 +128,11 @@ async function measureBundleAndColdStarts(
     'bundle' | 'bundleCheck' | 'coldInit' | 'firstDecision' | 'firstDecisionInstructions' | 'memory' | 'coldStartNode'
   >
 > {
-  const bundle = buildBundle(AUTHORIZER_ENTRY);
-  const bundleCheck = await checkBundle(bundle.file).finally(() => bundle.remove());
+  // As deployed: the check on, the config in the code and not in the environment.
+  const bundle = deployedBundle(AUTHORIZER_ENTRY, AUTHORIZER_BUNDLING, AUTHORIZER_ENV);
+  const bundleCheck = await checkBundle(bundle.file, { environment: DEPLOYED_AUTHORIZER_ENV }).finally(() =>
+    bundle.remove(),
+  );
   if (!isDeepStrictEqual(bundleCheck, BUNDLE_CHECK_PASSED))
     throw new Error(`the authorizer bundle failed its check: ${JSON.stringify(bundleCheck)}`);
   const { bundles, cold, withRevocation } = buildColdBundles(store);
@@ -100,11 +145,7 @@ async function measureBundleAndColdStarts(
     );
     const firstDecision = await measureFirstDecision(cold, issuer, plan.coldRuns);
     progress(`bench: the same in instructions (valgrind), ${plan.instructionRuns} runs of 2 bundles…`);
-    const firstDecisionInstructions = await measureFirstDecisionInstructions(
-      [cold[0], cold[2]],
-      issuer,
-      plan.instructionRuns,
-    );
+    const firstDecisionInstructions = await countFirstDecision(plan, issuer, cold[2]);
     progress(`bench: memory, ${plan.memory.decisions.toLocaleString('en-US')} decisions with distinct tokens…`);
     const memory = await measureMemory(withRevocation, issuer, plan.memory);
     return {

@@ -26,6 +26,12 @@ export interface BundleOptions {
    * @default false
    */
   readonly sourceMap?: boolean;
+  /**
+   * esbuild `define`s, as the API construct passes them (lib/constructs/lambda-environment.ts ›
+   * authorizerConfigInCode: the authorizer's config in its code).
+   * @default none
+   */
+  readonly define?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -72,6 +78,7 @@ export function buildBundle(
     sourcemap: sourceMap,
     sourcesContent: sourceMap ? bundling.sourcesContent : undefined,
     ...esbuildArgsAsOptions(bundling.esbuildArgs),
+    define: options.define && { ...options.define },
     logLevel: 'silent',
   });
   const code = readFileSync(file);

@@ -195,7 +195,8 @@ export async function measureFirstDecision(
 
 /**
  * The same first decision counted in instructions (valgrind; each child from start to exit, millions
- * per run): what each bundle makes the CPU do, without time's spread. `null` without valgrind.
+ * per run): what each bundle makes the CPU do, without time's spread. `null` without valgrind. The
+ * authorizer's bundles must allow a slow JWKS download (allowingSlowJwks).
  */
 export async function measureFirstDecisionInstructions(
   bundles: readonly ColdBundle[],
@@ -206,7 +207,7 @@ export async function measureFirstDecisionInstructions(
   const counts = await countInstructions(
     bundles.map((bundle) => ({
       name: bundle.name,
-      env: withSlowJwksAllowed(childEnv(issuer, bundle)),
+      env: childEnv(issuer, bundle),
       script: firstDecisionScript(bundle.file),
     })),
     runs,
@@ -217,13 +218,12 @@ export async function measureFirstDecisionInstructions(
 }
 
 /**
- * Under valgrind the JWKS download takes seconds: the authorizer's config allows it the longest
- * time-out its validation accepts (the number changes what is counted by nothing).
+ * An authorizer environment whose config allows the JWKS download the longest time-out the config
+ * accepts: under valgrind the download takes seconds (the number changes what is counted by nothing).
  */
-function withSlowJwksAllowed(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const text = env[ENV.authorizerConfig];
-  const config = text === undefined ? undefined : parseJsonObject(text);
-  if (!config || !isJsonObject(config.limits)) return env;
+export function allowingSlowJwks(environment: Readonly<Record<string, string>>): Record<string, string> {
+  const config = parseJsonObject(environment[ENV.authorizerConfig] ?? '');
+  if (!config || !isJsonObject(config.limits)) throw new Error('bench: the environment holds no authorizer config');
   const limits = { ...config.limits, jwksFetchTimeoutMs: 10_000 };
-  return { ...env, [ENV.authorizerConfig]: JSON.stringify({ ...config, limits }) };
+  return { ...environment, [ENV.authorizerConfig]: JSON.stringify({ ...config, limits }) };
 }

@@ -16,7 +16,7 @@ import {
   type RuntimeEnv,
 } from '../../lib/contracts/runtime-env';
 import type { VerifierSettings } from '../token/verify';
-import { authorizerConfigText, parseAuthorizerRuntimeConfig } from './runtime-config';
+import { loadAuthorizerConfig } from './runtime-config';
 
 /** The token verifier's settings, and what the authorizer decides with besides. */
 export interface AuthorizerSettings extends VerifierSettings {
@@ -57,7 +57,7 @@ export function settingsFromRuntime(
  * The local system may override issuer and JWKS URI, but only with loopback URLs.
  */
 export function settingsFromEnv(env: RuntimeEnv): AuthorizerSettings {
-  const runtime = parseAuthorizerRuntimeConfig(authorizerConfigText(env));
+  const runtime = loadAuthorizerConfig(env);
   const issuer =
     loopbackOverride(env, ENV.issuerOverride) ??
     cognitoIssuer(requireEnv(env, ENV.region), requireEnv(env, ENV.userPoolId));

@@ -1,6 +1,6 @@
 import { Tokenization } from 'aws-cdk-lib';
 import { ConfigError } from '../config/config-error';
-import { BUNDLED_AUTHORIZER_CONFIG } from '../contracts/authorizer-config';
+import { BUNDLED_AUTHORIZER_CONFIG, parseAuthorizerRuntimeConfig } from '../contracts/authorizer-config';
 import { ENV } from '../contracts/runtime-env';
 
 /** Lambda's limit on one function's environment variables: keys and values, 4 KB in total. */
@@ -46,7 +46,8 @@ export interface FunctionSettings {
 /**
  * Moves AUTHORIZER_CONFIG, which grows with the access map, out of a function's environment into its
  * code (BUNDLED_AUTHORIZER_CONFIG, read first by lambda/authorizer/runtime-config.ts): Lambda's 4 KB
- * of environment held ≈ 50 routes. A function without it keeps its environment as it is.
+ * of environment held ≈ 50 routes. The function reads it as it is, so it is checked here, with the
+ * parser the function would otherwise run at load. A function without it keeps its environment as it is.
  */
 export function authorizerConfigInCode(
   functionId: string,
@@ -59,6 +60,13 @@ export function authorizerConfigInCode(
   if (argumentBytes > BUNDLING_ARGUMENT_LIMIT_BYTES) {
     throw new ConfigError([
       `The access map bundled into the ${functionId} function takes ${argumentBytes} bytes of esbuild's command line; one argument may take ${BUNDLING_ARGUMENT_LIMIT_BYTES}: protect fewer routes, or use shorter paths or group names`,
+    ]);
+  }
+  try {
+    parseAuthorizerRuntimeConfig(config);
+  } catch (error) {
+    throw new ConfigError([
+      `The config bundled into the ${functionId} function is malformed: ${error instanceof Error ? error.message : String(error)}`,
     ]);
   }
   return { environment: rest, define: { [BUNDLED_AUTHORIZER_CONFIG]: literal } };

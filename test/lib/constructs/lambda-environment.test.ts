@@ -8,11 +8,21 @@ import {
   assertEnvironmentFits,
   authorizerConfigInCode,
 } from '../../../lib/constructs/lambda-environment';
+import { configFor } from '../../../lib/config/app-config';
+import { authorizerRuntimeConfig } from '../../../lib/config/function-environment';
+import { accessMap } from '../../../lib/contracts/access-map';
 import { BUNDLED_AUTHORIZER_CONFIG } from '../../../lib/contracts/authorizer-config';
 import { ENV } from '../../../lib/contracts/runtime-env';
 import { configProblems } from '../../support/config-error';
 
-const CONFIG = '{"routes":[{"method":"GET","path":"/api/a","access":"authenticated"}]}';
+const RUNTIME = authorizerRuntimeConfig(configFor('dev'), accessMap);
+const CONFIG = JSON.stringify(RUNTIME);
+/** A well-formed config whose define takes exactly `bytes` bytes of the command line (its resource server padded). */
+const configOfDefineBytes = (bytes: number): string => {
+  const overhead = `--define:${BUNDLED_AUTHORIZER_CONFIG}=${JSON.stringify(JSON.stringify({ ...RUNTIME, resourceServer: '' }))}`;
+  // JSON inside a JSON string: each quote and backslash of the config is escaped, a plain letter is not.
+  return JSON.stringify({ ...RUNTIME, resourceServer: 'r'.repeat(bytes - Buffer.byteLength(overhead)) });
+};
 
 it('moves AUTHORIZER_CONFIG into a define of BUNDLED_AUTHORIZER_CONFIG, as a JavaScript string literal, and keeps the rest', () => {
   expect(authorizerConfigInCode('Authorizer', { [ENV.userPoolId]: 'pool', [ENV.authorizerConfig]: CONFIG })).toEqual({
@@ -29,14 +39,25 @@ it('leaves the environment of a function without it as it is, with nothing to de
 });
 
 it("refuses, in one line naming the function, a config whose define would not fit one argument of esbuild's command line", () => {
-  // `--define:BUNDLED_AUTHORIZER_CONFIG=` and the quotes of the literal around the config.
-  const fitting = 'x'.repeat(BUNDLING_ARGUMENT_LIMIT_BYTES - `--define:${BUNDLED_AUTHORIZER_CONFIG}=""`.length);
+  const fitting = configOfDefineBytes(BUNDLING_ARGUMENT_LIMIT_BYTES);
   expect(authorizerConfigInCode('Authorizer', { [ENV.authorizerConfig]: fitting }).environment).toEqual({});
-  expect(configProblems(() => authorizerConfigInCode('Authorizer', { [ENV.authorizerConfig]: `${fitting}x` }))).toEqual(
-    [
-      `The access map bundled into the Authorizer function takes ${BUNDLING_ARGUMENT_LIMIT_BYTES + 1} bytes of esbuild's command line; one argument may take 131071: protect fewer routes, or use shorter paths or group names`,
-    ],
-  );
+  const tooLarge = configOfDefineBytes(BUNDLING_ARGUMENT_LIMIT_BYTES + 1);
+  expect(configProblems(() => authorizerConfigInCode('Authorizer', { [ENV.authorizerConfig]: tooLarge }))).toEqual([
+    `The access map bundled into the Authorizer function takes ${BUNDLING_ARGUMENT_LIMIT_BYTES + 1} bytes of esbuild's command line; one argument may take 131071: protect fewer routes, or use shorter paths or group names`,
+  ]);
+});
+
+it('refuses, in one line naming the function and the field, a config the function could not read: it is read as bundled, unchecked', () => {
+  const withoutRoutes = JSON.stringify({ ...RUNTIME, routes: undefined });
+  expect(
+    configProblems(() => authorizerConfigInCode('AuthHandler', { [ENV.authorizerConfig]: withoutRoutes })),
+  ).toEqual([
+    'The config bundled into the AuthHandler function is malformed: AUTHORIZER_CONFIG .routes must be an array',
+  ]);
+  const badPath = JSON.stringify({ ...RUNTIME, routes: [{ method: 'GET', path: 'api', access: 'authenticated' }] });
+  expect(configProblems(() => authorizerConfigInCode('Authorizer', { [ENV.authorizerConfig]: badPath }))).toEqual([
+    'The config bundled into the Authorizer function is malformed: AUTHORIZER_CONFIG .routes[0].path must be a resource path like /api/items/{id}',
+  ]);
 });
 
 it("still refuses an environment over Lambda's 4 KB (names and values), naming what can still make it grow", () => {

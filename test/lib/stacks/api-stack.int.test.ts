@@ -107,6 +107,7 @@ describe('authorizer', () => {
     for (const required of requires) expect(required).toMatch(/^(node:)?[a-z_]+$/);
     expect(code).toContain('JWT string does not consist of exactly 3 parts'); // aws-jwt-verify's own parse error
     expect(code).not.toContain('JwksNotAvailableInCacheError'); // class names are not kept (≈ 0.6–0.9 ms per cold start)
+    expect(code).not.toContain('.routes must be an array'); // the config parser: its config was checked at synth
     expect(hasSourceMap).toBe(false);
     expect(code).not.toContain('sourceMappingURL');
   });
