@@ -8,7 +8,7 @@ import type { BundleCheck } from '../fixtures/bundle-check';
 import type { Plan } from './plan';
 import { pairedDifference, type Summary } from './stats';
 import type { Bundle } from './tasks/bundle';
-import type { ColdInit, FirstDecision } from './tasks/cold-start';
+import { ALONE, WITH_REVOCATION, type ColdInit, type FirstDecision } from './tasks/cold-start';
 import type { CommandRun } from './tasks/commands';
 import type { GatewayRun } from './tasks/gateway';
 import type { FullReloadRun } from './tasks/full-reload';
@@ -76,9 +76,6 @@ function verificationKeys(verification: VerificationResults) {
   };
 }
 
-const ALONE = 'aws-jwt-verify only';
-const WITH_REVOCATION = 'authorizer, revocation check on';
-
 /** The two budgeted differences, each taken round by round (the bundles of a round ran side by side). */
 function pairedColdDifferences(m: Measurements) {
   return {
@@ -142,6 +139,7 @@ function gatewayKeys(gateway: Measurements['gateway']) {
 function details(m: Measurements) {
   const { verification: v } = m;
   const first = m.firstDecision.authorizer;
+  const paired = pairedColdDifferences(m);
   return {
     // Load averages (1, 5, 15 min) at the end of the run: above ≈ 1 on this 2-CPU machine, other work competed.
     machine: {
@@ -166,8 +164,8 @@ function details(m: Measurements) {
     node_empty_start_ms: round(m.coldInit.authorizer.emptyNodeMs.median, 1),
     cold_runs_pinned_to_one_cpu_per_round: m.coldInit.authorizer.pinned,
     cold_first_decision_paired_p25_p75_ms: {
-      added: quartiles(pairedColdDifferences(m).overAlone, 1),
-      revocation_added: quartiles(pairedColdDifferences(m).checkOnOverOff, 1),
+      added: quartiles(paired.overAlone, 1),
+      revocation_added: quartiles(paired.checkOnOverOff, 1),
     },
     cold_first_decision_instructions: addedInstructions(m),
     cold_first_decision: byName(m.firstDecision, (run) => ({

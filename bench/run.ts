@@ -29,7 +29,9 @@ import {
   measureColdInit,
   measureFirstDecision,
   allowingSlowJwks,
+  ALONE,
   measureFirstDecisionInstructions,
+  WITH_REVOCATION,
   startHttpsIssuer,
   type ColdBundle,
   type HttpsIssuer,
@@ -114,10 +116,6 @@ async function countFirstDecision(plan: Plan, issuer: HttpsIssuer, alone: ColdBu
     authorizer.remove();
   }
 }
-
-/** The deployed authorizer with its revocation check on (the other variants run with it off, as aws-jwt-verify alone has none). */
-const WITH_REVOCATION = 'authorizer, revocation check on';
-const ALONE = 'aws-jwt-verify only';
 
 async function measureBundleAndColdStarts(
   plan: Plan,

@@ -18,6 +18,10 @@ import { summarize, type Summary } from '../stats';
 import { canCountInstructions, countInstructions, interleaveChildren, type ChildScript } from './child-runs';
 import { createLocalCa, type LocalCa } from './tls';
 
+/** The cold-start variants the budgets compare, by name: aws-jwt-verify alone, and the authorizer as deployed with its revocation check on (the others run with it off). */
+export const ALONE = 'aws-jwt-verify only';
+export const WITH_REVOCATION = 'authorizer, revocation check on';
+
 /** A bundle to start, the NODE_OPTIONS its Lambda runs with, and what its environment adds or changes. */
 export interface ColdBundle {
   readonly name: string;
