@@ -5,7 +5,7 @@
  * monitoring construct (lib/contracts/decision-log.ts).
  */
 import { DECISION_LINE } from '../../lib/contracts/decision-log';
-import { createLogger, stdoutSink, type LogSink } from '../shared/logger';
+import { createLineWriter, createLogger, jsonString, stdoutSink, type LogSink } from '../shared/logger';
 import type { RejectionReason } from '../token/reasons';
 
 /** A machine caller, as its decision line names it: its client and its token's scopes (space-separated short names). */
@@ -48,20 +48,22 @@ const MAX_DETAIL = 200;
 
 export function createDecisionLog(sink: LogSink = stdoutSink): DecisionLog {
   const logger = createLogger(DECISION_LINE.service, sink);
+  const write = createLineWriter(DECISION_LINE.service, sink);
   return {
+    // Written field by field, in the order and spelling logger.log gives the same fields (tested):
+    // once per request, where JSON.stringify of the fields cost more than the rest of the line.
     decided({ allowed, unchecked = false, sub, groups, route, requestId, machine }) {
       const denied = machine ? 'SCOPE_NOT_ALLOWED' : 'GROUP_NOT_ALLOWED';
       const reason = !allowed ? denied : unchecked ? 'ALLOWED_UNCHECKED' : 'ALLOWED';
-      logger.log(unchecked ? 'WARN' : 'INFO', DECISION_LINE.message, {
-        requestId,
-        decision: allowed ? 'allow' : 'deny',
-        reason,
-        sub,
-        groups,
-        client_id: machine?.clientId,
-        scopes: machine?.scopes,
-        route,
-      });
+      write(
+        unchecked ? 'WARN' : 'INFO',
+        DECISION_LINE.message,
+        `${requestId === undefined ? '' : `,"requestId":${jsonString(requestId)}`}` +
+          `,"decision":"${allowed ? 'allow' : 'deny'}","reason":"${reason}"` +
+          `,"sub":${jsonString(sub)},"groups":${jsonString(groups)}` +
+          `${machine ? `,"client_id":${jsonString(machine.clientId)},"scopes":${jsonString(machine.scopes)}` : ''}` +
+          `,"route":${jsonString(route)}`,
+      );
     },
     unauthorized({ reason, detail, route, requestId }) {
       const level = reason === 'INTERNAL_ERROR' || reason === 'CONFIG_ERROR' ? 'ERROR' : 'WARN';

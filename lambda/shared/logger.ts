@@ -83,7 +83,26 @@ export function lineHead(level: LogLevel, message: string, service: string): str
   return JSON.stringify({ level, message, service }).slice(0, -1);
 }
 
-export function createLogger(service: string, sink: LogSink = stdoutSink): Logger {
+/** Whether JSON.stringify writes the string as it is, only quoted: no `"`, `\\`, control character or surrogate. */
+function isPlainInJson(value: string): boolean {
+  for (let index = 0; index < value.length; index++) {
+    const code = value.charCodeAt(index);
+    if (code < 0x20 || code === 0x22 || code === 0x5c || (code >= 0xd800 && code <= 0xdfff)) return false;
+  }
+  return true;
+}
+
+/** A string as JSON.stringify writes it; ids, codes and routes need no escaping, only quotes. */
+export const jsonString = (value: string): string => (isPlainInJson(value) ? `"${value}"` : JSON.stringify(value));
+
+/**
+ * Writes a line whose fields are already JSON members (`,"name":value…`, each string through
+ * `jsonString`). The logger writes through it; so does the decision line, which knows its fields
+ * and writes them itself, once per request (bench/README.md › Per call).
+ */
+export type LineWriter = (level: LogLevel, message: string, members: string) => void;
+
+export function createLineWriter(service: string, sink: LogSink = stdoutSink): LineWriter {
   // The fixed head of each line is serialized once per level and message: this runs per request.
   const heads: Record<LogLevel, Map<string, string>> = { INFO: new Map(), WARN: new Map(), ERROR: new Map() };
   const headOf = (level: LogLevel, message: string): string => {
@@ -94,14 +113,20 @@ export function createLogger(service: string, sink: LogSink = stdoutSink): Logge
     }
     return head;
   };
-  const log = (level: LogLevel, message: string, fields: LogFields): void => {
+  return (level, message, members) => {
     try {
-      const line = `${headOf(level, message)},"timestamp":"${isoNow()}"`;
-      const rest = JSON.stringify(fields);
-      sink(rest === '{}' ? `${line}}` : `${line},${rest.slice(1)}`);
+      sink(`${headOf(level, message)},"timestamp":"${isoNow()}"${members}}`);
     } catch {
       // A failing log sink must never change a decision or an answer.
     }
+  };
+}
+
+export function createLogger(service: string, sink: LogSink = stdoutSink): Logger {
+  const write = createLineWriter(service, sink);
+  const log = (level: LogLevel, message: string, fields: LogFields): void => {
+    const json = JSON.stringify(fields); // strings, numbers and booleans: cannot throw
+    write(level, message, json === '{}' ? '' : `,${json.slice(1, -1)}`);
   };
   const bind = (bound: LogFields): Logger => ({
     log: (level, message, fields) => log(level, message, { ...bound, ...fields }),

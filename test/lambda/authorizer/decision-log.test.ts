@@ -1,4 +1,7 @@
+import fc from 'fast-check';
 import { createDecisionLog } from '../../../lambda/authorizer/decision-log';
+import { DECISION_LINE } from '../../../lib/contracts/decision-log';
+import { createLogger } from '../../../lambda/shared/logger';
 
 const lines: string[] = [];
 const log = createDecisionLog((line) => lines.push(line));
@@ -52,6 +55,49 @@ it('writes the logger shape with the decision fields in a fixed order, as one JS
     'groups',
     'route',
   ]);
+});
+
+it('writes a decision byte for byte as the logger writes the same fields, whatever the strings hold', () => {
+  // Every UTF-16 unit, lone surrogates and controls included: the line is written by hand, not by JSON.stringify.
+  const unit = fc.oneof(
+    fc.constantFrom('"', '\\', '\n', '\u0000', '\u001f', '\ud800', '\udfff', '\u2028'),
+    fc.integer({ min: 0, max: 0xffff }).map((code) => String.fromCharCode(code)),
+    fc.string({ minLength: 1, maxLength: 8 }),
+  );
+  const text = fc.string({ unit, maxLength: 12 });
+  const decision = fc.record({
+    allowed: fc.boolean(),
+    unchecked: fc.boolean(),
+    sub: text,
+    groups: text,
+    route: text,
+    requestId: fc.option(text, { nil: undefined }),
+    machine: fc.option(fc.record({ clientId: text, scopes: text }), { nil: undefined }),
+  });
+  const written: string[] = [];
+  const reference = createLogger(DECISION_LINE.service, (line) => written.push(line));
+  const withoutTime = (line: string) => line.replace(/"timestamp":"[^"]*"/, '"timestamp":""');
+  fc.assert(
+    fc.property(decision, (decided) => {
+      lines.length = 0;
+      written.length = 0;
+      log.decided(decided);
+      const { allowed, unchecked, sub, groups, route, requestId, machine } = decided;
+      const denied = machine ? 'SCOPE_NOT_ALLOWED' : 'GROUP_NOT_ALLOWED';
+      reference.log(unchecked ? 'WARN' : 'INFO', DECISION_LINE.message, {
+        requestId,
+        decision: allowed ? 'allow' : 'deny',
+        reason: !allowed ? denied : unchecked ? 'ALLOWED_UNCHECKED' : 'ALLOWED',
+        sub,
+        groups,
+        client_id: machine?.clientId,
+        scopes: machine?.scopes,
+        route,
+      });
+      expect(withoutTime(lines[0])).toBe(withoutTime(written[0]));
+    }),
+    { numRuns: 2000 },
+  );
 });
 
 it('escapes whatever the caller controls (the path, and claims of a verified token)', () => {
