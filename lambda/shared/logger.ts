@@ -98,7 +98,7 @@ export const jsonString = (value: string): string => (isPlainInJson(value) ? `"$
 /**
  * Writes a line whose fields are already JSON members (`,"name":value…`, each string through
  * `jsonString`). The logger writes through it; so does the decision line, which knows its fields
- * and writes them itself, once per request (bench/README.md › Per call).
+ * and writes them itself, once per request (bench/README.md › Where the time goes).
  */
 export type LineWriter = (level: LogLevel, message: string, members: string) => void;
 
