@@ -70,53 +70,64 @@ const grantsTo =
   (route) =>
     route.access === 'authenticated' || (Array.isArray(route.access) && route.access.some((g) => groups.includes(g)));
 
-it('the policy the builder answers with decides every request as one resource per allowed route does, wherever that is right', () => {
-  let compressedAnswers = 0;
-  let listedWrong = 0;
-  fc.assert(
-    fc.property(accessMapArb, fc.subarray(GROUPS), (routes, groups) => {
-      const protectedRoutes = routes.filter((route) => route.access !== 'public');
-      const grants = grantsTo(groups);
-      let built;
-      try {
-        built = createPolicyBuilder(routes, GROUPS, { compressAboveBytes: 0 }).policyFor(PREFIX, groups).document;
-      } catch {
-        return; // a map even the listed policy cannot decide (the builder refuses it, and so does synth)
-      }
-      const listed = listedDocument(PREFIX, protectedRoutes, grants);
-      if (JSON.stringify(built) === JSON.stringify(compressedDocument(PREFIX, protectedRoutes, grants)))
-        compressedAnswers++;
-      for (const route of protectedRoutes) {
-        for (const path of requestPaths(route)) {
-          const arn = `${PREFIX}/${route.method}${path}`;
-          const candidates = protectedRoutes.filter((other) => other.method === route.method && serves(other, path));
-          // What API Gateway's routing may pick: one route, or several when a parameter takes a literal's value.
-          const right = candidates.map(grants);
-          // Where listing decides as a route that serves the request says, so does the answer. Listing is not
-          // always right: a route's `*` for a parameter spans `/` (`PUT/*/a` for `PUT /{id}/a` also allows
-          // `PUT /a/a/{id}`'s `/a/a/a`); there the answer may be right instead.
-          if (right.includes(allows(listed, arn))) expect(right).toContain(allows(built, arn));
-          else listedWrong++;
+/**
+ * The property is CPU-bound (500 random maps: ≈ 3 s on a quiet 2-core machine, ≈ 8.5 s beside two
+ * CPU burners): a machine running other suites too must slow it a long way before jest's 30 s would
+ * call it failed.
+ */
+const PROPERTY_TIMEOUT_MS = 120_000;
+
+it(
+  'the policy the builder answers with decides every request as one resource per allowed route does, wherever that is right',
+  () => {
+    let compressedAnswers = 0;
+    let listedWrong = 0;
+    fc.assert(
+      fc.property(accessMapArb, fc.subarray(GROUPS), (routes, groups) => {
+        const protectedRoutes = routes.filter((route) => route.access !== 'public');
+        const grants = grantsTo(groups);
+        let built;
+        try {
+          built = createPolicyBuilder(routes, GROUPS, { compressAboveBytes: 0 }).policyFor(PREFIX, groups).document;
+        } catch {
+          return; // a map even the listed policy cannot decide (the builder refuses it, and so does synth)
         }
-      }
-      expect(Buffer.byteLength(JSON.stringify(built))).toBeLessThanOrEqual(
-        Buffer.byteLength(
-          JSON.stringify({
-            Version: '2012-10-17',
-            Statement: [
-              ...listedDocument(PREFIX, protectedRoutes, () => true).Statement,
-              { Action: 'execute-api:Invoke', Effect: 'Deny', Resource: [`${PREFIX}/*`] },
-            ],
-          }),
-        ),
-      );
-    }),
-    { numRuns: 500 },
-  );
-  // Most random maps get the compressed form (the rest fail its self-check and are listed).
-  expect(compressedAnswers).toBeGreaterThan(250);
-  expect(listedWrong).toBeLessThan(compressedAnswers);
-});
+        const listed = listedDocument(PREFIX, protectedRoutes, grants);
+        if (JSON.stringify(built) === JSON.stringify(compressedDocument(PREFIX, protectedRoutes, grants)))
+          compressedAnswers++;
+        for (const route of protectedRoutes) {
+          for (const path of requestPaths(route)) {
+            const arn = `${PREFIX}/${route.method}${path}`;
+            const candidates = protectedRoutes.filter((other) => other.method === route.method && serves(other, path));
+            // What API Gateway's routing may pick: one route, or several when a parameter takes a literal's value.
+            const right = candidates.map(grants);
+            // Where listing decides as a route that serves the request says, so does the answer. Listing is not
+            // always right: a route's `*` for a parameter spans `/` (`PUT/*/a` for `PUT /{id}/a` also allows
+            // `PUT /a/a/{id}`'s `/a/a/a`); there the answer may be right instead.
+            if (right.includes(allows(listed, arn))) expect(right).toContain(allows(built, arn));
+            else listedWrong++;
+          }
+        }
+        expect(Buffer.byteLength(JSON.stringify(built))).toBeLessThanOrEqual(
+          Buffer.byteLength(
+            JSON.stringify({
+              Version: '2012-10-17',
+              Statement: [
+                ...listedDocument(PREFIX, protectedRoutes, () => true).Statement,
+                { Action: 'execute-api:Invoke', Effect: 'Deny', Resource: [`${PREFIX}/*`] },
+              ],
+            }),
+          ),
+        );
+      }),
+      { numRuns: 500 },
+    );
+    // Most random maps get the compressed form (the rest fail its self-check and are listed).
+    expect(compressedAnswers).toBeGreaterThan(250);
+    expect(listedWrong).toBeLessThan(compressedAnswers);
+  },
+  PROPERTY_TIMEOUT_MS,
+);
 
 describe('the generated 500-route map (teams owning domains)', () => {
   const routes = generatedAccessMap(500, TEN_GROUPS);
