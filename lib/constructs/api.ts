@@ -252,15 +252,17 @@ export class AuthorizedApi extends Construct {
       validateRequestParameters: true,
     });
     for (const route of routes) {
-      const method = this.api.root
-        .resourceForPath(route.path)
-        .addMethod(
-          route.method,
-          new apigateway.LambdaIntegration(this.handlers[route.handler]),
-          isPublic(route)
-            ? { authorizationType: apigateway.AuthorizationType.NONE, requestValidator: validator }
-            : { authorizationType: apigateway.AuthorizationType.CUSTOM, authorizer, requestValidator: validator },
-        );
+      const method = this.api.root.resourceForPath(route.path).addMethod(
+        route.method,
+        // One invoke permission per handler for this API (its stages and the console's test
+        // invocations), not two per method: a function's resource policy holds at most 20,480 bytes
+        // (two statements of ≈ 400–500 bytes per route fill it at ≈ 20–25 routes of one handler), and a
+        // stack 500 resources (docs/deploy.md › Policy size).
+        new apigateway.LambdaIntegration(this.handlers[route.handler], { scopePermissionToMethod: false }),
+        isPublic(route)
+          ? { authorizationType: apigateway.AuthorizationType.NONE, requestValidator: validator }
+          : { authorizationType: apigateway.AuthorizationType.CUSTOM, authorizer, requestValidator: validator },
+      );
       if (isPublic(route)) {
         acknowledgeUnauthenticated(
           method,
