@@ -5,7 +5,7 @@
  * monitoring construct (lib/contracts/decision-log.ts).
  */
 import { DECISION_LINE } from '../../lib/contracts/decision-log';
-import { createLineWriter, createLogger, jsonString, stdoutSink, type LogSink } from '../shared/logger';
+import { createLineWriter, jsonMembers, jsonString, stdoutSink, type LogSink } from '../shared/logger';
 import type { RejectionReason } from '../token/reasons';
 
 /** A machine caller, as its decision line names it: its client and its token's scopes (space-separated short names). */
@@ -47,7 +47,6 @@ export interface DecisionLog {
 const MAX_DETAIL = 200;
 
 export function createDecisionLog(sink: LogSink = stdoutSink): DecisionLog {
-  const logger = createLogger(DECISION_LINE.service, sink);
   const write = createLineWriter(DECISION_LINE.service, sink);
   return {
     // Written field by field, in the order and spelling logger.log gives the same fields (tested):
@@ -67,13 +66,11 @@ export function createDecisionLog(sink: LogSink = stdoutSink): DecisionLog {
     },
     unauthorized({ reason, detail, route, requestId }) {
       const level = reason === 'INTERNAL_ERROR' || reason === 'CONFIG_ERROR' ? 'ERROR' : 'WARN';
-      logger.log(level, DECISION_LINE.message, {
-        requestId,
-        decision: 'unauthorized',
-        reason,
-        detail: detail.slice(0, MAX_DETAIL),
-        route,
-      });
+      write(
+        level,
+        DECISION_LINE.message,
+        jsonMembers({ requestId, decision: 'unauthorized', reason, detail: detail.slice(0, MAX_DETAIL), route }),
+      );
     },
   };
 }

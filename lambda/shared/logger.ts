@@ -96,9 +96,10 @@ function isPlainInJson(value: string): boolean {
 export const jsonString = (value: string): string => (isPlainInJson(value) ? `"${value}"` : JSON.stringify(value));
 
 /**
- * Writes a line whose fields are already JSON members (`,"name":value…`, each string through
- * `jsonString`). The logger writes through it; so does the decision line, which knows its fields
- * and writes them itself, once per request (bench/README.md › Where the time goes).
+ * Writes a line whose fields are already JSON members (`,"name":value…`: `jsonMembers` of a fields
+ * object, or written by hand with `jsonString`). The logger writes through it; so does the decision
+ * line, which knows its fields and writes them itself, once per request (bench/README.md › Where the
+ * time goes).
  */
 export type LineWriter = (level: LogLevel, message: string, members: string) => void;
 
@@ -122,12 +123,15 @@ export function createLineWriter(service: string, sink: LogSink = stdoutSink): L
   };
 }
 
+/** The fields as JSON members for a LineWriter (`,"name":value…`; undefined ones left out). */
+export function jsonMembers(fields: LogFields): string {
+  const json = JSON.stringify(fields); // strings, numbers and booleans: cannot throw
+  return json === '{}' ? '' : `,${json.slice(1, -1)}`;
+}
+
 export function createLogger(service: string, sink: LogSink = stdoutSink): Logger {
   const write = createLineWriter(service, sink);
-  const log = (level: LogLevel, message: string, fields: LogFields): void => {
-    const json = JSON.stringify(fields); // strings, numbers and booleans: cannot throw
-    write(level, message, json === '{}' ? '' : `,${json.slice(1, -1)}`);
-  };
+  const log = (level: LogLevel, message: string, fields: LogFields): void => write(level, message, jsonMembers(fields));
   const bind = (bound: LogFields): Logger => ({
     log: (level, message, fields) => log(level, message, { ...bound, ...fields }),
     withFields: (fields) => bind({ ...bound, ...fields }),
